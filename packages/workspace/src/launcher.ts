@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+
+/** How to start a command inside a workspace. */
+export interface LaunchSpec {
+  /** Shell command string, run as `bash -lc <command>` (SPEC 10.1, 9.4). */
+  command: string;
+  /** Working directory: the issue workspace. */
+  cwd: string;
+  /** Base environment for the child; defaults to the parent's. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Variable names the child must not see (tracker secrets, SPEC 15.3). They are removed from the
+   * environment and also unset inside the login shell before the command runs, so a profile
+   * script cannot export them again.
+   */
+  unsetEnv?: readonly string[];
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LaunchedProcess {
+  readonly pid: number | null;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Resolves once the process has exited and its stdio is closed. */
+  readonly exited: Promise<ExitStatus>;
+  /** Signals the whole process group (the shell and everything it started). */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** The seam where agents and hooks are started: local processes now, Docker containers later. */
+export interface Launcher {
+  launch(spec: LaunchSpec): LaunchedProcess;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Builds the `bash -lc` script: unset secrets after the login profile ran, then exec the command. */
+export function loginShellScript(command: string, unsetEnv: readonly string[] = []): string {
+  const names = unsetEnv.filter((name) => ENV_NAME.test(name));
+  return names.length > 0 ? `unset ${names.join(" ")}; exec ${command}` : `exec ${command}`;
+}
+
+/** Starts commands as local child processes in their own process group. */
+export class LocalLauncher implements Launcher {
+  launch(spec: LaunchSpec): LaunchedProcess {
+    const env: Record<string, string> = {};
+    const unset = new Set(spec.unsetEnv ?? []);
+    for (const [name, value] of Object.entries(spec.env ?? process.env)) {
+      if (value !== undefined && !unset.has(name)) env[name] = value;
+    }
+    const child = spawn("bash", ["-lc", loginShellScript(spec.command, spec.unsetEnv)], {
+      cwd: spec.cwd,
+      env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    return new LocalProcess(child);
+  }
+}
+
+class LocalProcess implements LaunchedProcess {
+  readonly exited: Promise<ExitStatus>;
+
+  constructor(private readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => {
+      // 'close' waits for stdio to drain; 'error' covers spawn failures (e.g. cwd missing).
+      child.once("close", (code, signal) => resolve({ code, signal }));
+      child.once("error", () => resolve({ code: null, signal: null }));
+    });
+    // A child that exits early must not crash us with EPIPE on a late write.
+    child.stdin?.on("error", () => {});
+  }
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+  get stdin(): Writable {
+    return this.child.stdin!;
+  }
+  get stdout(): Readable {
+    return this.child.stdout!;
+  }
+  get stderr(): Readable {
+    return this.child.stderr!;
+  }
+
+  kill(signal: NodeJS.Signals = "SIGTERM"): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      // Negative pid: the whole group, so grandchildren left by the shell die too.
+      process.kill(-pid, signal);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  }
+}
