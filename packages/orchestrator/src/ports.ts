@@ -1,0 +1,111 @@
+import type { AgentEvent, AgentToolSpec, BatonError, Issue, ToolResult, TrackerAdapter } from "@baton/domain";
+
+/**
+ * The slice of the effective configuration the orchestrator reads. Structurally a subset of
+ * `ServiceConfig` from @baton/workflow, so the app passes that object straight through.
+ */
+export interface OrchestratorConfig {
+  tracker: { active_states: string[]; terminal_states: string[]; required_labels: string[] };
+  polling: { interval_ms: number };
+  agent: {
+    max_concurrent_agents: number;
+    max_turns: number;
+    max_retry_backoff_ms: number;
+    max_concurrent_agents_by_state: Record<string, number>;
+  };
+  codex: { stall_timeout_ms: number };
+}
+
+/** Where the orchestrator gets its current configuration and tracker (both may change on reload). */
+export interface ConfigSource {
+  /** Last known good effective config. */
+  current(): OrchestratorConfig;
+  /** Tracker adapter built from the current config (rebuilt by the app when tracker settings change). */
+  tracker(): TrackerAdapter;
+  /**
+   * Dispatch preflight (SPEC 6.3): re-reads WORKFLOW.md if it changed, then reports whether the
+   * workflow is currently valid. An error skips dispatch for this tick; reconciliation goes on.
+   */
+  preflight(): Promise<BatonError | null>;
+}
+
+/** Timers behind an interface so decisions and the shell can run on a fake clock in tests. */
+export interface Clock {
+  /** Milliseconds, monotonic for scheduling purposes. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** One run attempt handed to an executor (SPEC 4.1.5). `attempt` is null on the first run. */
+export interface RunRequest {
+  issue: Issue;
+  attempt: number | null;
+}
+
+/** Updates a running attempt reports back to the orchestrator while it works. */
+export interface RunReporter {
+  /** The workspace is ready at this path (before hooks and the agent start). */
+  workspaceReady(path: string): void;
+  /** Every event from the coding-agent session. */
+  agentEvent(event: AgentEvent): void;
+}
+
+/**
+ * How an attempt ended. `normal`: the turn loop finished (issue left active states, max_turns
+ * reached, or it went missing). `failed`: any error (workspace, hook, prompt, agent, refresh).
+ * `blocked`: the agent asked for an approval or operator input that the documented policy does
+ * not grant; the claim is kept without retry. `cancelled`: stopped by the orchestrator.
+ */
+export type RunOutcome =
+  | { kind: "normal"; turns: number }
+  | { kind: "failed"; error: BatonError }
+  | { kind: "blocked"; error: BatonError }
+  | { kind: "cancelled"; reason: string };
+
+export interface RunHandle {
+  /** Stops the attempt: interrupts the turn, stops the agent, still runs after_run, then settles `done`. */
+  cancel(reason: string): void;
+  /** Settles once the attempt is over, after after_run. Never rejects. */
+  readonly done: Promise<RunOutcome>;
+}
+
+/** The seam where runs go: in-process now, a BullMQ worker pool later. */
+export interface RunExecutor {
+  start(request: RunRequest, reporter: RunReporter): RunHandle;
+}
+
+/** Removes an issue's workspace (runs before_remove). Used for terminal issues. */
+export interface WorkspaceCleaner {
+  remove(identifier: string): Promise<void>;
+}
+
+// ---- Ports used by the in-process worker loop (SPEC 16.5) -------------------------------------
+
+/** The workspace operations one attempt needs (implemented by @baton/workspace's WorkspaceManager). */
+export interface AttemptWorkspace {
+  prepare(identifier: string): Promise<{ path: string; createdNow: boolean }>;
+  /** before_run rejects on failure/timeout; after_run never rejects. */
+  runHook(name: "before_run" | "after_run", path: string): Promise<unknown>;
+}
+
+/** A live coding-agent session (implemented by @baton/agent's CodexSession). */
+export interface AgentSession {
+  runTurn(turn: { prompt: string; title: string }): Promise<unknown>;
+  interrupt(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AgentSessionRequest {
+  workspacePath: string;
+  issue: Issue;
+  tools: AgentToolSpec[];
+  executeTool(name: string, args: unknown): Promise<ToolResult>;
+  onEvent(event: AgentEvent): void;
+}
