@@ -1,0 +1,282 @@
+import type { AgentEvent, Issue, Logger, ToolResult, TrackerAdapter } from "@baton/domain";
+import { BatonError, silentLogger, toBatonError } from "@baton/domain";
+import type {
+  AgentSession,
+  AgentSessionRequest,
+  AttemptWorkspace,
+  RunOutcome,
+  RunReporter,
+  RunRequest,
+} from "../ports.ts";
+import { continuationGuidance, decideAfterTurn, type TurnLoopStopReason } from "./continuation.ts";
+
+/**
+ * Everything one attempt needs, chosen from the config snapshot taken when the attempt starts: a
+ * workflow reload mid-run changes future attempts, never this one (SPEC 6.2, 10.5).
+ */
+export interface AttemptDeps {
+  workspace: AttemptWorkspace;
+  startSession(request: AgentSessionRequest): Promise<AgentSession>;
+  renderPrompt(template: string, context: { issue: Issue; attempt: number | null }): Promise<string>;
+  promptTemplate: string;
+  tracker: Pick<TrackerAdapter, "fetchIssuesByIds" | "agentTools" | "executeAgentTool">;
+  activeStates: readonly string[];
+  requiredLabels: readonly string[];
+  maxTurns: number;
+  logger?: Logger;
+}
+
+/** Run attempt phases as logged (SPEC 7.2). */
+export type AttemptPhase =
+  | "preparing_workspace"
+  | "building_prompt"
+  | "launching_agent"
+  | "streaming_turn"
+  | "finishing";
+
+/** Errors that mean "a human must answer": the claim is kept without retry instead of failing. */
+const BLOCKING_CATEGORIES: ReadonlySet<string> = new Set(["approval_required", "turn_input_required"]);
+
+/**
+ * One worker attempt (SPEC 16.5): workspace, before_run, prompt, agent session, turns while the
+ * issue stays active and routable, then stop the session and run after_run whatever happened.
+ * Never rejects: every ending is a RunOutcome.
+ */
+export async function runAttempt(
+  request: RunRequest,
+  deps: AttemptDeps,
+  reporter: RunReporter,
+  signal: AbortSignal,
+): Promise<RunOutcome> {
+  try {
+    return await new WorkerAttempt(request, deps, reporter, signal).run();
+  } catch (error) {
+    return { kind: "failed", error: toBatonError(error, "worker_error") };
+  }
+}
+
+/** Thrown internally when the attempt notices its signal was aborted. */
+class AttemptCancelled extends Error {}
+
+class WorkerAttempt {
+  private issue: Issue;
+  private phase: AttemptPhase = "preparing_workspace";
+  private workspacePath: string | null = null;
+  private session: AgentSession | null = null;
+  private sessionId: string | null = null;
+  private completedTurns = 0;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly request: RunRequest,
+    private readonly deps: AttemptDeps,
+    private readonly reporter: RunReporter,
+    private readonly signal: AbortSignal,
+  ) {
+    this.issue = request.issue;
+    this.log = (deps.logger ?? silentLogger).child({
+      issue_id: request.issue.id,
+      issue_identifier: request.issue.identifier,
+      attempt: request.attempt,
+    });
+  }
+
+  async run(): Promise<RunOutcome> {
+    let outcome: RunOutcome;
+    try {
+      const stopReason = await this.work();
+      this.log.info(
+        { stop_reason: stopReason, turns: this.completedTurns },
+        `turn loop ended reason=${stopReason}`,
+      );
+      outcome = { kind: "normal", turns: this.completedTurns };
+    } catch (error) {
+      outcome = this.outcomeFor(error);
+    }
+    await this.finish(outcome);
+    return outcome;
+  }
+
+  private async work(): Promise<TurnLoopStopReason> {
+    const { deps, request } = this;
+    this.enterPhase("preparing_workspace");
+    this.throwIfCancelled();
+    // Preparation and hooks are bounded by hooks.timeout_ms, so they are allowed to finish: once the
+    // attempt settles nothing it started is still touching the workspace.
+    const workspace = await deps.workspace.prepare(this.issue.identifier);
+    this.workspacePath = workspace.path;
+    this.reporter.workspaceReady(workspace.path);
+    this.throwIfCancelled();
+    await deps.workspace.runHook("before_run", workspace.path);
+    this.throwIfCancelled();
+
+    this.enterPhase("building_prompt");
+    // Rendered before the agent starts so a broken template never launches an agent process.
+    let prompt = await deps.renderPrompt(deps.promptTemplate, {
+      issue: this.issue,
+      attempt: request.attempt,
+    });
+    this.throwIfCancelled();
+
+    this.enterPhase("launching_agent");
+    const session = await deps.startSession(this.sessionRequest(workspace.path));
+    this.session = session;
+    this.throwIfCancelled();
+
+    for (let turn = 1; ; turn++) {
+      this.enterPhase("streaming_turn", { turn, max_turns: deps.maxTurns });
+      await this.runTurn(session, prompt);
+      this.completedTurns = turn;
+      const decision = decideAfterTurn(await this.refreshIssue(), turn, deps);
+      this.throwIfCancelled();
+      if (decision.kind === "stop") return decision.reason;
+      this.issue = decision.issue;
+      prompt = continuationGuidance(this.issue, turn + 1, deps.maxTurns);
+    }
+  }
+
+  /** Tools and the tracker that executes them are this attempt's snapshot; the issue is the latest read. */
+  private sessionRequest(workspacePath: string): AgentSessionRequest {
+    return {
+      workspacePath,
+      issue: this.issue,
+      tools: this.deps.tracker.agentTools?.() ?? [],
+      executeTool: (name, args) => this.executeTool(name, args),
+      onEvent: (event) => this.forwardEvent(event),
+    };
+  }
+
+  private async runTurn(session: AgentSession, prompt: string): Promise<void> {
+    const title = `${this.issue.identifier}: ${this.issue.title}`;
+    try {
+      await untilAborted(session.runTurn({ prompt, title }), this.signal);
+    } catch (error) {
+      if (error instanceof AttemptCancelled) await this.interrupt(session);
+      throw error;
+    }
+  }
+
+  private async refreshIssue(): Promise<Issue | undefined> {
+    const { id, identifier } = this.issue;
+    try {
+      const found = await this.deps.tracker.fetchIssuesByIds([id]);
+      return found.find((candidate) => candidate.id === id);
+    } catch (error) {
+      const cause = toBatonError(error, "worker_error");
+      throw new BatonError(
+        cause.category,
+        `issue state refresh error for ${identifier}: ${cause.message}`,
+        { ...cause.details, issue_id: id },
+        { cause: error },
+      );
+    }
+  }
+
+  private async executeTool(name: string, args: unknown): Promise<ToolResult> {
+    const { tracker } = this.deps;
+    if (!tracker.executeAgentTool) {
+      return { success: false, output: { error: `unsupported tool: ${name}` } };
+    }
+    try {
+      return await tracker.executeAgentTool(name, args, { issue: this.issue });
+    } catch (error) {
+      const failure = toBatonError(error, "tool_error");
+      this.log.warn({ tool: name, error: failure.toString() }, `tool call failed tool=${name}`);
+      return { success: false, output: { error: failure.toString() } };
+    }
+  }
+
+  private forwardEvent(event: AgentEvent): void {
+    if (event.session_id) this.sessionId = event.session_id;
+    this.reporter.agentEvent(event);
+  }
+
+  private async interrupt(session: AgentSession): Promise<void> {
+    try {
+      await session.interrupt();
+    } catch (error) {
+      this.log.warn({ error: String(error) }, "turn interrupt failed; stopping the session anyway");
+    }
+  }
+
+  /** Stop the agent, then after_run (SPEC 5.3.4: after every attempt once the workspace exists). */
+  private async finish(outcome: RunOutcome): Promise<void> {
+    this.enterPhase("finishing", { outcome: outcome.kind });
+    if (this.session) {
+      try {
+        await this.session.stop();
+      } catch (error) {
+        this.log.warn({ error: String(error) }, "agent session stop failed");
+      }
+    }
+    if (this.workspacePath !== null) {
+      try {
+        await this.deps.workspace.runHook("after_run", this.workspacePath);
+      } catch (error) {
+        this.log.warn({ error: String(error) }, "after_run hook failed; ignored");
+      }
+    }
+    this.logOutcome(outcome);
+  }
+
+  private outcomeFor(error: unknown): RunOutcome {
+    if (this.signal.aborted) return { kind: "cancelled", reason: abortReason(this.signal) };
+    const failure =
+      error instanceof BatonError
+        ? error
+        : new BatonError(
+            "worker_error",
+            `${this.phase} failed for ${this.issue.identifier}: ${error instanceof Error ? error.message : String(error)}`,
+            { issue_id: this.issue.id, phase: this.phase },
+            { cause: error },
+          );
+    return BLOCKING_CATEGORIES.has(failure.category)
+      ? { kind: "blocked", error: failure }
+      : { kind: "failed", error: failure };
+  }
+
+  private logOutcome(outcome: RunOutcome): void {
+    const fields = { outcome: outcome.kind, turns: this.completedTurns, session_id: this.sessionId };
+    switch (outcome.kind) {
+      case "normal":
+        this.log.info(fields, `worker attempt completed outcome=normal turns=${outcome.turns}`);
+        break;
+      case "cancelled":
+        this.log.info(
+          { ...fields, reason: outcome.reason },
+          `worker attempt cancelled reason=${outcome.reason}`,
+        );
+        break;
+      default:
+        this.log.warn(
+          { ...fields, error_category: outcome.error.category, error: outcome.error.message },
+          `worker attempt ${outcome.kind} reason=${outcome.error.toString()}`,
+        );
+    }
+  }
+
+  private enterPhase(phase: AttemptPhase, fields: Record<string, unknown> = {}): void {
+    this.phase = phase;
+    this.log.info({ phase, session_id: this.sessionId, ...fields }, `worker phase=${phase}`);
+  }
+
+  private throwIfCancelled(): void {
+    if (this.signal.aborted) throw new AttemptCancelled();
+  }
+}
+
+/** Settles like `work`, or rejects with AttemptCancelled as soon as the signal aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AttemptCancelled());
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === "string") return reason;
+  return reason instanceof Error ? reason.message : "cancelled";
+}

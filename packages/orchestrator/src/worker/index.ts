@@ -1,0 +1,3 @@
+export * from "./attempt.ts";
+export * from "./continuation.ts";
+export * from "./executor.ts";
