@@ -1,1 +1,11 @@
+export { LOCAL_TRACKER_TOOL, localTrackerToolSpec } from "./local/agent-tool.ts";
+export { localTrackerProfile } from "./local/profile.ts";
+export type { LocalTicketStoreOptions, NewTicket, TicketDetails } from "./local/store.ts";
+export { LocalTicketStore } from "./local/store.ts";
+export type { TicketComment } from "./local/ticket-format.ts";
+export { isTicketIdentifier } from "./local/ticket-format.ts";
+export type { LocalTrackerOptions } from "./local/tracker.ts";
+export { LocalTracker } from "./local/tracker.ts";
 export * from "./memory.ts";
+export type { TrackerContext } from "./trackers.ts";
+export { createTracker, trackerProfiles } from "./trackers.ts";

@@ -1,0 +1,128 @@
+import { type FSWatcher, watch as watchFolder } from "node:fs";
+import type {
+  AgentToolSpec,
+  Issue,
+  Logger,
+  ToolContext,
+  ToolResult,
+  TrackerAdapter,
+  TrackerConfigContext,
+  TrackerSettings,
+} from "@baton/domain";
+import { silentLogger } from "@baton/domain";
+import { executeLocalTrackerTool, LOCAL_TRACKER_TOOL, localTrackerToolSpec } from "./agent-tool.ts";
+import { LocalTicketStore } from "./store.ts";
+
+export interface LocalTrackerOptions {
+  /** Absolute path of the ticket folder. */
+  folder: string;
+  prefix?: string;
+  activeStates: readonly string[];
+  terminalStates: readonly string[];
+  /** Directory that `native_ref.path` and messages are relative to (the WORKFLOW.md directory). */
+  relativeTo?: string;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+/** Quiet period after the last folder event before watchers are told, so one save is one signal. */
+const WATCH_DEBOUNCE_MS = 50;
+
+/** The `local` tracker kind: tickets are Markdown files in one folder (see docs/trackers/local.md). */
+export class LocalTracker implements TrackerAdapter {
+  readonly kind = "local";
+  readonly store: LocalTicketStore;
+  private readonly logger: Logger;
+  private readonly stops = new Set<() => void>();
+
+  constructor(options: LocalTrackerOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.store = new LocalTicketStore(options.folder, { ...options, logger: this.logger });
+  }
+
+  async fetchIssuesByStates(stateNames: readonly string[]): Promise<Issue[]> {
+    if (stateNames.length === 0) return [];
+    return this.store.list(stateNames);
+  }
+
+  async fetchIssuesByIds(issueIds: readonly string[]): Promise<Issue[]> {
+    if (issueIds.length === 0) return [];
+    return this.store.find(issueIds);
+  }
+
+  secretEnvironmentNames(): string[] {
+    return [];
+  }
+
+  agentTools(): AgentToolSpec[] {
+    return [localTrackerToolSpec];
+  }
+
+  async executeAgentTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
+    if (name !== LOCAL_TRACKER_TOOL) {
+      return {
+        success: false,
+        output: { error: { message: `unknown tool ${name}; available: local_tracker` } },
+      };
+    }
+    return executeLocalTrackerTool(this.store, args, context);
+  }
+
+  /** Signals `onChange` (debounced) when a ticket file in the folder is written, moved or removed. */
+  watch(onChange: () => void): () => void {
+    const folder = this.store.folder;
+    let timer: NodeJS.Timeout | undefined;
+    let watcher: FSWatcher;
+    const notify = () => {
+      try {
+        onChange();
+      } catch (error) {
+        this.logger.error({ folder, error: String(error) }, "ticket folder change listener failed");
+      }
+    };
+    try {
+      watcher = watchFolder(folder, (_event, fileName) => {
+        // Our own temp and lock files are dot-files; the rename that publishes a ticket is reported under its name.
+        if (fileName?.startsWith(".")) return;
+        clearTimeout(timer);
+        timer = setTimeout(notify, WATCH_DEBOUNCE_MS);
+      });
+    } catch (error) {
+      this.logger.warn(
+        { folder, reason: String(error) },
+        "cannot watch the ticket folder; ticket changes are noticed at the next poll",
+      );
+      return () => {};
+    }
+    const stop = () => {
+      clearTimeout(timer);
+      watcher.close();
+      this.stops.delete(stop);
+    };
+    watcher.on("error", (error) => {
+      this.logger.warn({ folder, reason: String(error) }, "stopped watching the ticket folder");
+      stop();
+    });
+    this.stops.add(stop);
+    return stop;
+  }
+
+  async close(): Promise<void> {
+    for (const stop of [...this.stops]) stop();
+  }
+}
+
+/** Builds the adapter from resolved settings (`provider.path` absolute, `provider.prefix` checked). */
+export function createLocalTracker(
+  settings: TrackerSettings,
+  context: TrackerConfigContext & { logger?: Logger },
+): LocalTracker {
+  return new LocalTracker({
+    folder: settings.provider.path as string,
+    prefix: settings.provider.prefix as string,
+    activeStates: settings.active_states,
+    terminalStates: settings.terminal_states,
+    relativeTo: context.workflowDir,
+    ...(context.logger ? { logger: context.logger } : {}),
+  });
+}
