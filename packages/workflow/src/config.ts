@@ -1,0 +1,320 @@
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { TrackerProfile, TrackerSettings } from "@baton/domain";
+import { BatonError, isBatonError, normalizeState } from "@baton/domain";
+import { type Env, envReferenceName, resolveEnvReference, resolvePath } from "./env.ts";
+import { isPlainMap, type WorkflowDefinition } from "./loader.ts";
+import { type ConfigProblem, checkFrontMatter, formatValue } from "./schema.ts";
+
+/** A Codex-owned value passed through unchanged (SPEC 5.3.6): a string such as `never`, or a map. */
+export type CodexPassThrough = string | Record<string, unknown>;
+
+/**
+ * The typed, validated, defaulted view of WORKFLOW.md front matter (SPEC 4.1.3, 6.4). Keys mirror
+ * the YAML (snake_case) so operators recognise them in `baton validate` output and the API.
+ */
+export interface ServiceConfig {
+  /** Absolute path of the WORKFLOW.md this came from, and its directory. */
+  workflowPath: string;
+  workflowDir: string;
+  tracker: TrackerSettings;
+  polling: { interval_ms: number };
+  workspace: { root: string };
+  hooks: {
+    after_create: string | null;
+    before_run: string | null;
+    after_run: string | null;
+    before_remove: string | null;
+    timeout_ms: number;
+  };
+  agent: {
+    max_concurrent_agents: number;
+    max_turns: number;
+    max_retry_backoff_ms: number;
+    /** Normalized (trim + lowercase) state name → positive limit. */
+    max_concurrent_agents_by_state: Record<string, number>;
+  };
+  codex: {
+    command: string;
+    approval_policy: CodexPassThrough;
+    thread_sandbox: CodexPassThrough;
+    /** null: the agent client builds a workspaceWrite policy rooted at the issue workspace. */
+    turn_sandbox_policy: CodexPassThrough | null;
+    turn_timeout_ms: number;
+    read_timeout_ms: number;
+    /** 0 or less disables stall detection. */
+    stall_timeout_ms: number;
+  };
+  /** Baton extension: HTTP status API. `port` null keeps the server off. */
+  server: { port: number | null; host: string; token: string | null };
+  /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
+  warnings: string[];
+}
+
+export interface ResolveConfigOptions {
+  env: Env;
+  trackerProfiles: readonly TrackerProfile[];
+}
+
+export const DEFAULT_WORKSPACE_ROOT_NAME = "symphony_workspaces";
+
+/** Sections whose own keys Baton reads; a YAML null at either level means "use the default". */
+const SECTIONS = ["tracker", "polling", "workspace", "hooks", "agent", "codex", "server"] as const;
+
+/** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
+const LEGACY_TRACKER_KEYS = ["endpoint", "api_key", "project_slug", "assignee"] as const;
+
+/** The front matter after schema validation and defaults: every field has its checked type. */
+interface ValidFrontMatter {
+  tracker: {
+    kind?: string;
+    provider?: Record<string, unknown>;
+    required_labels: string[];
+    active_states?: string[];
+    terminal_states?: string[];
+  } & Partial<Record<(typeof LEGACY_TRACKER_KEYS)[number], unknown>>;
+  polling: { interval_ms: number };
+  workspace: { root?: string };
+  hooks: Partial<Record<"after_create" | "before_run" | "after_run" | "before_remove", string>> & {
+    timeout_ms: number;
+  };
+  agent: {
+    max_concurrent_agents: number;
+    max_turns: number;
+    max_retry_backoff_ms: number;
+    max_concurrent_agents_by_state: Record<string, number>;
+  };
+  codex: {
+    command: string;
+    approval_policy: CodexPassThrough;
+    thread_sandbox: CodexPassThrough;
+    turn_sandbox_policy?: CodexPassThrough;
+    turn_timeout_ms: number;
+    read_timeout_ms: number;
+    stall_timeout_ms: number;
+  };
+  server: { port?: number; host: string; token?: string };
+}
+
+/**
+ * Turns a parsed workflow into the effective ServiceConfig (SPEC 6.1): defaults, `$VAR` and path
+ * resolution, validation, and the tracker profile's own provider checks. Throws BatonError
+ * `invalid_config` / `invalid_tracker_config` listing every problem found, `unsupported_tracker_kind`,
+ * or whatever the profile's `resolveProvider` throws.
+ */
+export function resolveConfig(definition: WorkflowDefinition, options: ResolveConfigOptions): ServiceConfig {
+  const workflowDir = dirname(definition.path);
+  const warnings: string[] = [];
+  const frontMatter = withSectionDefaults(definition.config);
+  normalizeStateLimits(frontMatter, warnings);
+
+  const problems = checkFrontMatter(frontMatter);
+  if (isPlainMap(frontMatter.tracker) && frontMatter.tracker.kind === undefined) {
+    problems.push({
+      field: "tracker.kind",
+      message: `tracker.kind is required (one of: ${supportedKinds(options.trackerProfiles)})`,
+    });
+  }
+  throwIfAny(problems, definition.path);
+
+  const valid = frontMatter as unknown as ValidFrontMatter;
+  const kind = valid.tracker.kind!.trim();
+
+  const profile = options.trackerProfiles.find((candidate) => candidate.kind === kind);
+  if (!profile) {
+    throw new BatonError(
+      "unsupported_tracker_kind",
+      `${definition.path}: tracker.kind ${JSON.stringify(kind)} is not supported; supported kinds: ${supportedKinds(options.trackerProfiles)}`,
+      { path: definition.path, field: "tracker.kind", kind },
+    );
+  }
+  const activeStates = valid.tracker.active_states ?? profile.defaultActiveStates;
+  const terminalStates = valid.tracker.terminal_states ?? profile.defaultTerminalStates;
+  for (const [field, states] of [
+    ["tracker.active_states", activeStates],
+    ["tracker.terminal_states", terminalStates],
+  ] as const) {
+    if (states === undefined) {
+      problems.push({
+        field,
+        message: `${field} is required for tracker kind "${profile.kind}" (it has no default)`,
+      });
+    }
+  }
+  const token = resolveServerToken(valid.server.token, options.env, problems);
+  throwIfAny(problems, definition.path);
+
+  const provider = resolveProvider(
+    profile,
+    withLegacyTrackerKeys(valid.tracker),
+    options.env,
+    definition.path,
+  );
+
+  return {
+    workflowPath: definition.path,
+    workflowDir,
+    tracker: {
+      kind: profile.kind,
+      provider,
+      // A blank label stays "" on purpose: it can never match, so nothing dispatches (SPEC 5.3.1).
+      required_labels: valid.tracker.required_labels.map((label) => label.trim().toLowerCase()),
+      active_states: [...activeStates!],
+      terminal_states: [...terminalStates!],
+    },
+    polling: { interval_ms: valid.polling.interval_ms },
+    workspace: { root: resolveWorkspaceRoot(valid.workspace.root, options.env, workflowDir, warnings) },
+    hooks: {
+      after_create: valid.hooks.after_create ?? null,
+      before_run: valid.hooks.before_run ?? null,
+      after_run: valid.hooks.after_run ?? null,
+      before_remove: valid.hooks.before_remove ?? null,
+      timeout_ms: valid.hooks.timeout_ms,
+    },
+    agent: { ...valid.agent },
+    codex: {
+      command: valid.codex.command,
+      approval_policy: valid.codex.approval_policy,
+      thread_sandbox: valid.codex.thread_sandbox,
+      turn_sandbox_policy: valid.codex.turn_sandbox_policy ?? null,
+      turn_timeout_ms: valid.codex.turn_timeout_ms,
+      read_timeout_ms: valid.codex.read_timeout_ms,
+      stall_timeout_ms: valid.codex.stall_timeout_ms,
+    },
+    server: { port: valid.server.port ?? null, host: valid.server.host, token },
+    warnings,
+  };
+}
+
+/**
+ * A printable copy of the config for `baton validate` and logs: tracker secret keys (as the
+ * profile declares them) and `server.token` are replaced by "***" when set.
+ */
+export function describeConfig(
+  config: ServiceConfig,
+  trackerProfiles: readonly TrackerProfile[],
+): Record<string, unknown> {
+  const copy = structuredClone(config);
+  const secretKeys =
+    trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
+  for (const key of secretKeys) {
+    if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
+  }
+  return { ...copy, server: { ...copy.server, token: copy.server.token === null ? null : "***" } };
+}
+
+/** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */
+function withSectionDefaults(config: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(config);
+  for (const section of SECTIONS) {
+    const value = copy[section];
+    if (value === null || value === undefined) {
+      copy[section] = {};
+    } else if (isPlainMap(value)) {
+      for (const [key, field] of Object.entries(value)) if (field === null) delete value[key];
+    }
+  }
+  return copy;
+}
+
+/**
+ * SPEC 5.3.5: per-state limits are looked up by normalized state name, and invalid entries are
+ * ignored rather than failing the whole config. Each ignored entry becomes a warning.
+ */
+function normalizeStateLimits(frontMatter: Record<string, unknown>, warnings: string[]): void {
+  const agent = frontMatter.agent;
+  if (!isPlainMap(agent) || !isPlainMap(agent.max_concurrent_agents_by_state)) return;
+  const limits: Record<string, number> = {};
+  for (const [state, limit] of Object.entries(agent.max_concurrent_agents_by_state)) {
+    const field = `agent.max_concurrent_agents_by_state.${state}`;
+    const key = normalizeState(state);
+    if (key === "") {
+      warnings.push(`${field}: a blank state name is ignored`);
+    } else if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1) {
+      warnings.push(`${field} must be a positive integer, got ${formatValue(limit)}; entry ignored`);
+    } else {
+      limits[key] = limit;
+    }
+  }
+  agent.max_concurrent_agents_by_state = limits;
+}
+
+function withLegacyTrackerKeys(tracker: ValidFrontMatter["tracker"]): Record<string, unknown> {
+  const provider = { ...(tracker.provider ?? {}) };
+  for (const key of LEGACY_TRACKER_KEYS) {
+    if (tracker[key] !== undefined && !(key in provider)) provider[key] = tracker[key];
+  }
+  return provider;
+}
+
+/** Runs the adapter's own checks; its errors keep their category and gain the file name. */
+function resolveProvider(
+  profile: TrackerProfile,
+  provider: Record<string, unknown>,
+  env: Env,
+  path: string,
+): Record<string, unknown> {
+  try {
+    return profile.resolveProvider(provider, { env, workflowDir: dirname(path) });
+  } catch (error) {
+    if (!isBatonError(error)) throw error;
+    throw new BatonError(
+      error.category,
+      `${path}: ${error.message}`,
+      { path, ...error.details },
+      { cause: error },
+    );
+  }
+}
+
+function resolveWorkspaceRoot(
+  root: string | undefined,
+  env: Env,
+  workflowDir: string,
+  warnings: string[],
+): string {
+  const fallback = join(tmpdir(), DEFAULT_WORKSPACE_ROOT_NAME);
+  if (root === undefined) return fallback;
+  const resolved = resolveEnvReference(root, env);
+  if (resolved === undefined) {
+    warnings.push(`workspace.root refers to ${root}, which is unset or empty; using the default ${fallback}`);
+    return fallback;
+  }
+  return resolvePath(resolved as string, workflowDir);
+}
+
+/** The token guards the HTTP API, so a `$VAR` that resolves to nothing is an error, never "no auth". */
+function resolveServerToken(token: string | undefined, env: Env, problems: ConfigProblem[]): string | null {
+  if (token === undefined) return null;
+  const resolved = resolveEnvReference(token, env);
+  if (resolved === undefined) {
+    problems.push({
+      field: "server.token",
+      message: `server.token refers to $${envReferenceName(token)}, which is unset or empty; set the variable or remove server.token`,
+    });
+    return null;
+  }
+  return resolved as string;
+}
+
+function throwIfAny(problems: ConfigProblem[], path: string): void {
+  if (problems.length === 0) return;
+  const trackerOnly = problems.every((problem) => problem.field.startsWith("tracker."));
+  const message =
+    problems.length === 1
+      ? `${path}: ${problems[0]!.message}`
+      : `${path} has ${problems.length} config problems: ${problems.map((problem) => problem.message).join("; ")}`;
+  throw new BatonError(trackerOnly ? "invalid_tracker_config" : "invalid_config", message, {
+    path,
+    problems: problems.map((problem) => problem.message),
+    fields: problems.map((problem) => problem.field),
+  });
+}
+
+function supportedKinds(profiles: readonly TrackerProfile[]): string {
+  return profiles.map((profile) => profile.kind).join(", ");
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== "";
+}

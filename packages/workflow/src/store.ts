@@ -1,0 +1,203 @@
+import { createHash } from "node:crypto";
+import { type FSWatcher, watch } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import type { BatonError, Logger } from "@baton/domain";
+import { silentLogger, toBatonError } from "@baton/domain";
+import { type ResolveConfigOptions, resolveConfig, type ServiceConfig } from "./config.ts";
+import { parseWorkflow, readWorkflowSource, type WorkflowDefinition } from "./loader.ts";
+
+/** The effective workflow: the last version that loaded and validated. */
+export interface WorkflowSnapshot {
+  definition: WorkflowDefinition;
+  config: ServiceConfig;
+}
+
+/** Why the newest version of WORKFLOW.md was rejected, and when. */
+export interface WorkflowLoadFailure {
+  error: BatonError;
+  at: Date;
+}
+
+export type WorkflowStoreEvent =
+  | ({ type: "reloaded" } & WorkflowSnapshot)
+  | ({ type: "reload_failed" } & WorkflowLoadFailure);
+
+export interface WorkflowStoreOptions extends ResolveConfigOptions {
+  /** How often the file is stat-ed in case a watch event was missed. */
+  pollIntervalMs?: number;
+  /** Where errors thrown by subscribers (and unexpected check failures) are reported. */
+  logger?: Logger;
+}
+
+// Editors save in several steps (write temp, rename); wait for the burst of watch events to settle.
+const WATCH_SETTLE_MS = 30;
+const MISSING_FILE = "missing";
+
+/**
+ * Owns the live WORKFLOW.md (SPEC 6.2): detects edits through a directory watch (which sees
+ * editors' rename-over saves), a periodic stat and on-demand checks; re-reads, validates and swaps
+ * the effective config. A bad edit keeps the last good version and is reported, never thrown.
+ */
+export class WorkflowStore {
+  private snapshot: WorkflowSnapshot;
+  private failure: WorkflowLoadFailure | null = null;
+  /** Hash of the content last evaluated (good or bad), so unchanged content never re-emits. */
+  private seenContent: string;
+  private seenStamp: string | null = null;
+  private readonly listeners = new Set<(event: WorkflowStoreEvent) => void>();
+  private checks: Promise<void> = Promise.resolve();
+  private watcher: FSWatcher | null = null;
+  private settleTimer: NodeJS.Timeout | null = null;
+  private readonly pollTimer: NodeJS.Timeout;
+  private closed = false;
+  private readonly logger: Logger;
+
+  /** Loads the workflow and starts watching it; rejects when the startup version is invalid (SPEC 6.3). */
+  static async open(path: string, options: WorkflowStoreOptions): Promise<WorkflowStore> {
+    const absolute = resolve(path);
+    const stampBefore = await statStamp(absolute);
+    const source = await readWorkflowSource(absolute);
+    const snapshot = evaluate(source, absolute, options);
+    return new WorkflowStore(absolute, options, snapshot, contentHash(source), stampBefore);
+  }
+
+  private constructor(
+    readonly path: string,
+    private readonly options: WorkflowStoreOptions,
+    snapshot: WorkflowSnapshot,
+    contentDigest: string,
+    stamp: string | null,
+  ) {
+    this.snapshot = snapshot;
+    this.logger = options.logger ?? silentLogger;
+    this.seenContent = contentDigest;
+    this.seenStamp = stamp;
+    this.startWatching();
+    this.pollTimer = setInterval(
+      () => void this.enqueue(() => this.checkStat()),
+      options.pollIntervalMs ?? 1000,
+    );
+    this.pollTimer.unref();
+  }
+
+  /** The effective (last known good) workflow and config. */
+  current(): WorkflowSnapshot {
+    return this.snapshot;
+  }
+
+  /** Set while the newest file version is invalid; cleared by the next good version. */
+  lastError(): WorkflowLoadFailure | null {
+    return this.failure;
+  }
+
+  /** Receives every reload outcome; returns the unsubscribe function. */
+  subscribe(listener: (event: WorkflowStoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-reads the file now and applies it if its content changed (defensive check before dispatch). */
+  reloadIfChanged(): Promise<void> {
+    return this.enqueue(() => this.checkContent());
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.watcher?.close();
+    this.watcher = null;
+  }
+
+  private startWatching(): void {
+    const fileName = basename(this.path);
+    try {
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, changed) => {
+        if (changed !== null && changed !== fileName) return;
+        if (this.settleTimer) clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => void this.enqueue(() => this.checkContent()), WATCH_SETTLE_MS);
+      });
+      // A vanished directory or exhausted watch handles must not crash us; the periodic stat remains.
+      this.watcher.on("error", () => {
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch {
+      this.watcher = null;
+    }
+  }
+
+  /** Checks run one at a time, in order, and never reject. */
+  private enqueue(check: () => Promise<void>): Promise<void> {
+    this.checks = this.checks
+      .then(() => (this.closed ? undefined : check()))
+      .catch((error: unknown) => this.logger.error({ err: error, path: this.path }, "workflow check failed"));
+    return this.checks;
+  }
+
+  private async checkStat(): Promise<void> {
+    const stamp = await statStamp(this.path);
+    if (stamp !== null && stamp === this.seenStamp) return;
+    await this.checkContent();
+  }
+
+  private async checkContent(): Promise<void> {
+    this.seenStamp = await statStamp(this.path);
+    let source: string;
+    try {
+      source = await readWorkflowSource(this.path);
+    } catch (error) {
+      this.apply(MISSING_FILE, () => {
+        throw error;
+      });
+      return;
+    }
+    this.apply(contentHash(source), () => evaluate(source, this.path, this.options));
+  }
+
+  private apply(digest: string, load: () => WorkflowSnapshot): void {
+    if (digest === this.seenContent || this.closed) return;
+    this.seenContent = digest;
+    try {
+      this.snapshot = load();
+      this.failure = null;
+      this.emit({ type: "reloaded", ...this.snapshot });
+    } catch (error) {
+      this.failure = { error: toBatonError(error, "workflow_parse_error"), at: new Date() };
+      this.emit({ type: "reload_failed", ...this.failure });
+    }
+  }
+
+  private emit(event: WorkflowStoreEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(
+          { err: error, event: event.type, path: this.path },
+          "workflow store subscriber failed",
+        );
+      }
+    }
+  }
+}
+
+function evaluate(source: string, path: string, options: ResolveConfigOptions): WorkflowSnapshot {
+  const definition = parseWorkflow(source, path);
+  return { definition, config: resolveConfig(definition, options) };
+}
+
+function contentHash(source: string): string {
+  return createHash("sha256").update(source).digest("hex");
+}
+
+/** mtime + size: a cheap signal that the file may have changed; the content hash decides. */
+async function statStamp(path: string): Promise<string | null> {
+  try {
+    const info = await stat(path);
+    return `${info.mtimeMs}:${info.size}`;
+  } catch {
+    return null;
+  }
+}
