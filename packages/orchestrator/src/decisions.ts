@@ -1,0 +1,261 @@
+import type { AgentEvent, Issue, TokenCounts } from "@baton/domain";
+import { normalizeState } from "@baton/domain";
+import type { OrchestratorConfig } from "./ports.ts";
+import type { CodexTotals, LiveSession, RuntimeState } from "./state.ts";
+import { isClaimed } from "./state.ts";
+
+/**
+ * Pure scheduling decisions (SPEC 8, 16): functions of configuration, runtime state, a tracker
+ * snapshot and the time. The shell in orchestrator.ts performs whatever they decide.
+ */
+
+type SchedulingState = Pick<RuntimeState, "running" | "retrying" | "blocked">;
+
+export const CONTINUATION_RETRY_DELAY_MS = 1000;
+export const FAILURE_RETRY_BASE_MS = 10_000;
+/** 2^20 * 10 s is far past any sensible cap; stopping there keeps the arithmetic finite. */
+const MAX_BACKOFF_EXPONENT = 20;
+
+function stateIn(state: string, states: readonly string[]): boolean {
+  const normalized = normalizeState(state);
+  return states.some((candidate) => normalizeState(candidate) === normalized);
+}
+
+export function isTerminalState(state: string, config: OrchestratorConfig): boolean {
+  return stateIn(state, config.tracker.terminal_states);
+}
+
+/** Active and not terminal: a state listed in both is treated as terminal. */
+export function isActiveState(state: string, config: OrchestratorConfig): boolean {
+  return stateIn(state, config.tracker.active_states) && !isTerminalState(state, config);
+}
+
+/**
+ * SPEC 8.2 `issue_routable`: the adapter says it is dispatchable and it carries every required
+ * label (case-insensitive). A blank required label matches nothing, so it makes every issue unroutable.
+ */
+export function issueRoutable(issue: Issue, requiredLabels: readonly string[]): boolean {
+  if (issue.dispatchable !== true) return false;
+  const labels = new Set(issue.labels.map((label) => label.trim().toLowerCase()));
+  return requiredLabels.every((required) => {
+    const wanted = required.trim().toLowerCase();
+    return wanted !== "" && labels.has(wanted);
+  });
+}
+
+function hasRequiredFields(issue: Issue): boolean {
+  return [issue.id, issue.identifier, issue.title, issue.state].every(
+    (value) => typeof value === "string" && value.trim() !== "",
+  );
+}
+
+/** Free global slots: `max(max_concurrent_agents - running, 0)` (SPEC 8.3). */
+export function globalSlots(config: OrchestratorConfig, state: SchedulingState): number {
+  return Math.max(config.agent.max_concurrent_agents - state.running.size, 0);
+}
+
+/**
+ * Free slots for issues in `issueState`: the per-state limit when configured (keys compared
+ * normalized), else the global limit, minus running entries whose current tracked state matches.
+ */
+export function stateSlots(config: OrchestratorConfig, state: SchedulingState, issueState: string): number {
+  const normalized = normalizeState(issueState);
+  const limits = Object.entries(config.agent.max_concurrent_agents_by_state);
+  const configured = limits.find(([key]) => normalizeState(key) === normalized)?.[1];
+  const limit = configured ?? config.agent.max_concurrent_agents;
+  let runningInState = 0;
+  for (const entry of state.running.values()) {
+    if (normalizeState(entry.issue.state) === normalized) runningInState += 1;
+  }
+  return Math.max(limit - runningInState, 0);
+}
+
+export type Ineligibility =
+  | "missing_required_fields"
+  | "terminal_state"
+  | "inactive_state"
+  | "not_dispatchable"
+  | "missing_required_labels"
+  | "already_running"
+  | "already_claimed"
+  | "no_global_slots"
+  | "no_state_slots";
+
+/**
+ * Why an issue may not be dispatched now, or null when it may (SPEC 8.2). `ownClaim` lets the
+ * retry path ignore the claim its own retry entry holds.
+ */
+export function dispatchIneligibility(
+  issue: Issue,
+  config: OrchestratorConfig,
+  state: SchedulingState,
+  options: { ownClaim?: string } = {},
+): Ineligibility | null {
+  if (!hasRequiredFields(issue)) return "missing_required_fields";
+  if (isTerminalState(issue.state, config)) return "terminal_state";
+  if (!isActiveState(issue.state, config)) return "inactive_state";
+  if (issue.dispatchable !== true) return "not_dispatchable";
+  if (!issueRoutable(issue, config.tracker.required_labels)) return "missing_required_labels";
+  if (state.running.has(issue.id)) return "already_running";
+  if (options.ownClaim !== issue.id && isClaimed(state, issue.id)) return "already_claimed";
+  if (globalSlots(config, state) <= 0) return "no_global_slots";
+  if (stateSlots(config, state, issue.state) <= 0) return "no_state_slots";
+  return null;
+}
+
+function priorityBucket(priority: number | null): number {
+  return priority !== null && Number.isInteger(priority) && priority >= 1 && priority <= 4 ? priority : 5;
+}
+
+function createdAtMs(issue: Issue): number {
+  const ms = issue.created_at === null ? Number.NaN : Date.parse(issue.created_at);
+  return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+}
+
+/** Dispatch order (SPEC 8.2): priority 1..4 ascending then the rest, oldest first (null last), identifier. */
+export function compareForDispatch(a: Issue, b: Issue): number {
+  const byPriority = priorityBucket(a.priority) - priorityBucket(b.priority);
+  if (byPriority !== 0) return byPriority;
+  const aCreated = createdAtMs(a);
+  const bCreated = createdAtMs(b);
+  if (aCreated !== bCreated) return aCreated < bCreated ? -1 : 1;
+  if (a.identifier === b.identifier) return 0;
+  return a.identifier < b.identifier ? -1 : 1;
+}
+
+export function sortForDispatch(issues: readonly Issue[]): Issue[] {
+  return [...issues].sort(compareForDispatch);
+}
+
+export type RetryKind = "continuation" | "failure";
+
+/**
+ * SPEC 8.4: 1 s after a clean exit; failures back off `10 s * 2^(attempt-1)` up to
+ * `max_retry_backoff_ms`.
+ */
+export function retryDelayMs(kind: RetryKind, attempt: number, maxRetryBackoffMs: number): number {
+  if (kind === "continuation") return CONTINUATION_RETRY_DELAY_MS;
+  const exponent = Math.min(Math.max(attempt - 1, 0), MAX_BACKOFF_EXPONENT);
+  return Math.min(FAILURE_RETRY_BASE_MS * 2 ** exponent, maxRetryBackoffMs);
+}
+
+/** The attempt number of the retry after a failed run: 1 after a first run, else one more. */
+export function nextFailureAttempt(attempt: number | null): number {
+  return attempt === null ? 1 : attempt + 1;
+}
+
+export type StopReason = "terminal_state" | "inactive_state" | "unroutable" | "missing";
+
+export type ReconcileAction =
+  | { kind: "update"; issue: Issue }
+  | { kind: "stop"; reason: StopReason; cleanup: boolean };
+
+/** What to do with a running attempt given its refreshed issue (undefined when the tracker no longer returns it). */
+export function reconcileRunning(refreshed: Issue | undefined, config: OrchestratorConfig): ReconcileAction {
+  if (refreshed === undefined) return { kind: "stop", reason: "missing", cleanup: false };
+  if (isTerminalState(refreshed.state, config))
+    return { kind: "stop", reason: "terminal_state", cleanup: true };
+  if (!isActiveState(refreshed.state, config))
+    return { kind: "stop", reason: "inactive_state", cleanup: false };
+  if (!issueRoutable(refreshed, config.tracker.required_labels)) {
+    return { kind: "stop", reason: "unroutable", cleanup: false };
+  }
+  return { kind: "update", issue: refreshed };
+}
+
+/**
+ * Milliseconds of silence when a run counts as stalled (SPEC 8.5), else null. Silence is measured
+ * from the latest agent event, or from the start when there was none; `stall_timeout_ms <= 0` disables it.
+ */
+export function stalledForMs(
+  run: { started_at_ms: number; session: Pick<LiveSession, "last_event_at_ms"> },
+  nowMs: number,
+  stallTimeoutMs: number,
+): number | null {
+  if (stallTimeoutMs <= 0) return null;
+  const elapsed = nowMs - (run.session.last_event_at_ms ?? run.started_at_ms);
+  return elapsed > stallTimeoutMs ? elapsed : null;
+}
+
+/** Why a claim ends without a new dispatch. */
+export type ReleaseReason = StopReason | Ineligibility;
+
+export type RetryTimerAction =
+  | { kind: "release"; reason: ReleaseReason; cleanup: boolean }
+  | { kind: "dispatch"; issue: Issue }
+  | { kind: "requeue"; error: string };
+
+export const NO_SLOTS_ERROR = "no available orchestrator slots";
+
+/** What a firing retry timer does with its freshly fetched issue (SPEC 8.4, 16.6). */
+export function retryTimerAction(
+  issueId: string,
+  refreshed: Issue | undefined,
+  config: OrchestratorConfig,
+  state: SchedulingState,
+): RetryTimerAction {
+  if (refreshed === undefined) return { kind: "release", reason: "missing", cleanup: false };
+  const problem = dispatchIneligibility(refreshed, config, state, { ownClaim: issueId });
+  if (problem === null) return { kind: "dispatch", issue: refreshed };
+  if (problem === "no_global_slots" || problem === "no_state_slots")
+    return { kind: "requeue", error: NO_SLOTS_ERROR };
+  return { kind: "release", reason: problem, cleanup: problem === "terminal_state" };
+}
+
+export type BlockedAction =
+  | { kind: "stay"; issue: Issue }
+  | { kind: "release"; reason: ReleaseReason; cleanup: boolean };
+
+/** Each tick a blocked issue is looked up again: it stays held only while active and routable. */
+export function recheckBlocked(refreshed: Issue | undefined, config: OrchestratorConfig): BlockedAction {
+  const action = reconcileRunning(refreshed, config);
+  if (action.kind === "update") return { kind: "stay", issue: action.issue };
+  return { kind: "release", reason: action.reason, cleanup: action.cleanup };
+}
+
+export interface AgentEventUpdate {
+  session: LiveSession;
+  totals: CodexTotals;
+  /** Present when the event carried a rate-limit snapshot; it replaces the previous one. */
+  rateLimits?: unknown;
+  /** True when the event started a new turn (a session id not seen before in this attempt). */
+  newTurn: boolean;
+}
+
+function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+/**
+ * Folds one agent event into the attempt's live session and the service totals (SPEC 13.5). The
+ * client already turned absolute thread totals into non-negative deltas, so deltas are summed.
+ */
+export function applyAgentEvent(
+  session: LiveSession,
+  totals: CodexTotals,
+  event: AgentEvent,
+  receivedAtMs: number,
+): AgentEventUpdate {
+  const newTurn = event.session_id !== undefined && event.session_id !== session.session_id;
+  const delta = event.usage_delta;
+  const nextSession: LiveSession = {
+    session_id: event.session_id ?? session.session_id,
+    thread_id: event.thread_id ?? session.thread_id,
+    codex_app_server_pid: event.codex_app_server_pid ?? session.codex_app_server_pid,
+    last_event: event.event,
+    last_message: event.summary,
+    last_event_at_ms: receivedAtMs,
+    tokens: delta ? addTokens(session.tokens, delta) : session.tokens,
+    turn_count: session.turn_count + (newTurn ? 1 : 0),
+  };
+  const nextTotals: CodexTotals = delta
+    ? { ...addTokens(totals, delta), ended_seconds: totals.ended_seconds }
+    : totals;
+  const update: AgentEventUpdate = { session: nextSession, totals: nextTotals, newTurn };
+  if (event.rate_limits !== undefined && event.rate_limits !== null) update.rateLimits = event.rate_limits;
+  return update;
+}
