@@ -1,0 +1,80 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { codexBinary, demoScript, prepareCodexHome, startFakeModelProvider } from "@baton/testkit";
+import { type CommandIO, println } from "../io.ts";
+import { workflowTemplate, writeSampleTickets, writeWorkflow } from "../scaffold.ts";
+import { runCommand } from "./run.ts";
+
+/**
+ * `baton demo`: the newcomer's first run. A fresh `.baton/demo` folder with a WORKFLOW.md on the
+ * local tracker and sample tickets; the real `codex app-server` does the work, talking to Baton's
+ * scripted offline demo model on 127.0.0.1 (no credentials, no network). With OPENAI_API_KEY set
+ * and BATON_DEMO_MODEL=off, the same setup drives real Codex against OpenAI instead.
+ */
+export async function demoCommand(options: { port?: number }, io: CommandIO): Promise<number> {
+  const demoDir = join(io.cwd, ".baton", "demo");
+  await rm(demoDir, { recursive: true, force: true });
+  await mkdir(demoDir, { recursive: true });
+
+  const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.OPENAI_API_KEY);
+  const provider = realModel ? null : await startFakeModelProvider(demoScript());
+  const codexHome = provider
+    ? await prepareCodexHome({ baseUrl: provider.baseUrl, parentDir: demoDir })
+    : null;
+  const codex = shellQuote(codexBinary());
+  const codexCommand = codexHome
+    ? `CODEX_HOME=${shellQuote(codexHome.home)} ${codex} app-server`
+    : `${codex} app-server`;
+  const workflowPath = await writeWorkflow(
+    demoDir,
+    workflowTemplate({
+      codexCommand,
+      intervalMs: 2000,
+      codexComment: realModel
+        ? "# Demo with the real model: codex uses OPENAI_API_KEY."
+        : "# OFFLINE DEMO MODEL: codex talks to Baton's scripted demo model on 127.0.0.1, not a real model.",
+    }),
+  );
+  const tickets = await writeSampleTickets(join(demoDir, "tickets"));
+  const shown = relative(io.cwd, demoDir);
+
+  try {
+    return await runCommand(
+      {
+        workflowPath,
+        port: options.port,
+        onStarted: () => {
+          println(io.err, "");
+          println(
+            io.err,
+            `Baton demo: ${tickets.length} sample tickets in ${shown}/tickets, workflow ${shown}/WORKFLOW.md`,
+          );
+          println(
+            io.err,
+            realModel
+              ? "Model: real OpenAI model via OPENAI_API_KEY."
+              : "Model: OFFLINE DEMO MODEL (scripted, on 127.0.0.1); the real codex binary runs each command.",
+          );
+          println(io.err, `Watch tickets move:   pnpm baton issue list --workflow ${shown}/WORKFLOW.md`);
+          println(
+            io.err,
+            `Add one:              pnpm baton issue create "Say hello" --workflow ${shown}/WORKFLOW.md`,
+          );
+          println(
+            io.err,
+            `Workspaces: ${shown}/.baton/workspaces   Session logs: ${shown}/.baton/logs/sessions`,
+          );
+          println(io.err, "Stop with Ctrl-C.");
+          println(io.err, "");
+        },
+      },
+      io,
+    );
+  } finally {
+    await provider?.close();
+  }
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}

@@ -1,0 +1,89 @@
+import { dirname, join, resolve } from "node:path";
+import { isBatonError } from "@baton/domain";
+import { selectWorkflowPath } from "@baton/workflow";
+import { type CommandIO, println } from "../io.ts";
+import { createLogging } from "../logging.ts";
+import { BatonService } from "../service.ts";
+import { renderStatus } from "../status.ts";
+import { PinnedFooter } from "../terminal.ts";
+
+export interface RunOptions {
+  workflowPath?: string;
+  port?: number;
+  logsRoot?: string;
+  /** Called once the service is up (the demo uses it to print its banner). */
+  onStarted?: (service: BatonService) => void;
+}
+
+const STATUS_REFRESH_MS = 1000;
+
+/**
+ * `baton [path] [--port N] [--logs-root DIR]`: runs the service until SIGINT/SIGTERM. Exit 0 after
+ * a clean shutdown, 1 when startup fails; a second signal during shutdown exits at once.
+ */
+export async function runCommand(options: RunOptions, io: CommandIO): Promise<number> {
+  const workflowPath = selectWorkflowPath(options.workflowPath, io.cwd);
+  const logsRoot = resolve(io.cwd, options.logsRoot ?? join(dirname(workflowPath), ".baton", "logs"));
+  const tty = Boolean((io.out as NodeJS.WriteStream).isTTY);
+  const footer = tty ? new PinnedFooter(io.out as NodeJS.WriteStream) : undefined;
+  const logging = createLogging({
+    pretty: tty,
+    console: io.out,
+    file: join(logsRoot, "baton.log"),
+    footer,
+    level: io.env.BATON_LOG_LEVEL ?? "info",
+  });
+  const { logger } = logging;
+
+  let service: BatonService;
+  try {
+    service = await BatonService.start({ workflowPath, logsRoot, env: io.env, logger });
+  } catch (error) {
+    if (!isBatonError(error)) throw error;
+    logger.error(
+      { workflow: workflowPath, category: error.category, reason: error.message },
+      "action=startup outcome=failed",
+    );
+    await logging.close();
+    println(io.err, `Failed to start Baton with ${workflowPath}`);
+    println(io.err, `error ${error.category}: ${error.message}`);
+    return 1;
+  }
+  const port = options.port ?? service.store.current().config.server.port;
+  if (port !== null) {
+    logger.warn(
+      { port },
+      'action=http_server outcome=unavailable reason="the HTTP status API is not part of this build yet"',
+    );
+  }
+  logger.info({ workflow: workflowPath, logs_root: logsRoot }, "action=startup outcome=running");
+  options.onStarted?.(service);
+
+  const statusTimer = footer
+    ? setInterval(
+        () => footer.update(renderStatus(service.orchestrator.snapshot(), Date.now())),
+        STATUS_REFRESH_MS,
+      )
+    : null;
+
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once("SIGINT", () => resolveSignal("SIGINT"));
+    process.once("SIGTERM", () => resolveSignal("SIGTERM"));
+  });
+  const forceExit = () => {
+    println(io.err, "Second signal: exiting without waiting for agents to stop.");
+    process.exit(130);
+  };
+  process.once("SIGINT", forceExit);
+  process.once("SIGTERM", forceExit);
+
+  logger.info({ signal }, "action=shutdown outcome=started reason=signal");
+  if (statusTimer) clearInterval(statusTimer);
+  footer?.release();
+  await service.stop();
+  logger.info({}, "action=shutdown outcome=completed");
+  await logging.close();
+  process.off("SIGINT", forceExit);
+  process.off("SIGTERM", forceExit);
+  return 0;
+}

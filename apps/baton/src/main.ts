@@ -1,0 +1,87 @@
+import { parseArgs } from "node:util";
+import { isBatonError } from "@baton/domain";
+import { demoCommand } from "./commands/demo.ts";
+import { initCommand } from "./commands/init.ts";
+import { issueCommand } from "./commands/issue.ts";
+import { runCommand } from "./commands/run.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { type CommandIO, println, usageError } from "./io.ts";
+
+const USAGE = `Usage:
+  baton [path-to-WORKFLOW.md] [--port N] [--logs-root DIR]   run the service (default ./WORKFLOW.md)
+  baton validate [path-to-WORKFLOW.md]                       check a workflow and print its effective config
+  baton init [DIR]                                           scaffold WORKFLOW.md and a local ticket folder
+  baton issue create <title> [--priority N] [--label L]... [--state S] [--blocked-by ID]... [--description TEXT]
+  baton issue list [--state S]...
+  baton issue move <ID> <STATE>
+  baton issue comment <ID> <TEXT>
+      (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
+  baton demo [--port N]                                      run the offline demo (local tickets + real codex + demo model)
+`;
+
+/** Parses the command line and runs one command; resolves to the process exit code. */
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    switch (first) {
+      case "validate":
+        return await validateCommand(
+          parse(() => parseArgs({ args: rest, allowPositionals: true })).positionals[0],
+          io,
+        );
+      case "init":
+        return await initCommand(
+          parse(() => parseArgs({ args: rest, allowPositionals: true })).positionals[0],
+          io,
+        );
+      case "issue":
+        return await issueCommand(rest, io);
+      case "demo": {
+        const { values } = parse(() => parseArgs({ args: rest, options: { port: { type: "string" } } }));
+        return await demoCommand({ port: parsePort(values.port) }, io);
+      }
+      case "help":
+      case "--help":
+      case "-h":
+        io.out.write(USAGE);
+        return 0;
+      default: {
+        const { values, positionals: paths } = parse(() =>
+          parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: { port: { type: "string" }, "logs-root": { type: "string" } },
+          }),
+        );
+        if (paths.length > 1) throw usageError(`expected at most one workflow path, got ${paths.length}`);
+        return await runCommand(
+          { workflowPath: paths[0], port: parsePort(values.port), logsRoot: values["logs-root"] },
+          io,
+        );
+      }
+    }
+  } catch (error) {
+    if (!isBatonError(error)) throw error;
+    println(io.err, `error ${error.category}: ${error.message}`);
+    if (error.category === "usage") io.err.write(`\n${USAGE}`);
+    return error.category === "usage" ? 2 : 1;
+  }
+}
+
+/** Runs a parseArgs call, turning its errors into usage errors. */
+function parse<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+}
+
+function parsePort(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}

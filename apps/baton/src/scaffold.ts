@@ -1,0 +1,102 @@
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LocalTicketStore } from "@baton/tracker";
+
+/** The prompt every scaffolded workflow starts with: strict Liquid over the normalized issue. */
+export const STARTER_PROMPT = `You are an autonomous software engineer working on ticket {{ issue.identifier }}: {{ issue.title }}.
+{% if attempt %}
+This is attempt {{ attempt }} on this ticket. The workspace still holds your earlier work: continue from it.
+{% endif %}
+Ticket state: {{ issue.state }}{% if issue.priority %} · priority {{ issue.priority }}{% endif %}{% if issue.labels.size > 0 %} · labels: {{ issue.labels | join: ", " }}{% endif %}
+{% if issue.blocked_by.size > 0 %}Blocked by: {% for blocker in issue.blocked_by %}{{ blocker.identifier }} ({{ blocker.state }}) {% endfor %}{% endif %}
+
+{{ issue.description }}
+
+Rules:
+- Work only inside the current directory; it is this ticket's own workspace.
+- Keep changes small and explain them in a short NOTES.md.
+- When the work is done, use the \`local_tracker\` tool to comment on the ticket with a summary and move it to \`Human Review\`.`;
+
+export interface WorkflowTemplateOptions {
+  codexCommand: string;
+  /** Extra comment lines above the codex section. */
+  codexComment?: string;
+  intervalMs?: number;
+}
+
+/** A WORKFLOW.md for the local tracker with every core section spelled out. */
+export function workflowTemplate(options: WorkflowTemplateOptions): string {
+  const codexComment = options.codexComment ? `${options.codexComment}\n` : "";
+  return `---
+# Baton workflow: runtime settings (this front matter) and the agent prompt (the body below).
+# Edits apply live, no restart needed. Check changes with: baton validate
+tracker:
+  kind: local                 # tickets are Markdown files in a folder of this repo
+  provider:
+    path: tickets
+    prefix: BAT
+  active_states: [Todo, In Progress]
+  terminal_states: [Done, Closed, Cancelled, Canceled, Duplicate]
+polling:
+  interval_ms: ${options.intervalMs ?? 5000}
+workspace:
+  root: .baton/workspaces     # one directory per ticket, relative to this file
+hooks:
+  timeout_ms: 60000
+  # after_create: |           # runs once when a ticket's workspace is created
+  #   git clone --depth 1 https://example.com/your/repo.git .
+  # before_run: git pull --ff-only || true
+agent:
+  max_concurrent_agents: 2
+  max_turns: 5
+  max_retry_backoff_ms: 300000
+${codexComment}codex:
+  command: ${options.codexCommand}
+  approval_policy: never      # unattended: command and file approvals are granted, inside the sandbox
+  thread_sandbox: workspace-write
+  stall_timeout_ms: 300000
+---
+${STARTER_PROMPT}
+`;
+}
+
+/** Sample tickets that show ordering, labels and a blocker. */
+export async function writeSampleTickets(folder: string): Promise<string[]> {
+  const store = new LocalTicketStore(folder, { prefix: "BAT" });
+  const first = await store.create({
+    title: "Add a README section on local development",
+    priority: 1,
+    labels: ["docs"],
+    description: "Explain how to install dependencies and run the tests locally.",
+  });
+  const second = await store.create({
+    title: "Write a changelog entry for the next release",
+    priority: 2,
+    labels: ["docs", "release"],
+    description: "Summarize the user-visible changes since the last release.",
+  });
+  const third = await store.create({
+    title: "Tag the release once the changelog is written",
+    priority: 3,
+    labels: ["release"],
+    blockedBy: [second.identifier],
+    description: "Waits for the changelog ticket: Baton holds it until its blocker is done.",
+  });
+  return [first.identifier, second.identifier, third.identifier];
+}
+
+/** True when the folder is missing or has no entries. */
+export async function isEmptyOrMissing(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+export async function writeWorkflow(dir: string, content: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, "WORKFLOW.md");
+  await writeFile(path, content, { flag: "wx" });
+  return path;
+}

@@ -1,0 +1,153 @@
+import { startCodexSession } from "@baton/agent";
+import type { BatonError, Logger } from "@baton/domain";
+import { toBatonError } from "@baton/domain";
+import { type AttemptDeps, type ConfigSource, InProcessExecutor, Orchestrator } from "@baton/orchestrator";
+import { trackerProfiles } from "@baton/tracker";
+import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
+import { type Launcher, LocalLauncher, WorkspaceManager } from "@baton/workspace";
+import { LiveTracker } from "./live-tracker.ts";
+import { SessionLogs } from "./session-log.ts";
+
+export interface ServiceOptions {
+  workflowPath: string;
+  logsRoot: string;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  launcher?: Launcher;
+}
+
+/**
+ * Baton wired together: the live workflow, the tracker it names, the in-process executor running
+ * workspace + Codex attempts, and the orchestrator owning all scheduling state.
+ */
+export class BatonService {
+  private constructor(
+    readonly store: WorkflowStore,
+    readonly orchestrator: Orchestrator,
+    readonly sessionLogs: SessionLogs,
+    private readonly tracker: LiveTracker,
+  ) {}
+
+  /** Loads and validates WORKFLOW.md (rejects on startup failure, SPEC 6.3), then starts scheduling. */
+  static async start(options: ServiceOptions): Promise<BatonService> {
+    const { logger, env } = options;
+    const launcher = options.launcher ?? new LocalLauncher();
+    const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
+    let orchestrator: Orchestrator | null = null;
+    const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
+      orchestrator?.requestRefresh(),
+    );
+    const config = () => store.current().config;
+    // Build the tracker now so a tracker that cannot start fails startup, not the first tick.
+    tracker.for(config().tracker);
+
+    const source: ConfigSource = {
+      current: config,
+      tracker: () => tracker.for(config().tracker),
+      async preflight(): Promise<BatonError | null> {
+        await store.reloadIfChanged();
+        const failure = store.lastError();
+        if (failure) return failure.error;
+        try {
+          tracker.for(config().tracker);
+          return null;
+        } catch (error) {
+          return toBatonError(error, "invalid_tracker_config");
+        }
+      },
+    };
+
+    const workspaces = (current: ServiceConfig) =>
+      new WorkspaceManager({
+        root: current.workspace.root,
+        hooks: current.hooks,
+        hookTimeoutMs: current.hooks.timeout_ms,
+        launcher,
+        logger,
+        env,
+      });
+
+    // Everything an attempt uses is taken from the config at its start: reloads apply to the next one.
+    const attemptDeps = (): AttemptDeps => {
+      const { config: current, definition } = store.current();
+      const adapter = tracker.for(current.tracker);
+      const workspace = workspaces(current);
+      const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
+        ?.provider;
+      const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
+      const secretEnvNames = [
+        ...new Set([
+          ...adapter.secretEnvironmentNames(),
+          ...(profile?.secretEnvironmentNames(rawProvider ?? {}) ?? []),
+        ]),
+      ];
+      return {
+        workspace,
+        tracker: adapter,
+        promptTemplate: definition.promptTemplate,
+        renderPrompt,
+        activeStates: current.tracker.active_states,
+        requiredLabels: current.tracker.required_labels,
+        maxTurns: current.agent.max_turns,
+        logger,
+        async startSession(session) {
+          const cwd = await workspace.assertAgentCwd(session.workspacePath, session.issue.identifier);
+          return startCodexSession({
+            command: current.codex.command,
+            workspacePath: cwd,
+            workspaceRoot: current.workspace.root,
+            launcher,
+            env,
+            secretEnvNames,
+            approvalPolicy: current.codex.approval_policy,
+            threadSandbox: current.codex.thread_sandbox,
+            turnSandboxPolicy: current.codex.turn_sandbox_policy,
+            readTimeoutMs: current.codex.read_timeout_ms,
+            turnTimeoutMs: current.codex.turn_timeout_ms,
+            tools: session.tools,
+            executeTool: session.executeTool,
+            onEvent: session.onEvent,
+            logger: logger.child({ issue_id: session.issue.id, issue_identifier: session.issue.identifier }),
+          });
+        },
+      };
+    };
+
+    const sessionLogs = new SessionLogs(options.logsRoot, logger);
+    orchestrator = new Orchestrator({
+      config: source,
+      executor: new InProcessExecutor(attemptDeps),
+      workspaces: { remove: (identifier) => workspaces(config()).remove(identifier) },
+      logger,
+    });
+    orchestrator.subscribe((event) => {
+      if (event.type === "agent_event") sessionLogs.append(event.issue_identifier, event.event);
+      else if (event.type === "worker_exited") sessionLogs.release(event.issue_identifier);
+    });
+    store.subscribe((event) => {
+      if (event.type === "reloaded") {
+        logger.info(
+          { workflow: store.path, warnings: event.config.warnings },
+          "action=workflow_reload outcome=applied",
+        );
+      } else {
+        logger.error(
+          { workflow: store.path, category: event.error.category, reason: event.error.message },
+          "action=workflow_reload outcome=rejected keeping=last_known_good",
+        );
+      }
+    });
+
+    const service = new BatonService(store, orchestrator, sessionLogs, tracker);
+    await orchestrator.start();
+    return service;
+  }
+
+  /** Graceful stop: interrupts turns, lets after_run hooks finish, closes watchers and files. */
+  async stop(): Promise<void> {
+    await this.orchestrator.stop();
+    this.store.close();
+    this.tracker.close();
+    await this.sessionLogs.close();
+  }
+}
