@@ -1,0 +1,98 @@
+import type { ModelReply, ModelRequest, ModelScript } from "./model-provider.ts";
+
+/** Ready-made model scripts. Each decides from how far the current turn has got, so it repeats per turn. */
+export const scripts = {
+  /** Each user turn: run `command` via exec_command, then reply `text`. */
+  shellThenMessage(command: string, text: string): ModelScript {
+    return (request) =>
+      request.turnToolOutputs.length === 0 ? { type: "shell", command } : { type: "message", text };
+  },
+
+  /** Each user turn: call dynamic tool `name` with `args`, then reply quoting the tool output. */
+  toolThenMessage(name: string, args: unknown, text = `${name} returned`): ModelScript {
+    return (request) => {
+      const output = request.turnToolOutputs.at(-1);
+      return output === undefined
+        ? { type: "tool", name, arguments: args }
+        : { type: "message", text: `${text}: ${output.output}` };
+    };
+  },
+
+  /** Each user turn: reply `text`. */
+  message(text: string): ModelScript {
+    return () => ({ type: "message", text });
+  },
+};
+
+const ISSUE_IDENTIFIER = /\b[A-Z][A-Z0-9]*-\d+\b/;
+const DEMO_TRACKER_TOOL = "local_tracker";
+const NOTES_FILE = "NOTES.md";
+
+/**
+ * THE OFFLINE DEMO MODEL used by Baton's first-run demo: no AI, a fixed deterministic routine.
+ * For a prompt naming an issue identifier it (1) writes NOTES.md in the workspace with a shell
+ * command, (2) marks the ticket Done through the `local_tracker` tool when that tool is offered,
+ * and (3) replies with a summary. Continuation turns get a short reply.
+ */
+export function demoScript(): ModelScript {
+  return (request) => {
+    const prompt = request.lastUserText ?? "";
+    if (prompt.startsWith("Continuation guidance")) {
+      return { type: "message", text: "Offline demo model: nothing left to do on this ticket." };
+    }
+    const identifier = prompt.match(ISSUE_IDENTIFIER)?.[0];
+    if (identifier === undefined) {
+      return {
+        type: "message",
+        text: "Offline demo model: the prompt names no issue identifier, so I did nothing.",
+      };
+    }
+    return demoStep(request, identifier, prompt);
+  };
+}
+
+function demoStep(request: ModelRequest, identifier: string, prompt: string): ModelReply {
+  const trackerOffered = request.tools.some((tool) => tool?.name === DEMO_TRACKER_TOOL);
+  const summary = `Offline demo model wrote ${NOTES_FILE} describing ${identifier}.`;
+  switch (request.turnToolOutputs.length) {
+    case 0:
+      return { type: "shell", command: writeNotesCommand(identifier, prompt) };
+    case 1:
+      if (trackerOffered) {
+        return {
+          type: "tool",
+          name: DEMO_TRACKER_TOOL,
+          arguments: { action: "set_state", state: "Done", comment: summary },
+        };
+      }
+      return {
+        type: "message",
+        text: `${summary} The ${DEMO_TRACKER_TOOL} tool was not offered, so the ticket state is unchanged.`,
+      };
+    default:
+      return {
+        type: "message",
+        text: `${summary} Then it moved ${identifier} to Done via ${DEMO_TRACKER_TOOL}.`,
+      };
+  }
+}
+
+const HEREDOC_END = "BATON_DEMO_NOTES";
+
+/** A heredoc with a quoted delimiter, so nothing in the prompt is expanded by the shell. */
+function writeNotesCommand(identifier: string, prompt: string): string {
+  const firstLine = prompt
+    .split("\n")
+    .map((line) => line.trim())
+    .find((line) => line !== "" && line !== HEREDOC_END);
+  const notes = [
+    `# Notes for ${identifier}`,
+    "",
+    "Written by Baton's offline demo model: a scripted stand-in for a real coding agent.",
+    "",
+    `- Ticket: ${identifier}`,
+    `- Prompt starts with: ${(firstLine ?? "").slice(0, 200)}`,
+    "- Next step with a real agent: read the ticket, change the code, run the tests.",
+  ];
+  return `cat > ${NOTES_FILE} <<'${HEREDOC_END}'\n${notes.join("\n")}\n${HEREDOC_END}`;
+}
