@@ -28,11 +28,14 @@ const ISSUE_IDENTIFIER = /\b[A-Z][A-Z0-9]*-\d+\b/;
 const DEMO_TRACKER_TOOL = "local_tracker";
 const NOTES_FILE = "NOTES.md";
 
+/** Where the demo model hands a finished ticket: a review state, so its workspace stays to look at. */
+export const DEMO_HANDOFF_STATE = "Human Review";
+
 /**
  * THE OFFLINE DEMO MODEL used by Baton's first-run demo: no AI, a fixed deterministic routine.
  * For a prompt naming an issue identifier it (1) writes NOTES.md in the workspace with a shell
- * command, (2) marks the ticket Done through the `local_tracker` tool when that tool is offered,
- * and (3) replies with a summary. Continuation turns get a short reply.
+ * command, and when the `local_tracker` tool is offered (2) comments on the ticket and (3) moves
+ * it to Human Review, then (4) replies with a summary. Continuation turns get a short reply.
  */
 export function demoScript(): ModelScript {
   return (request) => {
@@ -54,27 +57,17 @@ export function demoScript(): ModelScript {
 function demoStep(request: ModelRequest, identifier: string, prompt: string): ModelReply {
   const trackerOffered = request.tools.some((tool) => tool?.name === DEMO_TRACKER_TOOL);
   const summary = `Offline demo model wrote ${NOTES_FILE} describing ${identifier}.`;
-  switch (request.turnToolOutputs.length) {
-    case 0:
-      return { type: "shell", command: writeNotesCommand(identifier, prompt) };
-    case 1:
-      if (trackerOffered) {
-        return {
-          type: "tool",
-          name: DEMO_TRACKER_TOOL,
-          arguments: { action: "set_state", state: "Done", comment: summary },
-        };
-      }
-      return {
-        type: "message",
-        text: `${summary} The ${DEMO_TRACKER_TOOL} tool was not offered, so the ticket state is unchanged.`,
-      };
-    default:
-      return {
-        type: "message",
-        text: `${summary} Then it moved ${identifier} to Done via ${DEMO_TRACKER_TOOL}.`,
-      };
+  const steps: ModelReply[] = [{ type: "shell", command: writeNotesCommand(identifier, prompt) }];
+  if (trackerOffered) {
+    steps.push(
+      { type: "tool", name: DEMO_TRACKER_TOOL, arguments: { action: "comment", body: summary } },
+      { type: "tool", name: DEMO_TRACKER_TOOL, arguments: { action: "set_state", state: DEMO_HANDOFF_STATE } },
+    );
   }
+  const done = trackerOffered
+    ? `${summary} Then it commented on ${identifier} and moved it to ${DEMO_HANDOFF_STATE} via ${DEMO_TRACKER_TOOL}.`
+    : `${summary} The ${DEMO_TRACKER_TOOL} tool was not offered, so the ticket state is unchanged.`;
+  return steps[request.turnToolOutputs.length] ?? { type: "message", text: done };
 }
 
 const HEREDOC_END = "BATON_DEMO_NOTES";

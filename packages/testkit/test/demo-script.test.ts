@@ -26,13 +26,13 @@ function agentMessage(completed: Message): string | undefined {
 }
 
 describe("offline demo model", () => {
-  it("[S10.2-advertise-tools] writes NOTES.md, marks the ticket Done through local_tracker, then summarizes", async () => {
+  it("[S10.2-advertise-tools] writes NOTES.md, comments and hands the ticket to Human Review through local_tracker, then summarizes", async () => {
     const toolCalls: Message[] = [];
     harness = await startCodexHarness(demoScript(), {
       dynamicTools: [localTrackerTool],
       onServerRequest: (request) => {
         toolCalls.push(request);
-        return { success: true, contentItems: [{ type: "inputText", text: '{"state":"Done"}' }] };
+        return { success: true, contentItems: [{ type: "inputText", text: '{"ok":true}' }] };
       },
     });
 
@@ -45,20 +45,20 @@ describe("offline demo model", () => {
     expect(toolCalls.map((call) => call.params)).toEqual([
       expect.objectContaining({
         tool: "local_tracker",
-        arguments: {
-          action: "set_state",
-          state: "Done",
-          comment: "Offline demo model wrote NOTES.md describing BAT-7.",
-        },
+        arguments: { action: "comment", body: "Offline demo model wrote NOTES.md describing BAT-7." },
+      }),
+      expect.objectContaining({
+        tool: "local_tracker",
+        arguments: { action: "set_state", state: "Human Review" },
       }),
     ]);
-    expect(agentMessage(completed)).toContain("moved BAT-7 to Done");
+    expect(agentMessage(completed)).toContain("moved it to Human Review");
 
     const requestsBefore = harness.provider.requests.length;
     const continuation = await harness.runTurn("Continuation guidance: the ticket is still active.");
     expect(continuation.params.turn.status).toBe("completed");
     expect(harness.provider.requests.length).toBe(requestsBefore + 1);
-    expect(toolCalls).toHaveLength(1);
+    expect(toolCalls).toHaveLength(2);
     expect(agentMessage(continuation)).toBe("Offline demo model: nothing left to do on this ticket.");
   });
 
