@@ -40,13 +40,21 @@ export interface Launcher {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Builds the `bash -lc` script: unset secrets after the login profile ran, then exec the command. */
+/**
+ * Builds the `bash -lc` script: unset secrets after the login profile ran, then run the command
+ * as written. No `exec` prefix: it would break `VAR=value cmd`, `a && b` and multi-line scripts,
+ * and bash already execs a final simple command, so the agent keeps the launched pid.
+ */
 export function loginShellScript(command: string, unsetEnv: readonly string[] = []): string {
   const names = unsetEnv.filter((name) => ENV_NAME.test(name));
-  return names.length > 0 ? `unset ${names.join(" ")}; exec ${command}` : `exec ${command}`;
+  return names.length > 0 ? `unset ${names.join(" ")}; ${command}` : command;
 }
 
-/** Starts commands as local child processes in their own process group. */
+/**
+ * Starts commands as local child processes, each leading its own process group. When the leading
+ * process exits, whatever it left running in that group is killed: a launch never leaves strays
+ * behind, and a forgotten background job cannot hold the output pipes open.
+ */
 export class LocalLauncher implements Launcher {
   launch(spec: LaunchSpec): LaunchedProcess {
     const env: Record<string, string> = {};
@@ -66,12 +74,18 @@ export class LocalLauncher implements Launcher {
 
 class LocalProcess implements LaunchedProcess {
   readonly exited: Promise<ExitStatus>;
+  /** Set once the group has been reaped; later kills must not signal a recycled process group id. */
+  private reaped = false;
 
   constructor(private readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => {
       // 'close' waits for stdio to drain; 'error' covers spawn failures (e.g. cwd missing).
       child.once("close", (code, signal) => resolve({ code, signal }));
       child.once("error", () => resolve({ code: null, signal: null }));
+    });
+    child.once("exit", () => {
+      this.kill("SIGKILL");
+      this.reaped = true;
     });
     // A child that exits early must not crash us with EPIPE on a late write.
     child.stdin?.on("error", () => {});
@@ -92,7 +106,7 @@ class LocalProcess implements LaunchedProcess {
 
   kill(signal: NodeJS.Signals = "SIGTERM"): void {
     const pid = this.child.pid;
-    if (pid === undefined) return;
+    if (pid === undefined || this.reaped) return;
     try {
       // Negative pid: the whole group, so grandchildren left by the shell die too.
       process.kill(-pid, signal);
