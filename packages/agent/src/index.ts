@@ -1,0 +1,9 @@
+export { type ClientInfo, DEFAULT_CLIENT_INFO, defaultTurnSandboxPolicy } from "./protocol.ts";
+export {
+  type CodexSession,
+  type CodexSessionOptions,
+  startCodexSession,
+  type TurnInput,
+  type TurnOutcome,
+} from "./session.ts";
+export { canonicalAgentCwd } from "./workspace-cwd.ts";

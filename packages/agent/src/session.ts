@@ -1,0 +1,668 @@
+import { performance } from "node:perf_hooks";
+import type {
+  AgentEvent,
+  AgentEventName,
+  AgentToolSpec,
+  Logger,
+  TokenCounts,
+  ToolResult,
+} from "@baton/domain";
+import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
+import type { ExitStatus, LaunchedProcess, Launcher } from "@baton/workspace";
+import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
+import {
+  type ClientInfo,
+  DEFAULT_CLIENT_INFO,
+  defaultTurnSandboxPolicy,
+  initializeParams,
+  threadStartParams,
+  turnStartParams,
+} from "./protocol.ts";
+import { decideServerRequest, toolCallResponse } from "./server-requests.ts";
+import { formatTokens, summarizeNotification } from "./summaries.ts";
+import { absoluteTokenTotals, mergeRateLimits, tokenDelta } from "./telemetry.ts";
+import { canonicalAgentCwd } from "./workspace-cwd.ts";
+
+export interface CodexSessionOptions {
+  /** `codex.command`, run as `bash -lc` by the launcher. */
+  command: string;
+  workspacePath: string;
+  workspaceRoot: string;
+  launcher: Launcher;
+  /** Base environment for the child; the launcher's default when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
+  secretEnvNames: readonly string[];
+  approvalPolicy: unknown;
+  threadSandbox: unknown;
+  /** Explicit turn sandbox policy, or null for Baton's default (workspace-write on the issue workspace). */
+  turnSandboxPolicy: unknown | null;
+  readTimeoutMs: number;
+  turnTimeoutMs: number;
+  /** Tools advertised to the agent for this session; bound here, a config reload does not change them. */
+  tools: readonly AgentToolSpec[];
+  executeTool(name: string, args: unknown): Promise<ToolResult>;
+  onEvent(event: AgentEvent): void;
+  logger?: Logger;
+  clientInfo?: ClientInfo;
+  /** How long `stop()` waits after closing stdin, and again after SIGTERM, before escalating. */
+  stopGraceMs?: number;
+  /** Longest protocol line accepted; longer ones are dropped and reported as `malformed`. */
+  maxLineBytes?: number;
+}
+
+export interface TurnInput {
+  prompt: string;
+  /** Issue-identifying session title, e.g. `ABC-123: Fix login`. */
+  title: string;
+}
+
+export interface TurnOutcome {
+  threadId: string;
+  turnId: string;
+  sessionId: string;
+}
+
+export interface CodexSession {
+  readonly threadId: string;
+  readonly pid: number | null;
+  /** Starts a turn on the session's thread and settles when it ends. Rejects with a BatonError. */
+  runTurn(input: TurnInput): Promise<TurnOutcome>;
+  /** Asks the server to interrupt the active turn; `runTurn` then rejects with `turn_cancelled`. */
+  interrupt(): Promise<void>;
+  /** Ends the app-server process: stdin closed, then SIGTERM, then SIGKILL of its process group. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `codex app-server` in the issue workspace and performs the handshake (initialize,
+ * initialized, thread/start). Rejects with a BatonError (`invalid_workspace_cwd`, `codex_not_found`,
+ * `response_timeout`, `response_error`, `port_exit`) after emitting `startup_failed`.
+ */
+export async function startCodexSession(options: CodexSessionOptions): Promise<CodexSession> {
+  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
+  const child = options.launcher.launch({
+    command: options.command,
+    cwd,
+    ...(options.env !== undefined && { env: options.env }),
+    unsetEnv: options.secretEnvNames,
+  });
+  const session = new AppServerSession(options, cwd, child);
+  try {
+    await session.handshake();
+  } catch (error) {
+    const failure = toBatonError(error, "response_error");
+    session.emitStartupFailed(failure);
+    await session.stop();
+    throw failure;
+  }
+  return session;
+}
+
+interface PendingRequest {
+  method: string;
+  onResult: ((result: unknown) => void) | undefined;
+  resolve(result: unknown): void;
+  reject(error: BatonError): void;
+  timer: NodeJS.Timeout;
+}
+
+interface ActiveTurn {
+  /** Known once turn/start has been answered. */
+  turnId: string | null;
+  sessionId: string | null;
+  resolve(outcome: TurnOutcome): void;
+  reject(error: BatonError): void;
+  timer: NodeJS.Timeout | null;
+  toolCallsInFlight: number;
+  /** Message of the last `error` notification, reported if the turn then fails. */
+  lastError: string | null;
+}
+
+interface IncomingMessage {
+  id?: number | string | null;
+  method?: unknown;
+  params?: unknown;
+  result?: unknown;
+  error?: { code?: unknown; message?: unknown; data?: unknown };
+}
+
+const STDERR_ATTENTION = /\b(error|fatal|panic)\b/i;
+const COMMAND_NOT_FOUND_EXIT = 127;
+
+class AppServerSession implements CodexSession {
+  threadId = "";
+  readonly pid: number | null;
+  private readonly logger: Logger;
+  private readonly toolNames: ReadonlySet<string>;
+  private readonly pending = new Map<number, PendingRequest>();
+  private nextRequestId = 1;
+  private turn: ActiveTurn | null = null;
+  private lastActivityAt = 0;
+  private sawProtocolOutput = false;
+  private lastStderrLine = "";
+  private exit: BatonError | null = null;
+  private stopping = false;
+  private currentTitle: string | null = null;
+  private readonly reportedTokens = new Map<string, TokenCounts>();
+  private rateLimits: Record<string, unknown> | null = null;
+
+  constructor(
+    private readonly options: CodexSessionOptions,
+    private readonly cwd: string,
+    private readonly child: LaunchedProcess,
+  ) {
+    this.pid = child.pid;
+    this.logger = (options.logger ?? silentLogger).child({ codex_app_server_pid: child.pid });
+    this.toolNames = new Set(options.tools.map((tool) => tool.name));
+    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+    const stdout = new LineSplitter(
+      {
+        line: (line) => this.onStdoutLine(line),
+        overlong: (bytes, head) => this.onOverlongLine(bytes, head),
+      },
+      maxLineBytes,
+    );
+    const stderr = new LineSplitter(
+      {
+        line: (line) => this.onStderrLine(line),
+        overlong: (bytes, head) => this.onStderrLine(`${head}… (${bytes} bytes)`),
+      },
+      maxLineBytes,
+    );
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stdout.on("end", () => stdout.end());
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.stderr.on("end", () => stderr.end());
+    // A write racing the child's exit must not crash Baton; the exit itself is reported.
+    child.stdin.on("error", () => {});
+    void child.exited.then((status) => this.onExit(status));
+  }
+
+  async handshake(): Promise<void> {
+    await this.request("initialize", initializeParams(this.options.clientInfo ?? DEFAULT_CLIENT_INFO));
+    this.write({ method: "initialized" });
+    const result = await this.request(
+      "thread/start",
+      threadStartParams({
+        cwd: this.cwd,
+        approvalPolicy: this.options.approvalPolicy,
+        threadSandbox: this.options.threadSandbox,
+        tools: this.options.tools,
+      }),
+    );
+    const threadId = stringAt(result, "thread", "id");
+    if (threadId === null) {
+      throw new BatonError("response_error", "Codex answered thread/start without a thread id", {
+        method: "thread/start",
+      });
+    }
+    this.threadId = threadId;
+  }
+
+  async runTurn(input: TurnInput): Promise<TurnOutcome> {
+    if (this.turn !== null) {
+      throw new BatonError("turn_in_progress", `A turn is already running on Codex thread ${this.threadId}`);
+    }
+    if (input.title !== this.currentTitle) {
+      // The protocol's session title is the thread name; turn/start has no title field.
+      await this.request("thread/name/set", { threadId: this.threadId, name: input.title });
+      this.currentTitle = input.title;
+    }
+    const outcome = new Promise<TurnOutcome>((resolve, reject) => {
+      this.turn = {
+        turnId: null,
+        sessionId: null,
+        resolve,
+        reject,
+        timer: null,
+        toolCallsInFlight: 0,
+        lastError: null,
+      };
+    });
+    const turn = this.turn!;
+    this.lastActivityAt = performance.now();
+    this.armTurnTimer(turn, this.options.turnTimeoutMs);
+    // The outcome may settle (timeout, exit) while turn/start is pending; the caller gets it below.
+    outcome.catch(() => {});
+    try {
+      await this.request(
+        "turn/start",
+        turnStartParams({
+          threadId: this.threadId,
+          prompt: input.prompt,
+          cwd: this.cwd,
+          sandboxPolicy: this.options.turnSandboxPolicy ?? defaultTurnSandboxPolicy(this.cwd),
+        }),
+        (result) => this.onTurnStartResult(turn, result),
+      );
+    } catch (error) {
+      this.finishTurn(turn, toBatonError(error, "response_error"));
+    }
+    return outcome;
+  }
+
+  /**
+   * Runs synchronously with the turn/start response, before any later line of the same chunk, so
+   * the turn id is known when that turn's notifications arrive.
+   */
+  private onTurnStartResult(turn: ActiveTurn, result: unknown): void {
+    const turnId = stringAt(result, "turn", "id");
+    if (turnId === null) {
+      throw new BatonError("response_error", "Codex answered turn/start without a turn id", {
+        method: "turn/start",
+      });
+    }
+    if (this.turn !== turn) return;
+    turn.turnId = turnId;
+    turn.sessionId = `${this.threadId}-${turnId}`;
+    this.emit("session_started", `session ${turn.sessionId} started`, undefined, result);
+  }
+
+  async interrupt(): Promise<void> {
+    const turnId = this.turn?.turnId;
+    if (turnId === null || turnId === undefined || this.exit !== null) return;
+    await this.request("turn/interrupt", { threadId: this.threadId, turnId });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const grace = this.options.stopGraceMs ?? 2_000;
+    this.child.stdin.end();
+    if (!(await settlesWithin(this.child.exited, grace))) {
+      this.child.kill("SIGTERM");
+      if (!(await settlesWithin(this.child.exited, grace))) this.child.kill("SIGKILL");
+    }
+    await this.child.exited;
+    // Commands the agent started may outlive the server in its process group.
+    this.child.kill("SIGKILL");
+  }
+
+  emitStartupFailed(error: BatonError): void {
+    this.emit("startup_failed", `startup failed: ${error.message}`, undefined, {
+      category: error.category,
+      message: error.message,
+    });
+  }
+
+  // ---- outgoing ----
+
+  private write(message: Record<string, unknown>): void {
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  /** Sends a request; `onResult` runs synchronously when the answer is read, before later lines. */
+  private request(method: string, params: unknown, onResult?: (result: unknown) => void): Promise<unknown> {
+    if (this.exit !== null) return Promise.reject(this.exit);
+    const id = this.nextRequestId++;
+    const timeoutMs = this.options.readTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          new BatonError(
+            "response_timeout",
+            `Codex app-server did not answer ${method} within ${timeoutMs} ms`,
+            {
+              method,
+              timeout_ms: timeoutMs,
+            },
+          ),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { method, resolve, reject, timer, onResult });
+      this.write({ id, method, params });
+    });
+  }
+
+  private respond(id: number | string, result: unknown): void {
+    this.write({ id, result });
+  }
+
+  // ---- incoming ----
+
+  private onStdoutLine(line: string): void {
+    this.lastActivityAt = performance.now();
+    let message: IncomingMessage;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      if (line.trim() !== "") this.onMalformed(line, line.length);
+      return;
+    }
+    if (message === null || typeof message !== "object" || Array.isArray(message)) {
+      this.onMalformed(line, line.length);
+      return;
+    }
+    this.sawProtocolOutput = true;
+    const method = message.method;
+    if (typeof method === "string") {
+      if (message.id !== undefined && message.id !== null)
+        this.onServerRequest(message.id, method, message.params);
+      else this.onNotification(method, message.params);
+    } else if (typeof message.id === "number" && this.pending.has(message.id)) {
+      this.onResponse(message.id, message);
+    } else {
+      this.emit("other_message", "unrecognised message from Codex", undefined, message);
+    }
+  }
+
+  private onMalformed(line: string, length: number): void {
+    this.emit("malformed", `malformed protocol line (${length} chars)`, undefined, {
+      line: line.slice(0, 200),
+    });
+  }
+
+  private onOverlongLine(bytes: number, head: string): void {
+    this.lastActivityAt = performance.now();
+    this.emit(
+      "malformed",
+      `dropped a ${bytes}-byte protocol line (limit ${this.options.maxLineBytes ?? MAX_LINE_BYTES})`,
+      undefined,
+      { bytes, head },
+    );
+  }
+
+  private onStderrLine(line: string): void {
+    if (line.trim() === "") return;
+    this.lastStderrLine = line;
+    if (STDERR_ATTENTION.test(line)) this.logger.warn({ line }, "codex stderr");
+    else this.logger.debug({ line }, "codex stderr");
+    this.emit("stderr", line.length > 200 ? `${line.slice(0, 200)}…` : line, undefined, { line });
+  }
+
+  private onResponse(id: number, message: IncomingMessage): void {
+    const request = this.pending.get(id)!;
+    this.pending.delete(id);
+    clearTimeout(request.timer);
+    if (message.error !== undefined && message.error !== null) {
+      const detail = typeof message.error.message === "string" ? message.error.message : "no message";
+      request.reject(
+        new BatonError("response_error", `Codex rejected ${request.method}: ${detail}`, {
+          method: request.method,
+          code: message.error.code,
+        }),
+      );
+      return;
+    }
+    try {
+      request.onResult?.(message.result);
+      request.resolve(message.result);
+    } catch (error) {
+      request.reject(toBatonError(error, "response_error"));
+    }
+  }
+
+  private onNotification(method: string, params: unknown): void {
+    switch (method) {
+      case "turn/completed":
+        this.onTurnCompleted(params);
+        return;
+      case "turn/started":
+        this.emit("turn_started", "turn started", undefined, params, method);
+        return;
+      case "error": {
+        const message = stringAt(params, "error", "message");
+        if (this.turn !== null && message !== null) this.turn.lastError = message;
+        break;
+      }
+      case "account/rateLimits/updated":
+        this.rateLimits = mergeRateLimits(this.rateLimits, field(params, "rateLimits"));
+        this.emit(
+          "notification",
+          summarizeNotification(method, params),
+          { rate_limits: this.rateLimits },
+          params,
+          method,
+        );
+        return;
+    }
+    const totals = absoluteTokenTotals(method, params);
+    if (totals !== null) {
+      this.onTokenTotals(method, params, totals);
+      return;
+    }
+    this.emit("notification", summarizeNotification(method, params), undefined, params, method);
+  }
+
+  private onTokenTotals(method: string, params: unknown, totals: TokenCounts): void {
+    const threadId = stringAt(params, "threadId") ?? this.threadId;
+    const { delta, highWater } = tokenDelta(this.reportedTokens.get(threadId) ?? ZERO_TOKENS, totals);
+    this.reportedTokens.set(threadId, highWater);
+    this.emit(
+      "notification",
+      formatTokens(totals),
+      { usage_totals: totals, usage_delta: delta },
+      params,
+      method,
+    );
+  }
+
+  private onTurnCompleted(params: unknown): void {
+    const turn = this.turn;
+    const turnId = stringAt(params, "turn", "id");
+    const threadId = stringAt(params, "threadId");
+    const ours =
+      turn !== null &&
+      (threadId === null || threadId === this.threadId) &&
+      (turn.turnId === null || turn.turnId === turnId);
+    if (!ours) {
+      this.emit("notification", "another turn completed", undefined, params, "turn/completed");
+      return;
+    }
+    const status = stringAt(params, "turn", "status");
+    if (status === "completed") {
+      this.emit("turn_completed", "turn completed", undefined, params, "turn/completed");
+      this.finishTurn(turn, null);
+      return;
+    }
+    if (status === "interrupted") {
+      this.emit("turn_cancelled", "turn interrupted", undefined, params, "turn/completed");
+      this.finishTurn(
+        turn,
+        new BatonError("turn_cancelled", `Codex turn ${turnId} was interrupted`, { turn_id: turnId }),
+      );
+      return;
+    }
+    const reason = [turn.lastError, stringAt(params, "turn", "error", "message")]
+      .filter((text, index, all): text is string => text !== null && all.indexOf(text) === index)
+      .join(": ");
+    const message = `Codex turn ${turnId} ${status === "failed" ? "failed" : `ended with status ${String(status)}`}${reason === "" ? "" : `: ${reason}`}`;
+    this.emit("turn_failed", message, undefined, params, "turn/completed");
+    this.finishTurn(
+      turn,
+      new BatonError("turn_failed", message, {
+        turn_id: turnId,
+        status,
+        codex_error_info: field(field(field(params, "turn"), "error"), "codexErrorInfo") ?? null,
+      }),
+    );
+  }
+
+  private onServerRequest(id: number | string, method: string, params: unknown): void {
+    const decision = decideServerRequest(method, params, this.options.approvalPolicy, this.toolNames);
+    switch (decision.kind) {
+      case "answer":
+        this.respond(id, decision.result);
+        this.emit("approval_auto_approved", decision.summary, undefined, params, method);
+        return;
+      case "block": {
+        this.respond(id, decision.result);
+        this.emit(decision.category, decision.summary, undefined, params, method);
+        this.blockTurn(new BatonError(decision.category, decision.summary, { method }));
+        return;
+      }
+      case "tool_call":
+        void this.runToolCall(id, decision.tool, decision.arguments, params);
+        return;
+      case "unknown_tool":
+        this.respond(id, decision.result);
+        this.emit("unsupported_tool_call", decision.summary, undefined, params, method);
+        return;
+      case "unsupported":
+        this.write({ id, error: { code: decision.code, message: decision.message } });
+        this.emit(
+          "other_message",
+          `answered unsupported server request ${method} with an error`,
+          undefined,
+          params,
+          method,
+        );
+        return;
+    }
+  }
+
+  private async runToolCall(
+    id: number | string,
+    tool: string,
+    args: unknown,
+    params: unknown,
+  ): Promise<void> {
+    const turn = this.turn;
+    if (turn !== null) turn.toolCallsInFlight++;
+    let result: ToolResult;
+    try {
+      result = await this.options.executeTool(tool, args);
+    } catch (error) {
+      result = { success: false, output: { error: error instanceof Error ? error.message : String(error) } };
+    } finally {
+      if (turn !== null) turn.toolCallsInFlight--;
+      this.lastActivityAt = performance.now();
+    }
+    this.respond(id, toolCallResponse(result));
+    const event = result.success ? "tool_call_completed" : "tool_call_failed";
+    this.emit(
+      event,
+      `tool ${tool} ${result.success ? "succeeded" : "failed"}`,
+      undefined,
+      { request: params, result },
+      "item/tool/call",
+    );
+  }
+
+  /** Ends the active turn for a request Baton will not satisfy, and tells the server to stop it. */
+  private blockTurn(error: BatonError): void {
+    const turn = this.turn;
+    if (turn === null) return;
+    if (turn.turnId !== null && this.exit === null) {
+      this.request("turn/interrupt", { threadId: this.threadId, turnId: turn.turnId }).catch((failure) =>
+        this.logger.debug({ err: failure }, "turn/interrupt after a blocked request failed"),
+      );
+    }
+    this.finishTurn(turn, error);
+  }
+
+  private onExit(status: ExitStatus): void {
+    const notFound = status.code === COMMAND_NOT_FOUND_EXIT && !this.sawProtocolOutput;
+    const how = status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
+    this.exit = notFound
+      ? new BatonError(
+          "codex_not_found",
+          `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
+          { command: this.options.command },
+        )
+      : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
+          exit_code: status.code,
+          signal: status.signal,
+        });
+    for (const request of this.pending.values()) {
+      clearTimeout(request.timer);
+      request.reject(this.exit);
+    }
+    this.pending.clear();
+    const turn = this.turn;
+    if (turn === null) return;
+    const error = this.stopping
+      ? new BatonError("turn_cancelled", `Codex session was stopped during turn ${turn.turnId}`, {
+          turn_id: turn.turnId,
+        })
+      : this.exit;
+    this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+    this.finishTurn(turn, error);
+  }
+
+  private armTurnTimer(turn: ActiveTurn, delayMs: number): void {
+    turn.timer = setTimeout(() => {
+      // One timer per turn, re-armed lazily: messages only stamp `lastActivityAt` (cheap hot path).
+      const timeoutMs = this.options.turnTimeoutMs;
+      const silentFor = performance.now() - this.lastActivityAt;
+      if (turn.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
+      if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
+      const error = new BatonError(
+        "turn_timeout",
+        `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
+        { turn_id: turn.turnId, timeout_ms: timeoutMs },
+      );
+      this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+      this.finishTurn(turn, error);
+    }, delayMs);
+  }
+
+  private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
+    if (this.turn !== turn) return;
+    this.turn = null;
+    if (turn.timer !== null) clearTimeout(turn.timer);
+    if (error !== null) {
+      turn.reject(error);
+      return;
+    }
+    const turnId = turn.turnId ?? "";
+    turn.resolve({
+      threadId: this.threadId,
+      turnId,
+      sessionId: turn.sessionId ?? `${this.threadId}-${turnId}`,
+    });
+  }
+
+  // ---- events ----
+
+  private emit(
+    event: AgentEventName,
+    summary: string,
+    extra?: Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">,
+    payload?: unknown,
+    method?: string,
+  ): void {
+    // Built field by field: this runs for every protocol message.
+    const agentEvent: AgentEvent = {
+      event,
+      timestamp: new Date().toISOString(),
+      codex_app_server_pid: this.pid,
+      summary,
+    };
+    if (this.threadId !== "") agentEvent.thread_id = this.threadId;
+    const turn = this.turn;
+    if (turn !== null && turn.turnId !== null) {
+      agentEvent.turn_id = turn.turnId;
+      agentEvent.session_id = turn.sessionId!;
+    }
+    if (method !== undefined) agentEvent.method = method;
+    if (payload !== undefined) agentEvent.payload = payload;
+    if (extra !== undefined) Object.assign(agentEvent, extra);
+    try {
+      this.options.onEvent(agentEvent);
+    } catch (error) {
+      this.logger.error({ err: error, event }, "agent event listener threw");
+    }
+  }
+}
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function stringAt(value: unknown, ...keys: string[]): string | null {
+  let current = value;
+  for (const key of keys) current = field(current, key);
+  return typeof current === "string" ? current : null;
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
