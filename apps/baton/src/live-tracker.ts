@@ -1,5 +1,38 @@
 import type { Logger, TrackerAdapter, TrackerSettings } from "@baton/domain";
+import { toBatonError } from "@baton/domain";
+import type { TrackerRequestSample } from "@baton/status";
 import { createTracker } from "@baton/tracker";
+
+const TIMED_OPERATIONS = new Set<PropertyKey>([
+  "fetchIssuesByStates",
+  "fetchIssuesByIds",
+  "executeAgentTool",
+]);
+
+/** The same adapter, with every tracker request's duration and error category reported to `observe`. */
+function timed(adapter: TrackerAdapter, observe: (sample: TrackerRequestSample) => void): TrackerAdapter {
+  return new Proxy(adapter, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (!TIMED_OPERATIONS.has(property)) return value.bind(target);
+      const operation = String(property);
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        const report = (errorCategory: string | null) =>
+          observe({ operation, durationSeconds: (performance.now() - started) / 1000, errorCategory });
+        try {
+          const result = await value.apply(target, args);
+          report(null);
+          return result;
+        } catch (error) {
+          report(toBatonError(error, "tracker_request").category);
+          throw error;
+        }
+      };
+    },
+  });
+}
 
 /**
  * Holds the tracker adapter for the current tracker settings: rebuilt only when those settings
@@ -9,6 +42,7 @@ export class LiveTracker {
   private adapter: TrackerAdapter | null = null;
   private settingsKey = "";
   private stopWatching: (() => void) | null = null;
+  private readonly requestObservers = new Set<(sample: TrackerRequestSample) => void>();
 
   constructor(
     private readonly context: {
@@ -23,15 +57,26 @@ export class LiveTracker {
   for(settings: TrackerSettings): TrackerAdapter {
     const key = JSON.stringify(settings);
     if (this.adapter && key === this.settingsKey) return this.adapter;
-    const next = createTracker(settings, {
-      ...this.context,
-      logger: this.context.logger.child({ tracker: settings.kind }),
-    });
+    const next = timed(
+      createTracker(settings, {
+        ...this.context,
+        logger: this.context.logger.child({ tracker: settings.kind }),
+      }),
+      (sample) => {
+        for (const observe of this.requestObservers) observe(sample);
+      },
+    );
     this.close();
     this.adapter = next;
     this.settingsKey = key;
     this.stopWatching = next.watch?.(this.onChange) ?? null;
     return next;
+  }
+
+  /** Reports the duration and outcome of every tracker request; returns the stop function. */
+  observeRequests(observer: (sample: TrackerRequestSample) => void): () => void {
+    this.requestObservers.add(observer);
+    return () => this.requestObservers.delete(observer);
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { startCodexSession } from "@baton/agent";
 import type { BatonError, Logger } from "@baton/domain";
 import { toBatonError } from "@baton/domain";
 import { type AttemptDeps, type ConfigSource, InProcessExecutor, Orchestrator } from "@baton/orchestrator";
+import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
 import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
 import { type Launcher, LocalLauncher, WorkspaceManager } from "@baton/workspace";
@@ -21,6 +22,8 @@ export interface ServiceOptions {
  * workspace + Codex attempts, and the orchestrator owning all scheduling state.
  */
 export class BatonService {
+  private stopped = false;
+
   private constructor(
     readonly store: WorkflowStore,
     readonly orchestrator: Orchestrator,
@@ -143,9 +146,20 @@ export class BatonService {
     return service;
   }
 
+  /** False once `stop()` has stopped the orchestrator. */
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  /** Duration and outcome of every tracker request (for the status metrics); returns the stop function. */
+  observeTrackerRequests(observer: (sample: TrackerRequestSample) => void): () => void {
+    return this.tracker.observeRequests(observer);
+  }
+
   /** Graceful stop: interrupts turns, lets after_run hooks finish, closes watchers and files. */
   async stop(): Promise<void> {
     await this.orchestrator.stop();
+    this.stopped = true;
     this.store.close();
     this.tracker.close();
     await this.sessionLogs.close();

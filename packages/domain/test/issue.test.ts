@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeLabels, normalizePriority, normalizeState, normalizeTimestamp } from "../src/index.ts";
 
 describe("issue normalization helpers", () => {
-  it("[S4.2-state-normalized] compares states after trim and lowercase", () => {
+  it("[S4.2-normalized-state] compares states after trim and lowercase", () => {
     expect(normalizeState("  In Progress ")).toBe("in progress");
   });
 

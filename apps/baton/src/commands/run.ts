@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { isBatonError } from "@baton/domain";
 import { selectWorkflowPath } from "@baton/workflow";
+import { type HttpServer, startHttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
 import { createLogging } from "../logging.ts";
 import { BatonService } from "../service.ts";
@@ -49,12 +50,24 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     println(io.err, `error ${error.category}: ${error.message}`);
     return 1;
   }
+  // `--port` wins over `server.port`; either one turns the status API and dashboard on.
   const port = options.port ?? service.store.current().config.server.port;
+  let http: HttpServer | null = null;
   if (port !== null) {
-    logger.warn(
-      { port },
-      'action=http_server outcome=unavailable reason="the HTTP status API is not part of this build yet"',
-    );
+    try {
+      http = await startHttpServer(service, { port, logger });
+    } catch (error) {
+      if (!isBatonError(error)) throw error;
+      logger.error(
+        { port, category: error.category, reason: error.message },
+        "action=http_server outcome=failed",
+      );
+      await service.stop();
+      await logging.close();
+      println(io.err, `Failed to start the Baton status server: error ${error.category}: ${error.message}`);
+      return 1;
+    }
+    logger.info({ url: http.url }, "action=http_server outcome=listening");
   }
   logger.info({ workflow: workflowPath, logs_root: logsRoot }, "action=startup outcome=running");
   options.onStarted?.(service);
@@ -81,6 +94,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   if (statusTimer) clearInterval(statusTimer);
   footer?.release();
   await service.stop();
+  await http?.close();
   logger.info({}, "action=shutdown outcome=completed");
   await logging.close();
   process.off("SIGINT", forceExit);

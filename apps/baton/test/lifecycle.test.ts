@@ -1,0 +1,139 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ModelReply } from "@baton/testkit";
+import { scripts } from "@baton/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { Project, waitFor } from "./harness.ts";
+
+let project: Project | undefined;
+
+afterEach(async () => {
+  await project?.close();
+  project = undefined;
+});
+
+const hang = (): ModelReply => ({ type: "hang" });
+
+describe("baton service lifecycle", () => {
+  it("[S17.7-cli-missing-file][S17.7-cli-exit-codes] exits nonzero with a clear error when the workflow file is missing", async () => {
+    project = await Project.create({ script: hang });
+    const missing = project.startWith([join(project.dir, "nope.md")]);
+    const exit = await missing.exited;
+    expect(exit.code).toBe(1);
+    expect(missing.stderr).toContain("missing_workflow_file");
+    expect(missing.stderr).toContain(join(project.dir, "nope.md"));
+  });
+
+  it("[S17.7-cli-startup-failure][S6.3-startup-validation][S13.2-failures-visible] fails startup with an operator-visible error for an invalid workflow", async () => {
+    project = await Project.create({ script: hang });
+    await writeFile(project.workflowPath, "---\ntracker:\n  kind: jira\n---\nhello\n");
+    const baton = project.start();
+    const exit = await baton.exited;
+    expect(exit.code).toBe(1);
+    expect(baton.stderr).toContain("unsupported_tracker_kind");
+    expect(baton.find("action=startup outcome=failed")).toHaveLength(1);
+  });
+
+  it("[S17.7-cli-clean-exit][S9.4-after-run-ignored] SIGTERM interrupts running turns, runs after_run and exits 0", async () => {
+    project = await Project.create({
+      frontMatter: "hooks:\n  after_run: echo done > ../../after_run.txt",
+      script: hang,
+      tickets: [{ title: "Long running", priority: 1 }],
+    });
+    const baton = project.start();
+    await waitFor(
+      () => project!.provider.requests.length > 0,
+      30_000,
+      () => `a model request\n${baton.tail()}`,
+    );
+    expect(await baton.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(await readFile(join(project.dir, "after_run.txt"), "utf8")).toBe("done\n");
+    expect(baton.find("action=shutdown outcome=completed")).not.toHaveLength(0);
+  });
+
+  it("[S13.1-issue-context][S13.1-session-context][S13.1-key-value] logs carry issue and session context with key=value messages, and session events go to a per-issue JSONL file", async () => {
+    project = await Project.create({
+      frontMatter: "agent:\n  max_turns: 1",
+      script: scripts.shellThenMessage("echo hi > hello.txt", "done"),
+      tickets: [{ title: "Logged", priority: 1 }],
+    });
+    const baton = project.start();
+    const exit = await baton.waitForLog(["action=worker_exit"], 30_000);
+    expect(exit).toMatchObject({ issue_id: "BAT-1", issue_identifier: "BAT-1", outcome: "normal" });
+    expect(exit.msg).toMatch(/^action=worker_exit outcome=normal/);
+    expect(typeof exit.session_id).toBe("string");
+    const sessionLog = await readFile(join(project.dir, ".baton", "logs", "sessions", "BAT-1.jsonl"), "utf8");
+    const events = sessionLog
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(events.map((event) => event.event)).toEqual(
+      expect.arrayContaining(["session_started", "turn_completed"]),
+    );
+    expect(events.some((event) => event.summary.includes("echo hi"))).toBe(true);
+    await baton.stop();
+  });
+
+  it("[S13.2-sink-failure] keeps running when the log file cannot be written", async () => {
+    project = await Project.create({
+      script: scripts.toolThenMessage("local_tracker", { action: "set_state", state: "Human Review" }),
+      tickets: [{ title: "Still works", priority: 1 }],
+    });
+    // A directory where the log file should be: every write fails, even for root.
+    const logsRoot = join(project.dir, "broken-logs");
+    await mkdir(join(logsRoot, "baton.log"), { recursive: true });
+    const baton = project.start(["--logs-root", logsRoot]);
+    await waitFor(
+      async () => (await project!.store.list(["Human Review"])).length === 1,
+      30_000,
+      () => baton.tail(),
+    );
+    const warning = await baton.waitForLog(["action=log_sink outcome=disabled"], 5_000);
+    expect(warning.sink).toBe(join(logsRoot, "baton.log"));
+    expect(baton.child.exitCode).toBeNull();
+    await baton.stop();
+  });
+});
+
+describe("live WORKFLOW.md reload", () => {
+  it("[S6.2-detect-changes][S6.2-reapply] applies prompt and setting edits to the next dispatch without a restart", async () => {
+    project = await Project.create({
+      script: scripts.toolThenMessage("local_tracker", { action: "set_state", state: "Human Review" }),
+    });
+    const baton = project.start();
+    await baton.waitForLog(["action=startup outcome=running"], 20_000);
+    await project.writeWorkflow("", "Revised prompt for {{ issue.identifier }}.");
+    await baton.waitForLog(["action=workflow_reload outcome=applied"], 10_000);
+    await project.store.create({ title: "After the edit", priority: 1 });
+    await waitFor(
+      () => project!.provider.requests.length > 0,
+      30_000,
+      () => baton.tail(),
+    );
+    expect(project.provider.requests[0]!.lastUserText).toBe("Revised prompt for BAT-1.");
+    await baton.stop();
+  });
+
+  it("[S6.2-invalid-reload-keeps-last-good][S6.3-per-tick-validation] a bad edit keeps the service running, blocks dispatch with a visible error, and a fix recovers", async () => {
+    project = await Project.create({
+      script: scripts.toolThenMessage("local_tracker", { action: "set_state", state: "Human Review" }),
+    });
+    const baton = project.start();
+    await baton.waitForLog(["action=startup outcome=running"], 20_000);
+    const good = await readFile(project.workflowPath, "utf8");
+    await writeFile(project.workflowPath, good.replace("interval_ms: 500", "interval_ms: [oops"));
+    const rejected = await baton.waitForLog(["action=workflow_reload outcome=rejected"], 10_000);
+    expect(rejected.category).toBe("workflow_parse_error");
+    await project.store.create({ title: "Waits for a valid workflow", priority: 1 });
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 1500));
+    expect(project.provider.requests).toHaveLength(0);
+    expect(baton.child.exitCode).toBeNull();
+    await writeFile(project.workflowPath, good);
+    await waitFor(
+      async () => (await project!.store.list(["Human Review"])).length === 1,
+      30_000,
+      () => baton.tail(),
+    );
+    await baton.stop();
+  });
+});
