@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pino from "pino";
-import pretty from "pino-pretty";
+import { prettyFactory } from "pino-pretty";
 import type { PinnedFooter } from "./terminal.ts";
 
 export interface LoggingOptions {
@@ -30,19 +30,9 @@ export interface Logging {
 export function createLogging(options: LoggingOptions): Logging {
   const consoleOut = options.console ?? process.stdout;
   const footer = options.footer;
-  const consoleTarget: pino.DestinationStream = footer
-    ? { write: (line: string) => footer.writeAbove(line) }
-    : { write: (line: string) => consoleOut.write(line) };
-  const consoleSink: pino.DestinationStream = options.pretty
-    ? pretty({
-        destination: consoleTarget as unknown as NodeJS.WritableStream,
-        colorize: Boolean((consoleOut as NodeJS.WriteStream).isTTY),
-        translateTime: "HH:MM:ss",
-        ignore: "pid,hostname",
-        singleLine: true,
-        sync: true,
-      })
-    : consoleTarget;
+  const write = footer ? (text: string) => footer.writeAbove(text) : (text: string) => consoleOut.write(text);
+  const format = options.pretty ? terminalFormatter(Boolean((consoleOut as NodeJS.WriteStream).isTTY)) : null;
+  const consoleSink: pino.DestinationStream = { write: (line: string) => write(format ? format(line) : line) };
 
   const streams: pino.StreamEntry[] = [{ stream: consoleSink, level: "trace" }];
   const fileSink = options.file ? new GuardedFileSink(options.file) : null;
@@ -100,4 +90,37 @@ class GuardedFileSink implements pino.DestinationStream {
     this.failed = true;
     this.failureListener?.(error);
   }
+}
+
+/** Ids that the terminal shows once, as the line's prefix, instead of in the field dump. */
+const PREFIX_FIELDS = new Set(["issue_id", "issue_identifier", "session_id"]);
+
+/**
+ * Human-readable console lines: `HH:MM:ss LEVEL ISSUE: message`, followed only by the fields the
+ * message does not already spell out as `key=value` (the file sink keeps everything).
+ */
+function terminalFormatter(colorize: boolean): (line: string) => string {
+  const pretty = prettyFactory({
+    colorize,
+    translateTime: "HH:MM:ss",
+    ignore: "pid,hostname,issue_identifier",
+    singleLine: true,
+    messageFormat: "{if issue_identifier}{issue_identifier}: {end}{msg}",
+  });
+  return (line) => {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      return line;
+    }
+    const msg = String(record.msg ?? "");
+    const shown: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      const inMessage = msg.includes(`${key}=`);
+      const keep = ["level", "time", "msg", "issue_identifier"].includes(key) || !(inMessage || PREFIX_FIELDS.has(key));
+      if (keep) shown[key] = value;
+    }
+    return pretty(shown);
+  };
 }

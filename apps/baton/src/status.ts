@@ -21,21 +21,26 @@ export function renderStatus(snapshot: OrchestratorSnapshot, nowMs: number): str
   for (const row of snapshot.running) {
     const elapsed = (nowMs - Date.parse(row.started_at)) / 1000;
     rows.push(
-      `  ${GREEN}▶${RESET} ${row.issue_identifier.padEnd(9)} ${row.state.padEnd(12)} turn ${row.turn_count} · ${compact(row.tokens.total_tokens)} tok · ${duration(elapsed)} ${DIM}${row.last_message ?? row.last_event ?? "starting"}${RESET}`,
+      `  ${GREEN}▶${RESET} ${row.issue_identifier.padEnd(9)} ${row.state.padEnd(12)} turn ${row.turn_count} · ${compact(row.tokens.total_tokens)} tok · ${duration(elapsed)} ${DIM}${oneLine(row.last_message ?? row.last_event ?? "starting")}${RESET}`,
     );
   }
   for (const row of snapshot.retrying) {
     const inSeconds = Math.max(0, (Date.parse(row.due_at) - nowMs) / 1000);
     rows.push(
-      `  ${YELLOW}↻${RESET} ${row.issue_identifier.padEnd(9)} retry #${row.attempt} in ${duration(inSeconds)} ${DIM}${row.error ?? "continuation check"}${RESET}`,
+      `  ${YELLOW}↻${RESET} ${row.issue_identifier.padEnd(9)} retry #${row.attempt} in ${duration(inSeconds)} ${DIM}${oneLine(row.error ?? "continuation check")}${RESET}`,
     );
   }
   for (const row of snapshot.blocked) {
-    rows.push(`  ${RED}■${RESET} ${row.issue_identifier.padEnd(9)} blocked ${DIM}${row.error}${RESET}`);
+    rows.push(`  ${RED}■${RESET} ${row.issue_identifier.padEnd(9)} blocked ${DIM}${oneLine(row.error)}${RESET}`);
   }
   lines.push(...rows.slice(0, MAX_ROWS));
   if (rows.length > MAX_ROWS) lines.push(`  ${DIM}… ${rows.length - MAX_ROWS} more${RESET}`);
   return lines;
+}
+
+/** Agent text can hold newlines and escapes; a status row must stay one terminal line. */
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]+/g, " ").trim();
 }
 
 function compact(n: number): string {

@@ -257,7 +257,7 @@ class WorkerAttempt {
 
   private enterPhase(phase: AttemptPhase, fields: Record<string, unknown> = {}): void {
     this.phase = phase;
-    this.log.info({ phase, session_id: this.sessionId, ...fields }, `worker phase=${phase}`);
+    this.log.debug({ phase, session_id: this.sessionId, ...fields }, `worker phase=${phase}`);
   }
 
   private throwIfCancelled(): void {

@@ -67,7 +67,11 @@ export function fakeLabel(name: string, urls: RepoUrls): GitHubLabel {
   };
 }
 
-export function fakeIssue(input: FakeIssueInput & { number: number }, urls: RepoUrls, now: string): GitHubIssue {
+export function fakeIssue(
+  input: FakeIssueInput & { number: number },
+  urls: RepoUrls,
+  now: string,
+): GitHubIssue {
   const { number } = input;
   const base = `${urls.api}/repos/${urls.repo}/issues/${number}`;
   const state = input.state ?? "open";

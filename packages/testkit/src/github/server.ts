@@ -68,7 +68,10 @@ export interface FakeGitHub {
   issue(number: number): GitHubIssue | undefined;
   comments(number: number): GitHubIssueComment[];
   /** Test-side edit of an issue, as a person on github.com would; bumps `updated_at`. */
-  editIssue(number: number, edit: { title?: string; state?: "open" | "closed"; labels?: readonly string[] }): void;
+  editIssue(
+    number: number,
+    edit: { title?: string; state?: "open" | "closed"; labels?: readonly string[] },
+  ): void;
   /** Overwrites fields of the stored record with anything, to serve records GitHub would not. */
   corruptIssue(number: number, fields: Record<string, unknown>): void;
   removeIssue(number: number): void;
@@ -204,7 +207,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           ),
         };
       case "too_many_requests":
-        return { status: 429, headers: retryAfter(fault.retryAfterSeconds), body: errorBody("Too Many Requests") };
+        return {
+          status: 429,
+          headers: retryAfter(fault.retryAfterSeconds),
+          body: errorBody("Too Many Requests"),
+        };
       case "malformed_json":
         return { status: 200, body: '[{"number": 1, "title": "trunc' };
     }
@@ -304,7 +311,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       issue.state_reason = "reopened";
     }
     if (Array.isArray(body.labels)) {
-      issue.labels = body.labels.map((label) => fakeLabel(isRecord(label) ? String(label.name) : String(label), urls));
+      issue.labels = body.labels.map((label) =>
+        fakeLabel(isRecord(label) ? String(label.name) : String(label), urls),
+      );
     }
     issue.updated_at = stamp;
     return { status: 200, body: issue };
@@ -322,7 +331,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   }
 
   function addLabels(issue: GitHubIssue, body: unknown): Reply {
-    const names = isRecord(body) && Array.isArray(body.labels) ? body.labels : Array.isArray(body) ? body : null;
+    const names =
+      isRecord(body) && Array.isArray(body.labels) ? body.labels : Array.isArray(body) ? body : null;
     if (names === null || !names.every((name) => typeof name === "string")) {
       return validationFailed("Label", "labels", "invalid");
     }
