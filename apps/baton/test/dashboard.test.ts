@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -116,7 +117,7 @@ function heldModel(): {
 }
 
 describe("dashboard in a real browser", () => {
-  it("[S13.7.1-dashboard][S13.7-port-enables][S13.7-ephemeral-port][S13.4-from-orchestrator-state] shows a live Baton's running issue and updates without a reload when it finishes", async () => {
+  it("[S13.7.1-dashboard][S13.7-port-enables][S13.7-ephemeral-port][S13.7-cli-port-wins][S18.2-http-server][S13.4-from-orchestrator-state] shows a live Baton's running issue and updates without a reload when it finishes", async () => {
     const browser = await launchChromium();
     const model = heldModel();
     const provider: FakeModelProvider = await startFakeModelProvider(model.script);
@@ -126,18 +127,25 @@ describe("dashboard in a real browser", () => {
 
     const dir = await mkdtemp(join(tmpdir(), "baton-dashboard-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // server.port names a port that is taken: Baton only starts because `--port 0` wins over it.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => squatter.close(resolve)));
+    const takenPort = (squatter.address() as { port: number }).port;
+    const template = workflowTemplate({
+      codexCommand: `CODEX_HOME=${shellQuote(codexHome.home)} ${shellQuote(codexBinary())} app-server`,
+      intervalMs: 1000,
+    });
     const workflowPath = await writeWorkflow(
       dir,
-      workflowTemplate({
-        codexCommand: `CODEX_HOME=${shellQuote(codexHome.home)} ${shellQuote(codexBinary())} app-server`,
-        intervalMs: 1000,
-      }),
+      template.replace("\n---\n", `\nserver:\n  port: ${takenPort}\n---\n`),
     );
     const store = new LocalTicketStore(join(dir, "tickets"), { prefix: "BAT" });
     const ticket = await store.create({ title: "Update the <b>README</b>", description: "Say hello." });
 
     const baton = await startBaton(workflowPath);
     expect(new URL(baton.url).hostname).toBe("127.0.0.1");
+    expect(Number(new URL(baton.url).port)).not.toBe(takenPort);
 
     const page = await browser.newPage();
     await page.goto(baton.url);
@@ -160,13 +168,12 @@ describe("dashboard in a real browser", () => {
     await page.setViewportSize({ width: 1280, height: 820 });
 
     // Marks this document: if the page reloaded, the mark would be gone.
-    await page.evaluate(() => {
-      document.documentElement.dataset.testMark = "same-document";
-    });
+    // (Browser-side code goes in as strings: this file compiles without DOM types.)
+    await page.evaluate("document.documentElement.dataset.testMark = 'same-document'");
     model.release();
     await row.waitFor({ state: "detached", timeout: 60_000 });
     expect(await page.locator("#count-running").textContent()).toBe("0");
-    expect(await page.evaluate(() => document.documentElement.dataset.testMark)).toBe("same-document");
+    expect(await page.evaluate("document.documentElement.dataset.testMark")).toBe("same-document");
     expect((await store.get(ticket.identifier)).state).toBe("Done");
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-finished.png"), fullPage: true });
 

@@ -1,0 +1,15 @@
+export { assertSafeBind, isLoopbackHost } from "./access.ts";
+export {
+  type RetryReasonKind,
+  retryReasonKind,
+  StatusMetrics,
+  type TrackerRequestSample,
+} from "./metrics.ts";
+export {
+  OrchestratorStatusSource,
+  type OrchestratorStatusSourceOptions,
+  type WatchedWorkflow,
+} from "./orchestrator-source.ts";
+export * from "./schemas.ts";
+export { DEFAULT_HOST, type StatusServer, type StatusServerOptions, startStatusServer } from "./server.ts";
+export type * from "./source.ts";

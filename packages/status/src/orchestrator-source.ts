@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { BatonError } from "@baton/domain";
+import type { Orchestrator } from "@baton/orchestrator";
+import type { ErrorView, StatusEvent, StatusSource, WorkflowEvent, WorkflowStatus } from "./source.ts";
+
+/** The parts of @baton/workflow's WorkflowStore the status views read. */
+export interface WatchedWorkflow {
+  readonly path: string;
+  lastError(): { error: BatonError; at: Date } | null;
+  subscribe(
+    listener: (
+      event:
+        | { type: "reloaded"; config: { warnings: string[] } }
+        | { type: "reload_failed"; error: BatonError; at: Date },
+    ) => void,
+  ): () => void;
+}
+
+export interface OrchestratorStatusSourceOptions {
+  orchestrator: Pick<Orchestrator, "snapshot" | "issueDetail" | "requestRefresh" | "subscribe">;
+  workflow: WatchedWorkflow;
+  /** False before the orchestrator started and after it stopped: reads then answer 503. */
+  isRunning(): boolean;
+  /** Where an issue's agent session log is written, if the service keeps one. */
+  sessionLogPath?: (identifier: string) => string;
+  now?: () => Date;
+}
+
+function errorView(error: BatonError): ErrorView {
+  return { category: error.category, message: error.message };
+}
+
+function unavailable(): BatonError {
+  return new BatonError("snapshot_unavailable", "the orchestrator is not running (starting up or stopped)");
+}
+
+/**
+ * The status views of a live Baton: orchestrator snapshots and events, plus the outcome of every
+ * WORKFLOW.md reload (kept from construction on, so the last one is known even with no client).
+ */
+export class OrchestratorStatusSource implements StatusSource {
+  private lastReload: WorkflowStatus["last_reload"] = null;
+  private readonly listeners = new Set<(event: StatusEvent) => void>();
+  private readonly stopWatching: () => void;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: OrchestratorStatusSourceOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.stopWatching = options.workflow.subscribe((event) => {
+      const path = options.workflow.path;
+      let published: WorkflowEvent;
+      if (event.type === "reloaded") {
+        const at = this.now().toISOString();
+        this.lastReload = { outcome: "applied", at, error: null };
+        published = { type: "workflow_reloaded", at, path, warnings: event.config.warnings };
+      } else {
+        const at = event.at.toISOString();
+        this.lastReload = { outcome: "rejected", at, error: errorView(event.error) };
+        published = { type: "workflow_reload_failed", at, path, error: errorView(event.error) };
+      }
+      for (const listener of this.listeners) listener(published);
+    });
+  }
+
+  snapshot() {
+    if (!this.options.isRunning()) throw unavailable();
+    return this.options.orchestrator.snapshot();
+  }
+
+  issueDetail(identifier: string) {
+    if (!this.options.isRunning()) throw unavailable();
+    const detail = this.options.orchestrator.issueDetail(identifier);
+    if (detail === null) return null;
+    const logPath = this.options.sessionLogPath?.(identifier);
+    const logs =
+      logPath !== undefined && existsSync(logPath) ? [{ label: "latest", path: logPath, url: null }] : [];
+    return { ...detail, logs: { codex_session_logs: logs } };
+  }
+
+  requestRefresh() {
+    return this.options.orchestrator.requestRefresh();
+  }
+
+  workflow(): WorkflowStatus {
+    const failure = this.options.workflow.lastError();
+    return {
+      path: this.options.workflow.path,
+      last_reload: this.lastReload,
+      error: failure ? { ...errorView(failure.error), at: failure.at.toISOString() } : null,
+    };
+  }
+
+  subscribe(listener: (event: StatusEvent) => void): () => void {
+    this.listeners.add(listener);
+    const stopOrchestrator = this.options.orchestrator.subscribe(listener);
+    return () => {
+      this.listeners.delete(listener);
+      stopOrchestrator();
+    };
+  }
+
+  close(): void {
+    this.stopWatching();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * JSON Schemas of every API response. Fastify serializes with them (undeclared fields are dropped,
+ * so they are the contract) and @fastify/swagger publishes them in the OpenAPI document.
+ */
+
+const timestamp = { type: "string", format: "date-time" } as const;
+const nullableTimestamp = { type: ["string", "null"], format: "date-time" } as const;
+const nullableString = { type: ["string", "null"] } as const;
+
+function object(properties: Record<string, unknown>, description?: string) {
+  return {
+    type: "object",
+    ...(description ? { description } : {}),
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  } as const;
+}
+
+function nullable<T extends { type: string }>(schema: T) {
+  return { ...schema, type: [schema.type, "null"] } as const;
+}
+
+export const tokenCountsSchema = object({
+  input_tokens: { type: "integer", minimum: 0 },
+  output_tokens: { type: "integer", minimum: 0 },
+  total_tokens: { type: "integer", minimum: 0 },
+});
+
+const issueRef = {
+  issue_id: { type: "string" },
+  issue_identifier: { type: "string" },
+  issue_url: { ...nullableString, description: "Tracker URL of the issue, when the tracker has one." },
+};
+
+const sessionFields = {
+  session_id: nullableString,
+  last_event: { ...nullableString, description: "Name of the latest agent event." },
+  last_message: { ...nullableString, description: "Short human summary of the latest agent event." },
+  last_event_at: nullableTimestamp,
+};
+
+export const runningRowSchema = object(
+  {
+    ...issueRef,
+    state: { type: "string", description: "Tracker state of the issue." },
+    ...sessionFields,
+    turn_count: { type: "integer", minimum: 0 },
+    started_at: timestamp,
+    tokens: tokenCountsSchema,
+    workspace_path: nullableString,
+    attempt: { type: ["integer", "null"], description: "Retry attempt; null on a first run." },
+  },
+  "An issue with an agent working on it.",
+);
+
+export const retryRowSchema = object(
+  {
+    ...issueRef,
+    attempt: { type: "integer", minimum: 1 },
+    due_at: timestamp,
+    error: { ...nullableString, description: "Why the retry was scheduled; null for a continuation." },
+    workspace_path: nullableString,
+  },
+  "An issue waiting for its retry timer.",
+);
+
+export const blockedRowSchema = object(
+  {
+    ...issueRef,
+    state: { type: "string" },
+    error: { type: "string", description: "What the agent needs that the policy does not grant." },
+    ...sessionFields,
+    blocked_at: timestamp,
+    workspace_path: nullableString,
+  },
+  "An issue held until an operator acts on it; it is not retried.",
+);
+
+const errorView = object({ category: { type: "string" }, message: { type: "string" } });
+
+const loopErrorSchema = object({ ...errorView.properties, at: timestamp });
+
+export const workflowStatusSchema = object(
+  {
+    path: { type: "string" },
+    last_reload: nullable(
+      object({
+        outcome: { type: "string", enum: ["applied", "rejected"] },
+        at: timestamp,
+        error: nullable(errorView),
+      }),
+    ),
+    error: {
+      ...nullable(loopErrorSchema),
+      description: "Set while the newest WORKFLOW.md is invalid; Baton keeps running on the last good one.",
+    },
+  },
+  "The live WORKFLOW.md: the last reload result and any current validation error.",
+);
+
+export const stateSchema = object({
+  generated_at: timestamp,
+  counts: object({
+    running: { type: "integer" },
+    retrying: { type: "integer" },
+    blocked: { type: "integer" },
+    completed: { type: "integer" },
+  }),
+  running: { type: "array", items: runningRowSchema },
+  retrying: { type: "array", items: retryRowSchema },
+  blocked: { type: "array", items: blockedRowSchema },
+  codex_totals: object({
+    ...tokenCountsSchema.properties,
+    seconds_running: {
+      type: "number",
+      minimum: 0,
+      description: "Runtime of ended sessions plus the elapsed time of running ones.",
+    },
+  }),
+  rate_limits: { description: "Latest rate-limit payload reported by the agent, or null." },
+  last_error: {
+    ...nullable(loopErrorSchema),
+    description: "Latest preflight or tracker problem of the poll loop; null once a tick runs clean.",
+  },
+  polling: object({ checking: { type: "boolean" }, next_tick_at: nullableTimestamp }),
+  workflow: workflowStatusSchema,
+});
+
+export const issueDetailSchema = object({
+  issue_identifier: { type: "string" },
+  issue_id: { type: "string" },
+  status: { type: "string", enum: ["running", "retrying", "blocked"] },
+  workspace: object({ path: nullableString }),
+  attempts: object({
+    restart_count: { type: "integer", minimum: 0 },
+    current_retry_attempt: { type: ["integer", "null"] },
+  }),
+  running: nullable(runningRowSchema),
+  retry: nullable(retryRowSchema),
+  blocked: nullable(blockedRowSchema),
+  logs: object({
+    codex_session_logs: {
+      type: "array",
+      items: object({ label: { type: "string" }, path: { type: "string" }, url: nullableString }),
+    },
+  }),
+  recent_events: {
+    type: "array",
+    items: object({ at: timestamp, event: { type: "string" }, message: { type: "string" } }),
+  },
+  last_error: nullableString,
+});
+
+export const refreshSchema = object({
+  queued: { type: "boolean" },
+  coalesced: { type: "boolean", description: "True when the request joined a poll already queued." },
+  requested_at: timestamp,
+  operations: { type: "array", items: { type: "string", enum: ["poll", "reconcile"] } },
+});
+
+export const errorSchema = object(
+  {
+    error: object({
+      code: { type: "string" },
+      message: { type: "string" },
+    }),
+  },
+  "Every API error has this envelope.",
+);

@@ -1,0 +1,50 @@
+import type {
+  IssueDetail,
+  OrchestratorEvent,
+  OrchestratorSnapshot,
+  RefreshResult,
+} from "@baton/orchestrator";
+
+export interface ErrorView {
+  category: string;
+  message: string;
+}
+
+/** The live WORKFLOW.md as operators see it (part of `GET /api/v1/state`). */
+export interface WorkflowStatus {
+  path: string;
+  last_reload: { outcome: "applied" | "rejected"; at: string; error: ErrorView | null } | null;
+  /** Set while the newest file version is invalid (the last good one stays in effect). */
+  error: (ErrorView & { at: string }) | null;
+}
+
+export type WorkflowEvent =
+  | { type: "workflow_reloaded"; at: string; path: string; warnings: string[] }
+  | { type: "workflow_reload_failed"; at: string; path: string; error: ErrorView };
+
+/** What the event stream carries: orchestrator changes plus config reload results. */
+export type StatusEvent = OrchestratorEvent | WorkflowEvent;
+
+export interface SessionLogRef {
+  label: string;
+  path: string;
+  url: string | null;
+}
+
+export type IssueDetailView = IssueDetail & { logs: { codex_session_logs: SessionLogRef[] } };
+
+export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus };
+
+/**
+ * Everything the status server reads, so tests can stand in for the orchestrator (e.g. a snapshot
+ * that never answers). `snapshot` and `issueDetail` reject with BatonError `snapshot_unavailable`
+ * when the orchestrator is not running; the server bounds how long it waits for them.
+ */
+export interface StatusSource {
+  snapshot(): OrchestratorSnapshot | Promise<OrchestratorSnapshot>;
+  issueDetail(identifier: string): IssueDetailView | null | Promise<IssueDetailView | null>;
+  /** `queued: false` means the orchestrator is not running. */
+  requestRefresh(): RefreshResult;
+  workflow(): WorkflowStatus;
+  subscribe(listener: (event: StatusEvent) => void): () => void;
+}

@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { startStatusServer } from "../src/index.ts";
+import { call, emptySnapshot, stubSource } from "./harness.ts";
+
+const CHROMIUM = process.env.BATON_CHROMIUM ?? "/usr/bin/chromium";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function browser(): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is needed for the dashboard browser test and was not found at ${CHROMIUM}. ` +
+        "Install Debian's package (apt-get install -y chromium) or set BATON_CHROMIUM to its path.",
+    );
+  }
+  const profile = await mkdtemp(join(tmpdir(), "baton-chromium-"));
+  cleanups.push(() => rm(profile, { recursive: true, force: true }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+    ],
+  });
+  cleanups.push(() => context.close());
+  return context;
+}
+
+const HOSTILE = `<img src=x onerror="window.__pwned=1">`;
+
+function hostileSnapshot() {
+  const now = new Date().toISOString();
+  return {
+    ...emptySnapshot(),
+    counts: { running: 1, retrying: 0, blocked: 1, completed: 0 },
+    running: [
+      {
+        issue_id: "1",
+        issue_identifier: "BAT-1",
+        issue_url: "javascript:window.__pwned=1",
+        state: "Todo",
+        session_id: "s-1",
+        turn_count: 2,
+        last_event: "notification",
+        last_message: HOSTILE,
+        started_at: new Date(Date.now() - 90_000).toISOString(),
+        last_event_at: now,
+        tokens: { input_tokens: 1000, output_tokens: 200, total_tokens: 1200 },
+        workspace_path: "/ws/BAT-1",
+        attempt: null,
+      },
+    ],
+    blocked: [
+      {
+        issue_id: "2",
+        issue_identifier: "BAT-2",
+        issue_url: "https://tracker.example/BAT-2",
+        state: "In Progress",
+        error: "approval_required: run `rm -rf build`?",
+        session_id: null,
+        blocked_at: now,
+        workspace_path: null,
+        last_event: null,
+        last_message: null,
+        last_event_at: null,
+      },
+    ],
+    codex_totals: { input_tokens: 1000, output_tokens: 200, total_tokens: 1200, seconds_running: 90 },
+  };
+}
+
+describe("dashboard page", () => {
+  it("[S13.7.1-dashboard] is one self-contained page whose CSP allows only its own inlined script and style", async () => {
+    const server = await startStatusServer({ port: 0, source: stubSource() });
+    cleanups.push(() => server.close());
+    const { status, headers, body } = await call(`${server.url}/`);
+    expect(status).toBe(200);
+    const csp = headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(body).toContain("<script>");
+    expect(body).not.toMatch(/<script[^>]+src=/);
+  });
+
+  it("[S13.7.1-dashboard][S13.7.2-client-consumes-api] renders untrusted text as text, links only http(s) tracker URLs, and follows the event stream", async () => {
+    let snapshot = hostileSnapshot();
+    const source = stubSource({ snapshot: () => snapshot });
+    const server = await startStatusServer({ port: 0, source });
+    cleanups.push(() => server.close());
+    const page = await (await browser()).newPage();
+    await page.goto(server.url);
+
+    const running = page.locator('#running tr[data-issue="BAT-1"]');
+    await running.waitFor();
+    expect(await running.locator(".message").textContent()).toBe(HOSTILE);
+    expect(await running.locator("a").count()).toBe(0);
+    const blockedLink = page.locator('#blocked tr[data-issue="BAT-2"] a');
+    expect(await blockedLink.getAttribute("href")).toBe("https://tracker.example/BAT-2");
+    expect(await page.locator("#tokens-total").textContent()).toBe("1,200");
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
+
+    // Runtime ticks in the browser from the snapshot: 90 s plus the running session's elapsed time.
+    await expect
+      .poll(() => page.locator("#runtime").textContent(), { timeout: 5000 })
+      .toMatch(/^1m 3[1-9]s$/);
+
+    snapshot = {
+      ...hostileSnapshot(),
+      running: [],
+      counts: { running: 0, retrying: 0, blocked: 1, completed: 0 },
+    };
+    source.emit({
+      type: "worker_exited",
+      at: new Date().toISOString(),
+      issue_id: "1",
+      issue_identifier: "BAT-1",
+      outcome: "normal",
+      error: null,
+      runtime_seconds: 90,
+    });
+    await running.waitFor({ state: "detached", timeout: 5000 });
+    expect(await page.locator("#count-running").textContent()).toBe("0");
+  });
+});
