@@ -1,3 +1,14 @@
+export { GITHUB_API_TOOL, githubApiToolSpec } from "./github/agent-tool.ts";
+export type { GitHubProviderSettings, StateLabelSettings } from "./github/profile.ts";
+export { githubTrackerProfile } from "./github/profile.ts";
+export type { GitHubTrackerOptions } from "./github/tracker.ts";
+export { GitHubTracker } from "./github/tracker.ts";
+export { LINEAR_GRAPHQL_TOOL, linearGraphqlToolSpec } from "./linear/agent-tool.ts";
+export type { LinearProvider } from "./linear/profile.ts";
+export { linearTrackerProfile } from "./linear/profile.ts";
+export { LINEAR_DOCUMENTS } from "./linear/queries.ts";
+export type { LinearTrackerOptions } from "./linear/tracker.ts";
+export { LinearTracker } from "./linear/tracker.ts";
 export { LOCAL_TRACKER_TOOL, localTrackerToolSpec } from "./local/agent-tool.ts";
 export { localTrackerProfile } from "./local/profile.ts";
 export type { LocalTicketStoreOptions, NewTicket, TicketDetails } from "./local/store.ts";

@@ -6,6 +6,10 @@ import type {
   TrackerSettings,
 } from "@baton/domain";
 import { BatonError } from "@baton/domain";
+import { githubTrackerProfile } from "./github/profile.ts";
+import { createGitHubTracker } from "./github/tracker.ts";
+import { linearTrackerProfile } from "./linear/profile.ts";
+import { createLinearTracker } from "./linear/tracker.ts";
 import { localTrackerProfile } from "./local/profile.ts";
 import { createLocalTracker } from "./local/tracker.ts";
 
@@ -19,7 +23,11 @@ interface TrackerKind {
   create(settings: TrackerSettings, context: TrackerContext): TrackerAdapter;
 }
 
-const trackerKinds: readonly TrackerKind[] = [{ profile: localTrackerProfile, create: createLocalTracker }];
+const trackerKinds: readonly TrackerKind[] = [
+  { profile: localTrackerProfile, create: createLocalTracker },
+  { profile: githubTrackerProfile, create: createGitHubTracker },
+  { profile: linearTrackerProfile, create: createLinearTracker },
+];
 
 /** Profiles of every supported kind, for the config layer. */
 export const trackerProfiles: TrackerProfile[] = trackerKinds.map((kind) => kind.profile);

@@ -1,6 +1,7 @@
 /**
  * Regenerates the committed Linear schema subset from Linear's full schema:
- *   pnpm exec tsx packages/testkit/src/linear/generate-schema.ts ../shared/reference/linear-schema.graphql
+ *   pnpm --filter @baton/testkit exec tsx src/linear/generate-schema.ts <path to linear-schema.graphql>
+ *   pnpm biome format --write packages/testkit/src/linear/linear-schema.subset.graphql
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { LINEAR_SUBSET_SCHEMA_PATH } from "./schema.ts";

@@ -17,23 +17,35 @@ export function fakeLinearRoot(store: FakeLinearStore): Record<string, unknown> 
     issueUpdate: ({ id, input }: { id: string; input: Record<string, unknown> }) => {
       const issue = found(store.findIssue(id), "Issue", id);
       for (const [key, value] of Object.entries(input)) {
-        if (key === "stateId") issue.stateId = found(store.states.find((s) => s.id === value), "WorkflowState", String(value)).id;
-        else if (key === "title" || key === "description") (issue as unknown as Record<string, unknown>)[key] = value;
+        if (key === "stateId")
+          issue.stateId = found(
+            store.states.find((s) => s.id === value),
+            "WorkflowState",
+            String(value),
+          ).id;
+        else if (key === "title" || key === "description")
+          (issue as unknown as Record<string, unknown>)[key] = value;
         else if (key === "priority") issue.priority = value as number;
-        else if (key === "assigneeId") issue.assigneeId = value === null ? null : found(store.users.get(String(value)), "User", String(value)).id;
+        else if (key === "assigneeId")
+          issue.assigneeId =
+            value === null ? null : found(store.users.get(String(value)), "User", String(value)).id;
         else throw notImplemented(`IssueUpdateInput.${key}`);
       }
       issue.updatedAt = store.tick();
       return { success: true, issue: issueView(store, issue) };
     },
     commentCreate: ({ input }: { input: Record<string, unknown> }) => {
-      for (const key of Object.keys(input)) if (key !== "issueId" && key !== "body") throw notImplemented(`CommentCreateInput.${key}`);
+      for (const key of Object.keys(input))
+        if (key !== "issueId" && key !== "body") throw notImplemented(`CommentCreateInput.${key}`);
       if (typeof input.issueId !== "string" || typeof input.body !== "string") {
         throw new GraphQLError("Argument Validation Error: issueId and body are required", {
           extensions: { code: "INVALID_INPUT" },
         });
       }
-      const comment = store.addComment(found(store.findIssue(input.issueId), "Issue", input.issueId).id, input.body);
+      const comment = store.addComment(
+        found(store.findIssue(input.issueId), "Issue", input.issueId).id,
+        input.body,
+      );
       return { success: true, comment: commentView(store, comment) };
     },
   };
@@ -52,16 +64,20 @@ const DEFAULT_PAGE = 50;
 
 /** Forward cursor paging over `items` in their order; the cursor is an opaque encoding of the item id. */
 function connection<T extends { id: string }>(items: T[], args: ConnectionArgs, view: (item: T) => unknown) {
-  if (args.last !== undefined || args.before !== undefined) throw notImplemented("backward paging (last/before)");
+  if (args.last !== undefined || args.before !== undefined)
+    throw notImplemented("backward paging (last/before)");
   const first = args.first ?? DEFAULT_PAGE;
   if (first < 0 || first > MAX_PAGE) {
-    throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: "INVALID_INPUT" } });
+    throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, {
+      extensions: { code: "INVALID_INPUT" },
+    });
   }
   let start = 0;
   if (args.after !== undefined && args.after !== null) {
     const afterId = Buffer.from(args.after, "base64url").toString("utf8");
     const index = items.findIndex((item) => item.id === afterId);
-    if (index === -1) throw new GraphQLError(`invalid cursor ${args.after}`, { extensions: { code: "INVALID_INPUT" } });
+    if (index === -1)
+      throw new GraphQLError(`invalid cursor ${args.after}`, { extensions: { code: "INVALID_INPUT" } });
     start = index + 1;
   }
   const page = items.slice(start, start + first);
@@ -225,5 +241,7 @@ function found<T>(value: T | undefined, type: string, id: string): T {
 }
 
 function notImplemented(what: string): GraphQLError {
-  return new GraphQLError(`fake Linear does not implement ${what}`, { extensions: { code: "FAKE_NOT_IMPLEMENTED" } });
+  return new GraphQLError(`fake Linear does not implement ${what}`, {
+    extensions: { code: "FAKE_NOT_IMPLEMENTED" },
+  });
 }

@@ -93,7 +93,10 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
     const invalid = validate(schema, document);
     if (invalid.length > 0) {
       return json(response, 400, {
-        errors: invalid.map((error) => ({ ...error.toJSON(), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })),
+        errors: invalid.map((error) => ({
+          ...error.toJSON(),
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        })),
       });
     }
     const result = await execute({ schema, document, rootValue, variableValues: variables });
@@ -142,7 +145,10 @@ function answerWithFault(response: ServerResponse, fault: FakeLinearFault): void
           errors: [
             {
               message: "Rate limit exceeded",
-              extensions: { code: "RATELIMITED", userPresentableMessage: "Too many requests; try again later." },
+              extensions: {
+                code: "RATELIMITED",
+                userPresentableMessage: "Too many requests; try again later.",
+              },
             },
           ],
         },
@@ -159,7 +165,12 @@ function answerWithFault(response: ServerResponse, fault: FakeLinearFault): void
   }
 }
 
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   response.end(JSON.stringify(body));
 }

@@ -59,7 +59,11 @@ export const KEPT_LINEAR_FIELDS: Readonly<Record<string, readonly string[]>> = {
 export function subsetLinearSchema(fullSdl: string): string {
   const definitions = new Map<string, DefinitionNode & { name: { value: string } }>();
   for (const definition of parse(fullSdl, { noLocation: true }).definitions) {
-    if ("name" in definition && definition.name !== undefined && definition.kind !== Kind.DIRECTIVE_DEFINITION) {
+    if (
+      "name" in definition &&
+      definition.name !== undefined &&
+      definition.kind !== Kind.DIRECTIVE_DEFINITION
+    ) {
       definitions.set(definition.name.value, definition as DefinitionNode & { name: { value: string } });
     }
   }
@@ -84,9 +88,18 @@ export function subsetLinearSchema(fullSdl: string): string {
       kept.set(name, { ...definition, description: undefined, interfaces: [], directives: [], fields });
     } else if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
       for (const field of definition.fields ?? []) reach(field.type);
-      kept.set(name, { ...definition, description: undefined, directives: [], fields: definition.fields?.map(bare) });
+      kept.set(name, {
+        ...definition,
+        description: undefined,
+        directives: [],
+        fields: definition.fields?.map(bare),
+      });
     } else if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
-      const values = definition.values?.map((value) => ({ ...value, description: undefined, directives: [] }));
+      const values = definition.values?.map((value) => ({
+        ...value,
+        description: undefined,
+        directives: [],
+      }));
       kept.set(name, { ...definition, description: undefined, directives: [], values });
     } else if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) {
       kept.set(name, { ...definition, description: undefined, directives: [] });
@@ -94,7 +107,9 @@ export function subsetLinearSchema(fullSdl: string): string {
       throw new Error(`a kept field reaches ${name} (${definition.kind}), which the subset does not support`);
     }
   }
-  const sorted = [...kept.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, definition]) => definition);
+  const sorted = [...kept.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, definition]) => definition);
   return `${HEADER}\n${print({ kind: Kind.DOCUMENT, definitions: sorted })}\n`;
 }
 
