@@ -127,6 +127,7 @@ interface IncomingMessage {
   error?: { code?: unknown; message?: unknown; data?: unknown };
 }
 
+const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 const STDERR_ATTENTION = /\b(error|fatal|panic)\b/i;
 const COMMAND_NOT_FOUND_EXIT = 127;
 
@@ -363,7 +364,9 @@ class AppServerSession implements CodexSession {
     );
   }
 
-  private onStderrLine(line: string): void {
+  private onStderrLine(raw: string): void {
+    // Codex colours its diagnostics; logs and summaries want the plain text.
+    const line = raw.replace(ANSI_ESCAPE, "");
     if (line.trim() === "") return;
     this.lastStderrLine = line;
     if (STDERR_ATTENTION.test(line)) this.logger.warn({ line }, "codex stderr");

@@ -322,13 +322,13 @@ describe("transport", () => {
     expect(log.events.some((event) => event.summary === "agent: still here")).toBe(true);
   });
 
-  it("[S10.3-stderr-separate] never reads stderr as protocol, even when it looks like JSON-RPC", async () => {
+  it("[S10.3-stderr-separate] never reads stderr as protocol, even when it looks like JSON-RPC, and strips its colour codes", async () => {
     const lookalike = JSON.stringify({
       method: "turn/completed",
       params: { threadId: "thr_fake", turn: { id: "turn_1", status: "completed" } },
     });
     const { session, log } = await start({
-      startupStderr: ['{"id":1,"result":{}}', "WARN plugin sync failed: offline"],
+      startupStderr: ['{"id":1,"result":{}}', "\u001b[31mWARN\u001b[0m plugin sync failed: offline"],
       turns: [
         [
           { type: "stderr", line: lookalike },

@@ -48,7 +48,11 @@ interface IssueRef {
 }
 
 /** The issue a retry is for, with what the status views show about it while it waits. */
+/** Why a retry was scheduled: a clean exit's re-check, a failed run, a stall kill, or no free slot. */
+export type RetryCause = "continuation" | "failure" | "stall" | "no_slots";
+
 interface RetryTarget extends IssueRef {
+  title: string;
   issue_url: string | null;
   workspace_path: string | null;
 }
@@ -61,6 +65,9 @@ export type OrchestratorEvent =
       type: "retry_scheduled";
       at: string;
       attempt: number;
+      kind: RetryKind;
+      /** Why the retry exists, for metrics and dashboards (never parse `error` for this). */
+      cause: RetryCause;
       delay_ms: number;
       due_at: string;
       error: string | null;
@@ -494,7 +501,7 @@ export class Orchestrator {
     } catch (error) {
       const reason = toBatonError(error, "agent_spawn_failed").toString();
       this.log(log, "error", { action: "dispatch", outcome: "failed", attempt, reason });
-      const target = { ...this.ref(issue), issue_url: issue.url, workspace_path: null };
+      const target = { ...this.ref(issue), title: issue.title, issue_url: issue.url, workspace_path: null };
       this.retryAfterFailure(target, attempt, `failed to spawn agent: ${reason}`, log);
       return false;
     }
@@ -585,6 +592,7 @@ export class Orchestrator {
     if (this.lifecycle !== "running") return;
     const target = {
       ...this.ref(entry.issue),
+      title: entry.issue.title,
       issue_url: entry.issue.url,
       workspace_path: entry.workspace_path,
     };
@@ -596,13 +604,17 @@ export class Orchestrator {
       return;
     }
     if (stop?.kind === "stall") {
-      this.retryAfterFailure(target, entry.attempt, stallError(stop.elapsedMs), entry.log);
+      this.retryAfterFailure(target, entry.attempt, stallError(stop.elapsedMs), entry.log, "stall");
       return;
     }
     switch (outcome.kind) {
       case "normal":
         this.state.completed.add(id);
-        this.scheduleRetry(target, { attempt: 1, kind: "continuation", error: null }, entry.log);
+        this.scheduleRetry(
+          target,
+          { attempt: 1, kind: "continuation", cause: "continuation", error: null },
+          entry.log,
+        );
         return;
       case "failed":
         this.retryAfterFailure(target, entry.attempt, outcome.error.toString(), entry.log);
@@ -659,14 +671,25 @@ export class Orchestrator {
   // ---- retries ---------------------------------------------------------------------------------
 
   /** The retry after a failed attempt `previous` (null for a first run): next attempt number, backoff delay. */
-  private retryAfterFailure(target: RetryTarget, previous: number | null, error: string, log: Logger): void {
-    this.scheduleRetry(target, { attempt: nextFailureAttempt(previous), kind: "failure", error }, log);
+  private retryAfterFailure(
+    target: RetryTarget,
+    previous: number | null,
+    error: string,
+    log: Logger,
+    cause: RetryCause = "failure",
+  ): void {
+    this.scheduleRetry(target, { attempt: nextFailureAttempt(previous), kind: "failure", cause, error }, log);
   }
 
   /** SPEC 8.4: replaces any existing retry of the issue with a fresh entry, timer and token. */
   private scheduleRetry(
     target: RetryTarget,
-    { attempt, kind, error }: { attempt: number; kind: RetryKind; error: string | null },
+    {
+      attempt,
+      kind,
+      cause,
+      error,
+    }: { attempt: number; kind: RetryKind; cause: RetryCause; error: string | null },
     log: Logger,
   ): void {
     const ref = { issue_id: target.issue_id, issue_identifier: target.issue_identifier };
@@ -680,6 +703,7 @@ export class Orchestrator {
     this.state.retrying.set(ref.issue_id, {
       issue_id: ref.issue_id,
       identifier: ref.issue_identifier,
+      title: target.title,
       issue_url: target.issue_url,
       attempt,
       due_at_ms: dueAtMs,
@@ -706,6 +730,8 @@ export class Orchestrator {
       at: this.nowIso(),
       ...ref,
       attempt,
+      kind,
+      cause,
       delay_ms: delayMs,
       due_at: isoAt(dueAtMs),
       error,
@@ -719,6 +745,7 @@ export class Orchestrator {
     const target: RetryTarget = {
       issue_id: id,
       issue_identifier: entry.identifier,
+      title: entry.title,
       issue_url: entry.issue_url,
       workspace_path: entry.workspace_path,
     };
@@ -739,7 +766,7 @@ export class Orchestrator {
         this.dispatch(action.issue, entry.attempt);
         return;
       case "requeue":
-        this.retryAfterFailure(target, entry.attempt, NO_SLOTS_ERROR, log);
+        this.retryAfterFailure(target, entry.attempt, NO_SLOTS_ERROR, log, "no_slots");
         return;
       case "release":
         if (action.cleanup) await this.removeWorkspace(entry.identifier, log);

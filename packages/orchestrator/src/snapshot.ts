@@ -11,6 +11,7 @@ export interface LoopError {
 export interface RunningRow {
   issue_id: string;
   issue_identifier: string;
+  title: string;
   issue_url: string | null;
   state: string;
   session_id: string | null;
@@ -27,6 +28,7 @@ export interface RunningRow {
 export interface RetryRow {
   issue_id: string;
   issue_identifier: string;
+  title: string;
   issue_url: string | null;
   attempt: number;
   due_at: string;
@@ -37,6 +39,7 @@ export interface RetryRow {
 export interface BlockedRow {
   issue_id: string;
   issue_identifier: string;
+  title: string;
   issue_url: string | null;
   state: string;
   error: string;
@@ -102,6 +105,7 @@ function runningRow(id: string, entry: RunningEntry): RunningRow {
   return {
     issue_id: id,
     issue_identifier: entry.issue.identifier,
+    title: entry.issue.title,
     issue_url: entry.issue.url,
     state: entry.issue.state,
     session_id,
@@ -120,6 +124,7 @@ function retryRow(entry: RetryEntry): RetryRow {
   return {
     issue_id: entry.issue_id,
     issue_identifier: entry.identifier,
+    title: entry.title,
     issue_url: entry.issue_url,
     attempt: entry.attempt,
     due_at: isoAt(entry.due_at_ms),
@@ -132,6 +137,7 @@ function blockedRow(id: string, entry: BlockedEntry): BlockedRow {
   return {
     issue_id: id,
     issue_identifier: entry.issue.identifier,
+    title: entry.issue.title,
     issue_url: entry.issue.url,
     state: entry.issue.state,
     error: entry.error,

@@ -44,6 +44,7 @@ export interface RunningEntry {
 export interface RetryEntry {
   issue_id: string;
   identifier: string;
+  title: string;
   issue_url: string | null;
   attempt: number;
   due_at_ms: number;

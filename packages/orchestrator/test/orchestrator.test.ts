@@ -92,6 +92,7 @@ describe("dispatch", () => {
       {
         issue_id: "1",
         issue_identifier: "BAT-1",
+        title: "BAT-1",
         issue_url: "https://tracker.test/BAT-1",
         state: "In Progress",
         session_id: null,
@@ -182,6 +183,7 @@ describe("dispatch", () => {
       {
         issue_id: "1",
         issue_identifier: "BAT-1",
+        title: "BAT-1",
         issue_url: null,
         attempt: 1,
         due_at: iso(T0 + 10_000),
@@ -302,6 +304,7 @@ describe("reconciliation of running issues", () => {
         due_at: iso(T0 + 100_000),
       },
     ]);
+    expect(h.eventsOf("retry_scheduled").at(-1)).toMatchObject({ kind: "failure", cause: "stall" });
   });
 
   it("[S8.5-stall-disabled] never stops a silent run when stall_timeout_ms is 0", async () => {
@@ -376,6 +379,7 @@ describe("worker exits and retries", () => {
       {
         issue_id: "1",
         issue_identifier: "BAT-1",
+        title: "BAT-1",
         issue_url: "https://tracker.test/1",
         attempt: 1,
         due_at: iso(T0 + 10_000),
@@ -390,6 +394,8 @@ describe("worker exits and retries", () => {
         issue_id: "1",
         issue_identifier: "BAT-1",
         attempt: 1,
+        kind: "failure",
+        cause: "failure",
         delay_ms: 10_000,
         due_at: iso(T0 + 10_000),
         error: "response_timeout: no answer in 5000ms",
@@ -411,6 +417,7 @@ describe("worker exits and retries", () => {
     expect(h.orchestrator.snapshot().retrying).toMatchObject([
       { issue_id: "2", attempt: 2, error: "no available orchestrator slots", due_at: iso(T0 + 30_000) },
     ]);
+    expect(h.eventsOf("retry_scheduled").at(-1)).toMatchObject({ kind: "failure", cause: "no_slots" });
   });
 
   it("[S8.4-retry-dispatch][S7.3-retry-fired][S16.6-retry-timer] dispatches a due retry of a still-active issue with the retry's attempt", async () => {
@@ -510,6 +517,7 @@ describe("blocked runs", () => {
     expect(snapshot.blocked[0]).toEqual({
       issue_id: "1",
       issue_identifier: "BAT-1",
+      title: "BAT-1",
       issue_url: null,
       state: "Todo",
       error: "approval_required: the agent asked to run `rm -rf build` and the policy does not allow it",

@@ -116,6 +116,16 @@
     return link;
   }
 
+  /** Identifier (linked to the tracker when it has an http(s) URL) with the ticket title under it. */
+  function issueCell(row) {
+    return cell(
+      "Issue",
+      "issue",
+      issueLink(row.issue_identifier, row.issue_url),
+      el("div", "issue-title", plain(row.title)),
+    );
+  }
+
   /** A cell whose text the 1 s clock keeps current. */
   function ticking(label, kind, iso) {
     const td = cell(label, "num tick");
@@ -172,7 +182,7 @@
       el(
         "tr",
         null,
-        cell("Issue", null, issueLink(row.issue_identifier, row.issue_url)),
+        issueCell(row),
         cell("State", null, row.state),
         cell("Turns", "num", formatNumber(row.turn_count)),
         cell("Last activity", "message", plain(row.last_message || row.last_event || "starting…")),
@@ -184,7 +194,7 @@
       el(
         "tr",
         null,
-        cell("Issue", null, issueLink(row.issue_identifier, row.issue_url)),
+        issueCell(row),
         cell("Attempt", "num", row.attempt),
         ticking("Due", "until", row.due_at),
         cell(
@@ -198,7 +208,7 @@
       el(
         "tr",
         null,
-        cell("Issue", null, issueLink(row.issue_identifier, row.issue_url)),
+        issueCell(row),
         cell("State", null, row.state),
         cell("Needs", "error", row.error),
         ticking("Since", "since", row.blocked_at),

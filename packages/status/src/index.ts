@@ -1,7 +1,5 @@
 export { assertSafeBind, isLoopbackHost } from "./access.ts";
 export {
-  type RetryReasonKind,
-  retryReasonKind,
   StatusMetrics,
   type TrackerRequestSample,
 } from "./metrics.ts";

@@ -1,4 +1,4 @@
-import { NO_SLOTS_ERROR, type OrchestratorSnapshot } from "@baton/orchestrator";
+import type { OrchestratorSnapshot, RetryCause } from "@baton/orchestrator";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { StatusEvent } from "./source.ts";
 
@@ -9,16 +9,6 @@ export interface TrackerRequestSample {
   durationSeconds: number;
   /** BatonError category when the call failed (SPEC 11.4), null on success. */
   errorCategory: string | null;
-}
-
-export type RetryReasonKind = "continuation" | "failure" | "stall" | "no_slots";
-
-/** Groups a scheduled retry by why it happened, keeping the label set small and fixed. */
-export function retryReasonKind(error: string | null): RetryReasonKind {
-  if (error === null) return "continuation";
-  if (error === NO_SLOTS_ERROR) return "no_slots";
-  if (error.startsWith("stalled for ")) return "stall";
-  return "failure";
 }
 
 const TOKEN_KINDS = ["input", "output", "total"] as const;
@@ -79,14 +69,14 @@ export class StatusMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "baton_" });
-    for (const reason of ["continuation", "failure", "stall", "no_slots"] satisfies RetryReasonKind[]) {
+    for (const reason of ["continuation", "failure", "stall", "no_slots"] satisfies RetryCause[]) {
       this.retries.inc({ reason }, 0);
     }
   }
 
   record(event: StatusEvent): void {
     if (event.type === "dispatched") this.dispatches.inc();
-    else if (event.type === "retry_scheduled") this.retries.inc({ reason: retryReasonKind(event.error) });
+    else if (event.type === "retry_scheduled") this.retries.inc({ reason: event.cause });
   }
 
   readonly observeTrackerRequest = (sample: TrackerRequestSample): void => {

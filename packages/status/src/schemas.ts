@@ -30,6 +30,7 @@ export const tokenCountsSchema = object({
 const issueRef = {
   issue_id: { type: "string" },
   issue_identifier: { type: "string" },
+  title: { type: "string", description: "Ticket title (untrusted text)." },
   issue_url: { ...nullableString, description: "Tracker URL of the issue, when the tracker has one." },
 };
 

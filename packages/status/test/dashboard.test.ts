@@ -49,6 +49,7 @@ function hostileSnapshot() {
       {
         issue_id: "1",
         issue_identifier: "BAT-1",
+        title: HOSTILE,
         issue_url: "javascript:window.__pwned=1",
         state: "Todo",
         session_id: "s-1",
@@ -66,6 +67,7 @@ function hostileSnapshot() {
       {
         issue_id: "2",
         issue_identifier: "BAT-2",
+        title: "Blocked ticket",
         issue_url: "https://tracker.example/BAT-2",
         state: "In Progress",
         error: "approval_required: run `rm -rf build`?",
@@ -106,6 +108,7 @@ describe("dashboard page", () => {
     const running = page.locator('#running tr[data-issue="BAT-1"]');
     await running.waitFor();
     expect(await running.locator(".message").textContent()).toBe(HOSTILE);
+    expect(await running.locator(".issue-title").textContent()).toBe(HOSTILE);
     expect(await running.locator("a").count()).toBe(0);
     const blockedLink = page.locator('#blocked tr[data-issue="BAT-2"] a');
     expect(await blockedLink.getAttribute("href")).toBe("https://tracker.example/BAT-2");

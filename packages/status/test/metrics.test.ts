@@ -1,5 +1,6 @@
+import type { RetryCause } from "@baton/orchestrator";
 import { afterEach, describe, expect, it } from "vitest";
-import { retryReasonKind } from "../src/index.ts";
+import { StatusMetrics } from "../src/index.ts";
 import { call, type Live, startLive, ticket, waitUntil } from "./harness.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -88,10 +89,28 @@ describe("GET /metrics", () => {
     ).toBe(1);
   });
 
-  it("[S13.7-metrics] groups retry reasons into a fixed set of kinds", () => {
-    expect(retryReasonKind(null)).toBe("continuation");
-    expect(retryReasonKind("no available orchestrator slots")).toBe("no_slots");
-    expect(retryReasonKind("stalled for 300000ms without agent activity")).toBe("stall");
-    expect(retryReasonKind("turn_timeout: turn took longer than 3600000 ms")).toBe("failure");
+  it("[S13.7-metrics] counts retries by the cause the orchestrator reports, in a fixed label set", () => {
+    const metrics = new StatusMetrics();
+    const retry = (cause: RetryCause) =>
+      metrics.record({
+        type: "retry_scheduled",
+        at: new Date().toISOString(),
+        issue_id: "1",
+        issue_identifier: "BAT-1",
+        attempt: 1,
+        kind: cause === "continuation" ? "continuation" : "failure",
+        cause,
+        delay_ms: 1000,
+        due_at: new Date().toISOString(),
+        error: null,
+      });
+    retry("stall");
+    retry("no_slots");
+    retry("no_slots");
+    return metrics.registry.metrics().then((body) => {
+      expect(sample(body, 'baton_retries_scheduled_total{reason="no_slots"}')).toBe(2);
+      expect(sample(body, 'baton_retries_scheduled_total{reason="stall"}')).toBe(1);
+      expect(sample(body, 'baton_retries_scheduled_total{reason="continuation"}')).toBe(0);
+    });
   });
 });
