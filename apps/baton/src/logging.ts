@@ -32,7 +32,9 @@ export function createLogging(options: LoggingOptions): Logging {
   const footer = options.footer;
   const write = footer ? (text: string) => footer.writeAbove(text) : (text: string) => consoleOut.write(text);
   const format = options.pretty ? terminalFormatter(Boolean((consoleOut as NodeJS.WriteStream).isTTY)) : null;
-  const consoleSink: pino.DestinationStream = { write: (line: string) => write(format ? format(line) : line) };
+  const consoleSink: pino.DestinationStream = {
+    write: (line: string) => write(format ? format(line) : line),
+  };
 
   const streams: pino.StreamEntry[] = [{ stream: consoleSink, level: "trace" }];
   const fileSink = options.file ? new GuardedFileSink(options.file) : null;
@@ -118,7 +120,8 @@ function terminalFormatter(colorize: boolean): (line: string) => string {
     const shown: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) {
       const inMessage = msg.includes(`${key}=`);
-      const keep = ["level", "time", "msg", "issue_identifier"].includes(key) || !(inMessage || PREFIX_FIELDS.has(key));
+      const keep =
+        ["level", "time", "msg", "issue_identifier"].includes(key) || !(inMessage || PREFIX_FIELDS.has(key));
       if (keep) shown[key] = value;
     }
     return pretty(shown);

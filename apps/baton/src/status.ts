@@ -21,7 +21,7 @@ export function renderStatus(snapshot: OrchestratorSnapshot, nowMs: number): str
   for (const row of snapshot.running) {
     const elapsed = (nowMs - Date.parse(row.started_at)) / 1000;
     rows.push(
-      `  ${GREEN}▶${RESET} ${row.issue_identifier.padEnd(9)} ${row.state.padEnd(12)} turn ${row.turn_count} · ${compact(row.tokens.total_tokens)} tok · ${duration(elapsed)} ${DIM}${oneLine(row.last_message ?? row.last_event ?? "starting")}${RESET}`,
+      `  ${GREEN}▶${RESET} ${row.issue_identifier.padEnd(9)} ${oneLine(row.title).slice(0, 28).padEnd(28)} ${row.state.padEnd(12)} turn ${row.turn_count} · ${compact(row.tokens.total_tokens)} tok · ${duration(elapsed)} ${DIM}${oneLine(row.last_message ?? row.last_event ?? "starting")}${RESET}`,
     );
   }
   for (const row of snapshot.retrying) {
@@ -31,7 +31,9 @@ export function renderStatus(snapshot: OrchestratorSnapshot, nowMs: number): str
     );
   }
   for (const row of snapshot.blocked) {
-    rows.push(`  ${RED}■${RESET} ${row.issue_identifier.padEnd(9)} blocked ${DIM}${oneLine(row.error)}${RESET}`);
+    rows.push(
+      `  ${RED}■${RESET} ${row.issue_identifier.padEnd(9)} blocked ${DIM}${oneLine(row.error)}${RESET}`,
+    );
   }
   lines.push(...rows.slice(0, MAX_ROWS));
   if (rows.length > MAX_ROWS) lines.push(`  ${DIM}… ${rows.length - MAX_ROWS} more${RESET}`);

@@ -61,7 +61,11 @@ function demoStep(request: ModelRequest, identifier: string, prompt: string): Mo
   if (trackerOffered) {
     steps.push(
       { type: "tool", name: DEMO_TRACKER_TOOL, arguments: { action: "comment", body: summary } },
-      { type: "tool", name: DEMO_TRACKER_TOOL, arguments: { action: "set_state", state: DEMO_HANDOFF_STATE } },
+      {
+        type: "tool",
+        name: DEMO_TRACKER_TOOL,
+        arguments: { action: "set_state", state: DEMO_HANDOFF_STATE },
+      },
     );
   }
   const done = trackerOffered

@@ -100,7 +100,9 @@ describe("createTracker", () => {
     expect(() => createTracker({ ...settings, kind: "jira" }, context("/repo"))).toThrow(
       expect.objectContaining({
         category: "unsupported_tracker_kind",
-        message: expect.stringMatching(/^tracker\.kind "jira" is not supported \(supported: .*\blocal\b.*\)$/),
+        message: expect.stringMatching(
+          /^tracker\.kind "jira" is not supported \(supported: .*\blocal\b.*\)$/,
+        ),
       }),
     );
     expect(() =>
