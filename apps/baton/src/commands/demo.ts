@@ -18,12 +18,29 @@ export async function demoCommand(options: { port?: number }, io: CommandIO): Pr
 
   const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.OPENAI_API_KEY);
   const provider = realModel ? null : await startFakeModelProvider(demoScript());
-  const codexHome = provider
-    ? await prepareCodexHome({ baseUrl: provider.baseUrl, parentDir: demoDir })
-    : null;
+  try {
+    // The home lives in the user's cache dir, never under /tmp: Codex refuses sandbox helpers there.
+    const codexHome = provider ? await prepareCodexHome({ baseUrl: provider.baseUrl }) : null;
+    try {
+      return await runDemo(demoDir, codexHome?.home ?? null, realModel, options, io);
+    } finally {
+      await codexHome?.cleanup();
+    }
+  } finally {
+    await provider?.close();
+  }
+}
+
+async function runDemo(
+  demoDir: string,
+  codexHome: string | null,
+  realModel: boolean,
+  options: { port?: number },
+  io: CommandIO,
+): Promise<number> {
   const codex = shellQuote(codexBinary());
   const codexCommand = codexHome
-    ? `CODEX_HOME=${shellQuote(codexHome.home)} ${codex} app-server`
+    ? `CODEX_HOME=${shellQuote(codexHome)} ${codex} app-server`
     : `${codex} app-server`;
   const workflowPath = await writeWorkflow(
     demoDir,
@@ -38,41 +55,41 @@ export async function demoCommand(options: { port?: number }, io: CommandIO): Pr
   const tickets = await writeSampleTickets(join(demoDir, "tickets"));
   const shown = relative(io.cwd, demoDir);
 
-  try {
-    return await runCommand(
-      {
-        workflowPath,
-        port: options.port,
-        onStarted: () => {
-          println(io.err, "");
-          println(
-            io.err,
-            `Baton demo: ${tickets.length} sample tickets in ${shown}/tickets, workflow ${shown}/WORKFLOW.md`,
-          );
-          println(
-            io.err,
-            realModel
-              ? "Model: real OpenAI model via OPENAI_API_KEY."
-              : "Model: OFFLINE DEMO MODEL (scripted, on 127.0.0.1); the real codex binary runs each command.",
-          );
-          println(io.err, `Watch tickets move:   pnpm baton issue list --workflow ${shown}/WORKFLOW.md`);
-          println(
-            io.err,
-            `Add one:              pnpm baton issue create "Say hello" --workflow ${shown}/WORKFLOW.md`,
-          );
-          println(
-            io.err,
-            `Workspaces: ${shown}/.baton/workspaces   Session logs: ${shown}/.baton/logs/sessions`,
-          );
-          println(io.err, "Stop with Ctrl-C.");
-          println(io.err, "");
-        },
+  return runCommand(
+    {
+      workflowPath,
+      port: options.port,
+      onStarted: () => {
+        println(io.err, "");
+        println(
+          io.err,
+          `Baton demo: ${tickets.length} sample tickets in ${shown}/tickets, workflow ${shown}/WORKFLOW.md`,
+        );
+        println(
+          io.err,
+          realModel
+            ? "Model: real OpenAI model via OPENAI_API_KEY."
+            : "Model: OFFLINE DEMO MODEL (scripted, on 127.0.0.1); the real codex binary runs each command.",
+        );
+        println(io.err, `Watch tickets move:   pnpm baton issue list --workflow ${shown}/WORKFLOW.md`);
+        println(
+          io.err,
+          `${tickets[2]} waits for ${tickets[1]}: pnpm baton issue move ${tickets[1]} Done --workflow ${shown}/WORKFLOW.md`,
+        );
+        println(
+          io.err,
+          `Add one:              pnpm baton issue create "Say hello" --workflow ${shown}/WORKFLOW.md`,
+        );
+        println(
+          io.err,
+          `Workspaces: ${shown}/.baton/workspaces   Session logs: ${shown}/.baton/logs/sessions`,
+        );
+        println(io.err, "Stop with Ctrl-C.");
+        println(io.err, "");
       },
-      io,
-    );
-  } finally {
-    await provider?.close();
-  }
+    },
+    io,
+  );
 }
 
 function shellQuote(value: string): string {
