@@ -629,7 +629,7 @@ class AppServerSession implements CodexSession {
     // Built field by field: this runs for every protocol message.
     const agentEvent: AgentEvent = {
       event,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       codex_app_server_pid: this.pid,
       summary,
     };
@@ -648,6 +648,19 @@ class AppServerSession implements CodexSession {
       this.logger.error({ err: error, event }, "agent event listener threw");
     }
   }
+}
+
+let lastIsoMs = Number.NaN;
+let lastIso = "";
+
+/** The current time in RFC 3339; bursts of protocol messages share a millisecond, so the string is reused. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
 }
 
 function field(value: unknown, key: string): unknown {

@@ -7,7 +7,6 @@ import type { TokenCounts } from "@baton/domain";
  */
 
 const MESSAGE_PREVIEW = 140;
-const numberFormat = new Intl.NumberFormat("en-US");
 
 type JsonObject = Record<string, unknown>;
 
@@ -25,8 +24,17 @@ function commandText(command: unknown): string {
   return Array.isArray(command) ? command.join(" ") : String(command ?? "");
 }
 
+/** `1234567` → `1,234,567` for the non-negative integer counts Baton reports (Intl was a visible share of event ingest). */
+function grouped(count: number): string {
+  const digits = String(count);
+  const head = digits.length % 3 || 3;
+  let text = digits.slice(0, head);
+  for (let index = head; index < digits.length; index += 3) text += `,${digits.slice(index, index + 3)}`;
+  return text;
+}
+
 export function formatTokens(totals: TokenCounts): string {
-  return `tokens ${numberFormat.format(totals.total_tokens)} total (${numberFormat.format(totals.input_tokens)} in, ${numberFormat.format(totals.output_tokens)} out)`;
+  return `tokens ${grouped(totals.total_tokens)} total (${grouped(totals.input_tokens)} in, ${grouped(totals.output_tokens)} out)`;
 }
 
 function summarizeItem(verb: "started" | "completed", item: unknown): string {

@@ -30,7 +30,7 @@ import { systemClock } from "./ports.ts";
 import type { IssueDetail, LoopError, OrchestratorSnapshot } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
 import type { RunningEntry, RuntimeState, StopRequest } from "./state.ts";
-import { emptyRuntimeState, newLiveSession } from "./state.ts";
+import { emptyRuntimeState, newLiveSession, RECENT_EVENTS_LIMIT } from "./state.ts";
 
 export interface OrchestratorDeps {
   config: ConfigSource;
@@ -102,7 +102,6 @@ export interface RefreshResult {
 }
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
-const RECENT_EVENTS_LIMIT = 50;
 
 function stopReasonText(request: StopRequest): string {
   if (request.kind === "reconcile") return request.reason;
@@ -549,7 +548,9 @@ export class Orchestrator {
   }
 
   private onAgentEvent(id: string, entry: RunningEntry, event: AgentEvent): void {
-    const update = applyAgentEvent(entry.session, this.state.totals, event, this.clock.now());
+    // One clock read per event: this runs for every protocol message of every session.
+    const now = this.clock.now();
+    const update = applyAgentEvent(entry.session, this.state.totals, event, now);
     entry.session = update.session;
     this.state.totals = update.totals;
     if (update.rateLimits !== undefined) this.state.rate_limits = update.rateLimits;
@@ -561,9 +562,8 @@ export class Orchestrator {
         turn_count: update.session.turn_count,
       });
     }
-    this.log(entry.log, "debug", { action: "agent_event", event: event.event, message: event.summary });
-    this.recordRecent(id, event.event, event.summary);
-    this.emit({ type: "agent_event", at: this.nowIso(), ...this.ref(entry.issue), event });
+    this.recordRecent(id, event.event, event.summary, now);
+    this.emit({ type: "agent_event", at: isoAt(now), ...this.ref(entry.issue), event });
   }
 
   /** SPEC 16.6, plus Baton's blocked outcome and the stop the orchestrator itself requested. */
@@ -818,11 +818,15 @@ export class Orchestrator {
     return this.logger.child(bindings);
   }
 
-  private recordRecent(id: string, event: string, message: string): void {
-    const events = this.state.recent_events.get(id) ?? [];
-    events.push({ at_ms: this.clock.now(), event, message });
-    if (events.length > RECENT_EVENTS_LIMIT) events.splice(0, events.length - RECENT_EVENTS_LIMIT);
-    this.state.recent_events.set(id, events);
+  private recordRecent(id: string, event: string, message: string, atMs = this.clock.now()): void {
+    let events = this.state.recent_events.get(id);
+    if (events === undefined) {
+      events = [];
+      this.state.recent_events.set(id, events);
+    }
+    events.push({ at_ms: atMs, event, message });
+    // Trimmed in batches: cutting one entry per agent event would copy the whole list every time.
+    if (events.length >= 2 * RECENT_EVENTS_LIMIT) events.splice(0, events.length - RECENT_EVENTS_LIMIT);
   }
 
   private emit(event: OrchestratorEvent): void {

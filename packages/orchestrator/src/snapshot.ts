@@ -1,5 +1,6 @@
 import type { TokenCounts } from "@baton/domain";
 import type { BlockedEntry, LiveSession, RetryEntry, RunningEntry, RuntimeState } from "./state.ts";
+import { RECENT_EVENTS_LIMIT } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
 export interface LoopError {
@@ -83,8 +84,16 @@ export interface PollingView {
   next_tick_at_ms: number | null;
 }
 
+let lastIsoMs = Number.NaN;
+let lastIso = "";
+
+/** RFC 3339 form of a clock time; remembers the last one, since bursts of events share a millisecond. */
 export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
 }
 
 function isoOrNull(ms: number | null): string | null {
@@ -215,7 +224,7 @@ export function buildIssueDetail(state: RuntimeState, identifier: string): Issue
     running: runningView,
     retry: retryView,
     blocked: blockedView,
-    recent_events: (state.recent_events.get(issueId) ?? []).map((event) => ({
+    recent_events: (state.recent_events.get(issueId) ?? []).slice(-RECENT_EVENTS_LIMIT).map((event) => ({
       at: isoAt(event.at_ms),
       event: event.event,
       message: event.message,

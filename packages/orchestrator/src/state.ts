@@ -69,6 +69,9 @@ export interface CodexTotals extends TokenCounts {
   ended_seconds: number;
 }
 
+/** How many recent events per issue the detail view shows. */
+export const RECENT_EVENTS_LIMIT = 50;
+
 export interface RecentEvent {
   at_ms: number;
   event: string;

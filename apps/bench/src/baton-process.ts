@@ -1,0 +1,183 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ProbeReport } from "./probe.ts";
+import { waitUntil } from "./stats.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The real CLI, as operators run it. */
+export const BATON_BIN = path.resolve(here, "../../baton/bin/baton.js");
+const FAKE_APP_SERVER = path.join(here, "fake-app-server.sh");
+const PROBE = pathToFileURL(path.join(here, "probe.ts")).href;
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A temp directory for one scenario, with the fake app-server's turn/start record inside. */
+export class BenchDir {
+  private constructor(readonly dir: string) {}
+
+  static async create(name: string): Promise<BenchDir> {
+    const bench = new BenchDir(await mkdtemp(path.join(tmpdir(), `baton-bench-${name}-`)));
+    await mkdir(bench.home);
+    return bench;
+  }
+
+  /**
+   * An empty HOME for Baton and its agents: `bash -lc` would otherwise source this machine's
+   * profile (pyenv, cargo...), which costs more per launch than Baton itself and is not Baton's cost.
+   */
+  get home(): string {
+    return path.join(this.dir, "home");
+  }
+
+  get recordPath(): string {
+    return path.join(this.dir, "turn-starts.log");
+  }
+
+  /** `codex.command` running the bash fake app-server; `intervalSeconds` 0 completes each turn at once. */
+  fakeAppServerCommand(intervalSeconds: number): string {
+    return ["bash", FAKE_APP_SERVER, this.recordPath, String(intervalSeconds)].map(shellQuote).join(" ");
+  }
+
+  /** Every turn/start the fakes received: wall-clock ms and the workspace directory name. */
+  async turnStarts(): Promise<{ atMs: number; workspace: string }[]> {
+    const text = await readFile(this.recordPath, "utf8").catch(() => "");
+    return text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => {
+        const [seconds, ...cwd] = line.split(" ");
+        return { atMs: Number(seconds) * 1000, workspace: path.basename(cwd.join(" ")) };
+      });
+  }
+
+  /** Writes WORKFLOW.md from front matter (YAML text) and returns its path. */
+  async writeWorkflow(frontMatter: string): Promise<string> {
+    const file = path.join(this.dir, "WORKFLOW.md");
+    await writeFile(
+      file,
+      `---\n${frontMatter.trim()}\n---\nWork on {{ issue.identifier }}: {{ issue.title }}\n`,
+    );
+    return file;
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface LogLine {
+  level: number;
+  time: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface StartOptions {
+  workflowPath: string;
+  /** HOME for Baton and everything it launches. */
+  home: string;
+  /** Serve the status API on an ephemeral port. */
+  http?: boolean;
+  /** Preload the event-loop probe (reachable through `probe()`). */
+  probe?: boolean;
+  env?: Record<string, string>;
+}
+
+/** A real `baton` process (the CLI as shipped), its JSON log lines parsed as they arrive. */
+export class BatonProcess {
+  readonly logs: LogLine[] = [];
+  readonly exited: Promise<number | null>;
+  private stdoutRest = "";
+  private stderr = "";
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => this.onStdout(chunk));
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-4000);
+    });
+    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  }
+
+  static start(options: StartOptions): BatonProcess {
+    const preload = options.probe ? ["--import", TSX, "--import", PROBE] : [];
+    // BENCH_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of every Baton process, to find where time goes.
+    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+    const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    const args = [
+      ...profile,
+      ...preload,
+      BATON_BIN,
+      options.workflowPath,
+      ...(options.http ? ["--port", "0"] : []),
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: path.dirname(options.workflowPath),
+      env: { ...process.env, HOME: options.home, ...options.env },
+      stdio: ["ignore", "pipe", "pipe", ...(options.probe ? (["ipc"] as const) : [])],
+    });
+    return new BatonProcess(child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async waitForLog(fragment: string, timeoutMs: number): Promise<LogLine> {
+    return waitUntil(
+      () => {
+        if (this.child.exitCode !== null) throw new Error(`baton exited early:\n${this.tail()}`);
+        return this.logs.find((line) => line.msg.includes(fragment));
+      },
+      `baton log "${fragment}"\n${this.tail()}`,
+      timeoutMs,
+      5,
+    );
+  }
+
+  /** The status API base URL, once the server listens. */
+  async url(timeoutMs = 30_000): Promise<string> {
+    return String((await this.waitForLog("action=http_server outcome=listening", timeoutMs)).url);
+  }
+
+  /** Sends `reset` or `report` to the preloaded probe and returns its answer. */
+  probe(message: "reset"): Promise<void>;
+  probe(message: "report"): Promise<ProbeReport>;
+  probe(message: "reset" | "report"): Promise<unknown> {
+    return new Promise((resolve) => {
+      this.child.once("message", resolve);
+      this.child.send(message);
+    });
+  }
+
+  /** SIGTERM, then SIGKILL if a graceful stop takes longer than `graceMs`. */
+  async stop(graceMs = 20_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  tail(): string {
+    return [...this.logs.slice(-15).map((line) => line.msg), this.stderr.slice(-1500)].join("\n");
+  }
+
+  private onStdout(chunk: string): void {
+    const lines = (this.stdoutRest + chunk).split("\n");
+    this.stdoutRest = lines.pop() ?? "";
+    for (const line of lines) {
+      try {
+        this.logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        this.logs.push({ level: 0, time: "", msg: line });
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { Measurement } from "../report.ts";
+import { CONCURRENT_SESSIONS_FULL, concurrentSessions } from "./concurrent-sessions.ts";
+import { EVENT_INGEST_FULL, eventIngest } from "./event-ingest.ts";
+import { PICKUP_LATENCY_FULL, pickupLatency } from "./pickup-latency.ts";
+import { STARTUP_FULL, startup } from "./startup.ts";
+import { TICK_COST_FULL, tickCost } from "./tick-cost.ts";
+
+/** `full` is the benchmark proper; `smoke` runs the same code at a tiny size to prove the harness. */
+export type Size = "full" | "smoke";
+
+export interface Scenario {
+  name: string;
+  run(size: Size): Promise<Measurement[]>;
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "event_ingest",
+    run: (size) =>
+      eventIngest(size === "full" ? EVENT_INGEST_FULL : { sessions: 3, notificationsPerSession: 300 }),
+  },
+  {
+    name: "tick_cost",
+    run: (size) => tickCost(size === "full" ? TICK_COST_FULL : { candidates: 200, ticks: 10 }),
+  },
+  {
+    name: "concurrent_sessions",
+    run: (size) =>
+      concurrentSessions(
+        size === "full"
+          ? CONCURRENT_SESSIONS_FULL
+          : { sessions: 3, notificationIntervalSeconds: 0.05, windowMs: 500, stateRequests: 10 },
+      ),
+  },
+  {
+    name: "pickup_latency",
+    run: (size) =>
+      pickupLatency(size === "full" ? PICKUP_LATENCY_FULL : { pollingSamples: 1, watchSamples: 1 }),
+  },
+  {
+    name: "startup",
+    run: (size) => startup(size === "full" ? STARTUP_FULL : { runs: 1, tickets: 2 }),
+  },
+];
