@@ -1,10 +1,5 @@
 import { parseArgs } from "node:util";
 import { isBatonError } from "@baton/domain";
-import { demoCommand } from "./commands/demo.ts";
-import { initCommand } from "./commands/init.ts";
-import { issueCommand } from "./commands/issue.ts";
-import { runCommand } from "./commands/run.ts";
-import { validateCommand } from "./commands/validate.ts";
 import { type CommandIO, println, usageError } from "./io.ts";
 
 const USAGE = `Usage:
@@ -19,25 +14,35 @@ const USAGE = `Usage:
   baton demo [--port N]                                      run the offline demo (local tickets + real codex + demo model)
 `;
 
-/** Parses the command line and runs one command; resolves to the process exit code. */
+/**
+ * Parses the command line and runs one command; resolves to the process exit code. Commands are
+ * imported on demand: the daemon's startup should not pay for the demo's fakes or the CLI helpers.
+ */
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [first, ...rest] = argv;
   try {
     switch (first) {
-      case "validate":
+      case "validate": {
+        const { validateCommand } = await import("./commands/validate.ts");
         return await validateCommand(
           parse(() => parseArgs({ args: rest, allowPositionals: true })).positionals[0],
           io,
         );
-      case "init":
+      }
+      case "init": {
+        const { initCommand } = await import("./commands/init.ts");
         return await initCommand(
           parse(() => parseArgs({ args: rest, allowPositionals: true })).positionals[0],
           io,
         );
-      case "issue":
+      }
+      case "issue": {
+        const { issueCommand } = await import("./commands/issue.ts");
         return await issueCommand(rest, io);
+      }
       case "demo": {
         const { values } = parse(() => parseArgs({ args: rest, options: { port: { type: "string" } } }));
+        const { demoCommand } = await import("./commands/demo.ts");
         return await demoCommand({ port: parsePort(values.port) }, io);
       }
       case "help":
@@ -54,6 +59,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
           }),
         );
         if (paths.length > 1) throw usageError(`expected at most one workflow path, got ${paths.length}`);
+        const { runCommand } = await import("./commands/run.ts");
         return await runCommand(
           { workflowPath: paths[0], port: parsePort(values.port), logsRoot: values["logs-root"] },
           io,

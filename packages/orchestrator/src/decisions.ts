@@ -16,18 +16,43 @@ export const FAILURE_RETRY_BASE_MS = 10_000;
 /** 2^20 * 10 s is far past any sensible cap; stopping there keeps the arithmetic finite. */
 const MAX_BACKOFF_EXPONENT = 20;
 
-function stateIn(state: string, states: readonly string[]): boolean {
-  const normalized = normalizeState(state);
-  return states.some((candidate) => normalizeState(candidate) === normalized);
+/** Config lists normalized once per config object: ticks consult them for every candidate. */
+interface CompiledRules {
+  active: ReadonlySet<string>;
+  terminal: ReadonlySet<string>;
+  limitsByState: ReadonlyMap<string, number>;
+}
+
+// Keyed by the config object itself: a reload brings a new object, so entries never go stale.
+const compiledRules = new WeakMap<OrchestratorConfig, CompiledRules>();
+
+function rulesOf(config: OrchestratorConfig): CompiledRules {
+  let rules = compiledRules.get(config);
+  if (!rules) {
+    rules = {
+      active: new Set(config.tracker.active_states.map(normalizeState)),
+      terminal: new Set(config.tracker.terminal_states.map(normalizeState)),
+      limitsByState: new Map(
+        Object.entries(config.agent.max_concurrent_agents_by_state).map(([key, limit]) => [
+          normalizeState(key),
+          limit,
+        ]),
+      ),
+    };
+    compiledRules.set(config, rules);
+  }
+  return rules;
 }
 
 export function isTerminalState(state: string, config: OrchestratorConfig): boolean {
-  return stateIn(state, config.tracker.terminal_states);
+  return rulesOf(config).terminal.has(normalizeState(state));
 }
 
 /** Active and not terminal: a state listed in both is treated as terminal. */
 export function isActiveState(state: string, config: OrchestratorConfig): boolean {
-  return stateIn(state, config.tracker.active_states) && !isTerminalState(state, config);
+  const normalized = normalizeState(state);
+  const rules = rulesOf(config);
+  return rules.active.has(normalized) && !rules.terminal.has(normalized);
 }
 
 /**
@@ -36,6 +61,7 @@ export function isActiveState(state: string, config: OrchestratorConfig): boolea
  */
 export function issueRoutable(issue: Issue, requiredLabels: readonly string[]): boolean {
   if (issue.dispatchable !== true) return false;
+  if (requiredLabels.length === 0) return true;
   const labels = new Set(issue.labels.map((label) => label.trim().toLowerCase()));
   return requiredLabels.every((required) => {
     const wanted = required.trim().toLowerCase();
@@ -43,10 +69,12 @@ export function issueRoutable(issue: Issue, requiredLabels: readonly string[]): 
   });
 }
 
+function nonBlank(value: unknown): boolean {
+  return typeof value === "string" && value.trim() !== "";
+}
+
 function hasRequiredFields(issue: Issue): boolean {
-  return [issue.id, issue.identifier, issue.title, issue.state].every(
-    (value) => typeof value === "string" && value.trim() !== "",
-  );
+  return nonBlank(issue.id) && nonBlank(issue.identifier) && nonBlank(issue.title) && nonBlank(issue.state);
 }
 
 /** Free global slots: `max(max_concurrent_agents - running, 0)` (SPEC 8.3). */
@@ -54,20 +82,30 @@ export function globalSlots(config: OrchestratorConfig, state: SchedulingState):
   return Math.max(config.agent.max_concurrent_agents - state.running.size, 0);
 }
 
+/** Running entries per normalized tracked state: the count per-state limits are checked against. */
+export function runningByState(state: SchedulingState): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of state.running.values()) {
+    const key = normalizeState(entry.issue.state);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /**
  * Free slots for issues in `issueState`: the per-state limit when configured (keys compared
  * normalized), else the global limit, minus running entries whose current tracked state matches.
+ * `counts` lets a caller checking many candidates count the running entries once.
  */
-export function stateSlots(config: OrchestratorConfig, state: SchedulingState, issueState: string): number {
+export function stateSlots(
+  config: OrchestratorConfig,
+  state: SchedulingState,
+  issueState: string,
+  counts: ReadonlyMap<string, number> = runningByState(state),
+): number {
   const normalized = normalizeState(issueState);
-  const limits = Object.entries(config.agent.max_concurrent_agents_by_state);
-  const configured = limits.find(([key]) => normalizeState(key) === normalized)?.[1];
-  const limit = configured ?? config.agent.max_concurrent_agents;
-  let runningInState = 0;
-  for (const entry of state.running.values()) {
-    if (normalizeState(entry.issue.state) === normalized) runningInState += 1;
-  }
-  return Math.max(limit - runningInState, 0);
+  const limit = rulesOf(config).limitsByState.get(normalized) ?? config.agent.max_concurrent_agents;
+  return Math.max(limit - (counts.get(normalized) ?? 0), 0);
 }
 
 export type Ineligibility =
@@ -83,13 +121,14 @@ export type Ineligibility =
 
 /**
  * Why an issue may not be dispatched now, or null when it may (SPEC 8.2). `ownClaim` lets the
- * retry path ignore the claim its own retry entry holds.
+ * retry path ignore the claim its own retry entry holds; `runningCounts` (from `runningByState`)
+ * saves recounting running entries for every candidate of a tick.
  */
 export function dispatchIneligibility(
   issue: Issue,
   config: OrchestratorConfig,
   state: SchedulingState,
-  options: { ownClaim?: string } = {},
+  options: { ownClaim?: string; runningCounts?: ReadonlyMap<string, number> } = {},
 ): Ineligibility | null {
   if (!hasRequiredFields(issue)) return "missing_required_fields";
   if (isTerminalState(issue.state, config)) return "terminal_state";
@@ -99,7 +138,7 @@ export function dispatchIneligibility(
   if (state.running.has(issue.id)) return "already_running";
   if (options.ownClaim !== issue.id && isClaimed(state, issue.id)) return "already_claimed";
   if (globalSlots(config, state) <= 0) return "no_global_slots";
-  if (stateSlots(config, state, issue.state) <= 0) return "no_state_slots";
+  if (stateSlots(config, state, issue.state, options.runningCounts) <= 0) return "no_state_slots";
   return null;
 }
 

@@ -11,6 +11,7 @@ import {
   reconcileRunning,
   retryDelayMs,
   retryTimerAction,
+  runningByState,
   sortForDispatch,
   stalledForMs,
 } from "./decisions.ts";
@@ -456,11 +457,14 @@ export class Orchestrator {
     tracker: TrackerAdapter,
   ): Promise<number> {
     let dispatched = 0;
+    let runningCounts = runningByState(this.state);
     for (const candidate of sortForDispatch(candidates)) {
       if (this.lifecycle !== "running" || globalSlots(config, this.state) <= 0) break;
-      if (dispatchIneligibility(candidate, config, this.state) !== null) continue;
+      if (dispatchIneligibility(candidate, config, this.state, { runningCounts }) !== null) continue;
       const fresh = await this.recheckCandidate(candidate, config, tracker);
       if (fresh && this.lifecycle === "running" && this.dispatch(fresh, null)) dispatched += 1;
+      // The recheck awaited the tracker: exits may have landed meanwhile, so count afresh.
+      runningCounts = runningByState(this.state);
     }
     return dispatched;
   }

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { isBatonError } from "@baton/domain";
 import { selectWorkflowPath } from "@baton/workflow";
-import { type HttpServer, startHttpServer } from "../http.ts";
+import type { HttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
 import { createLogging } from "../logging.ts";
 import { BatonService } from "../service.ts";
@@ -55,6 +55,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   let http: HttpServer | null = null;
   if (port !== null) {
     try {
+      // Loaded only when asked for: fastify and the dashboard are not free to import.
+      const { startHttpServer } = await import("../http.ts");
       http = await startHttpServer(service, { port, logger });
     } catch (error) {
       if (!isBatonError(error)) throw error;

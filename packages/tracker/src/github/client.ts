@@ -1,6 +1,6 @@
 import type { Logger } from "@baton/domain";
 import { BatonError, silentLogger } from "@baton/domain";
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -49,7 +49,8 @@ interface CachedResponse {
  */
 export class GitHubClient {
   readonly apiUrl: string;
-  private readonly octokit: Octokit;
+  private octokit: Promise<Octokit> | null = null;
+  private readonly token: string;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -62,18 +63,27 @@ export class GitHubClient {
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.token = options.token;
+  }
+
+  /** @octokit/rest loads on the first GitHub request, so a Baton on another tracker never pays for it. */
+  private client(): Promise<Octokit> {
     const logger = this.logger;
-    this.octokit = new Octokit({
-      auth: options.token,
-      baseUrl: options.apiUrl,
-      userAgent: "baton",
-      log: {
-        debug: () => {},
-        info: () => {},
-        warn: (message: string) => logger.warn({ tracker: "github" }, message),
-        error: (message: string) => logger.error({ tracker: "github" }, message),
-      },
-    });
+    this.octokit ??= import("@octokit/rest").then(
+      ({ Octokit }) =>
+        new Octokit({
+          auth: this.token,
+          baseUrl: this.apiUrl,
+          userAgent: "baton",
+          log: {
+            debug: () => {},
+            info: () => {},
+            warn: (message: string) => logger.warn({ tracker: "github" }, message),
+            error: (message: string) => logger.error({ tracker: "github" }, message),
+          },
+        }),
+    );
+    return this.octokit;
   }
 
   /**
@@ -90,7 +100,8 @@ export class GitHubClient {
     const signal = AbortSignal.timeout(this.timeoutMs);
     let response: GitHubResponse;
     try {
-      const answer = await this.octokit.request({
+      const octokit = await this.client();
+      const answer = await octokit.request({
         method: request.method,
         url: escapeForOctokit(url),
         headers: {

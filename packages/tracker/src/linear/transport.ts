@@ -1,6 +1,6 @@
 import type { Logger } from "@baton/domain";
 import { BatonError } from "@baton/domain";
-import { LinearClient, LinearError, LinearGraphQLClient, RatelimitedLinearError } from "@linear/sdk";
+import type { LinearClient, LinearError } from "@linear/sdk";
 import { LINEAR_DEFAULT_RATE_LIMIT_WAIT_MS } from "./defaults.ts";
 
 export interface LinearTransportOptions {
@@ -26,6 +26,15 @@ interface RawSdkResponse {
 
 const MAX_DETAIL_CHARS = 300;
 
+type LinearSdk = typeof import("@linear/sdk");
+let sdkLoading: Promise<LinearSdk> | null = null;
+
+/** @linear/sdk is large: it loads on the first Linear request, so a Baton on another tracker never pays for it. */
+function linearSdk(): Promise<LinearSdk> {
+  sdkLoading ??= import("@linear/sdk");
+  return sdkLoading;
+}
+
 /**
  * Sends GraphQL documents to Linear through @linear/sdk's client (its `Authorization` handling and
  * error classes) with a per-request timeout, and maps every failure to a SPEC 11.4 category
@@ -34,12 +43,10 @@ const MAX_DETAIL_CHARS = 300;
  * being hammered by every poll, refresh and tool call.
  */
 export class LinearTransport {
-  private readonly client: LinearClient;
+  private client: LinearClient | null = null;
   private rateLimitedUntil = 0;
 
-  constructor(private readonly options: LinearTransportOptions) {
-    this.client = new LinearClient({ apiKey: options.apiKey, apiUrl: options.endpoint });
-  }
+  constructor(private readonly options: LinearTransportOptions) {}
 
   async send(query: string, variables: Record<string, unknown>, operation: string): Promise<LinearAnswer> {
     const waitMs = this.rateLimitedUntil - this.options.now();
@@ -52,8 +59,10 @@ export class LinearTransport {
         ),
       };
     }
+    const sdk = await linearSdk();
+    this.client ??= new sdk.LinearClient({ apiKey: this.options.apiKey, apiUrl: this.options.endpoint });
     // One client per request: @linear/sdk passes its options to fetch, which is where the abort signal goes.
-    const graphql = new LinearGraphQLClient(this.client.options.apiUrl, {
+    const graphql = new sdk.LinearGraphQLClient(this.client.options.apiUrl, {
       ...this.client.options,
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });
@@ -64,7 +73,7 @@ export class LinearTransport {
       );
       return { ok: true, data: response.data ?? {} };
     } catch (error) {
-      const answer = this.failure(error, operation);
+      const answer = this.failure(error, operation, sdk);
       const retryAfterMs = answer.error.details.retry_after_ms;
       if (typeof retryAfterMs === "number") {
         this.rateLimitedUntil = this.options.now() + retryAfterMs;
@@ -88,9 +97,9 @@ export class LinearTransport {
     return answer.data;
   }
 
-  private failure(error: unknown, operation: string): Extract<LinearAnswer, { ok: false }> {
+  private failure(error: unknown, operation: string, sdk: LinearSdk): Extract<LinearAnswer, { ok: false }> {
     const { endpoint, timeoutMs } = this.options;
-    if (error instanceof LinearError) return this.sdkFailure(error, operation);
+    if (error instanceof sdk.LinearError) return this.sdkFailure(error, operation, sdk);
     if (error instanceof SyntaxError) {
       return fail("tracker_response", `Linear answered ${operation} with invalid JSON (${endpoint})`, error);
     }
@@ -110,7 +119,11 @@ export class LinearTransport {
     );
   }
 
-  private sdkFailure(error: LinearError, operation: string): Extract<LinearAnswer, { ok: false }> {
+  private sdkFailure(
+    error: LinearError,
+    operation: string,
+    sdk: LinearSdk,
+  ): Extract<LinearAnswer, { ok: false }> {
     const raw = ((error.raw as { response?: RawSdkResponse } | undefined)?.response ?? {}) as RawSdkResponse;
     const status = raw.status ?? error.status;
     const graphqlErrors = Array.isArray(raw.errors) ? raw.errors : [];
@@ -118,7 +131,7 @@ export class LinearTransport {
     const said = firstMessage === "" ? "" : `: ${firstMessage}`;
     const extra = graphqlErrors.length > 0 ? { graphqlErrors, data: raw.data } : {};
     const rateLimit =
-      error instanceof RatelimitedLinearError ||
+      error instanceof sdk.RatelimitedLinearError ||
       status === 429 ||
       graphqlErrors.some((entry) => errorCode(entry) === "RATELIMITED");
     if (rateLimit) {
