@@ -31,8 +31,11 @@ export class BatonService {
     private readonly tracker: LiveTracker,
   ) {}
 
-  /** Loads and validates WORKFLOW.md (rejects on startup failure, SPEC 6.3), then starts scheduling. */
-  static async start(options: ServiceOptions): Promise<BatonService> {
+  /**
+   * Loads and validates WORKFLOW.md (rejects on startup failure, SPEC 6.3) and wires everything;
+   * nothing is scheduled until `start()`, so observers can subscribe before the first dispatch.
+   */
+  static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
     const launcher = options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
@@ -141,9 +144,12 @@ export class BatonService {
       }
     });
 
-    const service = new BatonService(store, orchestrator, sessionLogs, tracker);
-    await orchestrator.start();
-    return service;
+    return new BatonService(store, orchestrator, sessionLogs, tracker);
+  }
+
+  /** Startup terminal cleanup, then the first tick and the polling loop (SPEC 8.1, 8.6). */
+  async start(): Promise<void> {
+    await this.orchestrator.start();
   }
 
   /** False once `stop()` has stopped the orchestrator. */

@@ -5,6 +5,8 @@ export interface Logger {
   warn(obj: Record<string, unknown>, msg?: string): void;
   error(obj: Record<string, unknown>, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** Lets hot paths skip building lines nobody will see (pino has it). */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** A logger that drops everything; the default when a caller does not care. */

@@ -142,6 +142,8 @@ export class Orchestrator {
   private nextRetryToken = 1;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
 
+  private readonly logAgentEvents: boolean;
+
   constructor(deps: OrchestratorDeps) {
     this.config = deps.config;
     this.executor = deps.executor;
@@ -149,6 +151,8 @@ export class Orchestrator {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.shutdownTimeoutMs = deps.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    // Agent events are the hottest path: their debug line is only built when debug is on.
+    this.logAgentEvents = this.logger.isLevelEnabled?.("debug") ?? false;
   }
 
   /**
@@ -565,6 +569,9 @@ export class Orchestrator {
         outcome: "started",
         turn_count: update.session.turn_count,
       });
+    }
+    if (this.logAgentEvents) {
+      this.log(entry.log, "debug", { action: "agent_event", event: event.event, message: event.summary });
     }
     this.recordRecent(id, event.event, event.summary, now);
     this.emit({ type: "agent_event", at: isoAt(now), ...this.ref(entry.issue), event });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ModelRequest, scripts } from "../src/index.ts";
@@ -120,7 +121,8 @@ describe("fake model provider driving the real codex app-server", () => {
   });
 
   it("[S10.2-policy-fields] applies a scripted patch and keeps commands inside the workspace under workspace-write", async () => {
-    const outside = path.join(path.dirname(process.cwd()), `testkit-escape-${process.pid}`);
+    // Not under the temp dir: workspace-write lets commands write to /tmp, wherever the repo is cloned.
+    const outside = path.join(os.homedir(), `.baton-testkit-escape-${process.pid}`);
     let step = 0;
     harness = await startCodexHarness(() => {
       step += 1;

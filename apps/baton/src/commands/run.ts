@@ -38,7 +38,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
 
   let service: BatonService;
   try {
-    service = await BatonService.start({ workflowPath, logsRoot, env: io.env, logger });
+    service = await BatonService.create({ workflowPath, logsRoot, env: io.env, logger });
   } catch (error) {
     if (!isBatonError(error)) throw error;
     logger.error(
@@ -71,6 +71,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     }
     logger.info({ url: http.url }, "action=http_server outcome=listening");
   }
+  // Scheduling starts only now, so the status server's metrics and event stream see the first dispatch.
+  await service.start();
   logger.info({ workflow: workflowPath, logs_root: logsRoot }, "action=startup outcome=running");
   options.onStarted?.(service);
 
