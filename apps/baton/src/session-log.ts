@@ -3,13 +3,19 @@ import { join } from "node:path";
 import type { AgentEvent, Logger } from "@baton/domain";
 import { workspaceKey } from "@baton/workspace";
 
+const FLUSH_INTERVAL_MS = 200;
+
 /**
  * Per-issue session logs: every agent event of an issue appended as one JSON line to
  * `<logs-root>/sessions/<workspace key>.jsonl`. High-volume streaming deltas are kept without
- * their payload. A failing file is dropped with one warning; the service keeps running.
+ * their payload. Lines are batched per file and written every FLUSH_INTERVAL_MS (one write per
+ * file instead of one per event: busy sessions emit thousands of events a second). A failing file
+ * is dropped with one warning; the service keeps running.
  */
 export class SessionLogs {
   private readonly streams = new Map<string, WriteStream>();
+  private readonly pending = new Map<string, string[]>();
+  private flushTimer: NodeJS.Timeout | null = null;
   private readonly failed = new Set<string>();
   readonly dir: string;
 
@@ -26,23 +32,43 @@ export class SessionLogs {
 
   append(identifier: string, event: AgentEvent): void {
     if (this.failed.has(identifier)) return;
-    const stream = this.streamFor(identifier);
-    if (!stream) return;
     const isDelta = event.method?.endsWith("Delta") || event.method?.endsWith("/delta");
     const record = isDelta ? { ...event, payload: undefined } : event;
-    stream.write(`${JSON.stringify(record)}\n`);
+    const lines = this.pending.get(identifier);
+    if (lines) lines.push(`${JSON.stringify(record)}\n`);
+    else this.pending.set(identifier, [`${JSON.stringify(record)}\n`]);
+    if (this.flushTimer === null) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+      this.flushTimer.unref();
+    }
   }
 
-  /** Closes an issue's file (the next event reopens it in append mode). */
+  /** Writes an issue's pending lines and closes its file (the next event reopens it in append mode). */
   release(identifier: string): void {
+    this.flushOne(identifier);
     this.streams.get(identifier)?.end();
     this.streams.delete(identifier);
   }
 
   async close(): Promise<void> {
+    this.flush();
     const ending = [...this.streams.values()].map((stream) => new Promise((resolve) => stream.end(resolve)));
     this.streams.clear();
     await Promise.all(ending);
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    for (const identifier of [...this.pending.keys()]) this.flushOne(identifier);
+  }
+
+  private flushOne(identifier: string): void {
+    const lines = this.pending.get(identifier);
+    if (!lines) return;
+    this.pending.delete(identifier);
+    if (this.failed.has(identifier)) return;
+    this.streamFor(identifier)?.write(lines.join(""));
   }
 
   private streamFor(identifier: string): WriteStream | null {
@@ -65,6 +91,7 @@ export class SessionLogs {
     if (this.failed.has(identifier)) return;
     this.failed.add(identifier);
     this.streams.delete(identifier);
+    this.pending.delete(identifier);
     this.logger.warn(
       { issue_identifier: identifier, path, reason: error.message },
       "action=session_log outcome=disabled",
