@@ -6,18 +6,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type BrowserContext,
   codexBinary,
   type FakeModelProvider,
+  launchHeadlessChromium,
   type ModelReply,
   prepareCodexHome,
   startFakeModelProvider,
 } from "@baton/testkit";
 import { LocalTicketStore } from "@baton/tracker";
-import { type BrowserContext, chromium } from "playwright-core";
+
 import { afterEach, describe, expect, it } from "vitest";
 import { workflowTemplate, writeWorkflow } from "../src/scaffold.ts";
 
-const CHROMIUM = process.env.BATON_CHROMIUM ?? "/usr/bin/chromium";
 const BATON = fileURLToPath(new URL("../bin/baton.js", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
 
@@ -30,33 +31,10 @@ function shellQuote(value: string): string {
   return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
-/** Chromium with a fresh profile directory (playwright passes it as --user-data-dir). */
 async function launchChromium(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is needed for the dashboard browser test and was not found at ${CHROMIUM}. ` +
-        "Install Debian's package (apt-get install -y chromium) or set BATON_CHROMIUM to its path.",
-    );
-  }
-  const profile = await mkdtemp(join(tmpdir(), "baton-chromium-"));
-  cleanups.push(() => rm(profile, { recursive: true, force: true }));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 820 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchHeadlessChromium({ viewport: { width: 1280, height: 820 } });
   cleanups.push(() => browser.close());
-  return browser;
+  return browser.context;
 }
 
 /** Starts `baton <workflow> --port 0` and resolves the dashboard URL it logs. */

@@ -2,12 +2,11 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, launchHeadlessChromium } from "@baton/testkit";
+
 import { afterEach, describe, expect, it } from "vitest";
 import { startStatusServer } from "../src/index.ts";
 import { call, emptySnapshot, stubSource } from "./harness.ts";
-
-const CHROMIUM = process.env.BATON_CHROMIUM ?? "/usr/bin/chromium";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -15,27 +14,9 @@ afterEach(async () => {
 });
 
 async function browser(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is needed for the dashboard browser test and was not found at ${CHROMIUM}. ` +
-        "Install Debian's package (apt-get install -y chromium) or set BATON_CHROMIUM to its path.",
-    );
-  }
-  const profile = await mkdtemp(join(tmpdir(), "baton-chromium-"));
-  cleanups.push(() => rm(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
-  cleanups.push(() => context.close());
-  return context;
+  const chromium = await launchHeadlessChromium();
+  cleanups.push(() => chromium.close());
+  return chromium.context;
 }
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1">`;
