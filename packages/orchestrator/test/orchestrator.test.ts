@@ -368,6 +368,21 @@ describe("worker exits and retries", () => {
     expect(h.eventsOf("retry_scheduled").map((event) => event.delay_ms)).toEqual([10_000, 15_000]);
   });
 
+  it("[S5.3.5-backoff-live][S6.2-adjust-live] applies a reloaded max_retry_backoff_ms to the next retry", async () => {
+    const h = harness({
+      issues: [issue("1")],
+      config: makeConfig({ agent: { max_retry_backoff_ms: 300_000 } }),
+    });
+    await h.start();
+    h.executor.lastRun("1").fail("turn_timeout", "turn took too long");
+    await h.settle();
+    h.source.config = makeConfig({ agent: { max_retry_backoff_ms: 12_000 } });
+    await h.advance(10_000);
+    h.executor.lastRun("1").fail("turn_timeout", "turn took too long");
+    await h.settle();
+    expect(h.eventsOf("retry_scheduled").map((event) => event.delay_ms)).toEqual([10_000, 12_000]);
+  });
+
   it("[S4.1.7-retry-entry-fields][S8.4-retry-entry] shows each retry with attempt, due time, identifier, error, URL and workspace", async () => {
     const h = harness({ issues: [issue("1", { url: "https://tracker.test/1" })] });
     await h.start();
@@ -684,7 +699,7 @@ describe("failure handling in the tick", () => {
 });
 
 describe("snapshot and issue detail", () => {
-  it("[S4.1.8-codex-totals][S4.1.8-rate-limits][S4.1.6-turn-count] reports token totals, live runtime and the latest rate limits", async () => {
+  it("[S4.1.8-codex-totals][S4.1.8-rate-limits][S4.1.6-turn-count][S13.5-runtime-live-aggregate] reports token totals, live runtime and the latest rate limits", async () => {
     const h = harness({ issues: [issue("1"), issue("2")] });
     await h.start();
     const one = h.executor.lastRun("1");
