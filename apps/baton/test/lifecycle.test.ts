@@ -14,6 +14,15 @@ afterEach(async () => {
 
 const hang = (): ModelReply => ({ type: "hang" });
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("baton service lifecycle", () => {
   it("[S17.7-cli-missing-file][S17.7-cli-exit-codes] exits nonzero with a clear error when the workflow file is missing", async () => {
     project = await Project.create({ script: hang });
@@ -49,6 +58,39 @@ describe("baton service lifecycle", () => {
     expect(await baton.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     expect(await readFile(join(project.dir, "after_run.txt"), "utf8")).toBe("done\n");
     expect(baton.find("action=shutdown outcome=completed")).not.toHaveLength(0);
+  });
+
+  it("[S17.7-cli-force-exit] a second signal exits at once with code 130 and still kills the agents it started", async () => {
+    project = await Project.create({ script: hang, tickets: [{ title: "Stuck agent", priority: 1 }] });
+    const pidFile = join(project.dir, "agent.pid");
+    // An agent that never answers: the first signal waits for it, the second must not.
+    const workflow = await readFile(project.workflowPath, "utf8");
+    await writeFile(
+      project.workflowPath,
+      // A replacer function: in a replacement string, `$$` would turn into a single `$`.
+      workflow.replace(
+        /command: .*/,
+        () => `command: ${JSON.stringify(`echo $$ >> '${pidFile}'; exec sleep 600`)}`,
+      ),
+    );
+    const baton = project.start();
+    await waitFor(
+      async () => (await readFile(pidFile, "utf8").catch(() => "")).trim() !== "",
+      20_000,
+      () => baton.tail(),
+    );
+    baton.child.kill("SIGTERM");
+    await baton.waitForLog(["action=shutdown outcome=started"], 10_000);
+    baton.child.kill("SIGTERM");
+    expect(await baton.exited).toEqual({ code: 130, signal: null });
+    expect(baton.stderr).toContain("Second signal");
+    const agentPids = (await readFile(pidFile, "utf8")).trim().split("\n").map(Number);
+    await writeFile("/tmp/debug-pids.txt", `${JSON.stringify(agentPids)} ${agentPids.map(isAlive)}`);
+    await waitFor(
+      () => !agentPids.some(isAlive),
+      5_000,
+      () => `agents ${agentPids.join(", ")} to be killed`,
+    );
   });
 
   it("[S13.1-issue-context][S13.1-session-context][S13.1-key-value] logs carry issue and session context with key=value messages, and session events go to a per-issue JSONL file", async () => {

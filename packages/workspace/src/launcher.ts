@@ -72,6 +72,21 @@ export class LocalLauncher implements Launcher {
   }
 }
 
+/**
+ * Launched processes run in their own process groups, so they would outlive Baton if it exits
+ * abruptly (a forced second signal, a crash). On exit, whatever is still running is killed.
+ */
+const liveProcesses = new Set<LocalProcess>();
+let exitGuardInstalled = false;
+
+function guardAgainstOrphans(): void {
+  if (exitGuardInstalled) return;
+  exitGuardInstalled = true;
+  process.once("exit", () => {
+    for (const launched of liveProcesses) launched.kill("SIGKILL");
+  });
+}
+
 class LocalProcess implements LaunchedProcess {
   readonly exited: Promise<ExitStatus>;
   /** Set once the group has been reaped; later kills must not signal a recycled process group id. */
@@ -83,10 +98,14 @@ class LocalProcess implements LaunchedProcess {
       child.once("close", (code, signal) => resolve({ code, signal }));
       child.once("error", () => resolve({ code: null, signal: null }));
     });
+    liveProcesses.add(this);
+    guardAgainstOrphans();
     child.once("exit", () => {
       this.kill("SIGKILL");
       this.reaped = true;
+      liveProcesses.delete(this);
     });
+    child.once("error", () => liveProcesses.delete(this));
     // A child that exits early must not crash us with EPIPE on a late write.
     child.stdin?.on("error", () => {});
   }
