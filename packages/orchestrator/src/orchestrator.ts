@@ -414,10 +414,11 @@ export class Orchestrator {
     for (const id of ids) {
       const entry = this.state.running.get(id);
       if (!entry || entry.stopRequest) continue;
-      const action = reconcileRunning(byId.get(id), config);
-      if (action.kind === "update") {
-        entry.issue = action.issue;
-      } else {
+      const fresh = byId.get(id);
+      const action = reconcileRunning(fresh, config);
+      // Keep the tracker's latest view even when stopping: logs and the API then say which state it left for.
+      if (fresh) entry.issue = fresh;
+      if (action.kind !== "update") {
         this.requestStop(id, entry, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
       }
     }

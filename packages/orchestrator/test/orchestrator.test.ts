@@ -230,6 +230,8 @@ describe("reconciliation of running issues", () => {
     // The run is still winding down (after_run): its slot stays taken and its workspace stays.
     expect(h.workspaces.removed).toEqual([]);
     expect(h.orchestrator.snapshot().counts.running).toBe(1);
+    // Operators see the state the ticket moved to, not the one it was dispatched in.
+    expect(h.orchestrator.snapshot().running[0]?.state).toBe("Done");
     await h.tick();
     expect(run.cancelReason).toBe("terminal_state");
 
