@@ -8,5 +8,9 @@ export default defineConfig({
     // Integration tests start real processes (codex, bash); two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ["default", "./tools/summary-reporter.ts"],
+    globalSetup: ["./tools/vitest-global-setup.ts"],
   },
+  // Tests import the workspace packages' TypeScript sources (the `source` export condition).
+  resolve: { conditions: ["source", "module", "node", "development|production"] },
+  ssr: { resolve: { conditions: ["source", "module", "node", "development|production"] } },
 });

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// Baton runs its TypeScript sources directly through tsx's loader: no build step to forget.
-import { register } from "tsx/esm/api";
+import { ensureBuilt } from "../../../tools/ensure-built.mjs";
 
-register();
-const { main } = await import("../src/main.ts");
-const { processIO } = await import("../src/io.ts");
+ensureBuilt();
+const { main } = await import("../src/main.js");
+const { processIO } = await import("../src/io.js");
 try {
   process.exitCode = await main(process.argv.slice(2), processIO());
 } catch (error) {

@@ -1,7 +1,3 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type BrowserContext, launchHeadlessChromium } from "@baton/testkit";
 
 import { afterEach, describe, expect, it } from "vitest";
