@@ -195,7 +195,9 @@ class WorkerAttempt {
     try {
       await session.interrupt();
     } catch (error) {
-      this.log.warn({ error: String(error) }, "turn interrupt failed; stopping the session anyway");
+      // Usually a race: the turn ended between the stop decision and the request. The session is
+      // stopped next either way, so this is not worth an operator's attention.
+      this.log.debug({ error: String(error) }, "turn interrupt failed; stopping the session anyway");
     }
   }
 
