@@ -142,8 +142,8 @@ describe("baton end to end on the local tracker with the real codex binary", () 
     expect(String(blocked.reason)).toMatch(/^approval_required: /);
     expect(await exists(join(project.workspace("BAT-1"), "made-by-agent.txt"))).toBe(false);
     // The claim is kept: later ticks do not dispatch the issue again while it stays active.
-    await baton.waitForLog(["action=recheck_blocked"], 10_000).catch(() => undefined);
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 1500));
+    const ticksSoFar = baton.find("action=tick outcome=completed").length;
+    await baton.waitForLog(["action=tick outcome=completed"], 10_000, ticksSoFar + 3);
     expect(baton.find("action=dispatch outcome=started")).toHaveLength(1);
     await baton.stop();
   });
