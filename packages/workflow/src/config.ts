@@ -73,26 +73,13 @@ interface ValidFrontMatter {
     active_states?: string[];
     terminal_states?: string[];
   } & Partial<Record<(typeof LEGACY_TRACKER_KEYS)[number], unknown>>;
-  polling: { interval_ms: number };
+  polling: ServiceConfig["polling"];
   workspace: { root?: string };
   hooks: Partial<Record<"after_create" | "before_run" | "after_run" | "before_remove", string>> & {
     timeout_ms: number;
   };
-  agent: {
-    max_concurrent_agents: number;
-    max_turns: number;
-    max_retry_backoff_ms: number;
-    max_concurrent_agents_by_state: Record<string, number>;
-  };
-  codex: {
-    command: string;
-    approval_policy: CodexPassThrough;
-    thread_sandbox: CodexPassThrough;
-    turn_sandbox_policy?: CodexPassThrough;
-    turn_timeout_ms: number;
-    read_timeout_ms: number;
-    stall_timeout_ms: number;
-  };
+  agent: ServiceConfig["agent"];
+  codex: Omit<ServiceConfig["codex"], "turn_sandbox_policy"> & { turn_sandbox_policy?: CodexPassThrough };
   server: { port?: number; host: string; token?: string };
 }
 
