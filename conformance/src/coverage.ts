@@ -6,7 +6,13 @@
  */
 import { access, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { loadRequirementsIndex, REQUIREMENT_ID, type RequirementsIndex } from "./requirements.ts";
+import {
+  EXTENSION_AREA,
+  loadRequirementsIndex,
+  REQUIREMENT_ID,
+  type RequirementsIndex,
+  sectionOfId,
+} from "./requirements.ts";
 import {
   diffSections,
   extractSpecSections,
@@ -152,23 +158,23 @@ export function checkIndexAgainstSections(index: RequirementsIndex, sections: Sp
   const problems: string[] = [];
   const numbers = new Set(sections.map((section) => section.number));
   for (const file of index.files) {
-    if (file.section !== "" && !numbers.has(file.section)) {
+    if (file.section !== "" && !numbers.has(file.section) && !EXTENSION_AREA.test(file.section)) {
       problems.push(`${file.file}: section ${file.section} is not a section of the spec`);
     }
   }
   for (const requirement of index.requirements) {
     if (requirement.section === "") continue;
-    if (!numbers.has(requirement.section)) {
+    if (!numbers.has(requirement.section) && !EXTENSION_AREA.test(requirement.section)) {
       problems.push(
         `${requirement.file}: ${requirement.id} cites section ${requirement.section}, not in the spec`,
       );
     }
-    const idSection = requirement.id.slice(1, requirement.id.indexOf("-"));
-    if (requirement.id !== "" && idSection !== requirement.section) {
+    if (requirement.id !== "" && sectionOfId(requirement.id) !== requirement.section) {
       problems.push(`${requirement.file}: ${requirement.id} is filed under section ${requirement.section}`);
     }
   }
   const indexed = new Set(index.files.map((file) => topLevel(file.section)));
+  // Extension areas (B.durable) are Baton's own and need no spec heading.
   for (const section of sections) {
     if (!section.number.includes(".") && !indexed.has(section.number)) {
       problems.push(`spec section ${section.number} "${section.title}" has no file in spec/sections/`);

@@ -47,8 +47,20 @@ export interface RequirementsIndex {
   problems: string[];
 }
 
-/** `S` + a section number (digits or an appendix letter, dotted) + `-` + a lowercase slug. */
-export const REQUIREMENT_ID = /^S(?:\d+|[A-Z])(?:\.\d+)*-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/**
+ * `S` + a section number (digits or an appendix letter, dotted) + `-` + a lowercase slug, or, for
+ * Baton's own extensions beyond the spec, `B.` + an area word + `-` + a slug (`B.durable-restart`).
+ */
+export const REQUIREMENT_ID = /^(?:S(?:\d+|[A-Z])(?:\.\d+)*|B\.[a-z]+)-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** The "section" of a Baton extension area (`B.durable`): not a spec section, always profile extension. */
+export const EXTENSION_AREA = /^B\.[a-z]+$/;
+
+/** The section an ID is filed under: `S8.4-x` → `8.4`, `B.durable-x` → `B.durable`. */
+export function sectionOfId(id: string): string {
+  const dash = id.indexOf("-");
+  return id.startsWith("S") ? id.slice(1, dash) : id.slice(0, dash);
+}
 
 export const SECTIONS_DIR = "spec/sections";
 
@@ -129,13 +141,18 @@ function parseRequirement(entry: unknown, where: string, file: string, problems:
   const record = isRecord(entry) ? entry : {};
   const id = stringField(record, "id", where, problems);
   const at = id === "" ? where : `${file}: ${id}`;
-  if (id !== "" && !REQUIREMENT_ID.test(id)) problems.push(`${at}: id must look like S8.4-failure-backoff`);
+  if (id !== "" && !REQUIREMENT_ID.test(id)) {
+    problems.push(`${at}: id must look like S8.4-failure-backoff or B.durable-restart`);
+  }
   const level = record.level as Level;
   if (!LEVELS.includes(level))
     problems.push(`${at}: level must be MUST, SHOULD or MAY, got ${String(level)}`);
   const profile = record.profile as Profile;
   if (!PROFILES.includes(profile)) {
     problems.push(`${at}: profile must be core, extension or real-integration, got ${String(profile)}`);
+  }
+  if (id.startsWith("B.") && profile !== "extension") {
+    problems.push(`${at}: a Baton extension requirement must have profile extension`);
   }
   const tests = record.tests;
   if (!Array.isArray(tests) || !tests.every((test) => typeof test === "string")) {

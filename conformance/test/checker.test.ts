@@ -99,6 +99,37 @@ describe("coverage check building blocks", () => {
     ]);
   });
 
+  it("[S17-core-deterministic-tests] accepts Baton extension areas (B.<area>) outside the spec's sections, only as profile extension", () => {
+    const text = `section: B.durable
+title: Durable state
+requirements:
+  - id: B.durable-restart-retry
+    section: B.durable
+    level: MUST
+    profile: extension
+    summary: A run that was running when Baton died is retried after a restart.
+    tests: [a.test.ts]
+  - id: B.durable-wrong-profile
+    section: B.durable
+    level: SHOULD
+    profile: core
+    summary: Wrongly filed as core.
+    tests: []
+`;
+    const problems: string[] = [];
+    const file = parseIndexFile("spec/sections/B.durable.yaml", text, problems);
+    expect(problems).toEqual([
+      "spec/sections/B.durable.yaml: B.durable-wrong-profile: a Baton extension requirement must have profile extension",
+    ]);
+    const extension: RequirementsIndex = { files: [file], requirements: file.requirements, problems };
+    expect(checkIndexAgainstSections(extension, [{ number: "8", title: "P" }])).toEqual([
+      'spec section 8 "P" has no file in spec/sections/',
+    ]);
+    // Built from parts so that the coverage scan of this file does not read it as a real title.
+    const title = ["it", '("[B.durable-restart-retry] retries", () => {})'].join("");
+    expect(idsInTestSource(title).ids).toEqual(new Set(["B.durable-restart-retry"]));
+  });
+
   it("[S17-core-deterministic-tests] spec:sync rewrites flow, wrapped and block tests lists from the titles and keeps comments", () => {
     const synced = syncTestsLists(
       INDEX,
