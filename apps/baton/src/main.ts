@@ -3,7 +3,9 @@ import { isBatonError } from "@baton/domain";
 import { type CommandIO, println, usageError } from "./io.ts";
 
 const USAGE = `Usage:
-  baton [path-to-WORKFLOW.md] [--port N] [--logs-root DIR]   run the service (default ./WORKFLOW.md)
+  baton [path-to-WORKFLOW.md] [--port N] [--logs-root DIR] [--state-dir DIR]
+                                                             run the service (default ./WORKFLOW.md;
+                                                             state in <workflow dir>/.baton/state)
   baton validate [path-to-WORKFLOW.md]                       check a workflow and print its effective config
   baton init [DIR]                                           scaffold WORKFLOW.md and a local ticket folder
   baton issue create <title> [--priority N] [--label L]... [--state S] [--blocked-by ID]... [--description TEXT]
@@ -55,13 +57,22 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
           parseArgs({
             args: argv,
             allowPositionals: true,
-            options: { port: { type: "string" }, "logs-root": { type: "string" } },
+            options: {
+              port: { type: "string" },
+              "logs-root": { type: "string" },
+              "state-dir": { type: "string" },
+            },
           }),
         );
         if (paths.length > 1) throw usageError(`expected at most one workflow path, got ${paths.length}`);
         const { runCommand } = await import("./commands/run.ts");
         return await runCommand(
-          { workflowPath: paths[0], port: parsePort(values.port), logsRoot: values["logs-root"] },
+          {
+            workflowPath: paths[0],
+            port: parsePort(values.port),
+            logsRoot: values["logs-root"],
+            stateDir: values["state-dir"],
+          },
           io,
         );
       }

@@ -1,11 +1,24 @@
 import { startCodexSession } from "@baton/agent";
 import type { BatonError, Logger } from "@baton/domain";
 import { toBatonError } from "@baton/domain";
-import { type AttemptDeps, type ConfigSource, InProcessExecutor, Orchestrator } from "@baton/orchestrator";
+import {
+  type AttemptDeps,
+  type ConfigSource,
+  InProcessExecutor,
+  Orchestrator,
+  type RunRequest,
+  type StateStore,
+} from "@baton/orchestrator";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
 import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
-import { type Launcher, LocalLauncher, WorkspaceManager } from "@baton/workspace";
+import {
+  type Launcher,
+  LocalLauncher,
+  LocalLeftoverReaper,
+  RUN_ID_ENV,
+  WorkspaceManager,
+} from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
 import { SessionLogs } from "./session-log.ts";
 
@@ -15,6 +28,8 @@ export interface ServiceOptions {
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
   launcher?: Launcher;
+  /** Durable orchestrator state; in memory only when absent. */
+  stateStore?: StateStore;
 }
 
 /**
@@ -29,6 +44,7 @@ export class BatonService {
     readonly orchestrator: Orchestrator,
     readonly sessionLogs: SessionLogs,
     private readonly tracker: LiveTracker,
+    private readonly stateStore: StateStore | null,
   ) {}
 
   /**
@@ -63,21 +79,23 @@ export class BatonService {
       },
     };
 
-    const workspaces = (current: ServiceConfig) =>
+    const workspaces = (current: ServiceConfig, runEnv = env) =>
       new WorkspaceManager({
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
         launcher,
         logger,
-        env,
+        env: runEnv,
       });
 
     // Everything an attempt uses is taken from the config at its start: reloads apply to the next one.
-    const attemptDeps = (): AttemptDeps => {
+    const attemptDeps = (request: RunRequest): AttemptDeps => {
       const { config: current, definition } = store.current();
       const adapter = tracker.for(current.tracker);
-      const workspace = workspaces(current);
+      // Every process of the run carries its id, so a restarted Baton can find its leftovers.
+      const runEnv = { ...env, [RUN_ID_ENV]: request.run_id };
+      const workspace = workspaces(current, runEnv);
       const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
         ?.provider;
       const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
@@ -93,8 +111,10 @@ export class BatonService {
         promptTemplate: definition.promptTemplate,
         renderPrompt,
         activeStates: current.tracker.active_states,
+        terminalStates: current.tracker.terminal_states,
         requiredLabels: current.tracker.required_labels,
         maxTurns: current.agent.max_turns,
+        agentCommand: current.codex.command,
         logger,
         async startSession(session) {
           const cwd = await workspace.assertAgentCwd(session.workspacePath, session.issue.identifier);
@@ -103,7 +123,7 @@ export class BatonService {
             workspacePath: cwd,
             workspaceRoot: current.workspace.root,
             launcher,
-            env,
+            env: runEnv,
             secretEnvNames,
             approvalPolicy: current.codex.approval_policy,
             threadSandbox: current.codex.thread_sandbox,
@@ -125,6 +145,7 @@ export class BatonService {
       executor: new InProcessExecutor(attemptDeps),
       workspaces: { remove: (identifier) => workspaces(config()).remove(identifier) },
       logger,
+      ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
     });
     orchestrator.subscribe((event) => {
       if (event.type === "agent_event") sessionLogs.append(event.issue_identifier, event.event);
@@ -144,7 +165,7 @@ export class BatonService {
       }
     });
 
-    return new BatonService(store, orchestrator, sessionLogs, tracker);
+    return new BatonService(store, orchestrator, sessionLogs, tracker, options.stateStore ?? null);
   }
 
   /** Startup terminal cleanup, then the first tick and the polling loop (SPEC 8.1, 8.6). */
@@ -168,6 +189,7 @@ export class BatonService {
     this.stopped = true;
     this.store.close();
     this.tracker.close();
+    this.stateStore?.close();
     await this.sessionLogs.close();
   }
 }

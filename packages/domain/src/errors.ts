@@ -1,3 +1,5 @@
+import type { ErrorRecord } from "./error-catalog.ts";
+
 /**
  * Every expected failure in Baton is a BatonError: a stable `category` (the spec's error names,
  * e.g. `missing_workflow_file`, `tracker_status`, `turn_timeout`) plus a message written for a
@@ -19,6 +21,11 @@ export class BatonError extends Error {
     this.details = details;
   }
 
+  /** Plain data for durable state and API views; details must already be free of secrets. */
+  toRecord(): ErrorRecord {
+    return { category: this.category, message: this.message, details: { ...this.details } };
+  }
+
   /** `category: message`, the one-line form used in logs and CLI output. */
   override toString(): string {
     return `${this.category}: ${this.message}`;
@@ -34,4 +41,9 @@ export function toBatonError(value: unknown, fallbackCategory: string): BatonErr
   if (value instanceof BatonError) return value;
   const message = value instanceof Error ? value.message : String(value);
   return new BatonError(fallbackCategory, message, {}, { cause: value });
+}
+
+/** The one-line `category: message` form of an error kept as data. */
+export function errorRecordText(record: Pick<ErrorRecord, "category" | "message">): string {
+  return `${record.category}: ${record.message}`;
 }

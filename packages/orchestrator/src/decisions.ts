@@ -1,7 +1,7 @@
 import type { AgentEvent, Issue, TokenCounts } from "@baton/domain";
 import { normalizeState } from "@baton/domain";
 import type { OrchestratorConfig } from "./ports.ts";
-import type { CodexTotals, LiveSession, RuntimeState } from "./state.ts";
+import type { CodexTotals, OrchestratorState, RetryKind, SessionSummary, StopReason } from "./state.ts";
 import { isClaimed } from "./state.ts";
 
 /**
@@ -9,7 +9,27 @@ import { isClaimed } from "./state.ts";
  * snapshot and the time. The shell in orchestrator.ts performs whatever they decide.
  */
 
-type SchedulingState = Pick<RuntimeState, "running" | "retrying" | "blocked">;
+/** What dispatch decisions read of the state: the claims and running counts taken once. */
+export interface SchedulingView {
+  claims: OrchestratorState["claims"];
+  running: number;
+  /** Running claims per normalized tracked state: the count per-state limits are checked against. */
+  runningByState: ReadonlyMap<string, number>;
+}
+
+/** Counts running claims once, so checking thousands of candidates does not recount them each time. */
+export function schedulingView(state: Pick<OrchestratorState, "claims">): SchedulingView {
+  const byState = new Map<string, number>();
+  let running = 0;
+  for (const id in state.claims) {
+    const claim = state.claims[id]!;
+    if (claim.status !== "running") continue;
+    running += 1;
+    const key = normalizeState(claim.issue.state);
+    byState.set(key, (byState.get(key) ?? 0) + 1);
+  }
+  return { claims: state.claims, running, runningByState: byState };
+}
 
 export const CONTINUATION_RETRY_DELAY_MS = 1000;
 export const FAILURE_RETRY_BASE_MS = 10_000;
@@ -48,11 +68,25 @@ export function isTerminalState(state: string, config: OrchestratorConfig): bool
   return rulesOf(config).terminal.has(normalizeState(state));
 }
 
-/** Active and not terminal: a state listed in both is treated as terminal. */
+/**
+ * The one definition of "active" (the orchestrator and the worker's turn loop both use it): listed
+ * in the active states and not in the terminal ones; a state listed in both is treated as terminal.
+ */
 export function isActiveState(state: string, config: OrchestratorConfig): boolean {
   const normalized = normalizeState(state);
   const rules = rulesOf(config);
   return rules.active.has(normalized) && !rules.terminal.has(normalized);
+}
+
+/** `isActiveState` for callers holding the two state lists rather than a config. */
+export function isActiveStateIn(
+  state: string,
+  activeStates: readonly string[],
+  terminalStates: readonly string[],
+): boolean {
+  const normalized = normalizeState(state);
+  const listed = (states: readonly string[]) => states.some((entry) => normalizeState(entry) === normalized);
+  return listed(activeStates) && !listed(terminalStates);
 }
 
 /**
@@ -78,34 +112,18 @@ function hasRequiredFields(issue: Issue): boolean {
 }
 
 /** Free global slots: `max(max_concurrent_agents - running, 0)` (SPEC 8.3). */
-export function globalSlots(config: OrchestratorConfig, state: SchedulingState): number {
-  return Math.max(config.agent.max_concurrent_agents - state.running.size, 0);
-}
-
-/** Running entries per normalized tracked state: the count per-state limits are checked against. */
-export function runningByState(state: SchedulingState): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const entry of state.running.values()) {
-    const key = normalizeState(entry.issue.state);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
+export function globalSlots(config: OrchestratorConfig, view: SchedulingView): number {
+  return Math.max(config.agent.max_concurrent_agents - view.running, 0);
 }
 
 /**
  * Free slots for issues in `issueState`: the per-state limit when configured (keys compared
- * normalized), else the global limit, minus running entries whose current tracked state matches.
- * `counts` lets a caller checking many candidates count the running entries once.
+ * normalized), else the global limit, minus running claims whose current tracked state matches.
  */
-export function stateSlots(
-  config: OrchestratorConfig,
-  state: SchedulingState,
-  issueState: string,
-  counts: ReadonlyMap<string, number> = runningByState(state),
-): number {
+export function stateSlots(config: OrchestratorConfig, view: SchedulingView, issueState: string): number {
   const normalized = normalizeState(issueState);
   const limit = rulesOf(config).limitsByState.get(normalized) ?? config.agent.max_concurrent_agents;
-  return Math.max(limit - (counts.get(normalized) ?? 0), 0);
+  return Math.max(limit - (view.runningByState.get(normalized) ?? 0), 0);
 }
 
 export type Ineligibility =
@@ -121,24 +139,23 @@ export type Ineligibility =
 
 /**
  * Why an issue may not be dispatched now, or null when it may (SPEC 8.2). `ownClaim` lets the
- * retry path ignore the claim its own retry entry holds; `runningCounts` (from `runningByState`)
- * saves recounting running entries for every candidate of a tick.
+ * retry path ignore the claim its own retry entry holds.
  */
 export function dispatchIneligibility(
   issue: Issue,
   config: OrchestratorConfig,
-  state: SchedulingState,
-  options: { ownClaim?: string; runningCounts?: ReadonlyMap<string, number> } = {},
+  view: SchedulingView,
+  options: { ownClaim?: string } = {},
 ): Ineligibility | null {
   if (!hasRequiredFields(issue)) return "missing_required_fields";
   if (isTerminalState(issue.state, config)) return "terminal_state";
   if (!isActiveState(issue.state, config)) return "inactive_state";
   if (issue.dispatchable !== true) return "not_dispatchable";
   if (!issueRoutable(issue, config.tracker.required_labels)) return "missing_required_labels";
-  if (state.running.has(issue.id)) return "already_running";
-  if (options.ownClaim !== issue.id && isClaimed(state, issue.id)) return "already_claimed";
-  if (globalSlots(config, state) <= 0) return "no_global_slots";
-  if (stateSlots(config, state, issue.state, options.runningCounts) <= 0) return "no_state_slots";
+  if (view.claims[issue.id]?.status === "running") return "already_running";
+  if (options.ownClaim !== issue.id && isClaimed(view, issue.id)) return "already_claimed";
+  if (globalSlots(config, view) <= 0) return "no_global_slots";
+  if (stateSlots(config, view, issue.state) <= 0) return "no_state_slots";
   return null;
 }
 
@@ -182,8 +199,6 @@ export function sortForDispatch(issues: readonly Issue[]): Issue[] {
     .map((key) => key.issue);
 }
 
-export type RetryKind = "continuation" | "failure";
-
 /**
  * SPEC 8.4: 1 s after a clean exit; failures back off `10 s * 2^(attempt-1)` up to
  * `max_retry_backoff_ms`.
@@ -198,8 +213,6 @@ export function retryDelayMs(kind: RetryKind, attempt: number, maxRetryBackoffMs
 export function nextFailureAttempt(attempt: number | null): number {
   return attempt === null ? 1 : attempt + 1;
 }
-
-export type StopReason = "terminal_state" | "inactive_state" | "unroutable" | "missing";
 
 export type ReconcileAction =
   | { kind: "update"; issue: Issue }
@@ -223,7 +236,7 @@ export function reconcileRunning(refreshed: Issue | undefined, config: Orchestra
  * from the latest agent event, or from the start when there was none; `stall_timeout_ms <= 0` disables it.
  */
 export function stalledForMs(
-  run: { started_at_ms: number; session: Pick<LiveSession, "last_event_at_ms"> },
+  run: { started_at_ms: number; session: Pick<SessionSummary, "last_event_at_ms"> },
   nowMs: number,
   stallTimeoutMs: number,
 ): number | null {
@@ -238,22 +251,19 @@ export type ReleaseReason = StopReason | Ineligibility;
 export type RetryTimerAction =
   | { kind: "release"; reason: ReleaseReason; cleanup: boolean }
   | { kind: "dispatch"; issue: Issue }
-  | { kind: "requeue"; error: string };
-
-export const NO_SLOTS_ERROR = "no available orchestrator slots";
+  | { kind: "requeue" };
 
 /** What a firing retry timer does with its freshly fetched issue (SPEC 8.4, 16.6). */
 export function retryTimerAction(
   issueId: string,
   refreshed: Issue | undefined,
   config: OrchestratorConfig,
-  state: SchedulingState,
+  view: SchedulingView,
 ): RetryTimerAction {
   if (refreshed === undefined) return { kind: "release", reason: "missing", cleanup: false };
-  const problem = dispatchIneligibility(refreshed, config, state, { ownClaim: issueId });
+  const problem = dispatchIneligibility(refreshed, config, view, { ownClaim: issueId });
   if (problem === null) return { kind: "dispatch", issue: refreshed };
-  if (problem === "no_global_slots" || problem === "no_state_slots")
-    return { kind: "requeue", error: NO_SLOTS_ERROR };
+  if (problem === "no_global_slots" || problem === "no_state_slots") return { kind: "requeue" };
   return { kind: "release", reason: problem, cleanup: problem === "terminal_state" };
 }
 
@@ -269,7 +279,7 @@ export function recheckBlocked(refreshed: Issue | undefined, config: Orchestrato
 }
 
 export interface AgentEventUpdate {
-  session: LiveSession;
+  session: SessionSummary;
   totals: CodexTotals;
   /** Present when the event carried a rate-limit snapshot; it replaces the previous one. */
   rateLimits?: unknown;
@@ -290,14 +300,14 @@ function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
  * client already turned absolute thread totals into non-negative deltas, so deltas are summed.
  */
 export function applyAgentEvent(
-  session: LiveSession,
+  session: SessionSummary,
   totals: CodexTotals,
   event: AgentEvent,
   receivedAtMs: number,
 ): AgentEventUpdate {
   const newTurn = event.session_id !== undefined && event.session_id !== session.session_id;
   const delta = event.usage_delta;
-  const nextSession: LiveSession = {
+  const nextSession: SessionSummary = {
     session_id: event.session_id ?? session.session_id,
     thread_id: event.thread_id ?? session.thread_id,
     codex_app_server_pid: event.codex_app_server_pid ?? session.codex_app_server_pid,

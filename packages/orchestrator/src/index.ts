@@ -1,4 +1,7 @@
+export * from "./core.ts";
 export * from "./decisions.ts";
+export * from "./events.ts";
+export * from "./log-events.ts";
 export * from "./log-line.ts";
 export * from "./orchestrator.ts";
 export * from "./ports.ts";

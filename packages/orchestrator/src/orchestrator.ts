@@ -1,37 +1,30 @@
-import type { AgentEvent, BatonError, Issue, Logger, TrackerAdapter } from "@baton/domain";
+import { randomUUID } from "node:crypto";
+import type { BatonError, ErrorRecord, Issue, Logger, TrackerAdapter } from "@baton/domain";
 import { silentLogger, toBatonError } from "@baton/domain";
-import type { ReleaseReason, RetryKind } from "./decisions.ts";
-import {
-  applyAgentEvent,
-  dispatchIneligibility,
-  globalSlots,
-  NO_SLOTS_ERROR,
-  nextFailureAttempt,
-  recheckBlocked,
-  reconcileRunning,
-  retryDelayMs,
-  retryTimerAction,
-  runningByState,
-  sortForDispatch,
-  stalledForMs,
-} from "./decisions.ts";
-import type { LogFields, LogLevel } from "./log-line.ts";
+import type { Effect, OrchestratorInput, RunExit, StepResult } from "./core.ts";
+import { step } from "./core.ts";
+import { dispatchIneligibility, globalSlots, schedulingView, sortForDispatch } from "./decisions.ts";
+import type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
+import { eventLogger } from "./log-events.ts";
 import { writeLog } from "./log-line.ts";
 import type {
   Clock,
   ConfigSource,
+  LeftoverReaper,
   OrchestratorConfig,
   RunExecutor,
-  RunHandle,
   RunOutcome,
   RunReporter,
+  StateStore,
   WorkspaceCleaner,
 } from "./ports.ts";
 import { systemClock } from "./ports.ts";
-import type { IssueDetail, LoopError, OrchestratorSnapshot } from "./snapshot.ts";
+import type { IssueDetail, LoopError, OrchestratorSnapshot, StateStoreStatus } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
-import type { RunningEntry, RuntimeState, StopRequest } from "./state.ts";
-import { emptyRuntimeState, newLiveSession, RECENT_EVENTS_LIMIT } from "./state.ts";
+import type { LiveRun, OrchestratorState } from "./state.ts";
+import { emptyState } from "./state.ts";
+
+export type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
 
 export interface OrchestratorDeps {
   config: ConfigSource;
@@ -41,60 +34,13 @@ export interface OrchestratorDeps {
   logger?: Logger;
   /** How long `stop()` waits for cancelled attempts (and their after_run hooks) to finish. */
   shutdownTimeoutMs?: number;
+  /** Durable state; without one the state lives in memory only (tests, benchmarks). */
+  store?: StateStore;
+  /** Kills what a dead Baton's runs left behind (see `LeftoverReaper`). */
+  reaper?: LeftoverReaper;
+  /** Run ids; UUIDs unless a test wants predictable ones. */
+  newRunId?: () => string;
 }
-
-interface IssueRef {
-  issue_id: string;
-  issue_identifier: string;
-}
-
-/** The issue a retry is for, with what the status views show about it while it waits. */
-/** Why a retry was scheduled: a clean exit's re-check, a failed run, a stall kill, or no free slot. */
-export type RetryCause = "continuation" | "failure" | "stall" | "no_slots";
-
-interface RetryTarget extends IssueRef {
-  title: string;
-  issue_url: string | null;
-  workspace_path: string | null;
-}
-
-/** What the orchestrator tells observers (HTTP event stream, terminal status) as it works. */
-export type OrchestratorEvent =
-  | ({ type: "dispatched"; at: string; attempt: number | null } & IssueRef)
-  | ({ type: "agent_event"; at: string; event: AgentEvent } & IssueRef)
-  | ({
-      type: "retry_scheduled";
-      at: string;
-      attempt: number;
-      kind: RetryKind;
-      /** Why the retry exists, for metrics and dashboards (never parse `error` for this). */
-      cause: RetryCause;
-      delay_ms: number;
-      due_at: string;
-      error: string | null;
-    } & IssueRef)
-  | ({ type: "blocked"; at: string; error: string } & IssueRef)
-  | ({ type: "released"; at: string; reason: string } & IssueRef)
-  | ({ type: "stopped"; at: string; reason: string; cleanup: boolean } & IssueRef)
-  | ({
-      type: "worker_exited";
-      at: string;
-      outcome: RunOutcome["kind"];
-      error: string | null;
-      runtime_seconds: number;
-    } & IssueRef)
-  | {
-      type: "tick_completed";
-      at: string;
-      dispatched: number;
-      running: number;
-      retrying: number;
-      blocked: number;
-    }
-  | { type: "preflight_failed"; at: string; error: { category: string; message: string } }
-  | { type: "tracker_error"; at: string; operation: string; error: { category: string; message: string } };
-
-export type OrchestratorListener = (event: OrchestratorEvent) => void;
 
 export interface RefreshResult {
   queued: boolean;
@@ -103,33 +49,45 @@ export interface RefreshResult {
 }
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+/** Agent events are saved in batches: at most this long after they happened (and before any effect). */
+const LAZY_SAVE_MS = 1000;
 
-function stopReasonText(request: StopRequest): string {
-  if (request.kind === "reconcile") return request.reason;
-  if (request.kind === "stall") return "stalled";
-  return "shutdown";
+function exitOf(outcome: RunOutcome): RunExit {
+  if (outcome.kind === "failed" || outcome.kind === "blocked") {
+    return { kind: outcome.kind, error: outcome.error.toRecord() };
+  }
+  return outcome;
 }
 
-function stallError(elapsedMs: number): string {
-  return `stalled for ${elapsedMs}ms without agent activity`;
+function recordOf(error: unknown, fallbackCategory: string): ErrorRecord {
+  return toBatonError(error, fallbackCategory).toRecord();
 }
 
 /**
- * The runtime shell around the pure decisions: owns the single runtime state, the poll timer,
- * retry timers and running attempts. Every transition that awaits I/O (tick, retry timer, worker
- * exit, startup cleanup) runs through one queue, so their state changes never interleave. Agent
- * events and workspace reports are synchronous field updates on a running entry and apply at once.
+ * The imperative shell around the pure core (`step` in core.ts). It feeds the core what happened
+ * (tracker answers, run exits, timers), saves the new state, publishes the transition's events and
+ * then carries out its effects: start or cancel runs, arm retry timers, remove workspaces, kill
+ * leftovers. Live handles sit in side-tables keyed by run id and issue id. Everything that awaits
+ * I/O runs through one queue, so transitions never interleave.
  */
 export class Orchestrator {
   private readonly config: ConfigSource;
   private readonly executor: RunExecutor;
   private readonly workspaces: WorkspaceCleaner;
   private readonly clock: Clock;
-  private readonly logger: Logger;
   private readonly shutdownTimeoutMs: number;
+  private readonly store: StateStore | null;
+  private readonly reaper: LeftoverReaper | null;
+  private readonly newRunId: () => string;
 
-  private readonly state: RuntimeState = emptyRuntimeState();
+  private state: OrchestratorState = emptyState();
+  /** Live side-tables: run handles and loggers by run id, retry timers by issue id. */
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly retryTimers = new Map<string, unknown>();
   private readonly listeners = new Set<OrchestratorListener>();
+  private readonly logEvent: OrchestratorListener;
+  private readonly logger: Logger;
+
   private queue: Promise<void> = Promise.resolve();
   private lifecycle: "idle" | "running" | "stopped" = "idle";
   private stopping: Promise<void> | null = null;
@@ -138,11 +96,15 @@ export class Orchestrator {
   private tickQueued = false;
   private checking = false;
   private lastError: LoopError | null = null;
-  private nextRunId = 1;
-  private nextRetryToken = 1;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
+  private leftovers: Promise<void>[] = [];
 
-  private readonly logAgentEvents: boolean;
+  // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
+  private readonly unsavedClaims = new Set<string>();
+  private unsavedCompleted: string[] = [];
+  private unsavedMeta = false;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private storeError: LoopError | null = null;
 
   constructor(deps: OrchestratorDeps) {
     this.config = deps.config;
@@ -151,17 +113,29 @@ export class Orchestrator {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.shutdownTimeoutMs = deps.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    // Agent events are the hottest path: their debug line is only built when debug is on.
-    this.logAgentEvents = this.logger.isLevelEnabled?.("debug") ?? false;
+    this.store = deps.store ?? null;
+    this.reaper = deps.reaper ?? null;
+    this.newRunId = deps.newRunId ?? randomUUID;
+    this.logEvent = eventLogger(this.logger);
   }
 
   /**
-   * Removes workspaces of issues already terminal (SPEC 8.6), then polls immediately and every
-   * `polling.interval_ms`. The caller validates the workflow before constructing the orchestrator.
+   * Reloads the saved state (runs the dead Baton left are killed, counted as failed and retried;
+   * retries keep their due times; blocked issues stay blocked), removes workspaces of issues already
+   * terminal (SPEC 8.6), then polls immediately and every `polling.interval_ms`.
    */
   async start(): Promise<void> {
     if (this.lifecycle !== "idle") return;
     this.lifecycle = "running";
+    if (this.store) {
+      const loaded = this.store.load();
+      if (loaded.state !== null || loaded.warnings.length > 0) {
+        if (loaded.state !== null) this.state = loaded.state;
+        this.apply({ type: "restarted", warnings: loaded.warnings });
+        await Promise.all(this.leftovers);
+        this.leftovers = [];
+      }
+    }
     await this.enqueue("startup_cleanup", () => this.startupCleanup());
     this.queueTick();
   }
@@ -181,12 +155,15 @@ export class Orchestrator {
   }
 
   snapshot(): OrchestratorSnapshot {
+    // What the API shows is saved first, so token totals never go back after a crash.
+    if (this.unsavedMeta) this.save();
     const now = this.clock.now();
     return buildSnapshot(
       this.state,
       now,
       { checking: this.checking, next_tick_at_ms: this.tickQueued ? now : this.nextTickAtMs },
       this.lastError,
+      this.storeStatus(),
     );
   }
 
@@ -201,15 +178,204 @@ export class Orchestrator {
     };
   }
 
+  // ---- transitions -----------------------------------------------------------------------------
+
+  /** One transition: pure step, save, publish, then the effects. */
+  private apply(input: OrchestratorInput): StepResult {
+    const result = step(this.state, input, this.clock.now(), this.config.current());
+    if (result.state === this.state && result.events.length === 0) return result;
+    this.state = result.state;
+    for (const id of result.changed) this.unsavedClaims.add(id);
+    this.unsavedCompleted.push(...result.completed);
+    this.unsavedMeta = true;
+    // Agent events have no effects: they are saved in batches. Anything with effects is saved now.
+    if (input.type === "agent_event" && result.effects.length === 0) this.saveSoon();
+    else this.save();
+    for (const event of result.events) this.publish(event);
+    for (const effect of result.effects) this.carryOut(effect);
+    return result;
+  }
+
+  private carryOut(effect: Effect): void {
+    switch (effect.kind) {
+      case "start_run":
+        this.startRun(effect);
+        return;
+      case "cancel_run": {
+        const run = this.runs.get(effect.run_id);
+        try {
+          run?.handle.cancel(effect.reason);
+        } catch (error) {
+          this.logger.error(
+            { issue_id: effect.issue_id, reason: toBatonError(error, "cancel_failed").toString() },
+            "action=stop outcome=failed",
+          );
+        }
+        return;
+      }
+      case "arm_retry": {
+        this.clearRetryTimer(effect.issue_id);
+        if (this.lifecycle !== "running") return;
+        const delay = Math.max(effect.due_at_ms - this.clock.now(), 0);
+        const timer = this.clock.setTimeout(() => {
+          this.retryTimers.delete(effect.issue_id);
+          void this.enqueue("retry", () => this.onRetryTimer(effect.issue_id, effect.seq));
+        }, delay);
+        this.retryTimers.set(effect.issue_id, timer);
+        return;
+      }
+      case "clear_retry":
+        this.clearRetryTimer(effect.issue_id);
+        return;
+      case "remove_workspace":
+        void this.enqueue("workspace_cleanup", async () => {
+          let error: ErrorRecord | null = null;
+          try {
+            await this.workspaces.remove(effect.identifier);
+          } catch (failure) {
+            error = recordOf(failure, "workspace_cleanup_failed");
+          }
+          this.apply({
+            type: "workspace_removed",
+            issue_id: effect.issue_id,
+            identifier: effect.identifier,
+            error,
+          });
+        });
+        return;
+      case "kill_leftovers":
+        if (!this.reaper) return;
+        this.leftovers.push(
+          this.reaper.killLeftovers(effect.run_id, effect.processes).then(
+            (pids) => {
+              if (pids.length === 0) return;
+              this.publish({
+                type: "leftover_killed",
+                at: this.nowIso(),
+                issue_id: effect.issue_id,
+                issue_identifier: effect.identifier,
+                pids,
+              });
+            },
+            (error: unknown) => {
+              this.logger.warn(
+                {
+                  issue_id: effect.issue_id,
+                  reason: toBatonError(error, "leftover_cleanup_failed").toString(),
+                },
+                "action=leftover_cleanup outcome=failed",
+              );
+            },
+          ),
+        );
+        return;
+    }
+  }
+
+  /** Starts a run the core recorded as running; a refusal (or no record of it) becomes a failure retry. */
+  private startRun(effect: Extract<Effect, { kind: "start_run" }>): void {
+    const { issue_id: id, run_id: runId } = effect;
+    if (this.storeError) {
+      const error = { category: "state_store_failed", message: this.storeError.message, details: {} };
+      this.apply({ type: "run_start_failed", issue_id: id, run_id: runId, error });
+      return;
+    }
+    let handle: ReturnType<RunExecutor["start"]>;
+    try {
+      handle = this.executor.start(
+        { issue: effect.issue, attempt: effect.attempt, run_id: runId },
+        this.reporterFor(id, runId),
+      );
+    } catch (error) {
+      this.apply({
+        type: "run_start_failed",
+        issue_id: id,
+        run_id: runId,
+        error: recordOf(error, "agent_spawn_failed"),
+      });
+      return;
+    }
+    this.runs.set(runId, { handle });
+    void handle.done
+      .catch(
+        (error: unknown): RunOutcome => ({ kind: "failed", error: toBatonError(error, "worker_crashed") }),
+      )
+      .then((outcome) =>
+        this.enqueue("worker_exit", () => {
+          this.runs.delete(runId);
+          this.apply({ type: "run_exited", issue_id: id, run_id: runId, exit: exitOf(outcome) });
+        }),
+      );
+  }
+
+  private reporterFor(id: string, runId: string): RunReporter {
+    return {
+      workspaceReady: (path) => this.apply({ type: "workspace_ready", issue_id: id, run_id: runId, path }),
+      agentEvent: (event) => this.apply({ type: "agent_event", issue_id: id, run_id: runId, event }),
+      processStarted: (process) =>
+        this.apply({ type: "process_started", issue_id: id, run_id: runId, process }),
+    };
+  }
+
+  private clearRetryTimer(id: string): void {
+    const timer = this.retryTimers.get(id);
+    if (timer === undefined) return;
+    this.clock.clearTimeout(timer);
+    this.retryTimers.delete(id);
+  }
+
+  // ---- durable state ---------------------------------------------------------------------------
+
+  private storeStatus(): StateStoreStatus {
+    return { kind: this.store?.kind ?? "memory", path: this.store?.path ?? null, error: this.storeError };
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer !== null || this.store === null) return;
+    this.saveTimer = setTimeout(() => this.save(), LAZY_SAVE_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Writes everything not yet saved. A failure pauses dispatch until a later save succeeds. */
+  private save(): void {
+    if (this.saveTimer !== null) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (this.store === null) {
+      this.unsavedClaims.clear();
+      this.unsavedCompleted = [];
+      this.unsavedMeta = false;
+      return;
+    }
+    try {
+      this.store.save({
+        state: this.state,
+        claims: [...this.unsavedClaims],
+        completed: this.unsavedCompleted,
+      });
+    } catch (error) {
+      const problem = toBatonError(error, "state_store_failed");
+      const first = this.storeError === null;
+      this.storeError = { category: "state_store_failed", message: problem.message, at: this.nowIso() };
+      if (first) this.publish({ type: "state_store_failed", at: this.nowIso(), error: problem.toRecord() });
+      return;
+    }
+    this.unsavedClaims.clear();
+    this.unsavedCompleted = [];
+    this.unsavedMeta = false;
+    if (this.storeError !== null) {
+      this.storeError = null;
+      this.publish({ type: "state_store_recovered", at: this.nowIso() });
+    }
+  }
+
   // ---- queue and timers ------------------------------------------------------------------------
 
   private enqueue(operation: string, task: () => Promise<void> | void): Promise<void> {
     const run = this.queue.then(task).catch((error: unknown) => {
-      this.log(this.logger, "error", {
-        action: operation,
-        outcome: "failed",
-        reason: toBatonError(error, "internal_error").toString(),
-      });
+      this.logger.error(
+        { action: operation, reason: toBatonError(error, "internal_error").toString() },
+        `action=${operation} outcome=failed`,
+      );
     });
     this.queue = run;
     return run;
@@ -262,13 +428,7 @@ export class Orchestrator {
     try {
       if (tracker.watch) this.watched.unwatch = tracker.watch(() => this.requestRefresh());
     } catch (error) {
-      const reason = toBatonError(error, "tracker_watch_failed").toString();
-      this.log(this.logger, "warn", {
-        action: "watch_tracker",
-        outcome: "failed",
-        reason,
-        fallback: "polling",
-      });
+      this.trackerError("watch_tracker", error);
     }
   }
 
@@ -281,33 +441,43 @@ export class Orchestrator {
       terminal = await this.config.tracker().fetchIssuesByStates(config.tracker.terminal_states);
     } catch (error) {
       const problem = this.trackerError("startup_cleanup", error);
-      this.log(this.logger, "warn", {
-        action: "startup_cleanup",
-        outcome: "skipped",
-        reason: problem.toString(),
+      this.publish({
+        type: "startup_cleanup",
+        at: this.nowIso(),
+        ok: false,
+        terminal_issues: 0,
+        error: problem.toString(),
       });
       return;
     }
-    for (const issue of terminal) await this.removeWorkspace(issue.identifier, this.issueLogger(issue));
-    this.log(this.logger, "info", {
-      action: "startup_cleanup",
-      outcome: "completed",
+    for (const issue of terminal) {
+      let error: ErrorRecord | null = null;
+      try {
+        await this.workspaces.remove(issue.identifier);
+      } catch (failure) {
+        error = recordOf(failure, "workspace_cleanup_failed");
+      }
+      this.apply({ type: "workspace_removed", issue_id: issue.id, identifier: issue.identifier, error });
+    }
+    this.publish({
+      type: "startup_cleanup",
+      at: this.nowIso(),
+      ok: true,
       terminal_issues: terminal.length,
+      error: null,
     });
   }
 
   private async shutdown(): Promise<void> {
+    const wasRunning = this.lifecycle === "running";
     this.lifecycle = "stopped";
     this.clearTickTimer();
     this.watched?.unwatch();
     this.watched = null;
-    for (const entry of this.state.retrying.values()) this.clock.clearTimeout(entry.timer);
-    this.state.retrying.clear();
+    if (wasRunning) this.apply({ type: "shutdown" });
+    for (const id of [...this.retryTimers.keys()]) this.clearRetryTimer(id);
 
-    const runs = [...this.state.running].map(([id, entry]) => {
-      this.requestStop(id, entry, { kind: "shutdown" });
-      return entry.handle.done;
-    });
+    const runs = [...this.runs.values()].map((run) => run.handle.done);
     let deadline: unknown = null;
     const timedOut = new Promise<boolean>((resolve) => {
       deadline = this.clock.setTimeout(() => resolve(true), this.shutdownTimeoutMs);
@@ -318,11 +488,9 @@ export class Orchestrator {
       .then(() => false);
     const gaveUp = await Promise.race([finished, timedOut]);
     this.clock.clearTimeout(deadline);
-    this.log(this.logger, gaveUp ? "warn" : "info", {
-      action: "shutdown",
-      outcome: gaveUp ? "timed_out" : "completed",
-      still_running: this.state.running.size,
-    });
+    for (const id of [...this.retryTimers.keys()]) this.clearRetryTimer(id);
+    this.save();
+    this.publish({ type: "shutdown", at: this.nowIso(), timed_out: gaveUp, still_running: this.runs.size });
   }
 
   // ---- tick ------------------------------------------------------------------------------------
@@ -331,21 +499,18 @@ export class Orchestrator {
   private async tick(): Promise<void> {
     const problems: LoopError[] = [];
     this.syncTrackerWatch();
-    const reconcileConfig = this.config.current();
-    await this.reconcileRunning(reconcileConfig, problems);
-    await this.recheckBlockedIssues(reconcileConfig, problems);
+    this.apply({ type: "stall_check" });
+    await this.refreshClaims("running", problems);
+    await this.refreshClaims("blocked", problems);
 
     let dispatched = 0;
     const preflightError = await this.preflight();
     if (preflightError) {
       problems.push(this.loopError(preflightError));
-      this.log(this.logger, "error", {
-        action: "preflight",
-        outcome: "failed",
-        reason: preflightError.toString(),
-        dispatch: "skipped",
-      });
-      this.emit({ type: "preflight_failed", at: this.nowIso(), error: this.errorView(preflightError) });
+      this.publish({ type: "preflight_failed", at: this.nowIso(), error: this.errorView(preflightError) });
+    } else if (this.storeError) {
+      // No run may start without its record (the store error is reported in the state view).
+      problems.push(this.storeError);
     } else {
       // Preflight may have applied a reload; dispatch uses what it left behind.
       const config = this.config.current();
@@ -354,26 +519,19 @@ export class Orchestrator {
         const candidates = await tracker.fetchIssuesByStates(config.tracker.active_states);
         dispatched = await this.dispatchCandidates(candidates, config, tracker);
       } catch (error) {
-        const problem = this.trackerError("fetch_candidates", error);
-        problems.push(this.loopError(problem));
-        this.log(this.logger, "warn", {
-          action: "fetch_candidates",
-          outcome: "failed",
-          reason: problem.toString(),
-          dispatch: "skipped",
-        });
+        problems.push(this.loopError(this.trackerError("fetch_candidates", error)));
       }
     }
 
     this.lastError = problems.at(-1) ?? null;
-    const counts = {
-      dispatched,
-      running: this.state.running.size,
-      retrying: this.state.retrying.size,
-      blocked: this.state.blocked.size,
-    };
-    this.log(this.logger, "debug", { action: "tick", outcome: "completed", ...counts });
-    this.emit({ type: "tick_completed", at: this.nowIso(), ...counts });
+    const counts = { dispatched, running: 0, retrying: 0, blocked: 0 };
+    for (const id in this.state.claims) {
+      const status = this.state.claims[id]!.status;
+      if (status === "running") counts.running += 1;
+      else if (status === "retry_queued") counts.retrying += 1;
+      else counts.blocked += 1;
+    }
+    this.publish({ type: "tick_completed", at: this.nowIso(), ...counts });
   }
 
   private async preflight(): Promise<BatonError | null> {
@@ -384,76 +542,24 @@ export class Orchestrator {
     }
   }
 
-  /** SPEC 8.5 / 16.3: stall detection first, then one batched refresh of every running issue. */
-  private async reconcileRunning(config: OrchestratorConfig, problems: LoopError[]): Promise<void> {
-    const now = this.clock.now();
-    for (const [id, entry] of this.state.running) {
-      if (entry.stopRequest) continue;
-      const stalledMs = stalledForMs(entry, now, config.codex.stall_timeout_ms);
-      if (stalledMs !== null) this.requestStop(id, entry, { kind: "stall", elapsedMs: stalledMs });
-    }
-
-    const ids = [...this.state.running].filter(([, entry]) => !entry.stopRequest).map(([id]) => id);
+  /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
+  private async refreshClaims(status: "running" | "blocked", problems: LoopError[]): Promise<void> {
+    const ids = Object.entries(this.state.claims)
+      .filter(([, claim]) => claim.status === status && claim.stop_request === null)
+      .map(([id]) => id);
     if (ids.length === 0) return;
     let refreshed: Issue[];
     try {
       refreshed = await this.config.tracker().fetchIssuesByIds(ids);
     } catch (error) {
-      const problem = this.trackerError("reconcile", error);
-      problems.push(this.loopError(problem));
-      this.log(this.logger, "warn", {
-        action: "reconcile",
-        outcome: "failed",
-        reason: problem.toString(),
-        workers: "kept",
-      });
+      problems.push(
+        this.loopError(this.trackerError(status === "running" ? "reconcile" : "recheck_blocked", error)),
+      );
       return;
     }
-
     const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
-    for (const id of ids) {
-      const entry = this.state.running.get(id);
-      if (!entry || entry.stopRequest) continue;
-      const fresh = byId.get(id);
-      const action = reconcileRunning(fresh, config);
-      // Keep the tracker's latest view even when stopping: logs and the API then say which state it left for.
-      if (fresh) entry.issue = fresh;
-      if (action.kind !== "update") {
-        this.requestStop(id, entry, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
-      }
-    }
-  }
-
-  private async recheckBlockedIssues(config: OrchestratorConfig, problems: LoopError[]): Promise<void> {
-    const ids = [...this.state.blocked.keys()];
-    if (ids.length === 0) return;
-    let refreshed: Issue[];
-    try {
-      refreshed = await this.config.tracker().fetchIssuesByIds(ids);
-    } catch (error) {
-      const problem = this.trackerError("recheck_blocked", error);
-      problems.push(this.loopError(problem));
-      this.log(this.logger, "warn", {
-        action: "recheck_blocked",
-        outcome: "failed",
-        reason: problem.toString(),
-      });
-      return;
-    }
-
-    const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
-    for (const id of ids) {
-      const entry = this.state.blocked.get(id);
-      if (!entry) continue;
-      const action = recheckBlocked(byId.get(id), config);
-      if (action.kind === "stay") {
-        entry.issue = action.issue;
-        continue;
-      }
-      const log = this.issueLogger(entry.issue, entry.session.session_id);
-      if (action.cleanup) await this.removeWorkspace(entry.issue.identifier, log);
-      this.release(id, entry.issue.identifier, action.reason, log);
-    }
+    const type = status === "running" ? "running_refreshed" : "blocked_refreshed";
+    for (const id of ids) this.apply({ type, issue_id: id, issue: byId.get(id) });
   }
 
   private async dispatchCandidates(
@@ -462,410 +568,92 @@ export class Orchestrator {
     tracker: TrackerAdapter,
   ): Promise<number> {
     let dispatched = 0;
-    let runningCounts = runningByState(this.state);
+    let view = schedulingView(this.state);
     for (const candidate of sortForDispatch(candidates)) {
-      if (this.lifecycle !== "running" || globalSlots(config, this.state) <= 0) break;
-      if (dispatchIneligibility(candidate, config, this.state, { runningCounts }) !== null) continue;
-      const fresh = await this.recheckCandidate(candidate, config, tracker);
-      if (fresh && this.lifecycle === "running" && this.dispatch(fresh, null)) dispatched += 1;
+      if (this.lifecycle !== "running" || this.storeError || globalSlots(config, view) <= 0) break;
+      if (dispatchIneligibility(candidate, config, view) !== null) continue;
+      const fresh = await this.recheckCandidate(candidate, tracker);
+      if (fresh && this.lifecycle === "running") {
+        const result = this.apply({ type: "dispatch", issue: fresh, run_id: this.newRunId() });
+        if (result.effects.some((effect) => effect.kind === "start_run")) dispatched += 1;
+      }
       // The recheck awaited the tracker: exits may have landed meanwhile, so count afresh.
-      runningCounts = runningByState(this.state);
+      view = schedulingView(this.state);
     }
     return dispatched;
   }
 
   /** A candidate list can be stale by the time we reach an issue: look it up again by ID before dispatching. */
-  private async recheckCandidate(
-    candidate: Issue,
-    config: OrchestratorConfig,
-    tracker: TrackerAdapter,
-  ): Promise<Issue | null> {
-    const log = this.issueLogger(candidate);
+  private async recheckCandidate(candidate: Issue, tracker: TrackerAdapter): Promise<Issue | null> {
     let fresh: Issue | undefined;
     try {
       fresh = (await tracker.fetchIssuesByIds([candidate.id])).find((issue) => issue.id === candidate.id);
     } catch (error) {
       const problem = this.trackerError("dispatch_recheck", error);
-      this.log(log, "warn", { action: "dispatch", outcome: "skipped", reason: `recheck failed: ${problem}` });
-      return null;
-    }
-    const problem = fresh ? dispatchIneligibility(fresh, config, this.state) : "missing";
-    if (problem !== null) {
-      this.log(log, "info", { action: "dispatch", outcome: "skipped", reason: `recheck: ${problem}` });
-      return null;
-    }
-    return fresh ?? null;
-  }
-
-  // ---- dispatch and worker exits ---------------------------------------------------------------
-
-  /** SPEC 16.4. Returns false when the executor refused to start (a retry is then scheduled). */
-  private dispatch(issue: Issue, attempt: number | null): boolean {
-    const log = this.issueLogger(issue);
-    const runId = this.nextRunId++;
-    let handle: RunHandle;
-    try {
-      handle = this.executor.start({ issue, attempt }, this.reporterFor(issue.id, runId));
-    } catch (error) {
-      const reason = toBatonError(error, "agent_spawn_failed").toString();
-      this.log(log, "error", { action: "dispatch", outcome: "failed", attempt, reason });
-      const target = { ...this.ref(issue), title: issue.title, issue_url: issue.url, workspace_path: null };
-      this.retryAfterFailure(target, attempt, `failed to spawn agent: ${reason}`, log);
-      return false;
-    }
-
-    this.clearRetry(issue.id);
-    const entry: RunningEntry = {
-      issue,
-      attempt,
-      runId,
-      handle,
-      started_at_ms: this.clock.now(),
-      workspace_path: null,
-      session: newLiveSession(),
-      stopRequest: null,
-      log,
-    };
-    this.state.running.set(issue.id, entry);
-    this.recordRecent(issue.id, "dispatched", attempt === null ? "first attempt" : `attempt ${attempt}`);
-    this.log(log, "info", { action: "dispatch", outcome: "started", attempt, state: issue.state });
-    this.emit({ type: "dispatched", at: this.nowIso(), ...this.ref(issue), attempt });
-
-    void handle.done
-      .catch(
-        (error: unknown): RunOutcome => ({ kind: "failed", error: toBatonError(error, "worker_crashed") }),
-      )
-      .then((outcome) => this.enqueue("worker_exit", () => this.onWorkerExit(issue.id, runId, outcome)));
-    return true;
-  }
-
-  private reporterFor(id: string, runId: number): RunReporter {
-    const current = (): RunningEntry | undefined => {
-      const entry = this.state.running.get(id);
-      return entry?.runId === runId ? entry : undefined;
-    };
-    return {
-      workspaceReady: (path) => {
-        const entry = current();
-        if (entry) entry.workspace_path = path;
-      },
-      agentEvent: (event) => {
-        const entry = current();
-        if (entry) this.onAgentEvent(id, entry, event);
-      },
-    };
-  }
-
-  private onAgentEvent(id: string, entry: RunningEntry, event: AgentEvent): void {
-    // One clock read per event: this runs for every protocol message of every session.
-    const now = this.clock.now();
-    const update = applyAgentEvent(entry.session, this.state.totals, event, now);
-    entry.session = update.session;
-    this.state.totals = update.totals;
-    if (update.rateLimits !== undefined) this.state.rate_limits = update.rateLimits;
-    if (update.newTurn) {
-      entry.log = this.issueLogger(entry.issue, update.session.session_id);
-      this.log(entry.log, "info", {
-        action: "turn",
-        outcome: "started",
-        turn_count: update.session.turn_count,
+      this.publish({
+        type: "dispatch_skipped",
+        at: this.nowIso(),
+        issue_id: candidate.id,
+        issue_identifier: candidate.identifier,
+        reason: `recheck failed: ${problem}`,
       });
+      return null;
     }
-    if (this.logAgentEvents) {
-      this.log(entry.log, "debug", { action: "agent_event", event: event.event, message: event.summary });
+    if (!fresh) {
+      this.publish({
+        type: "dispatch_skipped",
+        at: this.nowIso(),
+        issue_id: candidate.id,
+        issue_identifier: candidate.identifier,
+        reason: "recheck: missing",
+      });
+      return null;
     }
-    this.recordRecent(id, event.event, event.summary, now);
-    this.emit({ type: "agent_event", at: isoAt(now), ...this.ref(entry.issue), event });
+    return fresh;
   }
 
-  /** SPEC 16.6, plus Baton's blocked outcome and the stop the orchestrator itself requested. */
-  private async onWorkerExit(id: string, runId: number, outcome: RunOutcome): Promise<void> {
-    const entry = this.state.running.get(id);
-    if (!entry || entry.runId !== runId) return;
-    this.state.running.delete(id);
-    const runtimeSeconds = Math.max(this.clock.now() - entry.started_at_ms, 0) / 1000;
-    this.state.totals.ended_seconds += runtimeSeconds;
-
-    const error = outcome.kind === "failed" || outcome.kind === "blocked" ? outcome.error.toString() : null;
-    const reason = outcome.kind === "cancelled" ? outcome.reason : (error ?? undefined);
-    const turns = outcome.kind === "normal" ? outcome.turns : undefined;
-    const level: LogLevel = outcome.kind === "normal" || outcome.kind === "cancelled" ? "info" : "warn";
-    this.log(entry.log, level, { action: "worker_exit", outcome: outcome.kind, turns, reason });
-    this.recordRecent(id, "worker_exited", reason ?? outcome.kind);
-    this.emit({
-      type: "worker_exited",
-      at: this.nowIso(),
-      ...this.ref(entry.issue),
-      outcome: outcome.kind,
-      error,
-      runtime_seconds: runtimeSeconds,
-    });
-
+  /** SPEC 8.4 / 16.6 `on_retry_timer`: re-reads the issue, then lets the core decide. */
+  private async onRetryTimer(id: string, seq: number): Promise<void> {
+    const claim = this.state.claims[id];
+    if (this.lifecycle !== "running" || claim?.status !== "retry_queued" || claim.retry?.seq !== seq) return;
+    let refreshed: { issue: Issue | undefined } | { error: ErrorRecord };
+    try {
+      const issues = await this.config.tracker().fetchIssuesByIds([id]);
+      refreshed = { issue: issues.find((issue) => issue.id === id) };
+    } catch (error) {
+      refreshed = { error: this.trackerError("retry_refresh", error).toRecord() };
+    }
     if (this.lifecycle !== "running") return;
-    const target = {
-      ...this.ref(entry.issue),
-      title: entry.issue.title,
-      issue_url: entry.issue.url,
-      workspace_path: entry.workspace_path,
-    };
-    const stop = entry.stopRequest;
-    if (stop?.kind === "reconcile") {
-      // The workspace is removed only now, after the agent and after_run have let go of it.
-      if (stop.cleanup) await this.removeWorkspace(entry.issue.identifier, entry.log);
-      this.release(id, entry.issue.identifier, stop.reason, entry.log);
-      return;
-    }
-    if (stop?.kind === "stall") {
-      this.retryAfterFailure(target, entry.attempt, stallError(stop.elapsedMs), entry.log, "stall");
-      return;
-    }
-    switch (outcome.kind) {
-      case "normal":
-        this.state.completed.add(id);
-        this.scheduleRetry(
-          target,
-          { attempt: 1, kind: "continuation", cause: "continuation", error: null },
-          entry.log,
-        );
-        return;
-      case "failed":
-        this.retryAfterFailure(target, entry.attempt, outcome.error.toString(), entry.log);
-        return;
-      case "cancelled":
-        // Nobody here asked for it, so it is treated like any other failure.
-        this.retryAfterFailure(target, entry.attempt, `cancelled: ${outcome.reason}`, entry.log);
-        return;
-      case "blocked":
-        this.block(id, entry, outcome.error.toString());
-        return;
-    }
+    this.apply({ type: "retry_due", issue_id: id, seq, refreshed, run_id: this.newRunId() });
   }
 
-  private block(id: string, entry: RunningEntry, error: string): void {
-    this.state.blocked.set(id, {
-      issue: entry.issue,
-      error,
-      blocked_at_ms: this.clock.now(),
-      workspace_path: entry.workspace_path,
-      session: entry.session,
-    });
-    this.log(entry.log, "warn", { action: "block", outcome: "held", reason: error, retry: "none" });
-    this.recordRecent(id, "blocked", error);
-    this.emit({ type: "blocked", at: this.nowIso(), ...this.ref(entry.issue), error });
-  }
-
-  private requestStop(id: string, entry: RunningEntry, request: StopRequest): void {
-    entry.stopRequest = request;
-    const reason = stopReasonText(request);
-    const cleanup = request.kind === "reconcile" && request.cleanup;
-    const elapsed_ms = request.kind === "stall" ? request.elapsedMs : undefined;
-    this.log(entry.log, "info", {
-      action: "stop",
-      outcome: "requested",
-      reason,
-      cleanup,
-      elapsed_ms,
-      state: entry.issue.state,
-    });
-    this.recordRecent(id, "stop_requested", reason);
-    this.emit({ type: "stopped", at: this.nowIso(), ...this.ref(entry.issue), reason, cleanup });
-    try {
-      entry.handle.cancel(request.kind === "stall" ? stallError(request.elapsedMs) : reason);
-    } catch (error) {
-      this.log(entry.log, "error", {
-        action: "stop",
-        outcome: "failed",
-        reason: toBatonError(error, "cancel_failed").toString(),
-      });
-    }
-  }
-
-  // ---- retries ---------------------------------------------------------------------------------
-
-  /** The retry after a failed attempt `previous` (null for a first run): next attempt number, backoff delay. */
-  private retryAfterFailure(
-    target: RetryTarget,
-    previous: number | null,
-    error: string,
-    log: Logger,
-    cause: RetryCause = "failure",
-  ): void {
-    this.scheduleRetry(target, { attempt: nextFailureAttempt(previous), kind: "failure", cause, error }, log);
-  }
-
-  /** SPEC 8.4: replaces any existing retry of the issue with a fresh entry, timer and token. */
-  private scheduleRetry(
-    target: RetryTarget,
-    {
-      attempt,
-      kind,
-      cause,
-      error,
-    }: { attempt: number; kind: RetryKind; cause: RetryCause; error: string | null },
-    log: Logger,
-  ): void {
-    const ref = { issue_id: target.issue_id, issue_identifier: target.issue_identifier };
-    this.clearRetry(ref.issue_id);
-    const delayMs = retryDelayMs(kind, attempt, this.config.current().agent.max_retry_backoff_ms);
-    const token = this.nextRetryToken++;
-    const dueAtMs = this.clock.now() + delayMs;
-    const timer = this.clock.setTimeout(() => {
-      void this.enqueue("retry", () => this.onRetryTimer(ref.issue_id, token));
-    }, delayMs);
-    this.state.retrying.set(ref.issue_id, {
-      issue_id: ref.issue_id,
-      identifier: ref.issue_identifier,
-      title: target.title,
-      issue_url: target.issue_url,
-      attempt,
-      due_at_ms: dueAtMs,
-      error,
-      workspace_path: target.workspace_path,
-      token,
-      timer,
-    });
-    this.log(log, "info", {
-      action: "retry",
-      outcome: "scheduled",
-      attempt,
-      kind,
-      delay_ms: delayMs,
-      reason: error ?? undefined,
-    });
-    this.recordRecent(
-      ref.issue_id,
-      "retry_scheduled",
-      `attempt ${attempt} in ${delayMs}ms${error ? `: ${error}` : ""}`,
-    );
-    this.emit({
-      type: "retry_scheduled",
-      at: this.nowIso(),
-      ...ref,
-      attempt,
-      kind,
-      cause,
-      delay_ms: delayMs,
-      due_at: isoAt(dueAtMs),
-      error,
-    });
-  }
-
-  /** SPEC 8.4 / 16.6 `on_retry_timer`; a timer whose token no longer matches the entry is ignored. */
-  private async onRetryTimer(id: string, token: number): Promise<void> {
-    const entry = this.state.retrying.get(id);
-    if (this.lifecycle !== "running" || entry?.token !== token) return;
-    const target: RetryTarget = {
-      issue_id: id,
-      issue_identifier: entry.identifier,
-      title: entry.title,
-      issue_url: entry.issue_url,
-      workspace_path: entry.workspace_path,
-    };
-    const log = this.logger.child({ issue_id: id, issue_identifier: entry.identifier });
-
-    let fresh: Issue | undefined;
-    try {
-      fresh = (await this.config.tracker().fetchIssuesByIds([id])).find((issue) => issue.id === id);
-    } catch (error) {
-      const problem = this.trackerError("retry_refresh", error);
-      this.retryAfterFailure(target, entry.attempt, `retry refresh failed: ${problem}`, log);
-      return;
-    }
-
-    const action = retryTimerAction(id, fresh, this.config.current(), this.state);
-    switch (action.kind) {
-      case "dispatch":
-        this.dispatch(action.issue, entry.attempt);
-        return;
-      case "requeue":
-        this.retryAfterFailure(target, entry.attempt, NO_SLOTS_ERROR, log, "no_slots");
-        return;
-      case "release":
-        if (action.cleanup) await this.removeWorkspace(entry.identifier, log);
-        this.release(id, entry.identifier, action.reason, log);
-        return;
-    }
-  }
-
-  private clearRetry(id: string): void {
-    const existing = this.state.retrying.get(id);
-    if (!existing) return;
-    this.clock.clearTimeout(existing.timer);
-    this.state.retrying.delete(id);
-  }
-
-  /** Drops every claim the orchestrator holds on the issue (SPEC 7.1 `Released`). */
-  private release(id: string, identifier: string, reason: ReleaseReason, log: Logger): void {
-    this.clearRetry(id);
-    this.state.blocked.delete(id);
-    this.state.recent_events.delete(id);
-    this.log(log, "info", { action: "release", outcome: "released", reason });
-    this.emit({ type: "released", at: this.nowIso(), issue_id: id, issue_identifier: identifier, reason });
-  }
-
-  // ---- helpers ---------------------------------------------------------------------------------
-
-  private async removeWorkspace(identifier: string, log: Logger): Promise<void> {
-    try {
-      await this.workspaces.remove(identifier);
-      this.log(log, "info", { action: "workspace_cleanup", outcome: "completed" });
-    } catch (error) {
-      this.log(log, "warn", {
-        action: "workspace_cleanup",
-        outcome: "failed",
-        reason: toBatonError(error, "workspace_cleanup_failed").toString(),
-      });
-    }
-  }
+  // ---- observers -------------------------------------------------------------------------------
 
   private trackerError(operation: string, error: unknown): BatonError {
     const problem = toBatonError(error, "tracker_request");
-    this.emit({ type: "tracker_error", at: this.nowIso(), operation, error: this.errorView(problem) });
+    this.publish({ type: "tracker_error", at: this.nowIso(), operation, error: this.errorView(problem) });
     return problem;
   }
 
-  private issueLogger(issue: Issue, sessionId: string | null = null): Logger {
-    const bindings: Record<string, unknown> = { issue_id: issue.id, issue_identifier: issue.identifier };
-    if (sessionId !== null) bindings.session_id = sessionId;
-    return this.logger.child(bindings);
-  }
-
-  private recordRecent(id: string, event: string, message: string, atMs = this.clock.now()): void {
-    let events = this.state.recent_events.get(id);
-    if (events === undefined) {
-      events = [];
-      this.state.recent_events.set(id, events);
-    }
-    events.push({ at_ms: atMs, event, message });
-    // Trimmed in batches: cutting one entry per agent event would copy the whole list every time.
-    if (events.length >= 2 * RECENT_EVENTS_LIMIT) events.splice(0, events.length - RECENT_EVENTS_LIMIT);
-  }
-
-  private emit(event: OrchestratorEvent): void {
+  /** Hands an event to the log subscriber and every listener; a failing listener is logged, never fatal. */
+  private publish(event: OrchestratorEvent): void {
+    this.logEvent(event);
     for (const listener of this.listeners) {
       try {
         listener(event);
       } catch (error) {
-        this.log(this.logger, "warn", {
-          action: "notify",
-          outcome: "failed",
-          event: event.type,
-          reason: toBatonError(error, "listener_failed").toString(),
-        });
+        try {
+          writeLog(this.logger, "warn", {
+            action: "notify",
+            outcome: "failed",
+            event: event.type,
+            reason: toBatonError(error, "listener_failed").toString(),
+          });
+        } catch {
+          // A failing log sink must not take the scheduler down with it (SPEC 14.2).
+        }
       }
     }
-  }
-
-  private log(logger: Logger, level: LogLevel, fields: LogFields): void {
-    try {
-      writeLog(logger, level, fields);
-    } catch {
-      // A failing log sink must not take the scheduler down with it (SPEC 14.2).
-    }
-  }
-
-  private ref(issue: Issue): IssueRef {
-    return { issue_id: issue.id, issue_identifier: issue.identifier };
   }
 
   private loopError(error: BatonError): LoopError {

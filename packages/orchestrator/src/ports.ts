@@ -1,4 +1,5 @@
 import type { AgentEvent, AgentToolSpec, BatonError, Issue, ToolResult, TrackerAdapter } from "@baton/domain";
+import type { OrchestratorState, RunProcess } from "./state.ts";
 
 /**
  * The slice of the effective configuration the orchestrator reads. Structurally a subset of
@@ -47,6 +48,11 @@ export const systemClock: Clock = {
 export interface RunRequest {
   issue: Issue;
   attempt: number | null;
+  /**
+   * UUID of this attempt. Executors put it into the environment of every process they start
+   * (`BATON_RUN_ID`), which is how a restarted Baton recognises leftovers as its own.
+   */
+  run_id: string;
 }
 
 /** Updates a running attempt reports back to the orchestrator while it works. */
@@ -55,6 +61,8 @@ export interface RunReporter {
   workspaceReady(path: string): void;
   /** Every event from the coding-agent session. */
   agentEvent(event: AgentEvent): void;
+  /** The attempt started a process group (the agent); recorded in the claim for crash cleanup. */
+  processStarted(process: RunProcess): void;
 }
 
 /**
@@ -97,6 +105,8 @@ export interface AttemptWorkspace {
 
 /** A live coding-agent session (implemented by @baton/agent's CodexSession). */
 export interface AgentSession {
+  /** The agent's process id, which leads its own process group; null when not known. */
+  readonly pid?: number | null;
   runTurn(turn: { prompt: string; title: string }): Promise<unknown>;
   interrupt(): Promise<void>;
   stop(): Promise<void>;
@@ -108,4 +118,35 @@ export interface AgentSessionRequest {
   tools: AgentToolSpec[];
   executeTool(name: string, args: unknown): Promise<ToolResult>;
   onEvent(event: AgentEvent): void;
+}
+
+// ---- Durable state -----------------------------------------------------------------------------
+
+/** What one step changed, for the store: claim ids written or removed, issues newly completed. */
+export interface StateChange {
+  state: OrchestratorState;
+  claims: readonly string[];
+  completed: readonly string[];
+}
+
+/**
+ * Where the orchestrator state is kept across restarts. `save` is synchronous: the shell records a
+ * transition before it carries out any of its effects, and a save that throws pauses dispatching.
+ */
+export interface StateStore {
+  readonly kind: "memory" | "sqlite";
+  /** The file or directory the state lives in, for the status API and log lines. */
+  readonly path: string | null;
+  /** The saved state (null when there is none yet) and warnings about anything that was dropped. */
+  load(): { state: OrchestratorState | null; warnings: string[] };
+  save(change: StateChange): void;
+  close(): void;
+}
+
+/**
+ * Finds and kills processes a dead Baton left behind for a run. Implementations must check that a
+ * process really belongs to that run before signalling it; the result lists the pids killed.
+ */
+export interface LeftoverReaper {
+  killLeftovers(runId: string, processes: readonly RunProcess[]): Promise<number[]>;
 }

@@ -1,6 +1,6 @@
 import type { TokenCounts } from "@baton/domain";
-import type { BlockedEntry, LiveSession, RetryEntry, RunningEntry, RuntimeState } from "./state.ts";
-import { RECENT_EVENTS_LIMIT } from "./state.ts";
+import { errorRecordText } from "@baton/domain";
+import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
 export interface LoopError {
@@ -63,6 +63,15 @@ export interface OrchestratorSnapshot {
   rate_limits: unknown;
   last_error: LoopError | null;
   polling: { checking: boolean; next_tick_at: string | null };
+  /** The durable state store: where it is and whether the last write failed (dispatch then stops). */
+  state_store: StateStoreStatus;
+}
+
+export interface StateStoreStatus {
+  kind: "memory" | "sqlite";
+  path: string | null;
+  /** Set while writes fail: no new run starts until one succeeds again. */
+  error: LoopError | null;
 }
 
 /** Per-issue debug view for `GET /api/v1/<identifier>`. */
@@ -100,7 +109,7 @@ function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : isoAt(ms);
 }
 
-function sessionFields(session: LiveSession) {
+function sessionFields(session: SessionSummary) {
   return {
     session_id: session.session_id,
     last_event: session.last_event,
@@ -109,7 +118,7 @@ function sessionFields(session: LiveSession) {
   };
 }
 
-function runningRow(id: string, entry: RunningEntry): RunningRow {
+function runningRow(id: string, entry: Claim): RunningRow {
   const { session_id, last_event, last_message, last_event_at } = sessionFields(entry.session);
   return {
     issue_id: id,
@@ -121,7 +130,7 @@ function runningRow(id: string, entry: RunningEntry): RunningRow {
     turn_count: entry.session.turn_count,
     last_event,
     last_message,
-    started_at: isoAt(entry.started_at_ms),
+    started_at: isoAt(entry.started_at_ms ?? 0),
     last_event_at,
     tokens: { ...entry.session.tokens },
     workspace_path: entry.workspace_path,
@@ -129,28 +138,28 @@ function runningRow(id: string, entry: RunningEntry): RunningRow {
   };
 }
 
-function retryRow(entry: RetryEntry): RetryRow {
+function retryRow(id: string, entry: Claim): RetryRow {
   return {
-    issue_id: entry.issue_id,
-    issue_identifier: entry.identifier,
-    title: entry.title,
-    issue_url: entry.issue_url,
-    attempt: entry.attempt,
-    due_at: isoAt(entry.due_at_ms),
-    error: entry.error,
+    issue_id: id,
+    issue_identifier: entry.issue.identifier,
+    title: entry.issue.title,
+    issue_url: entry.issue.url,
+    attempt: entry.attempt ?? 1,
+    due_at: isoAt(entry.due_at_ms ?? 0),
+    error: entry.last_error === null ? null : errorRecordText(entry.last_error),
     workspace_path: entry.workspace_path,
   };
 }
 
-function blockedRow(id: string, entry: BlockedEntry): BlockedRow {
+function blockedRow(id: string, entry: Claim): BlockedRow {
   return {
     issue_id: id,
     issue_identifier: entry.issue.identifier,
     title: entry.issue.title,
     issue_url: entry.issue.url,
     state: entry.issue.state,
-    error: entry.error,
-    blocked_at: isoAt(entry.blocked_at_ms),
+    error: entry.last_error === null ? "" : errorRecordText(entry.last_error),
+    blocked_at: isoAt(entry.blocked_at_ms ?? 0),
     workspace_path: entry.workspace_path,
     ...sessionFields(entry.session),
   };
@@ -163,29 +172,41 @@ function byIdentifier<T extends { issue_identifier: string }>(rows: T[]): T[] {
 }
 
 /** Runtime seconds: ended attempts plus the elapsed time of the ones still running (SPEC 13.5). */
-export function secondsRunning(state: RuntimeState, nowMs: number): number {
+export function secondsRunning(state: OrchestratorState, nowMs: number): number {
   let live = 0;
-  for (const entry of state.running.values()) live += Math.max(nowMs - entry.started_at_ms, 0);
+  for (const id in state.claims) {
+    const claim = state.claims[id]!;
+    if (claim.status === "running") live += Math.max(nowMs - (claim.started_at_ms ?? nowMs), 0);
+  }
   return state.totals.ended_seconds + live / 1000;
 }
 
 export function buildSnapshot(
-  state: RuntimeState,
+  state: OrchestratorState,
   nowMs: number,
   polling: PollingView,
   lastError: LoopError | null,
+  store: StateStoreStatus,
 ): OrchestratorSnapshot {
+  const running: RunningRow[] = [];
+  const retrying: RetryRow[] = [];
+  const blocked: BlockedRow[] = [];
+  for (const [id, claim] of Object.entries(state.claims)) {
+    if (claim.status === "running") running.push(runningRow(id, claim));
+    else if (claim.status === "retry_queued") retrying.push(retryRow(id, claim));
+    else blocked.push(blockedRow(id, claim));
+  }
   return {
     generated_at: isoAt(nowMs),
     counts: {
-      running: state.running.size,
-      retrying: state.retrying.size,
-      blocked: state.blocked.size,
-      completed: state.completed.size,
+      running: running.length,
+      retrying: retrying.length,
+      blocked: blocked.length,
+      completed: Object.keys(state.completed).length,
     },
-    running: byIdentifier([...state.running].map(([id, entry]) => runningRow(id, entry))),
-    retrying: [...state.retrying.values()].map(retryRow).sort((a, b) => a.due_at.localeCompare(b.due_at)),
-    blocked: byIdentifier([...state.blocked].map(([id, entry]) => blockedRow(id, entry))),
+    running: byIdentifier(running),
+    retrying: retrying.sort((a, b) => a.due_at.localeCompare(b.due_at)),
+    blocked: byIdentifier(blocked),
     codex_totals: {
       input_tokens: state.totals.input_tokens,
       output_tokens: state.totals.output_tokens,
@@ -195,28 +216,24 @@ export function buildSnapshot(
     rate_limits: state.rate_limits ?? null,
     last_error: lastError,
     polling: { checking: polling.checking, next_tick_at: isoOrNull(polling.next_tick_at_ms) },
+    state_store: store,
   };
 }
 
 /** The detail view of the claimed issue with this identifier, or null when none is claimed. */
-export function buildIssueDetail(state: RuntimeState, identifier: string): IssueDetail | null {
-  const running = [...state.running].find(([, entry]) => entry.issue.identifier === identifier);
-  const retry = [...state.retrying.values()].find((entry) => entry.identifier === identifier);
-  const blocked = [...state.blocked].find(([, entry]) => entry.issue.identifier === identifier);
-  const issueId = running?.[0] ?? retry?.issue_id ?? blocked?.[0];
-  if (issueId === undefined) return null;
-
-  const runningView = running ? runningRow(running[0], running[1]) : null;
-  const retryView = retry ? retryRow(retry) : null;
-  const blockedView = blocked ? blockedRow(blocked[0], blocked[1]) : null;
+export function buildIssueDetail(state: OrchestratorState, identifier: string): IssueDetail | null {
+  const found = Object.entries(state.claims).find(([, claim]) => claim.issue.identifier === identifier);
+  if (found === undefined) return null;
+  const [issueId, claim] = found;
+  const runningView = claim.status === "running" ? runningRow(issueId, claim) : null;
+  const retryView = claim.status === "retry_queued" ? retryRow(issueId, claim) : null;
+  const blockedView = claim.status === "blocked" ? blockedRow(issueId, claim) : null;
   const currentAttempt = runningView ? runningView.attempt : (retryView?.attempt ?? null);
   return {
     issue_identifier: identifier,
     issue_id: issueId,
     status: runningView ? "running" : retryView ? "retrying" : "blocked",
-    workspace: {
-      path: runningView?.workspace_path ?? retryView?.workspace_path ?? blockedView?.workspace_path ?? null,
-    },
+    workspace: { path: claim.workspace_path },
     attempts: {
       restart_count: Math.max((currentAttempt ?? 0) - 1, 0),
       current_retry_attempt: currentAttempt,
@@ -224,7 +241,7 @@ export function buildIssueDetail(state: RuntimeState, identifier: string): Issue
     running: runningView,
     retry: retryView,
     blocked: blockedView,
-    recent_events: (state.recent_events.get(issueId) ?? []).slice(-RECENT_EVENTS_LIMIT).map((event) => ({
+    recent_events: claim.recent_events.map((event) => ({
       at: isoAt(event.at_ms),
       event: event.event,
       message: event.message,

@@ -1,13 +1,21 @@
-import type { AgentEventName, Issue, Logger, TokenCounts } from "@baton/domain";
+import type { AgentEventName, ErrorRecord, Issue, TokenCounts } from "@baton/domain";
 import { ZERO_TOKENS } from "@baton/domain";
-import type { StopReason } from "./decisions.ts";
 import type { RunHandle } from "./ports.ts";
 
 /**
- * What the orchestrator knows about the coding-agent session of one attempt (SPEC 4.1.6).
- * Times are clock milliseconds; the snapshot renders them as RFC 3339.
+ * The orchestrator's state as plain, JSON-serializable data (SPEC 4.1.8): what the durable store
+ * saves and reloads. Live things (run handles, timers, loggers) sit in a side-table keyed by
+ * `run_id` (see `LiveRun`), never in here. Times are wall-clock milliseconds.
  */
-export interface LiveSession {
+
+/** Bumped whenever the shape below changes incompatibly; an older Baton refuses a newer state. */
+export const STATE_SCHEMA_VERSION = 1;
+
+/** SPEC 7.1 claim states as a type (phases will add more). Released issues have no claim. */
+export type ClaimStatus = "running" | "retry_queued" | "blocked";
+
+/** What the orchestrator knows about the coding-agent session of one attempt (SPEC 4.1.6). */
+export interface SessionSummary {
   session_id: string | null;
   thread_id: string | null;
   codex_app_server_pid: number | null;
@@ -21,56 +29,22 @@ export interface LiveSession {
 }
 
 /** Why the orchestrator asked a running attempt to stop; decides what happens when it exits. */
+export type StopReason = "terminal_state" | "inactive_state" | "unroutable" | "missing";
 export type StopRequest =
   | { kind: "reconcile"; reason: StopReason; cleanup: boolean }
   | { kind: "stall"; elapsedMs: number }
   | { kind: "shutdown" };
 
-export interface RunningEntry {
-  issue: Issue;
-  /** The attempt number handed to the executor: null on a first run (SPEC 4.1.5). */
-  attempt: number | null;
-  /** Distinguishes this attempt from earlier ones of the same issue, so late reports are dropped. */
-  runId: number;
-  handle: RunHandle;
-  started_at_ms: number;
-  workspace_path: string | null;
-  session: LiveSession;
-  /** Set once the orchestrator cancelled the attempt; the entry stays (and keeps its slot) until it exits. */
-  stopRequest: StopRequest | null;
-  log: Logger;
-}
+export type RetryKind = "continuation" | "failure";
+/** Why a retry was scheduled, for metrics and dashboards (never parse the error text for this). */
+export type RetryCause = "continuation" | "failure" | "stall" | "no_slots" | "restart" | "shutdown";
 
-export interface RetryEntry {
-  issue_id: string;
-  identifier: string;
-  title: string;
-  issue_url: string | null;
-  attempt: number;
-  due_at_ms: number;
-  error: string | null;
-  workspace_path: string | null;
-  /** Matches the timer that may act on this entry; a timer carrying another token is stale. */
-  token: number;
-  timer: unknown;
+/** A process group an attempt started, recorded so a restarted Baton can make sure it is gone. */
+export interface RunProcess {
+  pid: number;
+  /** The command line it was started with, for the operator; the kill check reads the process itself. */
+  command: string;
 }
-
-/** An issue whose agent needs an approval or operator input the policy does not grant: claimed, not retried. */
-export interface BlockedEntry {
-  issue: Issue;
-  error: string;
-  blocked_at_ms: number;
-  workspace_path: string | null;
-  session: LiveSession;
-}
-
-export interface CodexTotals extends TokenCounts {
-  /** Runtime of attempts that already ended; live attempts are added at snapshot time. */
-  ended_seconds: number;
-}
-
-/** How many recent events per issue the detail view shows. */
-export const RECENT_EVENTS_LIMIT = 50;
 
 export interface RecentEvent {
   at_ms: number;
@@ -78,35 +52,65 @@ export interface RecentEvent {
   message: string;
 }
 
-/**
- * The single authoritative runtime state (SPEC 4.1.8). An issue is claimed exactly when it is
- * running, retry-queued or blocked, so the claim set is derived rather than stored separately.
- */
-export interface RuntimeState {
-  running: Map<string, RunningEntry>;
-  retrying: Map<string, RetryEntry>;
-  blocked: Map<string, BlockedEntry>;
-  /** Issues whose last attempt exited normally: bookkeeping for status output, never dispatch gating. */
-  completed: Set<string>;
-  totals: CodexTotals;
-  rate_limits: unknown;
-  /** Bounded per-issue history for the issue detail view; dropped when the claim is released. */
-  recent_events: Map<string, RecentEvent[]>;
+/** How many recent events per issue the detail view shows (and the state keeps). */
+export const RECENT_EVENTS_LIMIT = 50;
+
+/** One claimed issue. Fields that only apply to one status are null in the others. */
+export interface Claim {
+  status: ClaimStatus;
+  /** The tracker's latest snapshot of the issue. */
+  issue: Issue;
+  /** UUID of the current (running) or last attempt; the live side-table is keyed by it. */
+  run_id: string;
+  /** The attempt number handed to the executor: null on a first run (SPEC 4.1.5). */
+  attempt: number | null;
+  /** running: when the attempt started. */
+  started_at_ms: number | null;
+  /** running: set once the orchestrator cancelled the attempt; the claim keeps its slot until it exits. */
+  stop_request: StopRequest | null;
+  /** running: process groups the attempt started (the agent). */
+  processes: RunProcess[];
+  /** retry_queued: when the retry fires, its kind and cause, and which timer may act on it. */
+  due_at_ms: number | null;
+  retry: { kind: RetryKind; cause: RetryCause; seq: number } | null;
+  /** blocked: since when. */
+  blocked_at_ms: number | null;
+  last_error: ErrorRecord | null;
+  workspace_path: string | null;
+  session: SessionSummary;
+  /** Bounded history for the issue detail view; goes with the claim when it is released. */
+  recent_events: RecentEvent[];
 }
 
-export function emptyRuntimeState(): RuntimeState {
+export interface CodexTotals extends TokenCounts {
+  /** Runtime of attempts that already ended; live attempts are added at snapshot time. */
+  ended_seconds: number;
+}
+
+/** The single authoritative runtime state. An issue is claimed exactly when it has a claim. */
+export interface OrchestratorState {
+  schema_version: number;
+  claims: Record<string, Claim>;
+  /** Issues whose last attempt exited normally: bookkeeping for status output, never dispatch gating. */
+  completed: Record<string, true>;
+  totals: CodexTotals;
+  rate_limits: unknown;
+  /** Increases with every retry scheduled, so a timer of a replaced retry knows it is stale. */
+  retry_seq: number;
+}
+
+export function emptyState(): OrchestratorState {
   return {
-    running: new Map(),
-    retrying: new Map(),
-    blocked: new Map(),
-    completed: new Set(),
+    schema_version: STATE_SCHEMA_VERSION,
+    claims: {},
+    completed: {},
     totals: { ...ZERO_TOKENS, ended_seconds: 0 },
     rate_limits: null,
-    recent_events: new Map(),
+    retry_seq: 0,
   };
 }
 
-export function newLiveSession(): LiveSession {
+export function newSession(): SessionSummary {
   return {
     session_id: null,
     thread_id: null,
@@ -119,9 +123,15 @@ export function newLiveSession(): LiveSession {
   };
 }
 
-export function isClaimed(
-  state: Pick<RuntimeState, "running" | "retrying" | "blocked">,
-  id: string,
-): boolean {
-  return state.running.has(id) || state.retrying.has(id) || state.blocked.has(id);
+export function isClaimed(state: Pick<OrchestratorState, "claims">, id: string): boolean {
+  return Object.hasOwn(state.claims, id);
+}
+
+export function claimsWithStatus(state: OrchestratorState, status: ClaimStatus): [string, Claim][] {
+  return Object.entries(state.claims).filter(([, claim]) => claim.status === status);
+}
+
+/** The live side of a running attempt, keyed by `run_id`: what cannot be saved. */
+export interface LiveRun {
+  handle: RunHandle;
 }

@@ -5,30 +5,31 @@ import {
   dispatchIneligibility,
   globalSlots,
   issueRoutable,
-  NO_SLOTS_ERROR,
   recheckBlocked,
   reconcileRunning,
   retryDelayMs,
   retryTimerAction,
+  schedulingView,
   sortForDispatch,
   stalledForMs,
   stateSlots,
 } from "../src/decisions.ts";
-import type { RunningEntry, RuntimeState } from "../src/state.ts";
-import { emptyRuntimeState, newLiveSession } from "../src/state.ts";
+import type { Claim, ClaimStatus } from "../src/state.ts";
+import { newSession } from "../src/state.ts";
 import { issue, makeConfig, T0, tokens } from "./helpers.ts";
 
-/** A runtime state with these issues running (only the fields the decisions read are real). */
-function stateWithRunning(...running: Issue[]): RuntimeState {
-  const state = emptyRuntimeState();
-  for (const entry of running) {
-    state.running.set(entry.id, {
-      issue: entry,
-      started_at_ms: T0,
-      session: newLiveSession(),
-    } as RunningEntry);
-  }
-  return state;
+/** A claim with this status (only the fields the decisions read are real). */
+function claim(status: ClaimStatus, entry: Issue): Claim {
+  return { status, issue: entry, started_at_ms: T0, session: newSession() } as Claim;
+}
+
+/** The scheduling view of a state holding these claims. */
+function viewOf(...claims: Claim[]) {
+  return schedulingView({ claims: Object.fromEntries(claims.map((entry) => [entry.issue.id, entry])) });
+}
+
+function stateWithRunning(...running: Issue[]) {
+  return viewOf(...running.map((entry) => claim("running", entry)));
 }
 
 describe("dispatch ordering", () => {
@@ -62,11 +63,11 @@ describe("eligibility", () => {
   const labelled = (id: string, fields: Partial<Issue> = {}) => issue(id, { labels: ["backend"], ...fields });
 
   it("[S8.2-eligible] accepts an active, dispatchable, labelled, unclaimed issue while slots are free", () => {
-    expect(dispatchIneligibility(labelled("1"), config, emptyRuntimeState())).toBeNull();
+    expect(dispatchIneligibility(labelled("1"), config, viewOf())).toBeNull();
   });
 
   it("[S8.2-required-fields] rejects an issue missing its identifier, title or state", () => {
-    const state = emptyRuntimeState();
+    const state = viewOf();
     expect(dispatchIneligibility(labelled("1", { title: "  " }), config, state)).toBe(
       "missing_required_fields",
     );
@@ -79,7 +80,7 @@ describe("eligibility", () => {
   });
 
   it("[S8.2-active-not-terminal][S4.2-normalized-state] needs an active state that is not terminal, compared trimmed and lowercased", () => {
-    const state = emptyRuntimeState();
+    const state = viewOf();
     expect(dispatchIneligibility(labelled("1", { state: "  in PROGRESS " }), config, state)).toBeNull();
     expect(dispatchIneligibility(labelled("1", { state: "Backlog" }), config, state)).toBe("inactive_state");
     expect(dispatchIneligibility(labelled("1", { state: "done" }), config, state)).toBe("terminal_state");
@@ -90,7 +91,7 @@ describe("eligibility", () => {
   });
 
   it("[S8.2-not-dispatchable] never dispatches an issue the adapter marked dispatchable=false", () => {
-    expect(dispatchIneligibility(labelled("1", { dispatchable: false }), config, emptyRuntimeState())).toBe(
+    expect(dispatchIneligibility(labelled("1", { dispatchable: false }), config, viewOf())).toBe(
       "not_dispatchable",
     );
     expect(issueRoutable(labelled("1", { dispatchable: false }), [])).toBe(false);
@@ -102,7 +103,7 @@ describe("eligibility", () => {
     expect(issueRoutable(issue("1", { labels: ["Backend"] }), ["backend"])).toBe(true);
     expect(issueRoutable(issue("1", { labels: ["backend", ""] }), ["backend", "  "])).toBe(false);
     expect(issueRoutable(issue("1", { labels: [] }), [])).toBe(true);
-    expect(dispatchIneligibility(issue("1", { labels: ["frontend"] }), config, emptyRuntimeState())).toBe(
+    expect(dispatchIneligibility(issue("1", { labels: ["frontend"] }), config, viewOf())).toBe(
       "missing_required_labels",
     );
   });
@@ -112,13 +113,11 @@ describe("eligibility", () => {
     const running = stateWithRunning(candidate);
     expect(dispatchIneligibility(candidate, config, running)).toBe("already_running");
 
-    const retrying = emptyRuntimeState();
-    retrying.retrying.set("1", {} as never);
+    const retrying = viewOf(claim("retry_queued", candidate));
     expect(dispatchIneligibility(candidate, config, retrying)).toBe("already_claimed");
     expect(dispatchIneligibility(candidate, config, retrying, { ownClaim: "1" })).toBeNull();
 
-    const blocked = emptyRuntimeState();
-    blocked.blocked.set("1", {} as never);
+    const blocked = viewOf(claim("blocked", candidate));
     expect(dispatchIneligibility(candidate, config, blocked)).toBe("already_claimed");
   });
 });
@@ -126,7 +125,7 @@ describe("eligibility", () => {
 describe("concurrency slots", () => {
   it("[S8.3-global-limit] frees max(max_concurrent_agents - running, 0) slots", () => {
     const config = makeConfig({ agent: { max_concurrent_agents: 2 } });
-    expect(globalSlots(config, emptyRuntimeState())).toBe(2);
+    expect(globalSlots(config, viewOf())).toBe(2);
     expect(globalSlots(config, stateWithRunning(issue("1")))).toBe(1);
     expect(globalSlots(config, stateWithRunning(issue("1"), issue("2"), issue("3")))).toBe(0);
     expect(dispatchIneligibility(issue("4"), config, stateWithRunning(issue("1"), issue("2")))).toBe(
@@ -198,7 +197,7 @@ describe("reconciliation", () => {
   });
 
   it("[S8.5-stall-detection] measures silence from the last agent event, else from the start", () => {
-    const session = newLiveSession();
+    const session = newSession();
     expect(stalledForMs({ started_at_ms: T0, session }, T0 + 5000, 5000)).toBeNull();
     expect(stalledForMs({ started_at_ms: T0, session }, T0 + 5001, 5000)).toBe(5001);
     const active = { ...session, last_event_at_ms: T0 + 4000 };
@@ -207,7 +206,7 @@ describe("reconciliation", () => {
   });
 
   it("[S8.5-stall-disabled] skips stall detection when stall_timeout_ms <= 0", () => {
-    const session = newLiveSession();
+    const session = newSession();
     expect(stalledForMs({ started_at_ms: T0, session }, T0 + 10_000_000, 0)).toBeNull();
     expect(stalledForMs({ started_at_ms: T0, session }, T0 + 10_000_000, -1)).toBeNull();
   });
@@ -217,7 +216,7 @@ describe("retry timer and blocked re-check", () => {
   const config = makeConfig({ agent: { max_concurrent_agents: 1 } });
 
   it("[S8.4-retry-refresh][S8.4-retry-terminal-cleanup][S8.4-retry-release-inactive] releases missing, terminal (with cleanup) and inactive or unroutable issues", () => {
-    const state = emptyRuntimeState();
+    const state = viewOf();
     expect(retryTimerAction("1", undefined, config, state)).toEqual({
       kind: "release",
       reason: "missing",
@@ -240,15 +239,12 @@ describe("retry timer and blocked re-check", () => {
   });
 
   it("[S8.4-retry-dispatch][S8.4-retry-no-slots] dispatches an active issue despite its own claim, or requeues when no slot is free", () => {
-    const retrying = emptyRuntimeState();
-    retrying.retrying.set("1", {} as never);
     const fresh = issue("1", { state: "In Progress" });
+    const retrying = viewOf(claim("retry_queued", fresh));
     expect(retryTimerAction("1", fresh, config, retrying)).toEqual({ kind: "dispatch", issue: fresh });
 
-    const full = stateWithRunning(issue("2"));
-    full.retrying.set("1", {} as never);
-    expect(retryTimerAction("1", fresh, config, full)).toEqual({ kind: "requeue", error: NO_SLOTS_ERROR });
-    expect(NO_SLOTS_ERROR).toBe("no available orchestrator slots");
+    const full = viewOf(claim("running", issue("2")), claim("retry_queued", fresh));
+    expect(retryTimerAction("1", fresh, config, full)).toEqual({ kind: "requeue" });
   });
 
   it("[S7.1-blocked-claim] keeps a blocked issue only while it stays active and routable", () => {
@@ -277,7 +273,7 @@ describe("agent event accounting", () => {
   it("[S7.3-codex-update][S4.1.6-live-session][S4.1.8-codex-totals] adds usage deltas to the session and the totals and keeps the latest event", () => {
     const totals = { ...tokens(100, 10), ended_seconds: 12 };
     const first = applyAgentEvent(
-      newLiveSession(),
+      newSession(),
       totals,
       {
         ...base,
@@ -314,7 +310,7 @@ describe("agent event accounting", () => {
   });
 
   it("[S4.1.6-turn-count] counts one turn per distinct session id", () => {
-    let session = newLiveSession();
+    let session = newSession();
     const totals = { ...tokens(0, 0), ended_seconds: 0 };
     const turns: boolean[] = [];
     for (const sessionId of ["th-tu1", "th-tu1", undefined, "th-tu2", "th-tu3"]) {
@@ -335,11 +331,11 @@ describe("agent event accounting", () => {
     const totals = { ...tokens(0, 0), ended_seconds: 0 };
     const limits = { primary: { used_percent: 40 } };
     expect(
-      applyAgentEvent(newLiveSession(), totals, { ...base, event: "notification", rate_limits: limits }, T0)
+      applyAgentEvent(newSession(), totals, { ...base, event: "notification", rate_limits: limits }, T0)
         .rateLimits,
     ).toBe(limits);
     expect(
-      applyAgentEvent(newLiveSession(), totals, { ...base, event: "notification" }, T0).rateLimits,
+      applyAgentEvent(newSession(), totals, { ...base, event: "notification" }, T0).rateLimits,
     ).toBeUndefined();
   });
 });

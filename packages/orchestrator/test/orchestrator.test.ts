@@ -83,7 +83,11 @@ describe("dispatch", () => {
     const h = harness({ issues: [issue("1", { url: "https://tracker.test/BAT-1", state: "In Progress" })] });
     await h.start();
     const run = h.executor.lastRun("1");
-    expect(run.request).toEqual({ issue: h.tracker.issues.get("1"), attempt: null });
+    expect(run.request).toEqual({
+      issue: h.tracker.issues.get("1"),
+      attempt: null,
+      run_id: expect.any(String),
+    });
     run.reporter.workspaceReady("/ws/BAT-1");
 
     await h.tick();
@@ -107,7 +111,15 @@ describe("dispatch", () => {
       },
     ]);
     expect(h.eventsOf("dispatched")).toEqual([
-      { type: "dispatched", at: iso(T0), issue_id: "1", issue_identifier: "BAT-1", attempt: null },
+      {
+        type: "dispatched",
+        at: iso(T0),
+        issue_id: "1",
+        issue_identifier: "BAT-1",
+        attempt: null,
+        run_id: run.request.run_id,
+        state: "In Progress",
+      },
     ]);
   });
 
@@ -187,7 +199,7 @@ describe("dispatch", () => {
         issue_url: null,
         attempt: 1,
         due_at: iso(T0 + 10_000),
-        error: "failed to spawn agent: agent_spawn_failed: launcher unavailable",
+        error: "agent_spawn_failed: failed to spawn agent: launcher unavailable",
         workspace_path: null,
       },
     ]);
@@ -297,12 +309,12 @@ describe("reconciliation of running issues", () => {
     await h.tick(); // +60 s: 50 s of silence
     expect(h.executor.lastRun("1").cancelReason).toBeNull();
     await h.tick(); // +90 s: 80 s of silence
-    expect(h.executor.lastRun("1").cancelReason).toBe("stalled for 80000ms without agent activity");
+    expect(h.executor.lastRun("1").cancelReason).toBe("stalled: no agent activity for 80000ms");
     expect(h.orchestrator.snapshot().retrying).toMatchObject([
       {
         issue_id: "1",
         attempt: 1,
-        error: "stalled for 80000ms without agent activity",
+        error: "stalled: no agent activity for 80000ms",
         due_at: iso(T0 + 100_000),
       },
     ]);
@@ -432,7 +444,12 @@ describe("worker exits and retries", () => {
     await h.advance(10_000);
     expect(h.executor.runsFor("2")).toHaveLength(1);
     expect(h.orchestrator.snapshot().retrying).toMatchObject([
-      { issue_id: "2", attempt: 2, error: "no available orchestrator slots", due_at: iso(T0 + 30_000) },
+      {
+        issue_id: "2",
+        attempt: 2,
+        error: "no_slots: no available orchestrator slots",
+        due_at: iso(T0 + 30_000),
+      },
     ]);
     expect(h.eventsOf("retry_scheduled").at(-1)).toMatchObject({ kind: "failure", cause: "no_slots" });
   });
@@ -444,7 +461,11 @@ describe("worker exits and retries", () => {
     await h.settle();
     h.tracker.issues.set("1", issue("1", { state: "In Progress" }));
     await h.advance(10_000);
-    expect(h.executor.lastRun("1").request).toEqual({ issue: h.tracker.issues.get("1"), attempt: 1 });
+    expect(h.executor.lastRun("1").request).toEqual({
+      issue: h.tracker.issues.get("1"),
+      attempt: 1,
+      run_id: expect.any(String),
+    });
   });
 
   it("[S8.4-retry-terminal-cleanup] cleans the workspace and releases the claim when a retry finds the issue terminal", async () => {
@@ -488,7 +509,7 @@ describe("worker exits and retries", () => {
     h.tracker.failNext("tracker_rate_limited", "rate limited until 12:05");
     await h.advance(10_000);
     expect(h.orchestrator.snapshot().retrying).toMatchObject([
-      { attempt: 2, error: "retry refresh failed: tracker_rate_limited: rate limited until 12:05" },
+      { attempt: 2, error: "tracker_rate_limited: retry refresh failed: rate limited until 12:05" },
     ]);
   });
 
@@ -809,7 +830,13 @@ describe("stop and restart", () => {
     expect(h.executor.runs.map((run) => run.cancelReason)).toEqual(["shutdown", "shutdown", null]);
     expect(h.clock.pendingDelays()).toEqual([]);
     const snapshot = h.orchestrator.snapshot();
-    expect(snapshot.counts).toMatchObject({ running: 0, retrying: 0 });
+    // The claims stay in the state for the next Baton: the stopped runs and the failed one retry there.
+    expect(snapshot.counts).toMatchObject({ running: 0, retrying: 3 });
+    expect(h.eventsOf("retry_scheduled").map((event) => event.cause)).toEqual([
+      "failure",
+      "shutdown",
+      "shutdown",
+    ]);
     expect(snapshot.polling.next_tick_at).toBeNull();
     expect(h.orchestrator.requestRefresh().queued).toBe(false);
     await h.advance(60_000);

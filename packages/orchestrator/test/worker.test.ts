@@ -226,6 +226,7 @@ function harness(options: { script?: TurnStep[]; issue?: Partial<Issue>; deps?: 
     agentEvent(event: AgentEvent) {
       this.events.push(event);
     },
+    processStarted() {},
   };
   const deps: AttemptDeps = {
     workspace,
@@ -237,6 +238,7 @@ function harness(options: { script?: TurnStep[]; issue?: Partial<Issue>; deps?: 
     promptTemplate: TEMPLATE,
     tracker,
     activeStates: ["Todo", "In Progress"],
+    terminalStates: ["Done"],
     requiredLabels: [],
     maxTurns: 3,
     logger: recordingLogger(logs),
@@ -244,7 +246,7 @@ function harness(options: { script?: TurnStep[]; issue?: Partial<Issue>; deps?: 
   };
   const controller = new AbortController();
   const run = (attempt: number | null = null) =>
-    runAttempt({ issue, attempt }, deps, reporter, controller.signal);
+    runAttempt({ issue, attempt, run_id: "run-1" }, deps, reporter, controller.signal);
   const refreshCalls = () => tracker.calls.filter((call) => call.op === "fetchIssuesByIds").length;
   return {
     timeline,
@@ -361,7 +363,7 @@ describe("runAttempt turn loop", () => {
 
   it("[S16.5-unroutable-stops] treats a blank required label as matching nothing", () => {
     const issue = makeIssue({ id: "a", identifier: "A-1", state: "Todo", labels: ["backend"] });
-    const rules = { activeStates: ["Todo"], maxTurns: 5 };
+    const rules = { activeStates: ["Todo"], terminalStates: ["Done"], maxTurns: 5 };
     expect(decideAfterTurn(issue, 1, { ...rules, requiredLabels: ["BACKEND "] })).toEqual({
       kind: "continue",
       issue,
@@ -640,12 +642,12 @@ describe("runAttempt tools and logs", () => {
 // ---- executor --------------------------------------------------------------------------------
 
 describe("InProcessExecutor", () => {
-  const noReporter: RunReporter = { workspaceReady() {}, agentEvent() {} };
+  const noReporter: RunReporter = { workspaceReady() {}, agentEvent() {}, processStarted() {} };
 
   it("[S16.5-cancellation] cancel() stops the running attempt and done settles cancelled after after_run", async () => {
     const h = harness({ script: ["hang"] });
     const executor = new InProcessExecutor(() => h.deps);
-    const handle = executor.start({ issue: h.issue, attempt: null }, noReporter);
+    const handle = executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, noReporter);
     await waitFor(() => h.agent.sessions[0]?.turnInFlight === true, "the turn to start");
     handle.cancel("reconciliation: issue is terminal");
 
@@ -659,7 +661,7 @@ describe("InProcessExecutor", () => {
     const reloadedTracker = new ToolTracker([h.issue]);
     let current: AttemptDeps = h.deps;
     const executor = new InProcessExecutor(() => current);
-    const handle = executor.start({ issue: h.issue, attempt: null }, noReporter);
+    const handle = executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, noReporter);
     await waitFor(() => h.agent.sessions[0]?.turnInFlight === true, "the turn to start");
 
     current = { ...h.deps, tracker: reloadedTracker, maxTurns: 1 };
@@ -671,7 +673,7 @@ describe("InProcessExecutor", () => {
 
     const next = new FakeAgent([]);
     current = { ...current, startSession: next.startSession };
-    const second = executor.start({ issue: h.issue, attempt: 1 }, noReporter);
+    const second = executor.start({ issue: h.issue, attempt: 1, run_id: "run-1" }, noReporter);
     expect(await second.done).toEqual({ kind: "normal", turns: 1 });
     await next.only.request.executeTool("tracker_comment", {});
     expect(reloadedTracker.toolCalls).toHaveLength(1);
@@ -682,7 +684,7 @@ describe("InProcessExecutor", () => {
       throw new BatonError("invalid_workflow_config", "agent.max_turns must be greater than 0");
     });
     const handle = executor.start(
-      { issue: makeIssue({ id: "x", identifier: "X-1" }), attempt: null },
+      { issue: makeIssue({ id: "x", identifier: "X-1" }), attempt: null, run_id: "run-1" },
       noReporter,
     );
     const outcome = await handle.done;

@@ -125,6 +125,14 @@ export const stateSchema = object({
     description: "Latest preflight or tracker problem of the poll loop; null once a tick runs clean.",
   },
   polling: object({ checking: { type: "boolean" }, next_tick_at: nullableTimestamp }),
+  state_store: object({
+    kind: { type: "string", enum: ["memory", "sqlite"] },
+    path: nullableString,
+    error: {
+      ...nullable(loopErrorSchema),
+      description: "Set while the durable state cannot be written: no new run starts until a write succeeds.",
+    },
+  }),
   workflow: workflowStatusSchema,
 });
 

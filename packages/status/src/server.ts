@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { BatonError, isBatonError, type Logger, silentLogger } from "@baton/domain";
+import { BatonError, httpStatusOf, isBatonError, type Logger, silentLogger } from "@baton/domain";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { assertSafeBind, bearerMatches, isLoopbackHost } from "./access.ts";
@@ -38,22 +38,6 @@ const DEFAULT_SNAPSHOT_TIMEOUT_MS = 5000;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_CLIENT_BUFFER_BYTES = 1024 * 1024;
 
-/** HTTP status of each error code the API answers with. */
-const STATUS_OF: Record<string, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden_host: 403,
-  not_found: 404,
-  issue_not_found: 404,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  internal_error: 500,
-  snapshot_unavailable: 503,
-  orchestrator_unavailable: 503,
-  snapshot_timeout: 504,
-};
-
 const CODE_OF_STATUS: Record<number, string> = {
   400: "bad_request",
   404: "not_found",
@@ -80,7 +64,7 @@ function apiError(code: string, message: string): BatonError {
 }
 
 function sendError(reply: FastifyReply, code: string, message: string): FastifyReply {
-  return reply.code(STATUS_OF[code] ?? 500).send({ error: { code, message } });
+  return reply.code(httpStatusOf(code) ?? 500).send({ error: { code, message } });
 }
 
 /** Resolves what `read` returns, or rejects with `snapshot_timeout` once `ms` have passed. */
@@ -341,7 +325,7 @@ function installErrorHandling(app: FastifyInstance, logger: Logger): void {
     ),
   );
   app.setErrorHandler((error: unknown, request, reply) => {
-    if (isBatonError(error) && STATUS_OF[error.category] !== undefined) {
+    if (isBatonError(error) && httpStatusOf(error.category) !== undefined) {
       return sendError(reply, error.category, error.message);
     }
     const status = (error as { statusCode?: number }).statusCode;

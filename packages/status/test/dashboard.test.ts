@@ -109,7 +109,10 @@ describe("dashboard page", () => {
       issue_identifier: "BAT-1",
       outcome: "normal",
       error: null,
+      reason: null,
+      turns: 1,
       runtime_seconds: 90,
+      session_id: null,
     });
     await running.waitFor({ state: "detached", timeout: 5000 });
     expect(await page.locator("#count-running").textContent()).toBe("0");

@@ -120,6 +120,7 @@ describe("GET /api/v1/events", () => {
         issue_id: "1",
         issue_identifier: "BAT-1",
         event: { event: "notification", timestamp: "", codex_app_server_pid: null, summary },
+        session_id: null,
       });
       sent += 1;
       // Let sockets flush what the kernel accepts, as a live service does between events.

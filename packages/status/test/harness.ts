@@ -189,6 +189,7 @@ export function emptySnapshot() {
     rate_limits: null,
     last_error: null,
     polling: { checking: false, next_tick_at: null },
+    state_store: { kind: "memory" as const, path: null, error: null },
   };
 }
 

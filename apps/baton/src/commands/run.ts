@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { isBatonError } from "@baton/domain";
+import { SqliteStateStore } from "@baton/state";
 import { selectWorkflowPath } from "@baton/workflow";
 import type { HttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
@@ -12,6 +13,8 @@ export interface RunOptions {
   workflowPath?: string;
   port?: number;
   logsRoot?: string;
+  /** Where the durable orchestrator state lives; default `<workflow dir>/.baton/state`. */
+  stateDir?: string;
   /** Called once the service is up (the demo uses it to print its banner). */
   onStarted?: (service: BatonService) => void;
 }
@@ -36,10 +39,19 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   });
   const { logger } = logging;
 
+  const stateDir = resolve(io.cwd, options.stateDir ?? join(dirname(workflowPath), ".baton", "state"));
   let service: BatonService;
+  let stateStore: SqliteStateStore | null = null;
   try {
-    service = await BatonService.create({ workflowPath, logsRoot, env: io.env, logger });
+    // Opened first: a second Baton on the same state directory must stop before it touches anything.
+    stateStore = SqliteStateStore.open({
+      dir: stateDir,
+      warn: (message) =>
+        logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
+    });
+    service = await BatonService.create({ workflowPath, logsRoot, env: io.env, logger, stateStore });
   } catch (error) {
+    stateStore?.close();
     if (!isBatonError(error)) throw error;
     logger.error(
       { workflow: workflowPath, category: error.category, reason: error.message },

@@ -111,6 +111,7 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
     promptTemplate: "Work on {{ issue.identifier }}: {{ issue.title }}",
     renderPrompt,
     activeStates: config.tracker.active_states,
+    terminalStates: config.tracker.terminal_states,
     requiredLabels: [],
     maxTurns: 1,
     startSession: (request) =>

@@ -1,5 +1,5 @@
 import type { AgentEvent, Issue, Logger, ToolResult, TrackerAdapter } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError } from "@baton/domain";
+import { BatonError, runFailureDisposition, silentLogger, toBatonError } from "@baton/domain";
 import type {
   AgentSession,
   AgentSessionRequest,
@@ -21,8 +21,11 @@ export interface AttemptDeps {
   promptTemplate: string;
   tracker: Pick<TrackerAdapter, "fetchIssuesByIds" | "agentTools" | "executeAgentTool">;
   activeStates: readonly string[];
+  terminalStates: readonly string[];
   requiredLabels: readonly string[];
   maxTurns: number;
+  /** The agent's command line as configured, recorded with its process for the operator. */
+  agentCommand?: string;
   logger?: Logger;
 }
 
@@ -33,9 +36,6 @@ export type AttemptPhase =
   | "launching_agent"
   | "streaming_turn"
   | "finishing";
-
-/** Errors that mean "a human must answer": the claim is kept without retry instead of failing. */
-const BLOCKING_CATEGORIES: ReadonlySet<string> = new Set(["approval_required", "turn_input_required"]);
 
 /**
  * One worker attempt (SPEC 16.5): workspace, before_run, prompt, agent session, turns while the
@@ -121,6 +121,9 @@ class WorkerAttempt {
     this.enterPhase("launching_agent");
     const session = await deps.startSession(this.sessionRequest(workspace.path));
     this.session = session;
+    if (typeof session.pid === "number") {
+      this.reporter.processStarted({ pid: session.pid, command: deps.agentCommand ?? "" });
+    }
     this.throwIfCancelled();
 
     for (let turn = 1; ; turn++) {
@@ -232,7 +235,7 @@ class WorkerAttempt {
             { issue_id: this.issue.id, phase: this.phase },
             { cause: error },
           );
-    return BLOCKING_CATEGORIES.has(failure.category)
+    return runFailureDisposition(failure.category) === "block"
       ? { kind: "blocked", error: failure }
       : { kind: "failed", error: failure };
   }

@@ -1,10 +1,10 @@
 import type { Issue } from "@baton/domain";
-import { normalizeState } from "@baton/domain";
-import { issueRoutable } from "../decisions.ts";
+import { isActiveStateIn, issueRoutable } from "../decisions.ts";
 
 /** The config values that decide whether a worker keeps going after a turn (snapshotted at attempt start). */
 export interface ContinuationRules {
   activeStates: readonly string[];
+  terminalStates: readonly string[];
   requiredLabels: readonly string[];
   maxTurns: number;
 }
@@ -16,11 +16,6 @@ export type AfterTurnDecision =
   | { kind: "continue"; issue: Issue }
   | { kind: "stop"; reason: TurnLoopStopReason };
 
-function listedAsActive(state: string, activeStates: readonly string[]): boolean {
-  const normalized = normalizeState(state);
-  return activeStates.some((active) => normalizeState(active) === normalized);
-}
-
 /**
  * What to do after turn `completedTurns` succeeded, given the issue as just re-read from the
  * tracker (undefined when the tracker no longer returns it). SPEC 16.5 / 7.1.
@@ -31,7 +26,7 @@ export function decideAfterTurn(
   rules: ContinuationRules,
 ): AfterTurnDecision {
   if (!refreshed) return { kind: "stop", reason: "issue_missing" };
-  if (!listedAsActive(refreshed.state, rules.activeStates))
+  if (!isActiveStateIn(refreshed.state, rules.activeStates, rules.terminalStates))
     return { kind: "stop", reason: "issue_not_active" };
   if (!issueRoutable(refreshed, rules.requiredLabels)) return { kind: "stop", reason: "issue_not_routable" };
   if (completedTurns >= rules.maxTurns) return { kind: "stop", reason: "max_turns" };

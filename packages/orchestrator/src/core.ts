@@ -1,0 +1,624 @@
+import type { AgentEvent, ErrorRecord, Issue } from "@baton/domain";
+import { errorRecordText } from "@baton/domain";
+import {
+  applyAgentEvent,
+  dispatchIneligibility,
+  nextFailureAttempt,
+  recheckBlocked,
+  reconcileRunning,
+  retryDelayMs,
+  retryTimerAction,
+  schedulingView,
+  stalledForMs,
+} from "./decisions.ts";
+import type { ExitKind, IssueRef, OrchestratorEvent } from "./events.ts";
+import { recentEntryOf } from "./events.ts";
+import type { OrchestratorConfig } from "./ports.ts";
+import { isoAt } from "./snapshot.ts";
+import type { Claim, OrchestratorState, RetryCause, RetryKind, RunProcess, StopRequest } from "./state.ts";
+import { newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
+
+/**
+ * The pure core: `step(state, input, now, config) → { state, effects, events }`. Every decision
+ * about claims lives here; the Orchestrator shell feeds it what happened (tracker answers, run
+ * exits, timers), persists the new state, publishes the events and only then carries out the
+ * effects. `now` is wall-clock milliseconds.
+ */
+
+/** How a run ended, with its error as data (what the executor's `RunOutcome` becomes). */
+export type RunExit =
+  | { kind: "normal"; turns: number }
+  | { kind: "failed"; error: ErrorRecord }
+  | { kind: "blocked"; error: ErrorRecord }
+  | { kind: "cancelled"; reason: string };
+
+export type OrchestratorInput =
+  /** A candidate, freshly re-read from the tracker, to dispatch as a first run if still eligible. */
+  | { type: "dispatch"; issue: Issue; run_id: string }
+  /** The executor refused to start the run `start_run` asked for. */
+  | { type: "run_start_failed"; issue_id: string; run_id: string; error: ErrorRecord }
+  | { type: "workspace_ready"; issue_id: string; run_id: string; path: string }
+  | { type: "process_started"; issue_id: string; run_id: string; process: RunProcess }
+  | { type: "agent_event"; issue_id: string; run_id: string; event: AgentEvent }
+  | { type: "run_exited"; issue_id: string; run_id: string; exit: RunExit }
+  /** Reconciliation: the tracker's current view of a running issue (undefined: not returned). */
+  | { type: "running_refreshed"; issue_id: string; issue: Issue | undefined }
+  | { type: "stall_check" }
+  | { type: "blocked_refreshed"; issue_id: string; issue: Issue | undefined }
+  /** A retry timer fired and the issue was re-read (or the read failed); `run_id` is for a dispatch. */
+  | {
+      type: "retry_due";
+      issue_id: string;
+      seq: number;
+      refreshed: { issue: Issue | undefined } | { error: ErrorRecord };
+      run_id: string;
+    }
+  | { type: "workspace_removed"; issue_id: string; identifier: string; error: ErrorRecord | null }
+  /** Graceful stop: running attempts are cancelled and will be retried by the next Baton. */
+  | { type: "shutdown" }
+  /** The state was just reloaded from the store by a new Baton: settle what the dead one left. */
+  | { type: "restarted"; warnings: string[] };
+
+export type Effect =
+  | { kind: "start_run"; issue_id: string; run_id: string; issue: Issue; attempt: number | null }
+  | { kind: "cancel_run"; issue_id: string; run_id: string; reason: string }
+  | { kind: "arm_retry"; issue_id: string; seq: number; due_at_ms: number }
+  | { kind: "clear_retry"; issue_id: string }
+  | { kind: "remove_workspace"; issue_id: string; identifier: string }
+  /** Make sure no process of a run the dead Baton left behind is still alive (checked before killing). */
+  | { kind: "kill_leftovers"; issue_id: string; identifier: string; run_id: string; processes: RunProcess[] };
+
+export interface StepResult {
+  state: OrchestratorState;
+  effects: Effect[];
+  /** One per transition, in order. */
+  events: OrchestratorEvent[];
+  /** Claims written (or removed) by this step, for the store. */
+  changed: string[];
+  /** Issue ids that became `completed`. */
+  completed: string[];
+}
+
+/** Builds one step's result: claim updates, events (with their recent-events entry) and effects. */
+class Transition {
+  readonly effects: Effect[] = [];
+  readonly events: OrchestratorEvent[] = [];
+  readonly changed = new Set<string>();
+  readonly completed: string[] = [];
+  private claims: Record<string, Claim> | null = null;
+  state: OrchestratorState;
+
+  constructor(
+    base: OrchestratorState,
+    readonly now: number,
+    readonly config: OrchestratorConfig,
+  ) {
+    this.state = base;
+  }
+
+  get at(): string {
+    return isoAt(this.now);
+  }
+
+  claim(id: string): Claim | undefined {
+    return this.state.claims[id];
+  }
+
+  /** Copy-on-first-write of the claims record, so an untouched state is returned as is. */
+  private writableClaims(): Record<string, Claim> {
+    if (this.claims === null) {
+      this.claims = { ...this.state.claims };
+      this.state = { ...this.state, claims: this.claims };
+    }
+    return this.claims;
+  }
+
+  put(id: string, claim: Claim): void {
+    this.writableClaims()[id] = claim;
+    this.changed.add(id);
+  }
+
+  drop(id: string): void {
+    delete this.writableClaims()[id];
+    this.changed.add(id);
+  }
+
+  update(patch: Partial<OrchestratorState>): void {
+    this.state = { ...this.state, ...patch };
+  }
+
+  effect(effect: Effect): void {
+    this.effects.push(effect);
+  }
+
+  /** Publishes the transition's event and appends its recent-events entry to the claim, if any. */
+  emit(event: OrchestratorEvent): void {
+    this.events.push(event);
+    if (!("issue_id" in event)) return;
+    const entry = recentEntryOf(event);
+    const claim = this.claim(event.issue_id);
+    if (!entry || !claim) return;
+    const history = claim.recent_events;
+    const recent_events =
+      history.length >= RECENT_EVENTS_LIMIT
+        ? [...history.slice(history.length - RECENT_EVENTS_LIMIT + 1), { at_ms: this.now, ...entry }]
+        : [...history, { at_ms: this.now, ...entry }];
+    this.put(event.issue_id, { ...claim, recent_events });
+  }
+
+  result(): StepResult {
+    return {
+      state: this.state,
+      effects: this.effects,
+      events: this.events,
+      changed: [...this.changed],
+      completed: this.completed,
+    };
+  }
+}
+
+function refOf(id: string, claim: Claim): IssueRef {
+  return { issue_id: id, issue_identifier: claim.issue.identifier };
+}
+
+function stopReasonText(request: StopRequest): string {
+  if (request.kind === "reconcile") return request.reason;
+  if (request.kind === "stall") return "stalled";
+  return "shutdown";
+}
+
+function stallError(elapsedMs: number): ErrorRecord {
+  return {
+    category: "stalled",
+    message: `no agent activity for ${elapsedMs}ms`,
+    details: { elapsed_ms: elapsedMs },
+  };
+}
+
+function textOf(error: ErrorRecord | null): string | null {
+  return error === null ? null : errorRecordText(error);
+}
+
+export function step(
+  state: OrchestratorState,
+  input: OrchestratorInput,
+  now: number,
+  config: OrchestratorConfig,
+): StepResult {
+  const t = new Transition(state, now, config);
+  switch (input.type) {
+    case "dispatch":
+      dispatchCandidate(t, input.issue, input.run_id);
+      break;
+    case "run_start_failed":
+      runStartFailed(t, input.issue_id, input.run_id, input.error);
+      break;
+    case "workspace_ready": {
+      const claim = runningClaim(t, input.issue_id, input.run_id);
+      if (!claim) break;
+      t.put(input.issue_id, { ...claim, workspace_path: input.path });
+      t.emit({ type: "workspace_ready", at: t.at, ...refOf(input.issue_id, claim), path: input.path });
+      break;
+    }
+    case "process_started": {
+      const claim = runningClaim(t, input.issue_id, input.run_id);
+      if (!claim) break;
+      t.put(input.issue_id, { ...claim, processes: [...claim.processes, input.process] });
+      t.emit({ type: "process_started", at: t.at, ...refOf(input.issue_id, claim), ...input.process });
+      break;
+    }
+    case "agent_event":
+      agentEvent(t, input.issue_id, input.run_id, input.event);
+      break;
+    case "run_exited":
+      runExited(t, input.issue_id, input.run_id, input.exit);
+      break;
+    case "running_refreshed":
+      runningRefreshed(t, input.issue_id, input.issue);
+      break;
+    case "stall_check":
+      stallCheck(t);
+      break;
+    case "blocked_refreshed":
+      blockedRefreshed(t, input.issue_id, input.issue);
+      break;
+    case "retry_due":
+      retryDue(t, input);
+      break;
+    case "workspace_removed":
+      t.emit({
+        type: "workspace_cleanup",
+        at: t.at,
+        issue_id: input.issue_id,
+        issue_identifier: input.identifier,
+        ok: input.error === null,
+        error: textOf(input.error),
+      });
+      break;
+    case "shutdown":
+      for (const [id, claim] of Object.entries(t.state.claims)) {
+        if (claim.status === "running" && claim.stop_request === null)
+          requestStop(t, id, claim, { kind: "shutdown" });
+        if (claim.status === "retry_queued") t.effect({ kind: "clear_retry", issue_id: id });
+      }
+      break;
+    case "restarted":
+      restarted(t, input.warnings);
+      break;
+  }
+  return t.result();
+}
+
+/** The running claim of this run, or undefined when the report is late (another run or none). */
+function runningClaim(t: Transition, id: string, runId: string): Claim | undefined {
+  const claim = t.claim(id);
+  return claim?.status === "running" && claim.run_id === runId ? claim : undefined;
+}
+
+/** SPEC 16.4: claims the issue as running and starts its run. */
+function startRun(
+  t: Transition,
+  issue: Issue,
+  attempt: number | null,
+  runId: string,
+  previous?: Claim,
+): void {
+  if (previous?.status === "retry_queued") t.effect({ kind: "clear_retry", issue_id: issue.id });
+  const claim: Claim = {
+    status: "running",
+    issue,
+    run_id: runId,
+    attempt,
+    started_at_ms: t.now,
+    stop_request: null,
+    processes: [],
+    due_at_ms: null,
+    retry: null,
+    blocked_at_ms: null,
+    last_error: previous?.last_error ?? null,
+    workspace_path: previous?.workspace_path ?? null,
+    session: newSession(),
+    recent_events: previous?.recent_events ?? [],
+  };
+  t.put(issue.id, claim);
+  t.emit({
+    type: "dispatched",
+    at: t.at,
+    issue_id: issue.id,
+    issue_identifier: issue.identifier,
+    attempt,
+    run_id: runId,
+    state: issue.state,
+  });
+  t.effect({ kind: "start_run", issue_id: issue.id, run_id: runId, issue, attempt });
+}
+
+function dispatchCandidate(t: Transition, issue: Issue, runId: string): void {
+  const problem = dispatchIneligibility(issue, t.config, schedulingView(t.state));
+  if (problem !== null) {
+    t.emit({
+      type: "dispatch_skipped",
+      at: t.at,
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      reason: `recheck: ${problem}`,
+    });
+    return;
+  }
+  startRun(t, issue, null, runId);
+}
+
+/** The spawn-failure path: the claim the dispatch made becomes a failure retry. */
+function runStartFailed(t: Transition, id: string, runId: string, error: ErrorRecord): void {
+  const claim = runningClaim(t, id, runId);
+  if (!claim) return;
+  const failure: ErrorRecord = { ...error, message: `failed to spawn agent: ${error.message}` };
+  t.emit({ type: "dispatch_failed", at: t.at, ...refOf(id, claim), attempt: claim.attempt, error });
+  scheduleRetry(t, id, claim, {
+    attempt: nextFailureAttempt(claim.attempt),
+    kind: "failure",
+    cause: "failure",
+    error: failure,
+  });
+}
+
+function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent): void {
+  const claim = runningClaim(t, id, runId);
+  if (!claim) return;
+  const update = applyAgentEvent(claim.session, t.state.totals, event, t.now);
+  t.put(id, { ...claim, session: update.session });
+  const patch: Partial<OrchestratorState> = {};
+  if (update.totals !== t.state.totals) patch.totals = update.totals;
+  if (update.rateLimits !== undefined) patch.rate_limits = update.rateLimits;
+  if (patch.totals || patch.rate_limits !== undefined) t.update(patch);
+  const emitted: OrchestratorEvent = {
+    type: "agent_event",
+    at: t.at,
+    ...refOf(id, claim),
+    event,
+    session_id: update.session.session_id,
+  };
+  if (update.newTurn) emitted.turn_started = update.session.turn_count;
+  t.emit(emitted);
+}
+
+function endRun(
+  t: Transition,
+  id: string,
+  claim: Claim,
+  outcome: ExitKind,
+  fields: { error: ErrorRecord | null; reason: string | null; turns: number | null },
+): number {
+  const runtimeSeconds = Math.max(t.now - (claim.started_at_ms ?? t.now), 0) / 1000;
+  t.update({ totals: { ...t.state.totals, ended_seconds: t.state.totals.ended_seconds + runtimeSeconds } });
+  t.emit({
+    type: "worker_exited",
+    at: t.at,
+    ...refOf(id, claim),
+    outcome,
+    error: textOf(fields.error),
+    reason: fields.reason,
+    turns: fields.turns,
+    runtime_seconds: runtimeSeconds,
+    session_id: claim.session.session_id,
+  });
+  return runtimeSeconds;
+}
+
+/** SPEC 16.6 worker exit, plus Baton's blocked outcome and the stops the orchestrator itself requested. */
+function runExited(t: Transition, id: string, runId: string, exit: RunExit): void {
+  const claim = runningClaim(t, id, runId);
+  if (!claim) return;
+  const error = exit.kind === "failed" || exit.kind === "blocked" ? exit.error : null;
+  const reason = exit.kind === "cancelled" ? exit.reason : textOf(error);
+  endRun(t, id, claim, exit.kind, { error, reason, turns: exit.kind === "normal" ? exit.turns : null });
+  const current = t.claim(id)!;
+  const stop = current.stop_request;
+  if (stop?.kind === "reconcile") {
+    // The workspace is removed only now, after the agent and after_run have let go of it.
+    if (stop.cleanup)
+      t.effect({ kind: "remove_workspace", issue_id: id, identifier: current.issue.identifier });
+    release(t, id, current, stop.reason);
+    return;
+  }
+  if (stop?.kind === "stall") {
+    scheduleRetry(t, id, current, {
+      attempt: nextFailureAttempt(current.attempt),
+      kind: "failure",
+      cause: "stall",
+      error: stallError(stop.elapsedMs),
+    });
+    return;
+  }
+  if (stop?.kind === "shutdown") {
+    // Not a failure: the next Baton picks the issue up again soon after it starts.
+    scheduleRetry(t, id, current, {
+      attempt: nextFailureAttempt(current.attempt),
+      kind: "continuation",
+      cause: "shutdown",
+      error: null,
+    });
+    return;
+  }
+  switch (exit.kind) {
+    case "normal":
+      t.update({ completed: { ...t.state.completed, [id]: true } });
+      t.completed.push(id);
+      scheduleRetry(t, id, current, { attempt: 1, kind: "continuation", cause: "continuation", error: null });
+      return;
+    case "failed":
+      scheduleRetry(t, id, current, {
+        attempt: nextFailureAttempt(current.attempt),
+        kind: "failure",
+        cause: "failure",
+        error: exit.error,
+      });
+      return;
+    case "cancelled":
+      // Nobody here asked for it, so it is treated like any other failure.
+      scheduleRetry(t, id, current, {
+        attempt: nextFailureAttempt(current.attempt),
+        kind: "failure",
+        cause: "failure",
+        error: { category: "run_cancelled", message: `cancelled: ${exit.reason}`, details: {} },
+      });
+      return;
+    case "blocked":
+      t.put(id, {
+        ...current,
+        status: "blocked",
+        blocked_at_ms: t.now,
+        started_at_ms: null,
+        stop_request: null,
+        processes: [],
+        last_error: exit.error,
+      });
+      t.emit({ type: "blocked", at: t.at, ...refOf(id, current), error: errorRecordText(exit.error) });
+      return;
+  }
+}
+
+function requestStop(t: Transition, id: string, claim: Claim, request: StopRequest): void {
+  t.put(id, { ...claim, stop_request: request });
+  const reason = stopReasonText(request);
+  t.emit({
+    type: "stopped",
+    at: t.at,
+    ...refOf(id, claim),
+    reason,
+    cleanup: request.kind === "reconcile" && request.cleanup,
+    ...(request.kind === "stall" ? { elapsed_ms: request.elapsedMs } : {}),
+    state: claim.issue.state,
+  });
+  const cancelReason = request.kind === "stall" ? errorRecordText(stallError(request.elapsedMs)) : reason;
+  t.effect({ kind: "cancel_run", issue_id: id, run_id: claim.run_id, reason: cancelReason });
+}
+
+/** SPEC 8.5 / 16.3 for one running issue. */
+function runningRefreshed(t: Transition, id: string, fresh: Issue | undefined): void {
+  const claim = t.claim(id);
+  if (claim?.status !== "running" || claim.stop_request !== null) return;
+  const action = reconcileRunning(fresh, t.config);
+  // Keep the tracker's latest view even when stopping: logs and the API then say which state it left for.
+  const current = fresh ? { ...claim, issue: fresh } : claim;
+  if (action.kind === "update") {
+    if (fresh !== claim.issue) t.put(id, current);
+    return;
+  }
+  requestStop(t, id, current, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
+}
+
+function stallCheck(t: Transition): void {
+  const timeout = t.config.codex.stall_timeout_ms;
+  for (const [id, claim] of Object.entries(t.state.claims)) {
+    if (claim.status !== "running" || claim.stop_request !== null || claim.started_at_ms === null) continue;
+    const stalledMs = stalledForMs(
+      { started_at_ms: claim.started_at_ms, session: claim.session },
+      t.now,
+      timeout,
+    );
+    if (stalledMs !== null) requestStop(t, id, claim, { kind: "stall", elapsedMs: stalledMs });
+  }
+}
+
+function blockedRefreshed(t: Transition, id: string, fresh: Issue | undefined): void {
+  const claim = t.claim(id);
+  if (claim?.status !== "blocked") return;
+  const action = recheckBlocked(fresh, t.config);
+  if (action.kind === "stay") {
+    if (action.issue !== claim.issue) t.put(id, { ...claim, issue: action.issue });
+    return;
+  }
+  if (action.cleanup)
+    t.effect({ kind: "remove_workspace", issue_id: id, identifier: claim.issue.identifier });
+  release(t, id, claim, action.reason);
+}
+
+/** SPEC 8.4 / 16.6 `on_retry_timer`; a timer whose sequence number no longer matches is ignored. */
+function retryDue(t: Transition, input: Extract<OrchestratorInput, { type: "retry_due" }>): void {
+  const id = input.issue_id;
+  const claim = t.claim(id);
+  if (claim?.status !== "retry_queued" || claim.retry?.seq !== input.seq) return;
+  const attempt = claim.attempt ?? 1;
+  if ("error" in input.refreshed) {
+    const error = input.refreshed.error;
+    scheduleRetry(t, id, claim, {
+      attempt: nextFailureAttempt(attempt),
+      kind: "failure",
+      cause: "failure",
+      error: { ...error, message: `retry refresh failed: ${error.message}` },
+    });
+    return;
+  }
+  const action = retryTimerAction(id, input.refreshed.issue, t.config, schedulingView(t.state));
+  switch (action.kind) {
+    case "dispatch":
+      startRun(t, action.issue, attempt, input.run_id, claim);
+      return;
+    case "requeue":
+      scheduleRetry(t, id, claim, {
+        attempt: nextFailureAttempt(attempt),
+        kind: "failure",
+        cause: "no_slots",
+        error: { category: "no_slots", message: "no available orchestrator slots", details: {} },
+      });
+      return;
+    case "release":
+      if (action.cleanup)
+        t.effect({ kind: "remove_workspace", issue_id: id, identifier: claim.issue.identifier });
+      release(t, id, claim, action.reason);
+      return;
+  }
+}
+
+/** SPEC 8.4: the claim becomes (or stays) retry_queued with a fresh due time and timer. */
+function scheduleRetry(
+  t: Transition,
+  id: string,
+  claim: Claim,
+  retry: { attempt: number; kind: RetryKind; cause: RetryCause; error: ErrorRecord | null },
+): void {
+  const delayMs = retryDelayMs(retry.kind, retry.attempt, t.config.agent.max_retry_backoff_ms);
+  const seq = t.state.retry_seq + 1;
+  const dueAtMs = t.now + delayMs;
+  t.update({ retry_seq: seq });
+  t.put(id, {
+    ...claim,
+    status: "retry_queued",
+    attempt: retry.attempt,
+    started_at_ms: null,
+    stop_request: null,
+    processes: [],
+    due_at_ms: dueAtMs,
+    retry: { kind: retry.kind, cause: retry.cause, seq },
+    blocked_at_ms: null,
+    last_error: retry.error,
+  });
+  t.emit({
+    type: "retry_scheduled",
+    at: t.at,
+    ...refOf(id, claim),
+    attempt: retry.attempt,
+    kind: retry.kind,
+    cause: retry.cause,
+    delay_ms: delayMs,
+    due_at: isoAt(dueAtMs),
+    error: textOf(retry.error),
+  });
+  t.effect({ kind: "arm_retry", issue_id: id, seq, due_at_ms: dueAtMs });
+}
+
+/** Drops every claim on the issue (SPEC 7.1 `Released`), its history with it. */
+function release(t: Transition, id: string, claim: Claim, reason: string): void {
+  if (claim.status === "retry_queued") t.effect({ kind: "clear_retry", issue_id: id });
+  t.drop(id);
+  t.emit({ type: "released", at: t.at, ...refOf(id, claim), reason });
+}
+
+/**
+ * A new Baton took over the state: runs the dead one left are counted as failed with category
+ * `orchestrator_restarted` (after their leftovers are killed) and retried with backoff; retries
+ * keep their original due time; blocked claims stay blocked.
+ */
+function restarted(t: Transition, warnings: string[]): void {
+  let lost = 0;
+  let retrying = 0;
+  let blocked = 0;
+  for (const [id, claim] of Object.entries(t.state.claims)) {
+    if (claim.status === "blocked") {
+      blocked += 1;
+      continue;
+    }
+    if (claim.status === "retry_queued") {
+      retrying += 1;
+      t.effect({
+        kind: "arm_retry",
+        issue_id: id,
+        seq: claim.retry?.seq ?? 0,
+        due_at_ms: claim.due_at_ms ?? t.now,
+      });
+      continue;
+    }
+    lost += 1;
+    t.effect({
+      kind: "kill_leftovers",
+      issue_id: id,
+      identifier: claim.issue.identifier,
+      run_id: claim.run_id,
+      processes: claim.processes,
+    });
+    const error: ErrorRecord = {
+      category: "orchestrator_restarted",
+      message: `Baton stopped while attempt ${claim.attempt ?? "(first)"} of ${claim.issue.identifier} was running`,
+      details: { run_id: claim.run_id },
+    };
+    endRun(t, id, claim, "lost", { error, reason: errorRecordText(error), turns: null });
+    scheduleRetry(t, id, t.claim(id)!, {
+      attempt: nextFailureAttempt(claim.attempt),
+      kind: "failure",
+      cause: "restart",
+      error,
+    });
+  }
+  t.events.unshift({ type: "state_restored", at: t.at, running_lost: lost, retrying, blocked, warnings });
+}

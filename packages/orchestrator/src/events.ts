@@ -1,0 +1,115 @@
+import type { AgentEvent, ErrorRecord } from "@baton/domain";
+import type { RetryCause, RetryKind } from "./state.ts";
+
+export interface IssueRef {
+  issue_id: string;
+  issue_identifier: string;
+}
+
+/** How an attempt ended, as recorded: `lost` means the Baton that ran it died (see `restarted`). */
+export type ExitKind = "normal" | "failed" | "blocked" | "cancelled" | "lost";
+
+/**
+ * Every transition of the orchestrator, one event each, in one vocabulary. The key=value log line,
+ * the issue's recent events, session logs, the SSE stream and Prometheus metrics all subscribe to
+ * this union; none of them is written anywhere else.
+ */
+export type OrchestratorEvent =
+  | ({ type: "dispatched"; at: string; attempt: number | null; run_id: string; state: string } & IssueRef)
+  | ({ type: "dispatch_skipped"; at: string; reason: string } & IssueRef)
+  | ({ type: "dispatch_failed"; at: string; attempt: number | null; error: ErrorRecord } & IssueRef)
+  | ({ type: "workspace_ready"; at: string; path: string } & IssueRef)
+  | ({ type: "process_started"; at: string; pid: number; command: string } & IssueRef)
+  | ({
+      type: "agent_event";
+      at: string;
+      event: AgentEvent;
+      /** Set when the event started a new turn: the attempt's turn count after it. */
+      turn_started?: number;
+      session_id: string | null;
+    } & IssueRef)
+  | ({
+      type: "retry_scheduled";
+      at: string;
+      attempt: number;
+      kind: RetryKind;
+      /** Why the retry exists, for metrics and dashboards (never parse `error` for this). */
+      cause: RetryCause;
+      delay_ms: number;
+      due_at: string;
+      error: string | null;
+    } & IssueRef)
+  | ({ type: "blocked"; at: string; error: string } & IssueRef)
+  | ({ type: "released"; at: string; reason: string } & IssueRef)
+  | ({
+      type: "stopped";
+      at: string;
+      reason: string;
+      cleanup: boolean;
+      elapsed_ms?: number;
+      state: string;
+    } & IssueRef)
+  | ({
+      type: "worker_exited";
+      at: string;
+      outcome: ExitKind;
+      error: string | null;
+      reason: string | null;
+      turns: number | null;
+      runtime_seconds: number;
+      session_id: string | null;
+    } & IssueRef)
+  | ({ type: "workspace_cleanup"; at: string; ok: boolean; error: string | null } & IssueRef)
+  | {
+      type: "state_restored";
+      at: string;
+      running_lost: number;
+      retrying: number;
+      blocked: number;
+      warnings: string[];
+    }
+  | ({ type: "leftover_killed"; at: string; pids: number[] } & IssueRef)
+  | { type: "state_store_failed"; at: string; error: ErrorRecord }
+  | { type: "state_store_recovered"; at: string }
+  | {
+      type: "tick_completed";
+      at: string;
+      dispatched: number;
+      running: number;
+      retrying: number;
+      blocked: number;
+    }
+  | { type: "preflight_failed"; at: string; error: { category: string; message: string } }
+  | { type: "tracker_error"; at: string; operation: string; error: { category: string; message: string } }
+  | { type: "startup_cleanup"; at: string; ok: boolean; terminal_issues: number; error: string | null }
+  | { type: "shutdown"; at: string; timed_out: boolean; still_running: number };
+
+export type OrchestratorListener = (event: OrchestratorEvent) => void;
+
+/** The recent-events entry a transition leaves in its issue's history, or null when it leaves none. */
+export function recentEntryOf(event: OrchestratorEvent): { event: string; message: string } | null {
+  switch (event.type) {
+    case "dispatched":
+      return {
+        event: "dispatched",
+        message: event.attempt === null ? "first attempt" : `attempt ${event.attempt}`,
+      };
+    case "dispatch_failed":
+      return { event: "dispatch_failed", message: `${event.error.category}: ${event.error.message}` };
+    case "agent_event":
+      return { event: event.event.event, message: event.event.summary };
+    case "worker_exited":
+      return { event: "worker_exited", message: event.reason ?? event.error ?? event.outcome };
+    case "blocked":
+      return { event: "blocked", message: event.error };
+    case "stopped":
+      return { event: "stop_requested", message: event.reason };
+    case "retry_scheduled":
+      return {
+        event: "retry_scheduled",
+        message: `attempt ${event.attempt} in ${event.delay_ms}ms${event.error ? `: ${event.error}` : ""}`,
+      };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./lock.ts";
+export * from "./sqlite-store.ts";

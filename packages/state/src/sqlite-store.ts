@@ -1,0 +1,259 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { BatonError } from "@baton/domain";
+import type { Claim, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
+import { emptyState, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
+import Database from "better-sqlite3";
+import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
+
+const DB_FILE = "state.db";
+
+/** The saved fields of the state besides claims and completed issues (one small row). */
+interface Meta {
+  schema_version: number;
+  totals: OrchestratorState["totals"];
+  rate_limits: unknown;
+  retry_seq: number;
+}
+
+export interface SqliteStateStoreOptions {
+  /** The state directory, e.g. `<workflow dir>/.baton/state`. */
+  dir: string;
+  /** Called with a message for each problem that was repaired (bad file moved aside, rows dropped). */
+  warn?: (message: string) => void;
+  now?: () => Date;
+}
+
+function isClaim(value: unknown): value is Claim {
+  if (typeof value !== "object" || value === null) return false;
+  const claim = value as Partial<Claim>;
+  return (
+    (claim.status === "running" || claim.status === "retry_queued" || claim.status === "blocked") &&
+    typeof claim.run_id === "string" &&
+    typeof claim.issue === "object" &&
+    claim.issue !== null &&
+    Array.isArray(claim.recent_events) &&
+    typeof claim.session === "object"
+  );
+}
+
+/**
+ * The embedded default `StateStore`: one SQLite database (WAL mode) in the state directory, one
+ * row per claim, so a transition rewrites only the claims it touched. Writes are synchronous and
+ * committed before `save` returns, which is what lets the orchestrator record a transition before
+ * it carries out the effect. A committed transaction survives a killed process; a torn write at
+ * the end of the WAL is rolled back by SQLite and reported. A file SQLite cannot read is moved
+ * aside (`state.db.corrupt-<time>`) and Baton starts from what is left.
+ */
+export class SqliteStateStore implements StateStore {
+  readonly kind = "sqlite" as const;
+  readonly path: string;
+  private db: Database.Database | null = null;
+  private readonly warnings: string[] = [];
+  private statements: {
+    upsertClaim: Database.Statement;
+    deleteClaim: Database.Statement;
+    addCompleted: Database.Statement;
+    putMeta: Database.Statement;
+  } | null = null;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly lock: InstanceLock,
+    private readonly options: SqliteStateStoreOptions,
+  ) {
+    this.path = join(dir, DB_FILE);
+  }
+
+  /**
+   * Takes the single-instance lock (rejects with `state_locked` naming the holder when another
+   * live Baton holds it) and opens the database. A stale lock is taken over with a warning.
+   */
+  static open(options: SqliteStateStoreOptions): SqliteStateStore {
+    mkdirSync(options.dir, { recursive: true });
+    const lock = acquireInstanceLock(options.dir, options.now?.() ?? new Date());
+    const store = new SqliteStateStore(options.dir, lock, options);
+    if (lock.tookOverFrom) {
+      store.warn(
+        `took over the stale lock ${lock.path} of pid ${lock.tookOverFrom.pid} on ${lock.tookOverFrom.host} (started ${lock.tookOverFrom.started_at}); that process is gone`,
+      );
+    }
+    try {
+      store.openDatabase();
+      store.checkSchemaVersion();
+    } catch (error) {
+      store.db?.close();
+      lock.release();
+      throw error;
+    }
+    return store;
+  }
+
+  /** An older Baton refuses a newer state rather than misreading it. */
+  private checkSchemaVersion(): void {
+    const row = this.database().prepare("SELECT value FROM meta WHERE key = 'state'").get() as
+      | { value: string }
+      | undefined;
+    let version: unknown;
+    try {
+      version = row === undefined ? undefined : (JSON.parse(row.value) as Partial<Meta>).schema_version;
+    } catch {
+      return; // unreadable totals are reported (and dropped) by load()
+    }
+    if (typeof version === "number" && version > STATE_SCHEMA_VERSION) {
+      throw new BatonError(
+        "state_schema_newer",
+        `${this.path} was written by a newer Baton (state schema ${version}; this Baton reads up to ${STATE_SCHEMA_VERSION}). Upgrade Baton, or move the state directory ${this.dir} aside to start afresh.`,
+        { path: this.path, schema_version: version },
+      );
+    }
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.options.warn?.(message);
+  }
+
+  private openDatabase(): void {
+    this.reportTornWal();
+    try {
+      this.db = this.connect();
+    } catch (error) {
+      this.moveAside(error);
+      this.db = this.connect();
+    }
+  }
+
+  private connect(): Database.Database {
+    const db = new Database(this.path);
+    try {
+      db.pragma("journal_mode = WAL");
+      // NORMAL: a commit is in the WAL before `save` returns, so it survives a killed process.
+      db.pragma("synchronous = NORMAL");
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS claims (issue_id TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS completed (issue_id TEXT PRIMARY KEY);
+      `);
+      const check = db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw new BatonError("state_corrupt", `integrity check failed: ${String(check)}`);
+      this.statements = {
+        upsertClaim: db.prepare(
+          "INSERT INTO claims (issue_id, value) VALUES (?, ?) ON CONFLICT(issue_id) DO UPDATE SET value = excluded.value",
+        ),
+        deleteClaim: db.prepare("DELETE FROM claims WHERE issue_id = ?"),
+        addCompleted: db.prepare("INSERT OR IGNORE INTO completed (issue_id) VALUES (?)"),
+        putMeta: db.prepare(
+          "INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        ),
+      };
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** A WAL whose length is not a whole number of frames ends in a torn write SQLite will drop. */
+  private reportTornWal(): void {
+    const wal = `${this.path}-wal`;
+    if (!existsSync(wal)) return;
+    const size = statSync(wal).size;
+    if (size < 32) return;
+    const header = readFileSync(wal).subarray(0, 32);
+    const pageSize = header.readUInt32BE(8);
+    if (pageSize < 512) return;
+    const torn = (size - 32) % (pageSize + 24);
+    if (torn !== 0) {
+      this.warn(
+        `${wal}: dropped a torn write of ${torn} bytes at its end (the last transition, never committed)`,
+      );
+    }
+  }
+
+  private moveAside(error: unknown): void {
+    const stamp = (this.options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, "-");
+    const target = `${this.path}.corrupt-${stamp}`;
+    for (const suffix of ["", "-wal", "-shm"]) {
+      if (existsSync(this.path + suffix)) renameSync(this.path + suffix, target + suffix);
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    this.warn(
+      `${this.path} could not be read (${reason}); moved aside to ${target}, starting from an empty state`,
+    );
+  }
+
+  load(): { state: OrchestratorState | null; warnings: string[] } {
+    const db = this.database();
+    const warnings = this.warnings.splice(0);
+    const metaRow = db.prepare("SELECT value FROM meta WHERE key = 'state'").get() as
+      | { value: string }
+      | undefined;
+    const claimRows = db.prepare("SELECT issue_id, value FROM claims").all() as {
+      issue_id: string;
+      value: string;
+    }[];
+    if (metaRow === undefined && claimRows.length === 0) return { state: null, warnings };
+
+    const state = emptyState();
+    if (metaRow !== undefined) {
+      let meta: Partial<Meta> | null = null;
+      try {
+        meta = JSON.parse(metaRow.value) as Partial<Meta>;
+      } catch {
+        warnings.push(`${this.path}: dropped unreadable totals (token totals restart from zero)`);
+      }
+      if (meta !== null) {
+        if (meta.totals) state.totals = meta.totals;
+        state.rate_limits = meta.rate_limits ?? null;
+        state.retry_seq = meta.retry_seq ?? 0;
+      }
+    }
+    for (const row of claimRows) {
+      let claim: unknown;
+      try {
+        claim = JSON.parse(row.value);
+      } catch {
+        claim = null;
+      }
+      if (isClaim(claim)) state.claims[row.issue_id] = claim;
+      else warnings.push(`${this.path}: dropped the unreadable claim of issue ${row.issue_id}`);
+    }
+    for (const row of db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[]) {
+      state.completed[row.issue_id] = true;
+    }
+    return { state, warnings };
+  }
+
+  save(change: StateChange): void {
+    const db = this.database();
+    const statements = this.statements!;
+    const { state } = change;
+    db.transaction(() => {
+      for (const id of change.claims) {
+        const claim = state.claims[id];
+        if (claim === undefined) statements.deleteClaim.run(id);
+        else statements.upsertClaim.run(id, JSON.stringify(claim));
+      }
+      for (const id of change.completed) statements.addCompleted.run(id);
+      const meta: Meta = {
+        schema_version: STATE_SCHEMA_VERSION,
+        totals: state.totals,
+        rate_limits: state.rate_limits,
+        retry_seq: state.retry_seq,
+      };
+      statements.putMeta.run(JSON.stringify(meta));
+    })();
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+    this.lock.release();
+  }
+
+  private database(): Database.Database {
+    if (this.db === null) throw new BatonError("state_store_failed", `${this.path} is closed`);
+    return this.db;
+  }
+}

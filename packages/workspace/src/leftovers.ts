@@ -1,0 +1,80 @@
+import { readdir, readFile } from "node:fs/promises";
+
+/**
+ * The environment variable every process of a run carries (the launcher's children inherit it).
+ * It is how a restarted Baton tells its own leftovers from anyone else's processes.
+ */
+export const RUN_ID_ENV = "BATON_RUN_ID";
+
+const GONE_WAIT_MS = 3000;
+const POLL_MS = 50;
+
+async function readProc(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch {
+    return null; // gone, or not ours to read (another user's process is never ours)
+  }
+}
+
+/** Pids of live processes whose environment carries `BATON_RUN_ID=<runId>`. */
+export async function processesOfRun(runId: string, procRoot = "/proc"): Promise<number[]> {
+  const marker = Buffer.from(`${RUN_ID_ENV}=${runId}\0`);
+  let entries: string[];
+  try {
+    entries = await readdir(procRoot);
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  await Promise.all(
+    entries.map(async (entry) => {
+      if (!/^\d+$/.test(entry)) return;
+      const pid = Number(entry);
+      if (pid === process.pid) return;
+      const environ = await readProc(`${procRoot}/${entry}/environ`);
+      if (environ === null) return;
+      // Entries are NUL-separated: match a whole entry, at the start or after a NUL.
+      const at = environ.indexOf(marker);
+      if (at === 0 || (at > 0 && environ[at - 1] === 0)) pids.push(pid);
+    }),
+  );
+  return pids.sort((a, b) => a - b);
+}
+
+/**
+ * Kills what a dead Baton's run left behind: every process whose environment names the run
+ * (checked for each process before it is signalled), then waits until they are gone. The
+ * recorded process groups are not signalled blindly: a pid may have been reused by now.
+ */
+export class LocalLeftoverReaper {
+  constructor(private readonly procRoot = "/proc") {}
+
+  async killLeftovers(runId: string): Promise<number[]> {
+    const pids = await processesOfRun(runId, this.procRoot);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    const deadline = Date.now() + GONE_WAIT_MS;
+    while (pids.length > 0 && Date.now() < deadline) {
+      const alive = await Promise.all(pids.map((pid) => isRunning(pid, this.procRoot)));
+      if (!alive.includes(true)) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    return pids;
+  }
+}
+
+/** True while the process exists and is not a zombie (a killed orphan waits for init to reap it). */
+export async function isRunning(pid: number, procRoot = "/proc"): Promise<boolean> {
+  const stat = await readProc(`${procRoot}/${pid}/stat`);
+  if (stat === null) return false;
+  const text = stat.toString("utf8");
+  // Field 3, after the parenthesised command name (which may itself contain spaces or parens).
+  const state = text.slice(text.lastIndexOf(")") + 2, text.lastIndexOf(")") + 3);
+  return state !== "Z" && state !== "X";
+}
