@@ -503,15 +503,15 @@ export class Orchestrator {
     await this.refreshClaims("running", problems);
     await this.refreshClaims("blocked", problems);
 
+    // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
+    if (this.storeError) this.save();
     let dispatched = 0;
     const preflightError = await this.preflight();
     if (preflightError) {
       problems.push(this.loopError(preflightError));
       this.publish({ type: "preflight_failed", at: this.nowIso(), error: this.errorView(preflightError) });
-    } else if (this.storeError) {
-      // No run may start without its record (the store error is reported in the state view).
-      problems.push(this.storeError);
-    } else {
+    } else if (!this.storeError) {
+      // While the store cannot write, no run may start (no effect without its record).
       // Preflight may have applied a reload; dispatch uses what it left behind.
       const config = this.config.current();
       const tracker = this.config.tracker();
@@ -523,6 +523,7 @@ export class Orchestrator {
       }
     }
 
+    if (this.storeError) problems.push(this.storeError);
     this.lastError = problems.at(-1) ?? null;
     const counts = { dispatched, running: 0, retrying: 0, blocked: 0 };
     for (const id in this.state.claims) {

@@ -12,8 +12,11 @@ import type {
   RunOutcome,
   RunReporter,
   RunRequest,
+  StateChange,
+  StateStore,
   WorkspaceCleaner,
 } from "../src/ports.ts";
+import type { OrchestratorState } from "../src/state.ts";
 
 export const T0 = Date.parse("2026-03-01T12:00:00.000Z");
 
@@ -199,6 +202,40 @@ export class FakeWorkspaces implements WorkspaceCleaner {
   }
 }
 
+/**
+ * A StateStore that keeps the state as a JSON string, as a file would: what it returns has been
+ * through JSON, so anything that is not plain data would not survive it. `failWith` makes saves throw.
+ */
+export class JsonMemoryStore implements StateStore {
+  readonly kind = "memory" as const;
+  readonly path = null;
+  saved: string | null = null;
+  saves = 0;
+  failWith: Error | null = null;
+  warnings: string[] = [];
+
+  load(): { state: OrchestratorState | null; warnings: string[] } {
+    return {
+      state: this.saved === null ? null : (JSON.parse(this.saved) as OrchestratorState),
+      warnings: this.warnings,
+    };
+  }
+
+  save(change: StateChange): void {
+    if (this.failWith) throw this.failWith;
+    this.saves += 1;
+    this.saved = JSON.stringify(change.state);
+  }
+
+  /** The last saved state. */
+  state(): OrchestratorState {
+    if (this.saved === null) throw new Error("nothing was saved");
+    return JSON.parse(this.saved) as OrchestratorState;
+  }
+
+  close(): void {}
+}
+
 export interface LogRecord {
   level: string;
   bindings: Record<string, unknown>;
@@ -280,10 +317,14 @@ export function harness(
     config?: OrchestratorConfig;
     watch?: boolean;
     shutdownTimeoutMs?: number;
+    store?: StateStore;
+    /** Share these with an earlier harness (a restart on the same machine). */
+    clock?: FakeClock;
+    tracker?: MemoryTracker;
   } = {},
 ): Harness {
-  const clock = new FakeClock();
-  const tracker = new MemoryTracker(options.issues ?? []);
+  const clock = options.clock ?? new FakeClock();
+  const tracker = options.tracker ?? new MemoryTracker(options.issues ?? []);
   const source = new TestConfigSource(
     options.config ?? makeConfig(),
     options.watch ? tracker : withoutWatch(tracker),
@@ -298,6 +339,7 @@ export function harness(
     clock,
     logger: recordingLogger(logs),
     shutdownTimeoutMs: options.shutdownTimeoutMs,
+    ...(options.store ? { store: options.store } : {}),
   });
   const events: OrchestratorEvent[] = [];
   orchestrator.subscribe((event) => events.push(event));
