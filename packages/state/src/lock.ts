@@ -62,11 +62,7 @@ export function acquireInstanceLock(dir: string, now: Date): InstanceLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readHolder(path);
-      if (
-        holder !== null &&
-        (holder.host !== me.host || processAlive(holder.pid)) &&
-        holder.pid !== process.pid
-      ) {
+      if (holder !== null && (holder.host !== me.host || processAlive(holder.pid))) {
         throw new BatonError(
           "state_locked",
           `another Baton already uses the state directory ${dir}: pid ${holder.pid} on host ${holder.host}, started ${holder.started_at}. Stop it first, or give this one its own state directory.`,
