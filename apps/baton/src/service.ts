@@ -17,6 +17,7 @@ import {
   LocalLauncher,
   LocalLeftoverReaper,
   RUN_ID_ENV,
+  STATE_DIR_ENV,
   WorkspaceManager,
 } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   launcher?: Launcher;
   /** Durable orchestrator state; in memory only when absent. */
   stateStore?: StateStore;
+  /** The state directory this Baton holds the lock of; marks every process it starts. */
+  stateDir?: string;
 }
 
 /**
@@ -45,6 +48,8 @@ export class BatonService {
     readonly sessionLogs: SessionLogs,
     private readonly tracker: LiveTracker,
     private readonly stateStore: StateStore | null,
+    private readonly stateDir: string | null,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -94,7 +99,8 @@ export class BatonService {
       const { config: current, definition } = store.current();
       const adapter = tracker.for(current.tracker);
       // Every process of the run carries its id, so a restarted Baton can find its leftovers.
-      const runEnv = { ...env, [RUN_ID_ENV]: request.run_id };
+      const runEnv: Record<string, string | undefined> = { ...env, [RUN_ID_ENV]: request.run_id };
+      if (options.stateDir) runEnv[STATE_DIR_ENV] = options.stateDir;
       const workspace = workspaces(current, runEnv);
       const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
         ?.provider;
@@ -165,11 +171,32 @@ export class BatonService {
       }
     });
 
-    return new BatonService(store, orchestrator, sessionLogs, tracker, options.stateStore ?? null);
+    return new BatonService(
+      store,
+      orchestrator,
+      sessionLogs,
+      tracker,
+      options.stateStore ?? null,
+      options.stateDir ?? null,
+      logger,
+    );
   }
 
-  /** Startup terminal cleanup, then the first tick and the polling loop (SPEC 8.1, 8.6). */
+  /**
+   * Kills whatever a dead Baton on the same state directory left running (its processes carry the
+   * directory in BATON_STATE_DIR; we hold the lock, so none of them is a live instance's), then the
+   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6).
+   */
   async start(): Promise<void> {
+    if (this.stateDir !== null) {
+      const killed = await new LocalLeftoverReaper().killInstanceLeftovers(this.stateDir);
+      if (killed.length > 0) {
+        this.logger.warn(
+          { state_dir: this.stateDir, pids: killed.join(",") },
+          `action=leftover_cleanup outcome=killed pids=${killed.join(",")}`,
+        );
+      }
+    }
     await this.orchestrator.start();
   }
 

@@ -98,6 +98,8 @@ export class Orchestrator {
   private lastError: LoopError | null = null;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
   private leftovers: Promise<void>[] = [];
+  private restored = false;
+  private pendingRestore: ReturnType<StateStore["load"]> | null = null;
 
   // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
   private readonly unsavedClaims = new Set<string>();
@@ -126,18 +128,30 @@ export class Orchestrator {
    */
   async start(): Promise<void> {
     if (this.lifecycle !== "idle") return;
+    this.restore();
+    const loaded = this.pendingRestore;
+    this.pendingRestore = null;
     this.lifecycle = "running";
-    if (this.store) {
-      const loaded = this.store.load();
-      if (loaded.state !== null || loaded.warnings.length > 0) {
-        if (loaded.state !== null) this.state = loaded.state;
-        this.apply({ type: "restarted", warnings: loaded.warnings });
-        await Promise.all(this.leftovers);
-        this.leftovers = [];
-      }
+    if (loaded !== null && (loaded.state !== null || loaded.warnings.length > 0)) {
+      this.apply({ type: "restarted", warnings: loaded.warnings });
+      await Promise.all(this.leftovers);
+      this.leftovers = [];
     }
     await this.enqueue("startup_cleanup", () => this.startupCleanup());
     this.queueTick();
+  }
+
+  /**
+   * Loads the saved state without acting on it, so the status API shows it from the moment it
+   * starts; `start()` then settles it (and calls this itself when nobody did). Returns what was
+   * loaded state's warnings are reported when `start()` settles it.
+   */
+  restore(): void {
+    if (this.store === null || this.restored) return;
+    this.restored = true;
+    const loaded = this.store.load();
+    if (loaded.state !== null) this.state = loaded.state;
+    this.pendingRestore = loaded;
   }
 
   /** Queues an immediate poll + reconcile; a request made while one is queued joins it. */
@@ -168,6 +182,8 @@ export class Orchestrator {
   }
 
   issueDetail(identifier: string): IssueDetail | null {
+    // The history shown is saved first (agent events are otherwise saved in batches).
+    if (this.unsavedClaims.size > 0) this.save();
     return buildIssueDetail(this.state, identifier);
   }
 

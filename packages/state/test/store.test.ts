@@ -78,7 +78,7 @@ describe("SqliteStateStore", () => {
     expect(store.load()).toEqual({ state: null, warnings: [] });
     const state = stateWith(claim("1"), claim("2", { status: "blocked", blocked_at_ms: 5 }));
     store.save({ state, claims: ["1", "2"], completed: ["9"] });
-    const { ["2"]: _gone, ...rest } = state.claims;
+    const { "2": _gone, ...rest } = state.claims;
     store.save({ state: { ...state, claims: rest }, claims: ["2"], completed: [] });
     close(store);
 

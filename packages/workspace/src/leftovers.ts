@@ -6,6 +6,13 @@ import { readdir, readFile } from "node:fs/promises";
  */
 export const RUN_ID_ENV = "BATON_RUN_ID";
 
+/**
+ * The environment variable naming the state directory of the Baton that started a process. The
+ * Baton holding that directory's lock owns every such process, so at startup any that are still
+ * alive were left by a dead instance, even when its state file was lost.
+ */
+export const STATE_DIR_ENV = "BATON_STATE_DIR";
+
 const GONE_WAIT_MS = 3000;
 const POLL_MS = 50;
 
@@ -18,8 +25,13 @@ async function readProc(path: string): Promise<Buffer | null> {
 }
 
 /** Pids of live processes whose environment carries `BATON_RUN_ID=<runId>`. */
-export async function processesOfRun(runId: string, procRoot = "/proc"): Promise<number[]> {
-  const marker = Buffer.from(`${RUN_ID_ENV}=${runId}\0`);
+export function processesOfRun(runId: string, procRoot = "/proc"): Promise<number[]> {
+  return processesWithEnv(`${RUN_ID_ENV}=${runId}`, procRoot);
+}
+
+/** Pids of live processes whose environment has exactly this `NAME=value` entry. */
+export async function processesWithEnv(entry: string, procRoot = "/proc"): Promise<number[]> {
+  const marker = Buffer.from(`${entry}\0`);
   let entries: string[];
   try {
     entries = await readdir(procRoot);
@@ -50,8 +62,17 @@ export async function processesOfRun(runId: string, procRoot = "/proc"): Promise
 export class LocalLeftoverReaper {
   constructor(private readonly procRoot = "/proc") {}
 
-  async killLeftovers(runId: string): Promise<number[]> {
-    const pids = await processesOfRun(runId, this.procRoot);
+  killLeftovers(runId: string): Promise<number[]> {
+    return this.kill(`${RUN_ID_ENV}=${runId}`);
+  }
+
+  /** Kills every process started by a Baton on this state directory (call only while holding its lock). */
+  killInstanceLeftovers(stateDir: string): Promise<number[]> {
+    return this.kill(`${STATE_DIR_ENV}=${stateDir}`);
+  }
+
+  private async kill(entry: string): Promise<number[]> {
+    const pids = await processesWithEnv(entry, this.procRoot);
     for (const pid of pids) {
       try {
         process.kill(pid, "SIGKILL");

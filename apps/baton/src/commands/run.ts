@@ -49,7 +49,14 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       warn: (message) =>
         logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
     });
-    service = await BatonService.create({ workflowPath, logsRoot, env: io.env, logger, stateStore });
+    service = await BatonService.create({
+      workflowPath,
+      logsRoot,
+      env: io.env,
+      logger,
+      stateStore,
+      stateDir,
+    });
   } catch (error) {
     stateStore?.close();
     if (!isBatonError(error)) throw error;
