@@ -157,6 +157,20 @@ class Transition {
   }
 }
 
+/** Whether a fresh tracker read says anything new (a re-read usually returns an equal copy). */
+function sameIssue(fresh: Issue | undefined, known: Issue): boolean {
+  if (fresh === known) return true;
+  if (fresh === undefined) return false;
+  for (const key of Object.keys(fresh) as (keyof Issue)[]) {
+    const a = fresh[key];
+    const b = known[key];
+    if (a === b) continue;
+    if (typeof a !== "object" || typeof b !== "object" || JSON.stringify(a) !== JSON.stringify(b))
+      return false;
+  }
+  return Object.keys(known).length === Object.keys(fresh).length;
+}
+
 function refOf(id: string, claim: Claim): IssueRef {
   return { issue_id: id, issue_identifier: claim.issue.identifier };
 }
@@ -462,7 +476,7 @@ function runningRefreshed(t: Transition, id: string, fresh: Issue | undefined): 
   // Keep the tracker's latest view even when stopping: logs and the API then say which state it left for.
   const current = fresh ? { ...claim, issue: fresh } : claim;
   if (action.kind === "update") {
-    if (fresh !== claim.issue) t.put(id, current);
+    if (!sameIssue(fresh, claim.issue)) t.put(id, current);
     return;
   }
   requestStop(t, id, current, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
@@ -486,7 +500,7 @@ function blockedRefreshed(t: Transition, id: string, fresh: Issue | undefined): 
   if (claim?.status !== "blocked") return;
   const action = recheckBlocked(fresh, t.config);
   if (action.kind === "stay") {
-    if (action.issue !== claim.issue) t.put(id, { ...claim, issue: action.issue });
+    if (!sameIssue(action.issue, claim.issue)) t.put(id, { ...claim, issue: action.issue });
     return;
   }
   if (action.cleanup)

@@ -68,7 +68,7 @@ export type OrchestratorEvent =
       blocked: number;
       warnings: string[];
     }
-  | ({ type: "leftover_killed"; at: string; pids: number[] } & IssueRef)
+  | { type: "leftover_killed"; at: string; runs: number; pids: number[] }
   | { type: "state_store_failed"; at: string; error: ErrorRecord }
   | { type: "state_store_recovered"; at: string }
   | {

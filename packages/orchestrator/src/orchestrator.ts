@@ -49,7 +49,7 @@ export interface RefreshResult {
 }
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
-/** Agent events are saved in batches: at most this long after they happened (and before any effect). */
+/** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
 
 function exitOf(outcome: RunOutcome): RunExit {
@@ -97,7 +97,7 @@ export class Orchestrator {
   private checking = false;
   private lastError: LoopError | null = null;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
-  private leftovers: Promise<void>[] = [];
+  private leftoverRuns: Extract<Effect, { kind: "kill_leftovers" }>[] = [];
   private restored = false;
   private pendingRestore: ReturnType<StateStore["load"]> | null = null;
 
@@ -134,8 +134,7 @@ export class Orchestrator {
     this.lifecycle = "running";
     if (loaded !== null && (loaded.state !== null || loaded.warnings.length > 0)) {
       this.apply({ type: "restarted", warnings: loaded.warnings });
-      await Promise.all(this.leftovers);
-      this.leftovers = [];
+      await this.killLeftovers();
     }
     await this.enqueue("startup_cleanup", () => this.startupCleanup());
     this.queueTick();
@@ -204,8 +203,9 @@ export class Orchestrator {
     for (const id of result.changed) this.unsavedClaims.add(id);
     this.unsavedCompleted.push(...result.completed);
     this.unsavedMeta = true;
-    // Agent events have no effects: they are saved in batches. Anything with effects is saved now.
-    if (input.type === "agent_event" && result.effects.length === 0) this.saveSoon();
+    // Persist before effect: a transition with effects is saved now. One without (agent events,
+    // fresher tracker snapshots) is saved in a batch within LAZY_SAVE_MS, or with the next one.
+    if (result.effects.length === 0) this.saveSoon();
     else this.save();
     for (const event of result.events) this.publish(event);
     for (const effect of result.effects) this.carryOut(effect);
@@ -260,32 +260,30 @@ export class Orchestrator {
         });
         return;
       case "kill_leftovers":
-        if (!this.reaper) return;
-        this.leftovers.push(
-          this.reaper.killLeftovers(effect.run_id, effect.processes).then(
-            (pids) => {
-              if (pids.length === 0) return;
-              this.publish({
-                type: "leftover_killed",
-                at: this.nowIso(),
-                issue_id: effect.issue_id,
-                issue_identifier: effect.identifier,
-                pids,
-              });
-            },
-            (error: unknown) => {
-              this.logger.warn(
-                {
-                  issue_id: effect.issue_id,
-                  reason: toBatonError(error, "leftover_cleanup_failed").toString(),
-                },
-                "action=leftover_cleanup outcome=failed",
-              );
-            },
-          ),
-        );
+        // Collected and carried out together by start(): one scan of the process table for all runs.
+        this.leftoverRuns.push(effect);
         return;
     }
+  }
+
+  /** Makes sure nothing of the runs the dead Baton left is alive before anything is dispatched. */
+  private async killLeftovers(): Promise<void> {
+    const runs = this.leftoverRuns;
+    this.leftoverRuns = [];
+    if (this.reaper === null || runs.length === 0) return;
+    let pids: number[];
+    try {
+      pids = await this.reaper.killLeftovers(runs.map((run) => run.run_id));
+    } catch (error) {
+      writeLog(this.logger, "warn", {
+        action: "leftover_cleanup",
+        outcome: "failed",
+        reason: toBatonError(error, "leftover_cleanup_failed").toString(),
+      });
+      return;
+    }
+    if (pids.length > 0)
+      this.publish({ type: "leftover_killed", at: this.nowIso(), runs: runs.length, pids });
   }
 
   /** Starts a run the core recorded as running; a refusal (or no record of it) becomes a failure retry. */

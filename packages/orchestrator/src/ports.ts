@@ -144,9 +144,10 @@ export interface StateStore {
 }
 
 /**
- * Finds and kills processes a dead Baton left behind for a run. Implementations must check that a
- * process really belongs to that run before signalling it; the result lists the pids killed.
+ * Finds and kills processes a dead Baton left behind for these runs, and waits until they are
+ * gone. Implementations must check that a process really belongs to one of the runs before
+ * signalling it; the result lists the pids killed.
  */
 export interface LeftoverReaper {
-  killLeftovers(runId: string, processes: readonly RunProcess[]): Promise<number[]>;
+  killLeftovers(runIds: readonly string[]): Promise<number[]>;
 }

@@ -26,12 +26,13 @@ async function readProc(path: string): Promise<Buffer | null> {
 
 /** Pids of live processes whose environment carries `BATON_RUN_ID=<runId>`. */
 export function processesOfRun(runId: string, procRoot = "/proc"): Promise<number[]> {
-  return processesWithEnv(`${RUN_ID_ENV}=${runId}`, procRoot);
+  return processesWithEnv([`${RUN_ID_ENV}=${runId}`], procRoot);
 }
 
-/** Pids of live processes whose environment has exactly this `NAME=value` entry. */
-export async function processesWithEnv(entry: string, procRoot = "/proc"): Promise<number[]> {
-  const marker = Buffer.from(`${entry}\0`);
+/** Pids of live processes whose environment has exactly one of these `NAME=value` entries (one scan of /proc). */
+export async function processesWithEnv(wanted: readonly string[], procRoot = "/proc"): Promise<number[]> {
+  if (wanted.length === 0) return [];
+  const markers = wanted.map((entry) => Buffer.from(`${entry}\0`));
   let entries: string[];
   try {
     entries = await readdir(procRoot);
@@ -47,8 +48,11 @@ export async function processesWithEnv(entry: string, procRoot = "/proc"): Promi
       const environ = await readProc(`${procRoot}/${entry}/environ`);
       if (environ === null) return;
       // Entries are NUL-separated: match a whole entry, at the start or after a NUL.
-      const at = environ.indexOf(marker);
-      if (at === 0 || (at > 0 && environ[at - 1] === 0)) pids.push(pid);
+      const matches = markers.some((marker) => {
+        const at = environ.indexOf(marker);
+        return at === 0 || (at > 0 && environ[at - 1] === 0);
+      });
+      if (matches) pids.push(pid);
     }),
   );
   return pids.sort((a, b) => a - b);
@@ -62,17 +66,18 @@ export async function processesWithEnv(entry: string, procRoot = "/proc"): Promi
 export class LocalLeftoverReaper {
   constructor(private readonly procRoot = "/proc") {}
 
-  killLeftovers(runId: string): Promise<number[]> {
-    return this.kill(`${RUN_ID_ENV}=${runId}`);
+  /** Kills the leftovers of all these runs, with one scan of the process table. */
+  killLeftovers(runIds: readonly string[]): Promise<number[]> {
+    return this.kill(runIds.map((runId) => `${RUN_ID_ENV}=${runId}`));
   }
 
   /** Kills every process started by a Baton on this state directory (call only while holding its lock). */
   killInstanceLeftovers(stateDir: string): Promise<number[]> {
-    return this.kill(`${STATE_DIR_ENV}=${stateDir}`);
+    return this.kill([`${STATE_DIR_ENV}=${stateDir}`]);
   }
 
-  private async kill(entry: string): Promise<number[]> {
-    const pids = await processesWithEnv(entry, this.procRoot);
+  private async kill(entries: readonly string[]): Promise<number[]> {
+    const pids = await processesWithEnv(entries, this.procRoot);
     for (const pid of pids) {
       try {
         process.kill(pid, "SIGKILL");

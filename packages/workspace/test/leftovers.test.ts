@@ -40,7 +40,7 @@ describe("LocalLeftoverReaper", () => {
     const stranger = startGroup({ SOMETHING: `${RUN_ID_ENV}=run-dead` });
     await until(async () => (await processesOfRun("run-dead")).length === 3, "the shell, its two sleeps");
 
-    const killed = await new LocalLeftoverReaper().killLeftovers("run-dead");
+    const killed = await new LocalLeftoverReaper().killLeftovers(["run-dead", "run-gone-without-leftovers"]);
     expect(killed).toContain(ours);
     expect(killed).toHaveLength(3);
     for (const pid of killed) expect(await isRunning(pid)).toBe(false);

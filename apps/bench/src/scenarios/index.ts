@@ -1,5 +1,6 @@
 import type { Measurement } from "../report.ts";
 import { CONCURRENT_SESSIONS_FULL, concurrentSessions } from "./concurrent-sessions.ts";
+import { DURABLE_STATE_FULL, durableState } from "./durable-state.ts";
 import { EVENT_INGEST_FULL, eventIngest } from "./event-ingest.ts";
 import { PICKUP_LATENCY_FULL, pickupLatency } from "./pickup-latency.ts";
 import { STARTUP_FULL, startup } from "./startup.ts";
@@ -36,6 +37,11 @@ export const SCENARIOS: Scenario[] = [
     name: "pickup_latency",
     run: (size) =>
       pickupLatency(size === "full" ? PICKUP_LATENCY_FULL : { pollingSamples: 1, watchSamples: 1 }),
+  },
+  {
+    name: "durable_state",
+    run: (size) =>
+      durableState(size === "full" ? DURABLE_STATE_FULL : { transitions: 30, claims: 20, restarts: 1 }),
   },
   {
     name: "startup",
