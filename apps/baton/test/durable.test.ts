@@ -15,7 +15,7 @@ afterEach(async () => {
   project = undefined;
 });
 
-/** Long turns for BAT-1 and BAT-2, a failing provider for BAT-3, a command needing approval for BAT-4. */
+/** Long turns (after a short first one) for BAT-1 and BAT-2, a failing provider for BAT-3, a command needing approval for BAT-4. */
 function script(request: ModelRequest): ModelReply {
   const text = request.input.map((item) => JSON.stringify(item)).join("\n");
   if (text.includes("BAT-3")) return { type: "error", status: 500, message: "provider down" };
@@ -24,7 +24,10 @@ function script(request: ModelRequest): ModelReply {
       ? { type: "shell", command: "touch made-by-agent.txt" }
       : { type: "message", text: "done" };
   }
-  return { type: "hang" };
+  // A first turn that ends (its response reports token usage), then a continuation turn that never does.
+  return request.lastUserText?.startsWith("Continuation guidance")
+    ? { type: "hang" }
+    : { type: "message", text: "working" };
 }
 
 interface ProcRecord {
@@ -136,7 +139,10 @@ async function crashMidRun(baton: BatonProcess, dir: string, alsoFailing: boolea
     const running = identifiers(state.running ?? []);
     const blocked = identifiers(state.blocked ?? []);
     const failing = !alsoFailing || identifiers(state.retrying ?? []).includes("BAT-3");
-    return running.includes("BAT-1") && running.includes("BAT-2") && blocked.includes("BAT-4") && failing;
+    const tokens = state.codex_totals?.total_tokens > 0;
+    return (
+      running.includes("BAT-1") && running.includes("BAT-2") && blocked.includes("BAT-4") && failing && tokens
+    );
   });
   await waitFor(
     async () => (await procs(dir)).filter((record) => record.kind === "leftover").length >= 2,
