@@ -337,7 +337,10 @@ class AppServerSession implements CodexSession {
       if (failure.details.code === METHOD_NOT_FOUND) this.unsupportedOptional.add(method);
       if (this.loggedOptional.has(method)) return;
       this.loggedOptional.add(method);
-      this.logger.debug({ method, err: failure }, `Codex did not accept optional ${method}; going on without it`);
+      this.logger.debug(
+        { method, err: failure },
+        `Codex did not accept optional ${method}; going on without it`,
+      );
     }
   }
 
