@@ -968,28 +968,31 @@ export class Orchestrator {
       case "hold": {
         const retry = this.state.retrying.get(id);
         const blocked = this.state.blocked.get(id);
-        const identifier = retry?.identifier ?? blocked!.issue.identifier;
+        const held = retry
+          ? {
+              identifier: retry.identifier,
+              title: retry.title,
+              issue_url: retry.issue_url,
+              state: null,
+              attempt: retry.attempt,
+              workspace_path: retry.workspace_path,
+              session: null,
+            }
+          : {
+              identifier: blocked!.issue.identifier,
+              title: blocked!.issue.title,
+              issue_url: blocked!.issue.url,
+              state: blocked!.issue.state,
+              attempt: null,
+              workspace_path: blocked!.workspace_path,
+              session: blocked!.session,
+            };
         this.clearRetry(id);
         this.state.blocked.delete(id);
-        this.emit({
-          type: "stopped",
-          at: requested_at,
-          issue_id: id,
-          issue_identifier: identifier,
-          reason,
-          cleanup: false,
-        });
-        await this.holdStopped(id, {
-          identifier,
-          title: retry?.title ?? blocked!.issue.title,
-          issue_url: retry?.issue_url ?? blocked!.issue.url,
-          state: blocked?.issue.state ?? null,
-          reason,
-          attempt: retry?.attempt ?? null,
-          workspace_path: retry?.workspace_path ?? blocked!.workspace_path,
-          session: blocked?.session ?? null,
-        });
-        return { ok: true, status: "stopped", requested_at, issue_id: id, issue_identifier: identifier };
+        const ref = { issue_id: id, issue_identifier: held.identifier };
+        this.emit({ type: "stopped", at: requested_at, ...ref, reason, cleanup: false });
+        await this.holdStopped(id, { ...held, reason });
+        return { ok: true, status: "stopped", requested_at, ...ref };
       }
     }
   }
