@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { assertSafeBind, bearerMatches, isLoopbackHost } from "./access.ts";
 import { loadDashboard } from "./dashboard.ts";
 import { EventStream, sseFrame } from "./event-stream.ts";
+import { lazyCompilersFactory } from "./lazy-compilers.ts";
 import { StatusMetrics } from "./metrics.ts";
 import {
   errorSchema,
@@ -152,7 +153,11 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     stream.publishEvent(event);
   });
 
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024,
+    schemaController: { compilersFactory: lazyCompilersFactory },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
