@@ -1,5 +1,10 @@
 import { AjvCompiler } from "@fastify/ajv-compiler";
 import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
+import type { FastifyServerOptions } from "fastify";
+
+type CompilersFactory = NonNullable<
+  NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]
+>;
 
 type Compiled = ((...args: unknown[]) => unknown) & { errors?: unknown };
 
@@ -22,18 +27,17 @@ function onFirstUse<Route>(compile: (route: Route) => Compiled): (route: Route) 
   };
 }
 
+/** A route-schema compiler factory as Fastify calls it: schemas shared by routes and options in. */
+type RouteCompilerFactory = (externalSchemas: unknown, options?: unknown) => (route: unknown) => Compiled;
+
 // Fastify's own default compilers (the same factories it would build), made lazy.
-const validators = AjvCompiler();
-const serializers = SerializerSelector();
+const validators = AjvCompiler() as unknown as RouteCompilerFactory;
+const serializers = SerializerSelector() as unknown as RouteCompilerFactory;
 
 /** For `Fastify({ schemaController: { compilersFactory } })`. */
 export const lazyCompilersFactory = {
-  buildValidator: ((...args: Parameters<typeof validators>) =>
-    onFirstUse(
-      validators(...args) as unknown as (route: unknown) => Compiled,
-    )) as unknown as typeof validators,
-  buildSerializer: ((...args: Parameters<typeof serializers>) =>
-    onFirstUse(
-      serializers(...args) as unknown as (route: unknown) => Compiled,
-    )) as unknown as typeof serializers,
-};
+  buildValidator: (externalSchemas: unknown, options?: unknown) =>
+    onFirstUse(validators(externalSchemas, options)),
+  buildSerializer: (externalSchemas: unknown, options?: unknown) =>
+    onFirstUse(serializers(externalSchemas, options)),
+} as unknown as CompilersFactory;
