@@ -27,6 +27,7 @@ export const ERROR_CATALOG = {
   not_found: { http: 404 },
   issue_not_found: { http: 404 },
   method_not_allowed: { http: 405 },
+  conflict: { http: 409 },
   payload_too_large: { http: 413 },
   unsupported_media_type: { http: 415 },
   internal_error: { http: 500 },

@@ -1,11 +1,16 @@
 import type { AgentEvent, ErrorRecord, Issue } from "@baton/domain";
-import { errorRecordText } from "@baton/domain";
+import { errorRecordText, normalizeState } from "@baton/domain";
 import {
   applyAgentEvent,
   dispatchIneligibility,
+  isActiveState,
+  issueVersion,
   nextFailureAttempt,
+  operatorRetryAction,
+  operatorStopAction,
   recheckBlocked,
-  reconcileRunning,
+  recheckStopped,
+  reconcileRunningAttempt,
   retryDelayMs,
   retryTimerAction,
   schedulingView,
@@ -16,7 +21,7 @@ import { recentEntryOf } from "./events.ts";
 import type { OrchestratorConfig } from "./ports.ts";
 import { isoAt } from "./snapshot.ts";
 import type { Claim, OrchestratorState, RetryCause, RetryKind, RunProcess, StopRequest } from "./state.ts";
-import { newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
+import { CLAIM_DEFAULTS, newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
 
 /**
  * The pure core: `step(state, input, now, config) → { state, effects, events }`. Every decision
@@ -27,7 +32,7 @@ import { newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
 
 /** How a run ended, with its error as data (what the executor's `RunOutcome` becomes). */
 export type RunExit =
-  | { kind: "normal"; turns: number }
+  | { kind: "normal"; turns: number; reason: string }
   | { kind: "failed"; error: ErrorRecord }
   | { kind: "blocked"; error: ErrorRecord }
   | { kind: "cancelled"; reason: string };
@@ -40,6 +45,14 @@ export type OrchestratorInput =
   | { type: "workspace_ready"; issue_id: string; run_id: string; path: string }
   | { type: "process_started"; issue_id: string; run_id: string; process: RunProcess }
   | { type: "agent_event"; issue_id: string; run_id: string; event: AgentEvent }
+  | { type: "tool_call_started"; issue_id: string; run_id: string }
+  /** `handoff_state`: the state the call moved the ticket to, out of the active states (the agent's own hand-off). */
+  | { type: "tool_call_ended"; issue_id: string; run_id: string; handoff_state: string | null }
+  /** Operator actions (B.operator); the step's `reply` answers them. */
+  | { type: "operator_stop"; issue_id: string; reason: string }
+  | { type: "operator_retry"; issue_id: string }
+  /** A stopped issue re-read: on the tick (`baseline_only` false) or right after the stop took effect. */
+  | { type: "stopped_refreshed"; issue_id: string; issue: Issue | undefined; baseline_only: boolean }
   | { type: "run_exited"; issue_id: string; run_id: string; exit: RunExit }
   /** Reconciliation: the tracker's current view of a running issue (undefined: not returned). */
   | { type: "running_refreshed"; issue_id: string; issue: Issue | undefined }
@@ -66,7 +79,16 @@ export type Effect =
   | { kind: "clear_retry"; issue_id: string }
   | { kind: "remove_workspace"; issue_id: string; identifier: string }
   /** Make sure no process of a run the dead Baton left behind is still alive (checked before killing). */
-  | { kind: "kill_leftovers"; issue_id: string; identifier: string; run_id: string; processes: RunProcess[] };
+  | { kind: "kill_leftovers"; issue_id: string; identifier: string; run_id: string; processes: RunProcess[] }
+  /** Read the stopped issue now, so an edit made after the stop releases it. */
+  | { kind: "read_stop_baseline"; issue_id: string }
+  /** Poll and reconcile at once (a deferred reconciliation is due). */
+  | { kind: "request_refresh" };
+
+/** The answer to an operator action. */
+export type OperatorReply =
+  | { ok: true; status: "stopping" | "stopped" | "retry_queued" }
+  | { ok: false; code: "conflict"; message: string };
 
 export interface StepResult {
   state: OrchestratorState;
@@ -77,6 +99,8 @@ export interface StepResult {
   changed: string[];
   /** Issue ids that became `completed`. */
   completed: string[];
+  /** Set for operator inputs. */
+  reply?: OperatorReply;
 }
 
 /** Builds one step's result: claim updates, events (with their recent-events entry) and effects. */
@@ -85,6 +109,7 @@ class Transition {
   readonly events: OrchestratorEvent[] = [];
   readonly changed = new Set<string>();
   readonly completed: string[] = [];
+  reply: OperatorReply | undefined = undefined;
   private claims: Record<string, Claim> | null = null;
   state: OrchestratorState;
 
@@ -147,13 +172,15 @@ class Transition {
   }
 
   result(): StepResult {
-    return {
+    const result: StepResult = {
       state: this.state,
       effects: this.effects,
       events: this.events,
       changed: [...this.changed],
       completed: this.completed,
     };
+    if (this.reply !== undefined) result.reply = this.reply;
+    return result;
   }
 }
 
@@ -178,6 +205,7 @@ function refOf(id: string, claim: Claim): IssueRef {
 function stopReasonText(request: StopRequest): string {
   if (request.kind === "reconcile") return request.reason;
   if (request.kind === "stall") return "stalled";
+  if (request.kind === "operator") return `stopped by operator: ${request.reason}`;
   return "shutdown";
 }
 
@@ -226,6 +254,19 @@ export function step(
       break;
     case "run_exited":
       runExited(t, input.issue_id, input.run_id, input.exit);
+      break;
+    case "tool_call_started":
+    case "tool_call_ended":
+      toolCall(t, input);
+      break;
+    case "operator_stop":
+      operatorStop(t, input.issue_id, input.reason);
+      break;
+    case "operator_retry":
+      operatorRetry(t, input.issue_id);
+      break;
+    case "stopped_refreshed":
+      stoppedRefreshed(t, input.issue_id, input.issue, input.baseline_only);
       break;
     case "running_refreshed":
       runningRefreshed(t, input.issue_id, input.issue);
@@ -286,6 +327,7 @@ function startRun(
     started_at_ms: t.now,
     stop_request: null,
     processes: [],
+    ...CLAIM_DEFAULTS,
     due_at_ms: null,
     retry: null,
     blocked_at_ms: null,
@@ -384,7 +426,7 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
   const claim = runningClaim(t, id, runId);
   if (!claim) return;
   const error = exit.kind === "failed" || exit.kind === "blocked" ? exit.error : null;
-  const reason = exit.kind === "cancelled" ? exit.reason : textOf(error);
+  const reason = exit.kind === "cancelled" || exit.kind === "normal" ? exit.reason : textOf(error);
   endRun(t, id, claim, exit.kind, { error, reason, turns: exit.kind === "normal" ? exit.turns : null });
   const current = t.claim(id)!;
   const stop = current.stop_request;
@@ -393,6 +435,10 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
     if (stop.cleanup)
       t.effect({ kind: "remove_workspace", issue_id: id, identifier: current.issue.identifier });
     release(t, id, current, stop.reason);
+    return;
+  }
+  if (stop?.kind === "operator") {
+    holdStopped(t, id, current, stop.reason);
     return;
   }
   if (stop?.kind === "stall") {
@@ -472,14 +518,23 @@ function requestStop(t: Transition, id: string, claim: Claim, request: StopReque
 function runningRefreshed(t: Transition, id: string, fresh: Issue | undefined): void {
   const claim = t.claim(id);
   if (claim?.status !== "running" || claim.stop_request !== null) return;
-  const action = reconcileRunning(fresh, t.config);
+  const action = reconcileRunningAttempt(fresh, t.config, claim, t.now);
   // Keep the tracker's latest view even when stopping: logs and the API then say which state it left for.
   const current = fresh ? { ...claim, issue: fresh } : claim;
-  if (action.kind === "update") {
-    if (!sameIssue(fresh, claim.issue)) t.put(id, current);
+  if (action.kind === "stop") {
+    requestStop(t, id, current, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
     return;
   }
-  requestStop(t, id, current, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
+  if (!sameIssue(fresh, claim.issue)) t.put(id, current);
+  if (action.kind !== "update") {
+    t.emit({
+      type: "reconcile_deferred",
+      at: t.at,
+      ...refOf(id, claim),
+      outcome: action.kind,
+      state: action.issue.state,
+    });
+  }
 }
 
 function stallCheck(t: Transition): void {
@@ -550,9 +605,10 @@ function scheduleRetry(
   t: Transition,
   id: string,
   claim: Claim,
-  retry: { attempt: number; kind: RetryKind; cause: RetryCause; error: ErrorRecord | null },
+  retry: { attempt: number; kind: RetryKind; cause: RetryCause; error: ErrorRecord | null; delayMs?: number },
 ): void {
-  const delayMs = retryDelayMs(retry.kind, retry.attempt, t.config.agent.max_retry_backoff_ms);
+  const delayMs =
+    retry.delayMs ?? retryDelayMs(retry.kind, retry.attempt, t.config.agent.max_retry_backoff_ms);
   const seq = t.state.retry_seq + 1;
   const dueAtMs = t.now + delayMs;
   t.update({ retry_seq: seq });
@@ -566,6 +622,7 @@ function scheduleRetry(
     due_at_ms: dueAtMs,
     retry: { kind: retry.kind, cause: retry.cause, seq },
     blocked_at_ms: null,
+    ...CLAIM_DEFAULTS,
     last_error: retry.error,
   });
   t.emit({
@@ -598,9 +655,14 @@ function restarted(t: Transition, warnings: string[]): void {
   let lost = 0;
   let retrying = 0;
   let blocked = 0;
+  let stopped = 0;
   for (const [id, claim] of Object.entries(t.state.claims)) {
     if (claim.status === "blocked") {
       blocked += 1;
+      continue;
+    }
+    if (claim.status === "stopped") {
+      stopped += 1;
       continue;
     }
     if (claim.status === "retry_queued") {
@@ -634,5 +696,149 @@ function restarted(t: Transition, warnings: string[]): void {
       error,
     });
   }
-  t.events.unshift({ type: "state_restored", at: t.at, running_lost: lost, retrying, blocked, warnings });
+  t.events.unshift({
+    type: "state_restored",
+    at: t.at,
+    running_lost: lost,
+    retrying,
+    blocked,
+    stopped,
+    warnings,
+  });
+}
+
+// ---- the agent's own hand-off and operator actions (B.operator) ----------------------------------
+
+/**
+ * Counts the run's tracker tool calls and records its own hand-off, so reconciliation lets that
+ * turn finish. A reconciliation that waited on this call and saw a state change that was not the
+ * run's own looks again at once.
+ */
+function toolCall(
+  t: Transition,
+  input: Extract<OrchestratorInput, { type: "tool_call_started" | "tool_call_ended" }>,
+): void {
+  const claim = runningClaim(t, input.issue_id, input.run_id);
+  if (!claim) return;
+  const ref = refOf(input.issue_id, claim);
+  if (input.type === "tool_call_started") {
+    const in_flight = claim.tool_calls_in_flight + 1;
+    t.put(input.issue_id, { ...claim, tool_calls_in_flight: in_flight });
+    t.emit({ type: "tool_call", at: t.at, ...ref, phase: "started", in_flight });
+    return;
+  }
+  const in_flight = Math.max(claim.tool_calls_in_flight - 1, 0);
+  if (input.handoff_state !== null && claim.handoff === null) {
+    const handoff = { state: normalizeState(input.handoff_state), at_ms: t.now };
+    t.put(input.issue_id, { ...claim, tool_calls_in_flight: in_flight, handoff });
+    t.emit({
+      type: "handoff_recorded",
+      at: t.at,
+      ...ref,
+      state: input.handoff_state,
+      session_id: claim.session.session_id,
+    });
+    return;
+  }
+  t.put(input.issue_id, { ...claim, tool_calls_in_flight: in_flight });
+  t.emit({ type: "tool_call", at: t.at, ...ref, phase: "ended", in_flight });
+  if (claim.handoff === null && !isActiveState(claim.issue.state, t.config))
+    t.effect({ kind: "request_refresh" });
+}
+
+/** B.operator-stop: a running attempt is cancelled (held once it exits); a retry or block is held at once. */
+function operatorStop(t: Transition, id: string, reason: string): void {
+  const action = operatorStopAction(t.state, id);
+  const claim = t.claim(id);
+  if (action.kind === "refuse" || !claim) {
+    t.reply = { ok: false, code: "conflict", message: "issue is already stopped or being stopped" };
+    return;
+  }
+  if (action.kind === "cancel_run") {
+    requestStop(t, id, claim, { kind: "operator", reason });
+    t.reply = { ok: true, status: "stopping" };
+    return;
+  }
+  if (claim.status === "retry_queued") t.effect({ kind: "clear_retry", issue_id: id });
+  t.emit({
+    type: "stopped",
+    at: t.at,
+    ...refOf(id, claim),
+    reason,
+    cleanup: false,
+    state: claim.issue.state,
+  });
+  holdStopped(t, id, { ...claim, attempt: claim.status === "blocked" ? null : claim.attempt }, reason);
+  t.reply = { ok: true, status: "stopped" };
+}
+
+/** Holds the issue as stopped; its current version is read at once so a later edit releases it. */
+function holdStopped(t: Transition, id: string, claim: Claim, reason: string): void {
+  t.put(id, {
+    ...claim,
+    ...CLAIM_DEFAULTS,
+    status: "stopped",
+    started_at_ms: null,
+    stop_request: null,
+    processes: [],
+    due_at_ms: null,
+    retry: null,
+    blocked_at_ms: null,
+    stop_reason: reason,
+    stopped_at_ms: t.now,
+  });
+  t.emit({ type: "operator_stopped", at: t.at, ...refOf(id, claim), reason });
+  t.effect({ kind: "read_stop_baseline", issue_id: id });
+}
+
+/** Every tick (and right after the stop) a stopped issue is re-read: kept while unchanged, else released. */
+function stoppedRefreshed(t: Transition, id: string, fresh: Issue | undefined, baselineOnly: boolean): void {
+  const claim = t.claim(id);
+  if (claim?.status !== "stopped") return;
+  if (baselineOnly) {
+    if (fresh !== undefined && claim.baseline === null) {
+      t.put(id, { ...claim, issue: fresh, baseline: issueVersion(fresh) });
+    }
+    return;
+  }
+  const action = recheckStopped(claim, fresh, t.config);
+  if (action.kind === "stay") {
+    const baselineChanged = claim.baseline === null;
+    if (baselineChanged || !sameIssue(action.issue, claim.issue)) {
+      t.put(id, { ...claim, issue: action.issue, baseline: action.baseline });
+    }
+    return;
+  }
+  if (action.cleanup)
+    t.effect({ kind: "remove_workspace", issue_id: id, identifier: claim.issue.identifier });
+  release(t, id, claim, action.reason);
+}
+
+/** B.operator-retry: a queued, blocked or stopped issue becomes a retry due now (cause `operator`). */
+function operatorRetry(t: Transition, id: string): void {
+  const action = operatorRetryAction(t.state, id);
+  const claim = t.claim(id);
+  if (action.kind === "refuse" || !claim) {
+    t.reply = {
+      ok: false,
+      code: "conflict",
+      message: "issue is running; stop it first or wait for it to end",
+    };
+    return;
+  }
+  t.emit({
+    type: "operator_retry",
+    at: t.at,
+    ...refOf(id, claim),
+    from: action.from,
+    attempt: action.attempt,
+  });
+  scheduleRetry(t, id, t.claim(id)!, {
+    attempt: action.attempt,
+    kind: "failure",
+    cause: "operator",
+    error: null,
+    delayMs: 0,
+  });
+  t.reply = { ok: true, status: "retry_queued" };
 }

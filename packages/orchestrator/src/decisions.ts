@@ -1,7 +1,15 @@
 import type { AgentEvent, Issue, TokenCounts } from "@baton/domain";
 import { normalizeState } from "@baton/domain";
 import type { OrchestratorConfig } from "./ports.ts";
-import type { CodexTotals, OrchestratorState, RetryKind, SessionSummary, StopReason } from "./state.ts";
+import type {
+  Claim,
+  CodexTotals,
+  IssueVersion,
+  OrchestratorState,
+  RetryKind,
+  SessionSummary,
+  StopReason,
+} from "./state.ts";
 import { isClaimed } from "./state.ts";
 
 /**
@@ -231,6 +239,36 @@ export function reconcileRunning(refreshed: Issue | undefined, config: Orchestra
   return { kind: "update", issue: refreshed };
 }
 
+export type RunningReconcileAction =
+  | ReconcileAction
+  /** The run's own tool call handed the ticket off: its turn may finish (bounded by the turn timeout). */
+  | { kind: "finish_handoff"; issue: Issue }
+  /** A tool call of the run is executing and may be the one that changed the state: look again once it ends. */
+  | { kind: "await_tool_call"; issue: Issue };
+
+/**
+ * Reconciliation of one running attempt (SPEC 8.5) that tells the agent's own hand-off apart from
+ * a change made by anyone else. A state left by the run's own tracker tool call lets the turn
+ * finish for up to `codex.turn_timeout_ms` after the hand-off; a different state, or the grace
+ * running out, stops the run as usual.
+ */
+export function reconcileRunningAttempt(
+  refreshed: Issue | undefined,
+  config: OrchestratorConfig,
+  run: Pick<Claim, "handoff" | "tool_calls_in_flight">,
+  nowMs: number,
+): RunningReconcileAction {
+  const action = reconcileRunning(refreshed, config);
+  if (action.kind === "update" || refreshed === undefined) return action;
+  const { handoff } = run;
+  if (handoff === null) {
+    return run.tool_calls_in_flight > 0 ? { kind: "await_tool_call", issue: refreshed } : action;
+  }
+  const sameState = normalizeState(refreshed.state) === handoff.state;
+  const withinGrace = nowMs - handoff.at_ms < config.codex.turn_timeout_ms;
+  return sameState && withinGrace ? { kind: "finish_handoff", issue: refreshed } : action;
+}
+
 /**
  * Milliseconds of silence when a run counts as stalled (SPEC 8.5), else null. Silence is measured
  * from the latest agent event, or from the start when there was none; `stall_timeout_ms <= 0` disables it.
@@ -323,4 +361,85 @@ export function applyAgentEvent(
   const update: AgentEventUpdate = { session: nextSession, totals: nextTotals, newTurn };
   if (event.rate_limits !== undefined && event.rate_limits !== null) update.rateLimits = event.rate_limits;
   return update;
+}
+
+// ---- operator actions (B.operator) --------------------------------------------------------------
+
+export type OperatorStopAction =
+  /** Cancel the running attempt; the issue is held as stopped once it exits. */
+  | { kind: "cancel_run" }
+  /** Drop the queued retry or the block and hold the issue as stopped. */
+  | { kind: "hold"; from: "retrying" | "blocked" }
+  | { kind: "refuse"; code: "not_claimed" | "already_stopped" };
+
+/** What an operator's stop of issue `id` does in the current state. */
+export function operatorStopAction(state: Pick<OrchestratorState, "claims">, id: string): OperatorStopAction {
+  const claim = state.claims[id];
+  switch (claim?.status) {
+    case undefined:
+      return { kind: "refuse", code: "not_claimed" };
+    case "running":
+      return claim.stop_request === null
+        ? { kind: "cancel_run" }
+        : { kind: "refuse", code: "already_stopped" };
+    case "retry_queued":
+      return { kind: "hold", from: "retrying" };
+    case "blocked":
+      return { kind: "hold", from: "blocked" };
+    case "stopped":
+      return { kind: "refuse", code: "already_stopped" };
+  }
+}
+
+export type OperatorRetryAction =
+  /** Fire the queued retry (or re-check a held issue) now, with this attempt number. */
+  | { kind: "retry_now"; attempt: number; from: "retrying" | "blocked" | "stopped" }
+  | { kind: "refuse"; code: "not_claimed" | "running" };
+
+/** What an operator's "retry now" of issue `id` does: the issue is re-read and dispatched if still eligible. */
+export function operatorRetryAction(
+  state: Pick<OrchestratorState, "claims">,
+  id: string,
+): OperatorRetryAction {
+  const claim = state.claims[id];
+  switch (claim?.status) {
+    case undefined:
+      return { kind: "refuse", code: "not_claimed" };
+    case "running":
+      return { kind: "refuse", code: "running" };
+    case "retry_queued":
+      return { kind: "retry_now", attempt: claim.attempt ?? 1, from: "retrying" };
+    case "blocked":
+      return { kind: "retry_now", attempt: 1, from: "blocked" };
+    case "stopped":
+      return { kind: "retry_now", attempt: nextFailureAttempt(claim.attempt), from: "stopped" };
+  }
+}
+
+export function issueVersion(issue: Issue): IssueVersion {
+  return { state: normalizeState(issue.state), updated_at: issue.updated_at };
+}
+
+export type StoppedAction =
+  | { kind: "stay"; issue: Issue; baseline: IssueVersion }
+  | { kind: "release"; reason: ReleaseReason | "ticket_changed"; cleanup: boolean };
+
+/**
+ * Each tick a stopped issue is read again: it is released when it left the active states (as a
+ * blocked one would be) or when the ticket changed since the stop took effect, so the next
+ * dispatch can pick it up. The first read after the stop only records the baseline.
+ */
+export function recheckStopped(
+  entry: Pick<Claim, "baseline">,
+  refreshed: Issue | undefined,
+  config: OrchestratorConfig,
+): StoppedAction {
+  const action = recheckBlocked(refreshed, config);
+  if (action.kind === "release") return action;
+  const now = issueVersion(action.issue);
+  const { baseline } = entry;
+  if (baseline !== null && (baseline.state !== now.state || baseline.updated_at !== now.updated_at)) {
+    return { kind: "release", reason: "ticket_changed", cleanup: false };
+  }
+  return { kind: "stay", issue: action.issue, baseline: baseline ?? now };
 }

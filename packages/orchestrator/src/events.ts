@@ -40,6 +40,24 @@ export type OrchestratorEvent =
       error: string | null;
     } & IssueRef)
   | ({ type: "blocked"; at: string; error: string } & IssueRef)
+  | ({ type: "tool_call"; at: string; phase: "started" | "ended"; in_flight: number } & IssueRef)
+  /** The run's own tracker tool call moved the ticket out of the active states. */
+  | ({ type: "handoff_recorded"; at: string; state: string; session_id: string | null } & IssueRef)
+  /** Reconciliation left the run alone: its own hand-off, or a tool call that may be one. */
+  | ({
+      type: "reconcile_deferred";
+      at: string;
+      outcome: "finish_handoff" | "await_tool_call";
+      state: string;
+    } & IssueRef)
+  /** An operator's stop took effect: the issue is held, not retried, until its ticket changes. */
+  | ({ type: "operator_stopped"; at: string; reason: string } & IssueRef)
+  | ({
+      type: "operator_retry";
+      at: string;
+      from: "retrying" | "blocked" | "stopped";
+      attempt: number;
+    } & IssueRef)
   | ({ type: "released"; at: string; reason: string } & IssueRef)
   | ({
       type: "stopped";
@@ -66,6 +84,7 @@ export type OrchestratorEvent =
       running_lost: number;
       retrying: number;
       blocked: number;
+      stopped: number;
       warnings: string[];
     }
   | { type: "leftover_killed"; at: string; runs: number; pids: number[] }
@@ -78,6 +97,7 @@ export type OrchestratorEvent =
       running: number;
       retrying: number;
       blocked: number;
+      stopped: number;
     }
   | { type: "preflight_failed"; at: string; error: { category: string; message: string } }
   | { type: "tracker_error"; at: string; operation: string; error: { category: string; message: string } }
@@ -99,7 +119,11 @@ export function recentEntryOf(event: OrchestratorEvent): { event: string; messag
     case "agent_event":
       return { event: event.event.event, message: event.event.summary };
     case "worker_exited":
-      return { event: "worker_exited", message: event.reason ?? event.error ?? event.outcome };
+      return { event: "worker_exited", message: `${event.outcome}: ${event.reason ?? event.error ?? ""}` };
+    case "handoff_recorded":
+      return { event: "handoff", message: `agent moved the ticket to ${event.state}` };
+    case "operator_stopped":
+      return { event: "stopped", message: event.reason };
     case "blocked":
       return { event: "blocked", message: event.error };
     case "stopped":

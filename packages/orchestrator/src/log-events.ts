@@ -74,6 +74,22 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
         level: "warn",
         fields: { action: "block", outcome: "held", reason: event.error, retry: "none" },
       };
+    case "tool_call":
+      return null;
+    case "handoff_recorded":
+      return { level: "info", fields: { action: "handoff", outcome: "recorded", state: event.state } };
+    case "reconcile_deferred":
+      return { level: "debug", fields: { action: "reconcile", outcome: event.outcome, state: event.state } };
+    case "operator_stopped":
+      return {
+        level: "info",
+        fields: { action: "operator_stop", outcome: "held", reason: event.reason, retry: "none" },
+      };
+    case "operator_retry":
+      return {
+        level: "info",
+        fields: { action: "operator_retry", outcome: "queued", from: event.from, attempt: event.attempt },
+      };
     case "released":
       return { level: "info", fields: { action: "release", outcome: "released", reason: event.reason } };
     case "stopped":
@@ -101,6 +117,7 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
           running_lost: event.running_lost,
           retrying: event.retrying,
           blocked: event.blocked,
+          stopped: event.stopped,
           warnings: event.warnings.length > 0 ? event.warnings.join("; ") : undefined,
         },
       };
@@ -131,6 +148,7 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
           running: event.running,
           retrying: event.retrying,
           blocked: event.blocked,
+          stopped: event.stopped,
         },
       };
     case "preflight_failed":

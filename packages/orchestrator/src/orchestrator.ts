@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BatonError, ErrorRecord, Issue, Logger, TrackerAdapter } from "@baton/domain";
 import { silentLogger, toBatonError } from "@baton/domain";
-import type { Effect, OrchestratorInput, RunExit, StepResult } from "./core.ts";
+import type { Effect, OperatorReply, OrchestratorInput, RunExit, StepResult } from "./core.ts";
 import { step } from "./core.ts";
 import { dispatchIneligibility, globalSlots, schedulingView, sortForDispatch } from "./decisions.ts";
 import type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
@@ -42,6 +42,16 @@ export interface OrchestratorDeps {
   newRunId?: () => string;
 }
 
+/** The answer to an operator's stop or retry (B.operator). */
+export type OperatorActionResult =
+  | ({ ok: true; status: "stopping" | "stopped" | "retry_queued"; requested_at: string } & IssueRefView)
+  | { ok: false; code: "issue_not_found" | "conflict" | "orchestrator_unavailable"; message: string };
+
+interface IssueRefView {
+  issue_id: string;
+  issue_identifier: string;
+}
+
 export interface RefreshResult {
   queued: boolean;
   coalesced: boolean;
@@ -51,6 +61,15 @@ export interface RefreshResult {
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
+
+function replyFor(
+  reply: OperatorReply | undefined,
+  ref: IssueRefView,
+  requestedAt: string,
+): OperatorActionResult {
+  if (reply === undefined) return { ok: false, code: "conflict", message: "nothing to do for this issue" };
+  return reply.ok ? { ...reply, requested_at: requestedAt, ...ref } : reply;
+}
 
 function exitOf(outcome: RunOutcome): RunExit {
   if (outcome.kind === "failed" || outcome.kind === "blocked") {
@@ -167,6 +186,52 @@ export class Orchestrator {
     return this.stopping;
   }
 
+  /**
+   * Operator stop (B.operator-stop): cancels the running attempt (or drops the queued retry or the
+   * block) and holds the issue as `stopped` with `reason`; it is not retried until the ticket
+   * changes or `retryIssue` is called. Saved like any transition, so it survives restarts.
+   */
+  stopIssue(identifier: string, reason: string): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({ type: "operator_stop", issue_id, reason }));
+  }
+
+  /** Operator retry (B.operator-retry): a queued, blocked or stopped issue is re-checked and dispatched now. */
+  retryIssue(identifier: string): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({ type: "operator_retry", issue_id }));
+  }
+
+  /** Runs an operator action in the queue, so it never interleaves with a tick or a retry timer. */
+  private async operatorAction(
+    identifier: string,
+    input: (id: string) => OrchestratorInput,
+  ): Promise<OperatorActionResult> {
+    const unavailable: OperatorActionResult = {
+      ok: false,
+      code: "orchestrator_unavailable",
+      message: "the orchestrator is not running",
+    };
+    if (this.lifecycle !== "running") return unavailable;
+    let result: OperatorActionResult = unavailable;
+    await this.enqueue("operator_action", () => {
+      if (this.lifecycle !== "running") return;
+      const found = Object.entries(this.state.claims).find(
+        ([, claim]) => claim.issue.identifier === identifier,
+      );
+      if (found === undefined) {
+        result = {
+          ok: false,
+          code: "issue_not_found",
+          message: `issue ${identifier} is not running, retrying, blocked or stopped in this Baton process`,
+        };
+        return;
+      }
+      const requestedAt = this.nowIso();
+      const step = this.apply(input(found[0]));
+      result = replyFor(step.reply, { issue_id: found[0], issue_identifier: identifier }, requestedAt);
+    });
+    return result;
+  }
+
   snapshot(): OrchestratorSnapshot {
     // What the API shows is saved first, so token totals never go back after a crash.
     if (this.unsavedMeta) this.save();
@@ -259,6 +324,23 @@ export class Orchestrator {
           });
         });
         return;
+      case "read_stop_baseline":
+        void this.enqueue("stop_baseline", async () => {
+          let issue: Issue | undefined;
+          try {
+            const found = await this.config.tracker().fetchIssuesByIds([effect.issue_id]);
+            issue = found.find((candidate) => candidate.id === effect.issue_id);
+          } catch (error) {
+            // The next tick takes the baseline instead.
+            this.trackerError("stop_baseline", error);
+            return;
+          }
+          this.apply({ type: "stopped_refreshed", issue_id: effect.issue_id, issue, baseline_only: true });
+        });
+        return;
+      case "request_refresh":
+        this.requestRefresh();
+        return;
       case "kill_leftovers":
         // Collected and carried out together by start(): one scan of the process table for all runs.
         this.leftoverRuns.push(effect);
@@ -328,6 +410,9 @@ export class Orchestrator {
       agentEvent: (event) => this.apply({ type: "agent_event", issue_id: id, run_id: runId, event }),
       processStarted: (process) =>
         this.apply({ type: "process_started", issue_id: id, run_id: runId, process }),
+      toolCallStarted: () => this.apply({ type: "tool_call_started", issue_id: id, run_id: runId }),
+      toolCallEnded: (handoffState) =>
+        this.apply({ type: "tool_call_ended", issue_id: id, run_id: runId, handoff_state: handoffState }),
     };
   }
 
@@ -516,6 +601,7 @@ export class Orchestrator {
     this.apply({ type: "stall_check" });
     await this.refreshClaims("running", problems);
     await this.refreshClaims("blocked", problems);
+    await this.refreshClaims("stopped", problems);
 
     // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
     if (this.storeError) this.save();
@@ -539,12 +625,13 @@ export class Orchestrator {
 
     if (this.storeError) problems.push(this.storeError);
     this.lastError = problems.at(-1) ?? null;
-    const counts = { dispatched, running: 0, retrying: 0, blocked: 0 };
+    const counts = { dispatched, running: 0, retrying: 0, blocked: 0, stopped: 0 };
     for (const id in this.state.claims) {
       const status = this.state.claims[id]!.status;
       if (status === "running") counts.running += 1;
       else if (status === "retry_queued") counts.retrying += 1;
-      else counts.blocked += 1;
+      else if (status === "blocked") counts.blocked += 1;
+      else counts.stopped += 1;
     }
     this.publish({ type: "tick_completed", at: this.nowIso(), ...counts });
   }
@@ -558,7 +645,10 @@ export class Orchestrator {
   }
 
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
-  private async refreshClaims(status: "running" | "blocked", problems: LoopError[]): Promise<void> {
+  private async refreshClaims(
+    status: "running" | "blocked" | "stopped",
+    problems: LoopError[],
+  ): Promise<void> {
     const ids = Object.entries(this.state.claims)
       .filter(([, claim]) => claim.status === status && claim.stop_request === null)
       .map(([id]) => id);
@@ -567,14 +657,17 @@ export class Orchestrator {
     try {
       refreshed = await this.config.tracker().fetchIssuesByIds(ids);
     } catch (error) {
-      problems.push(
-        this.loopError(this.trackerError(status === "running" ? "reconcile" : "recheck_blocked", error)),
-      );
+      const operation = status === "running" ? "reconcile" : `recheck_${status}`;
+      problems.push(this.loopError(this.trackerError(operation, error)));
       return;
     }
     const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
-    const type = status === "running" ? "running_refreshed" : "blocked_refreshed";
-    for (const id of ids) this.apply({ type, issue_id: id, issue: byId.get(id) });
+    for (const id of ids) {
+      const issue = byId.get(id);
+      if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
+      else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
+      else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
+    }
   }
 
   private async dispatchCandidates(

@@ -52,13 +52,31 @@ export interface BlockedRow {
   last_event_at: string | null;
 }
 
+/** An issue an operator stopped: held, not retried, until the ticket changes or a retry is asked. */
+export interface StoppedRow {
+  issue_id: string;
+  issue_identifier: string;
+  title: string;
+  issue_url: string | null;
+  state: string | null;
+  reason: string;
+  stopped_at: string;
+  attempt: number | null;
+  workspace_path: string | null;
+  session_id: string | null;
+  last_event: string | null;
+  last_message: string | null;
+  last_event_at: string | null;
+}
+
 /** JSON-safe runtime view, shaped for `GET /api/v1/state` (SPEC 13.3, 13.7.2) plus blocked rows. */
 export interface OrchestratorSnapshot {
   generated_at: string;
-  counts: { running: number; retrying: number; blocked: number; completed: number };
+  counts: { running: number; retrying: number; blocked: number; stopped: number; completed: number };
   running: RunningRow[];
   retrying: RetryRow[];
   blocked: BlockedRow[];
+  stopped: StoppedRow[];
   codex_totals: TokenCounts & { seconds_running: number };
   rate_limits: unknown;
   last_error: LoopError | null;
@@ -78,12 +96,13 @@ export interface StateStoreStatus {
 export interface IssueDetail {
   issue_identifier: string;
   issue_id: string;
-  status: "running" | "retrying" | "blocked";
+  status: "running" | "retrying" | "blocked" | "stopped";
   workspace: { path: string | null };
   attempts: { restart_count: number; current_retry_attempt: number | null };
   running: RunningRow | null;
   retry: RetryRow | null;
   blocked: BlockedRow | null;
+  stopped: StoppedRow | null;
   recent_events: { at: string; event: string; message: string }[];
   last_error: string | null;
 }
@@ -165,6 +184,21 @@ function blockedRow(id: string, entry: Claim): BlockedRow {
   };
 }
 
+function stoppedRow(id: string, entry: Claim): StoppedRow {
+  return {
+    issue_id: id,
+    issue_identifier: entry.issue.identifier,
+    title: entry.issue.title,
+    issue_url: entry.issue.url,
+    state: entry.issue.state,
+    reason: entry.stop_reason ?? "",
+    stopped_at: isoAt(entry.stopped_at_ms ?? 0),
+    attempt: entry.attempt,
+    workspace_path: entry.workspace_path,
+    ...sessionFields(entry.session),
+  };
+}
+
 function byIdentifier<T extends { issue_identifier: string }>(rows: T[]): T[] {
   return rows.sort((a, b) =>
     a.issue_identifier < b.issue_identifier ? -1 : a.issue_identifier > b.issue_identifier ? 1 : 0,
@@ -191,10 +225,12 @@ export function buildSnapshot(
   const running: RunningRow[] = [];
   const retrying: RetryRow[] = [];
   const blocked: BlockedRow[] = [];
+  const stopped: StoppedRow[] = [];
   for (const [id, claim] of Object.entries(state.claims)) {
     if (claim.status === "running") running.push(runningRow(id, claim));
     else if (claim.status === "retry_queued") retrying.push(retryRow(id, claim));
-    else blocked.push(blockedRow(id, claim));
+    else if (claim.status === "blocked") blocked.push(blockedRow(id, claim));
+    else stopped.push(stoppedRow(id, claim));
   }
   return {
     generated_at: isoAt(nowMs),
@@ -202,11 +238,13 @@ export function buildSnapshot(
       running: running.length,
       retrying: retrying.length,
       blocked: blocked.length,
+      stopped: stopped.length,
       completed: Object.keys(state.completed).length,
     },
     running: byIdentifier(running),
     retrying: retrying.sort((a, b) => a.due_at.localeCompare(b.due_at)),
     blocked: byIdentifier(blocked),
+    stopped: byIdentifier(stopped),
     codex_totals: {
       input_tokens: state.totals.input_tokens,
       output_tokens: state.totals.output_tokens,
@@ -228,11 +266,12 @@ export function buildIssueDetail(state: OrchestratorState, identifier: string): 
   const runningView = claim.status === "running" ? runningRow(issueId, claim) : null;
   const retryView = claim.status === "retry_queued" ? retryRow(issueId, claim) : null;
   const blockedView = claim.status === "blocked" ? blockedRow(issueId, claim) : null;
+  const stoppedView = claim.status === "stopped" ? stoppedRow(issueId, claim) : null;
   const currentAttempt = runningView ? runningView.attempt : (retryView?.attempt ?? null);
   return {
     issue_identifier: identifier,
     issue_id: issueId,
-    status: runningView ? "running" : retryView ? "retrying" : "blocked",
+    status: runningView ? "running" : retryView ? "retrying" : blockedView ? "blocked" : "stopped",
     workspace: { path: claim.workspace_path },
     attempts: {
       restart_count: Math.max((currentAttempt ?? 0) - 1, 0),
@@ -241,11 +280,12 @@ export function buildIssueDetail(state: OrchestratorState, identifier: string): 
     running: runningView,
     retry: retryView,
     blocked: blockedView,
+    stopped: stoppedView,
     recent_events: claim.recent_events.map((event) => ({
       at: isoAt(event.at_ms),
       event: event.event,
       message: event.message,
     })),
-    last_error: retryView?.error ?? blockedView?.error ?? null,
+    last_error: retryView?.error ?? blockedView?.error ?? stoppedView?.reason ?? null,
   };
 }

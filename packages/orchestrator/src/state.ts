@@ -11,8 +11,11 @@ import type { RunHandle } from "./ports.ts";
 /** Bumped whenever the shape below changes incompatibly; an older Baton refuses a newer state. */
 export const STATE_SCHEMA_VERSION = 1;
 
-/** SPEC 7.1 claim states as a type (phases will add more). Released issues have no claim. */
-export type ClaimStatus = "running" | "retry_queued" | "blocked";
+/**
+ * SPEC 7.1 claim states as a type, plus `stopped` (held by an operator until the ticket changes
+ * or a retry is asked; phases will add more). Released issues have no claim.
+ */
+export type ClaimStatus = "running" | "retry_queued" | "blocked" | "stopped";
 
 /** What the orchestrator knows about the coding-agent session of one attempt (SPEC 4.1.6). */
 export interface SessionSummary {
@@ -33,11 +36,32 @@ export type StopReason = "terminal_state" | "inactive_state" | "unroutable" | "m
 export type StopRequest =
   | { kind: "reconcile"; reason: StopReason; cleanup: boolean }
   | { kind: "stall"; elapsedMs: number }
+  /** An operator asked for it; the issue is then held as `stopped` until the ticket changes or a retry is asked. */
+  | { kind: "operator"; reason: string }
   | { kind: "shutdown" };
+
+/** The run's own tracker tool call moved its ticket out of the active states (normalized state, when). */
+export interface OwnHandoff {
+  state: string;
+  at_ms: number;
+}
+
+/** What identifies a ticket's version: a stopped issue is released when this changes. */
+export interface IssueVersion {
+  state: string;
+  updated_at: string | null;
+}
 
 export type RetryKind = "continuation" | "failure";
 /** Why a retry was scheduled, for metrics and dashboards (never parse the error text for this). */
-export type RetryCause = "continuation" | "failure" | "stall" | "no_slots" | "restart" | "shutdown";
+export type RetryCause =
+  | "continuation"
+  | "failure"
+  | "stall"
+  | "no_slots"
+  | "operator"
+  | "restart"
+  | "shutdown";
 
 /** A process group an attempt started, recorded so a restarted Baton can make sure it is gone. */
 export interface RunProcess {
@@ -70,11 +94,19 @@ export interface Claim {
   stop_request: StopRequest | null;
   /** running: process groups the attempt started (the agent). */
   processes: RunProcess[];
+  /** running: set when the run's own tool call handed the ticket off (its turn may then finish). */
+  handoff: OwnHandoff | null;
+  /** running: tracker tool calls still executing (a state change seen meanwhile may be the run's own). */
+  tool_calls_in_flight: number;
   /** retry_queued: when the retry fires, its kind and cause, and which timer may act on it. */
   due_at_ms: number | null;
   retry: { kind: RetryKind; cause: RetryCause; seq: number } | null;
   /** blocked: since when. */
   blocked_at_ms: number | null;
+  /** stopped: the operator's reason, since when, and the ticket's version once the stop took effect. */
+  stop_reason: string | null;
+  stopped_at_ms: number | null;
+  baseline: IssueVersion | null;
   last_error: ErrorRecord | null;
   workspace_path: string | null;
   session: SessionSummary;
@@ -122,6 +154,15 @@ export function newSession(): SessionSummary {
     turn_count: 0,
   };
 }
+
+/** Fields added after a claim was first saved get their empty values, so older saved claims load. */
+export const CLAIM_DEFAULTS = {
+  handoff: null,
+  tool_calls_in_flight: 0,
+  stop_reason: null,
+  stopped_at_ms: null,
+  baseline: null,
+} as const satisfies Partial<Claim>;
 
 export function isClaimed(state: Pick<OrchestratorState, "claims">, id: string): boolean {
   return Object.hasOwn(state.claims, id);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { OrchestratorInput, StepResult } from "../src/core.ts";
 import { step } from "../src/core.ts";
 import type { Claim, OrchestratorState } from "../src/state.ts";
-import { emptyState, newSession, RECENT_EVENTS_LIMIT } from "../src/state.ts";
+import { CLAIM_DEFAULTS, emptyState, newSession, RECENT_EVENTS_LIMIT } from "../src/state.ts";
 import { issue, makeConfig, T0, tokens } from "./helpers.ts";
 
 const config = makeConfig();
@@ -33,6 +33,7 @@ function running(id: string, fields: Partial<Claim> = {}): Claim {
     started_at_ms: T0,
     stop_request: null,
     processes: [],
+    ...CLAIM_DEFAULTS,
     due_at_ms: null,
     retry: null,
     blocked_at_ms: null,
@@ -110,7 +111,10 @@ describe("state as data and the pure step", () => {
 
 describe("run exits (SPEC 16.6) in the core", () => {
   it("[S16.6-exit-handling][S8.4-continuation-retry] a normal exit schedules the 1 s continuation retry as attempt 1 and marks the issue completed", () => {
-    const result = run(withClaims(running("1")), [exited("1", { kind: "normal", turns: 2 }), T0 + 5000]);
+    const result = run(withClaims(running("1")), [
+      exited("1", { kind: "normal", turns: 2, reason: "issue_not_active" }),
+      T0 + 5000,
+    ]);
     expect(result.state.claims["1"]).toMatchObject({
       status: "retry_queued",
       attempt: 1,
@@ -191,7 +195,7 @@ describe("run exits (SPEC 16.6) in the core", () => {
 
   it("[B.durable-pure-step] a late exit report of an earlier run changes nothing", () => {
     const state = withClaims(running("1", { run_id: "run-new" }));
-    const result = step(state, exited("1", { kind: "normal", turns: 1 }), T0, config);
+    const result = step(state, exited("1", { kind: "normal", turns: 1, reason: "max_turns" }), T0, config);
     expect(result.state).toBe(state);
     expect(result.events).toEqual([]);
   });

@@ -84,4 +84,24 @@ describe("durable state in the shell", () => {
     expect(second.executor.runsFor("2")).toHaveLength(0);
     expect(second.orchestrator.snapshot().counts).toMatchObject({ running: 2, blocked: 1 });
   });
+
+  it("[B.durable-restart-blocked][B.operator-stop] an operator stop survives a restart: the issue stays stopped until its ticket changes", async () => {
+    const store = new JsonMemoryStore();
+    const first = harness({ issues: [issue("1", { updated_at: "2026-03-01T11:00:00.000Z" })], store });
+    await first.start();
+    await first.orchestrator.stopIssue("BAT-1", "wrong approach");
+    await first.settle();
+    expect(first.orchestrator.snapshot().counts).toMatchObject({ running: 0, stopped: 1 });
+
+    const second = harness({ store, clock: first.clock, tracker: first.tracker });
+    await second.start();
+    await second.advance(120_000);
+    expect(second.executor.runs).toHaveLength(0);
+    expect(second.orchestrator.snapshot().stopped).toMatchObject([
+      { issue_identifier: "BAT-1", reason: "wrong approach" },
+    ]);
+    first.tracker.update("1", { updated_at: "2026-03-01T13:00:00.000Z" });
+    await second.tick();
+    expect(second.executor.runsFor("1")).toHaveLength(1);
+  });
 });

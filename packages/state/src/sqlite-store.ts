@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:
 import { join } from "node:path";
 import { BatonError } from "@baton/domain";
 import type { Claim, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
-import { emptyState, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
+import { CLAIM_DEFAULTS, emptyState, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
 import Database from "better-sqlite3";
 import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
 
@@ -28,7 +28,10 @@ function isClaim(value: unknown): value is Claim {
   if (typeof value !== "object" || value === null) return false;
   const claim = value as Partial<Claim>;
   return (
-    (claim.status === "running" || claim.status === "retry_queued" || claim.status === "blocked") &&
+    (claim.status === "running" ||
+      claim.status === "retry_queued" ||
+      claim.status === "blocked" ||
+      claim.status === "stopped") &&
     typeof claim.run_id === "string" &&
     typeof claim.issue === "object" &&
     claim.issue !== null &&
@@ -216,7 +219,7 @@ export class SqliteStateStore implements StateStore {
       } catch {
         claim = null;
       }
-      if (isClaim(claim)) state.claims[row.issue_id] = claim;
+      if (isClaim(claim)) state.claims[row.issue_id] = { ...CLAIM_DEFAULTS, ...claim };
       else warnings.push(`${this.path}: dropped the unreadable claim of issue ${row.issue_id}`);
     }
     for (const row of db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[]) {

@@ -12,7 +12,7 @@ import {
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Claim, OrchestratorState } from "@baton/orchestrator";
-import { emptyState, newSession, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
+import { CLAIM_DEFAULTS, emptyState, newSession, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
 import { makeIssue } from "@baton/tracker";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStateStore } from "../src/index.ts";
@@ -50,6 +50,7 @@ function claim(id: string, fields: Partial<Claim> = {}): Claim {
     started_at_ms: null,
     stop_request: null,
     processes: [],
+    ...CLAIM_DEFAULTS,
     due_at_ms: 1_000_000,
     retry: { kind: "failure", cause: "failure", seq: 3 },
     blocked_at_ms: null,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ErrorRecord } from "@baton/domain";
 import {
+  CLAIM_DEFAULTS,
   type Claim,
   emptyState,
   newSession,
@@ -39,7 +40,7 @@ const config: OrchestratorConfig = {
     max_retry_backoff_ms: 300_000,
     max_concurrent_agents_by_state: {},
   },
-  codex: { stall_timeout_ms: 0 },
+  codex: { stall_timeout_ms: 0, turn_timeout_ms: 3_600_000 },
 };
 
 const ERROR: ErrorRecord = {
@@ -68,6 +69,7 @@ function storedClaim(index: number, now: number): Claim {
     started_at_ms: status === "running" ? now - 60_000 : null,
     stop_request: null,
     processes: status === "running" ? [{ pid: 999_999, command: "codex app-server" }] : [],
+    ...CLAIM_DEFAULTS,
     due_at_ms: status === "retry_queued" ? now + 3_600_000 : null,
     retry: status === "retry_queued" ? { kind: "failure", cause: "failure", seq: index } : null,
     blocked_at_ms: status === "blocked" ? now - 60_000 : null,
