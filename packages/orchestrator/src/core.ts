@@ -45,6 +45,8 @@ export type OrchestratorInput =
   | { type: "workspace_ready"; issue_id: string; run_id: string; path: string }
   | { type: "process_started"; issue_id: string; run_id: string; process: RunProcess }
   | { type: "agent_event"; issue_id: string; run_id: string; event: AgentEvent }
+  /** Several agent events in arrival order (the shell batches what arrives in one turn of the event loop). */
+  | { type: "agent_events"; items: { issue_id: string; run_id: string; event: AgentEvent }[] }
   | { type: "tool_call_started"; issue_id: string; run_id: string }
   /** `handoff_state`: the state the call moved the ticket to, out of the active states (the agent's own hand-off). */
   | { type: "tool_call_ended"; issue_id: string; run_id: string; handoff_state: string | null }
@@ -103,7 +105,12 @@ export interface StepResult {
   reply?: OperatorReply;
 }
 
-/** Builds one step's result: claim updates, events (with their recent-events entry) and effects. */
+/**
+ * Builds one step's result: claim updates, events (with their recent-events entry) and effects.
+ * The input state is never written: the first write copies what it touches (the state, the
+ * claims record, a claim, its history), and later writes in the same step reuse those copies, so
+ * a batch of agent events costs one copy of the claims record, not one per event.
+ */
 class Transition {
   readonly effects: Effect[] = [];
   readonly events: OrchestratorEvent[] = [];
@@ -111,6 +118,8 @@ class Transition {
   readonly completed: string[] = [];
   reply: OperatorReply | undefined = undefined;
   private claims: Record<string, Claim> | null = null;
+  /** Objects created by this step: safe to change in place, nobody else holds them yet. */
+  private readonly owned = new WeakSet<object>();
   state: OrchestratorState;
 
   constructor(
@@ -129,18 +138,35 @@ class Transition {
     return this.state.claims[id];
   }
 
+  private writableState(): OrchestratorState {
+    if (!this.owned.has(this.state)) {
+      this.state = { ...this.state };
+      this.owned.add(this.state);
+    }
+    return this.state;
+  }
+
   /** Copy-on-first-write of the claims record, so an untouched state is returned as is. */
   private writableClaims(): Record<string, Claim> {
     if (this.claims === null) {
       this.claims = { ...this.state.claims };
-      this.state = { ...this.state, claims: this.claims };
+      this.writableState().claims = this.claims;
     }
     return this.claims;
   }
 
   put(id: string, claim: Claim): void {
     this.writableClaims()[id] = claim;
+    this.owned.add(claim);
     this.changed.add(id);
+  }
+
+  /** The claim as a copy this step owns (made on first use), for changes in place. */
+  edit(id: string, claim: Claim): Claim {
+    if (this.owned.has(claim) && this.claims?.[id] === claim) return claim;
+    const copy = { ...claim };
+    this.put(id, copy);
+    return copy;
   }
 
   drop(id: string): void {
@@ -149,7 +175,7 @@ class Transition {
   }
 
   update(patch: Partial<OrchestratorState>): void {
-    this.state = { ...this.state, ...patch };
+    Object.assign(this.writableState(), patch);
   }
 
   effect(effect: Effect): void {
@@ -163,12 +189,13 @@ class Transition {
     const entry = recentEntryOf(event);
     const claim = this.claim(event.issue_id);
     if (!entry || !claim) return;
-    const history = claim.recent_events;
-    const recent_events =
-      history.length >= RECENT_EVENTS_LIMIT
-        ? [...history.slice(history.length - RECENT_EVENTS_LIMIT + 1), { at_ms: this.now, ...entry }]
-        : [...history, { at_ms: this.now, ...entry }];
-    this.put(event.issue_id, { ...claim, recent_events });
+    const target = this.edit(event.issue_id, claim);
+    if (!this.owned.has(target.recent_events)) {
+      target.recent_events = target.recent_events.slice(-RECENT_EVENTS_LIMIT);
+      this.owned.add(target.recent_events);
+    }
+    target.recent_events.push({ at_ms: this.now, ...entry });
+    if (target.recent_events.length > RECENT_EVENTS_LIMIT) target.recent_events.shift();
   }
 
   result(): StepResult {
@@ -251,6 +278,9 @@ export function step(
     }
     case "agent_event":
       agentEvent(t, input.issue_id, input.run_id, input.event);
+      break;
+    case "agent_events":
+      for (const item of input.items) agentEvent(t, item.issue_id, item.run_id, item.event);
       break;
     case "run_exited":
       runExited(t, input.issue_id, input.run_id, input.exit);
@@ -382,11 +412,9 @@ function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent)
   const claim = runningClaim(t, id, runId);
   if (!claim) return;
   const update = applyAgentEvent(claim.session, t.state.totals, event, t.now);
-  t.put(id, { ...claim, session: update.session });
-  const patch: Partial<OrchestratorState> = {};
-  if (update.totals !== t.state.totals) patch.totals = update.totals;
-  if (update.rateLimits !== undefined) patch.rate_limits = update.rateLimits;
-  if (patch.totals || patch.rate_limits !== undefined) t.update(patch);
+  t.edit(id, claim).session = update.session;
+  if (update.totals !== t.state.totals) t.update({ totals: update.totals });
+  if (update.rateLimits !== undefined) t.update({ rate_limits: update.rateLimits });
   const emitted: OrchestratorEvent = {
     type: "agent_event",
     at: t.at,

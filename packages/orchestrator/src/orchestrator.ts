@@ -58,6 +58,8 @@ export interface RefreshResult {
   requested_at: string;
 }
 
+type AgentEventItem = Extract<OrchestratorInput, { type: "agent_events" }>["items"][number];
+
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
@@ -118,6 +120,7 @@ export class Orchestrator {
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
   private leftoverRuns: Extract<Effect, { kind: "kill_leftovers" }>[] = [];
   private restored = false;
+  private pendingAgentEvents: AgentEventItem[] = [];
   private pendingRestore: ReturnType<StateStore["load"]> | null = null;
 
   // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
@@ -233,6 +236,7 @@ export class Orchestrator {
   }
 
   snapshot(): OrchestratorSnapshot {
+    this.flushAgentEvents();
     // What the API shows is saved first, so token totals never go back after a crash.
     if (this.unsavedMeta) this.save();
     const now = this.clock.now();
@@ -246,6 +250,7 @@ export class Orchestrator {
   }
 
   issueDetail(identifier: string): IssueDetail | null {
+    this.flushAgentEvents();
     // The history shown is saved first (agent events are otherwise saved in batches).
     if (this.unsavedClaims.size > 0) this.save();
     return buildIssueDetail(this.state, identifier);
@@ -260,8 +265,26 @@ export class Orchestrator {
 
   // ---- transitions -----------------------------------------------------------------------------
 
+  /**
+   * Agent events arrive in bursts (a chunk of protocol messages is parsed in one go): they are
+   * applied as one step at the end of the current turn of the event loop, or before any other
+   * input, so order is kept and the state is copied once per burst rather than once per event.
+   */
+  private queueAgentEvent(item: AgentEventItem): void {
+    this.pendingAgentEvents.push(item);
+    if (this.pendingAgentEvents.length === 1) queueMicrotask(() => this.flushAgentEvents());
+  }
+
+  private flushAgentEvents(): void {
+    if (this.pendingAgentEvents.length === 0) return;
+    const items = this.pendingAgentEvents;
+    this.pendingAgentEvents = [];
+    this.apply({ type: "agent_events", items });
+  }
+
   /** One transition: pure step, save, publish, then the effects. */
   private apply(input: OrchestratorInput): StepResult {
+    if (input.type !== "agent_events") this.flushAgentEvents();
     const result = step(this.state, input, this.clock.now(), this.config.current());
     if (result.state === this.state && result.events.length === 0) return result;
     this.state = result.state;
@@ -407,7 +430,7 @@ export class Orchestrator {
   private reporterFor(id: string, runId: string): RunReporter {
     return {
       workspaceReady: (path) => this.apply({ type: "workspace_ready", issue_id: id, run_id: runId, path }),
-      agentEvent: (event) => this.apply({ type: "agent_event", issue_id: id, run_id: runId, event }),
+      agentEvent: (event) => this.queueAgentEvent({ issue_id: id, run_id: runId, event }),
       processStarted: (process) =>
         this.apply({ type: "process_started", issue_id: id, run_id: runId, process }),
       toolCallStarted: () => this.apply({ type: "tool_call_started", issue_id: id, run_id: runId }),
