@@ -186,7 +186,7 @@ class Transition {
   emit(event: OrchestratorEvent): void {
     this.events.push(event);
     if (!("issue_id" in event)) return;
-    const entry = recentEntryOf(event);
+    const entry = recentEntryOf(event, this.now);
     const claim = this.claim(event.issue_id);
     if (!entry || !claim) return;
     const target = this.edit(event.issue_id, claim);
@@ -194,7 +194,7 @@ class Transition {
       target.recent_events = target.recent_events.slice(-RECENT_EVENTS_LIMIT);
       this.owned.add(target.recent_events);
     }
-    target.recent_events.push({ at_ms: this.now, ...entry });
+    target.recent_events.push(entry);
     if (target.recent_events.length > RECENT_EVENTS_LIMIT) target.recent_events.shift();
   }
 
@@ -415,10 +415,12 @@ function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent)
   t.edit(id, claim).session = update.session;
   if (update.totals !== t.state.totals) t.update({ totals: update.totals });
   if (update.rateLimits !== undefined) t.update({ rate_limits: update.rateLimits });
+  // Built field by field: this runs for every protocol message of every session.
   const emitted: OrchestratorEvent = {
     type: "agent_event",
     at: t.at,
-    ...refOf(id, claim),
+    issue_id: id,
+    issue_identifier: claim.issue.identifier,
     event,
     session_id: update.session.session_id,
   };

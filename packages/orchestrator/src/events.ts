@@ -1,5 +1,5 @@
 import type { AgentEvent, ErrorRecord } from "@baton/domain";
-import type { RetryCause, RetryKind } from "./state.ts";
+import type { RecentEvent, RetryCause, RetryKind } from "./state.ts";
 
 export interface IssueRef {
   issue_id: string;
@@ -106,33 +106,39 @@ export type OrchestratorEvent =
 
 export type OrchestratorListener = (event: OrchestratorEvent) => void;
 
+function recent(at_ms: number, event: string, message: string): RecentEvent {
+  return { at_ms, event, message };
+}
+
 /** The recent-events entry a transition leaves in its issue's history, or null when it leaves none. */
-export function recentEntryOf(event: OrchestratorEvent): { event: string; message: string } | null {
+export function recentEntryOf(event: OrchestratorEvent, at_ms: number): RecentEvent | null {
   switch (event.type) {
-    case "dispatched":
-      return {
-        event: "dispatched",
-        message: event.attempt === null ? "first attempt" : `attempt ${event.attempt}`,
-      };
-    case "dispatch_failed":
-      return { event: "dispatch_failed", message: `${event.error.category}: ${event.error.message}` };
     case "agent_event":
-      return { event: event.event.event, message: event.event.summary };
+      return { at_ms, event: event.event.event, message: event.event.summary };
+    case "dispatched":
+      return recent(
+        at_ms,
+        "dispatched",
+        event.attempt === null ? "first attempt" : `attempt ${event.attempt}`,
+      );
+    case "dispatch_failed":
+      return recent(at_ms, "dispatch_failed", `${event.error.category}: ${event.error.message}`);
     case "worker_exited":
-      return { event: "worker_exited", message: `${event.outcome}: ${event.reason ?? event.error ?? ""}` };
+      return recent(at_ms, "worker_exited", `${event.outcome}: ${event.reason ?? event.error ?? ""}`);
     case "handoff_recorded":
-      return { event: "handoff", message: `agent moved the ticket to ${event.state}` };
+      return recent(at_ms, "handoff", `agent moved the ticket to ${event.state}`);
     case "operator_stopped":
-      return { event: "stopped", message: event.reason };
+      return recent(at_ms, "stopped", event.reason);
     case "blocked":
-      return { event: "blocked", message: event.error };
+      return recent(at_ms, "blocked", event.error);
     case "stopped":
-      return { event: "stop_requested", message: event.reason };
+      return recent(at_ms, "stop_requested", event.reason);
     case "retry_scheduled":
-      return {
-        event: "retry_scheduled",
-        message: `attempt ${event.attempt} in ${event.delay_ms}ms${event.error ? `: ${event.error}` : ""}`,
-      };
+      return recent(
+        at_ms,
+        "retry_scheduled",
+        `attempt ${event.attempt} in ${event.delay_ms}ms${event.error ? `: ${event.error}` : ""}`,
+      );
     default:
       return null;
   }
