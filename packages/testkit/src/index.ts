@@ -1,3 +1,4 @@
+export * from "./anthropic-provider.ts";
 export * from "./chromium.ts";
 export * from "./codex-home.ts";
 export * from "./fake-app-server.ts";
