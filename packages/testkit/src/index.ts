@@ -1,5 +1,6 @@
 export * from "./anthropic-provider.ts";
 export * from "./chromium.ts";
+export * from "./claude-home.ts";
 export * from "./codex-home.ts";
 export * from "./fake-app-server.ts";
 export * from "./github/index.ts";

@@ -169,6 +169,7 @@ class ClaudeCodeSession implements ClaudeSession {
 
   async handshake(): Promise<void> {
     await this.control("initialize", {});
+    this.emit("notification", "claude initialized", undefined, undefined, "control/initialize");
   }
 
   async runTurn(input: TurnInput): Promise<TurnOutcome> {

@@ -1,0 +1,125 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ModelScript, reportedAnthropicUsage, scripts } from "@baton/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { ClaudeProject } from "./claude-harness.ts";
+import { waitFor } from "./harness.ts";
+
+let project: ClaudeProject | undefined;
+
+afterEach(async () => {
+  await project?.close();
+  project = undefined;
+});
+
+/** Each turn: write where the shell ran, move the ticket to Human Review via MCP, then report. */
+const workAndHandOff: ModelScript = (request) => {
+  const step = request.turnToolOutputs.length;
+  if (step === 0) return { type: "shell", command: "pwd > where.txt" };
+  if (step === 1) {
+    return { type: "tool", name: "local_tracker", arguments: { action: "set_state", state: "Human Review" } };
+  }
+  return { type: "message", text: "handed off" };
+};
+
+// A cold start of the 400 MB claude binary on a loaded 2-core machine takes seconds per attempt.
+describe("baton end to end with agent.kind claude (real claude binary, fake Anthropic API)", {
+  timeout: 90_000,
+}, () => {
+  it("[B.claude-e2e-ticket][B.claude-mcp-tools][B.claude-token-accounting] works a ticket: the shell runs in the workspace, the MCP tracker tool moves it, token totals match the provider", async () => {
+    project = await ClaudeProject.create({
+      script: workAndHandOff,
+      tickets: [{ title: "Claude task", priority: 1 }],
+    });
+    const baton = project.start();
+    await waitFor(
+      async () => (await project!.store.list(["Human Review"])).length === 1,
+      60_000,
+      () => `BAT-1 in Human Review\n${baton.tail()}`,
+    );
+    const where = await readFile(join(project.workspace("BAT-1"), "where.txt"), "utf8");
+    expect(where.trim()).toMatch(/\/workspaces\/BAT-1$/);
+    await baton.waitForLog(["worker attempt completed outcome=normal"], 20_000);
+
+    const reported = reportedAnthropicUsage(project.provider.requests);
+    expect(reported.input_tokens).toBeGreaterThan(0);
+    const state = await project.state(baton);
+    expect(state.codex_totals).toMatchObject({
+      input_tokens: reported.input_tokens,
+      output_tokens: reported.output_tokens,
+      total_tokens: reported.input_tokens + reported.output_tokens,
+    });
+    expect(await baton.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it("[B.claude-continuation-same-session] runs continuation turns in the same Claude session", async () => {
+    project = await ClaudeProject.create({
+      agent: "max_turns: 2",
+      script: scripts.message("still working"),
+      tickets: [{ title: "Long task", priority: 1 }],
+    });
+    const baton = project.start();
+    await baton.waitForLog(["action=retry outcome=scheduled", "kind=continuation"], 60_000);
+    const agentCalls = project.provider.requests.filter((request) => request.agentTurn);
+    expect(agentCalls[0]?.lastUserText).toBe("Work on BAT-1: Long task.");
+    const second = agentCalls[1]!;
+    expect(second.lastUserText).toMatch(/^Continuation guidance:/);
+    // The continuation prompt arrives with the first turn's conversation: one session, not two.
+    expect(JSON.stringify(second.input)).toContain("Work on BAT-1: Long task.");
+    expect(JSON.stringify(second.input)).toContain("still working");
+    await project.store.move("BAT-1", "Done");
+    await baton.stop();
+  });
+
+  it("[B.claude-crash-retry][B.claude-crash-stderr] retries an attempt whose Claude Code process crashed", async () => {
+    let crashed = false;
+    project = await ClaudeProject.create({
+      agent: "max_retry_backoff_ms: 1000",
+      script: (request) => {
+        if (!crashed) {
+          crashed = true;
+          // The agent's shell kills its parent: Claude Code itself dies mid-turn.
+          return { type: "shell", command: "kill -9 $PPID" };
+        }
+        return workAndHandOff(request);
+      },
+      tickets: [{ title: "Crashy", priority: 1 }],
+    });
+    const baton = project.start();
+    const retry = await baton.waitForLog(["action=retry outcome=scheduled", "kind=failure"], 60_000);
+    expect(String(retry.reason)).toMatch(/port_exit.*Claude Code exited with signal SIGKILL/);
+    await waitFor(
+      async () => (await project!.store.list(["Human Review"])).length === 1,
+      60_000,
+      () => `BAT-1 handed off on the retry\n${baton.tail()}`,
+    );
+    await baton.stop();
+  });
+
+  it("[B.claude-stall] detects a stalled Claude session with claude.stall_timeout_ms and retries it", async () => {
+    let hung = false;
+    project = await ClaudeProject.create({
+      agent: "max_retry_backoff_ms: 1000",
+      // Long enough for Claude Code to start on a loaded machine, short enough for a quick test.
+      claude: "stall_timeout_ms: 5000",
+      script: (request) => {
+        if (!hung) {
+          hung = true;
+          return { type: "hang" };
+        }
+        return workAndHandOff(request);
+      },
+      tickets: [{ title: "Stuck", priority: 1 }],
+    });
+    const baton = project.start();
+    await baton.waitForLog(["action=stop outcome=requested reason=stalled"], 30_000);
+    const retry = await baton.waitForLog(["action=retry outcome=scheduled", "kind=failure"], 20_000);
+    expect(String(retry.reason)).toMatch(/stalled for \d+ms without agent activity/);
+    await waitFor(
+      async () => (await project!.store.list(["Human Review"])).length === 1,
+      30_000,
+      () => `BAT-1 handed off after the stall\n${baton.tail(60)}`,
+    );
+    await baton.stop();
+  });
+});
