@@ -11,7 +11,7 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT>
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N]                                      run the offline demo (local tickets + real codex + demo model)
+  baton demo [--port N] [--agent codex|claude]               run the offline demo (local tickets + real codex or claude + demo model)
 `;
 
 /**
@@ -41,9 +41,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await issueCommand(rest, io);
       }
       case "demo": {
-        const { values } = parse(() => parseArgs({ args: rest, options: { port: { type: "string" } } }));
+        const { values } = parse(() =>
+          parseArgs({ args: rest, options: { port: { type: "string" }, agent: { type: "string" } } }),
+        );
         const { demoCommand } = await import("./commands/demo.ts");
-        return await demoCommand({ port: parsePort(values.port) }, io);
+        return await demoCommand({ port: parsePort(values.port), agent: parseAgent(values.agent) }, io);
       }
       case "help":
       case "--help":
@@ -90,4 +92,9 @@ function parsePort(value: unknown): number | undefined {
     throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return port;
+}
+
+function parseAgent(value: unknown): "codex" | "claude" | undefined {
+  if (value === undefined || value === "codex" || value === "claude") return value;
+  throw usageError(`--agent must be codex or claude, got ${JSON.stringify(value)}`);
 }

@@ -1,9 +1,13 @@
-import { readFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ModelScript, reportedAnthropicUsage, scripts } from "@baton/testkit";
+import { LocalTicketStore } from "@baton/tracker";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClaudeProject } from "./claude-harness.ts";
-import { waitFor } from "./harness.ts";
+import { BatonProcess, waitFor } from "./harness.ts";
 
 let project: ClaudeProject | undefined;
 
@@ -121,5 +125,38 @@ describe("baton end to end with agent.kind claude (real claude binary, fake Anth
       () => `BAT-1 handed off after the stall\n${baton.tail(60)}`,
     );
     await baton.stop();
+  });
+
+  it("[B.claude-demo] runs the offline demo with agent.kind claude", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "baton-claude-demo-"));
+    const home = join(dir, "home");
+    await mkdir(home);
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL("../bin/baton.js", import.meta.url)), "demo", "--agent", "claude"],
+      { cwd: dir, env: { ...process.env, HOME: home, INIT_CWD: dir }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const baton = new BatonProcess(child);
+    try {
+      const store = new LocalTicketStore(join(dir, ".baton", "demo", "tickets"), { prefix: "BAT" });
+      // BAT-3 waits for its blocker; the other two are worked by claude and handed to review.
+      await waitFor(
+        async () => (await store.list(["Human Review"]).catch(() => [])).length === 2,
+        60_000,
+        () => `two demo tickets in Human Review\n${baton.tail()}`,
+      );
+      const workflow = await readFile(join(dir, ".baton", "demo", "WORKFLOW.md"), "utf8");
+      expect(workflow).toContain("kind: claude");
+      const notes = await readFile(
+        join(dir, ".baton", "demo", ".baton", "workspaces", "BAT-1", "NOTES.md"),
+        "utf8",
+      );
+      expect(notes).toContain("# Notes for BAT-1");
+      expect(baton.stderr).toContain("the real claude binary runs each command");
+      expect(await baton.stop()).toMatchObject({ code: 0 });
+    } finally {
+      await baton.stop("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
