@@ -11,7 +11,12 @@ import {
   startFakeAnthropicProvider,
 } from "@baton/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ClaudeSession, type ClaudeSessionOptions, startClaudeSession } from "../src/index.ts";
+import {
+  type ClaudeSession,
+  type ClaudeSessionOptions,
+  claudeCommandLine,
+  startClaudeSession,
+} from "../src/index.ts";
 import { EventLog, RecordingLauncher, type TempWorkspace, tempWorkspace } from "./harness.ts";
 
 /**
@@ -199,6 +204,92 @@ describe("Claude Code client (real claude binary, fake Anthropic API)", () => {
     await waitUntil(() => run.provider.requests.length > 0);
     await run.session.interrupt();
     expect(((await turn) as BatonError).category).toBe("turn_cancelled");
+  });
+});
+
+/** Starts a session whose "claude" is a shell snippet (Baton's flags land on its last command). */
+async function startScripted(command: string, readTimeoutMs = 5_000) {
+  const ws = await tempWorkspace();
+  cleanups.push(() => ws.cleanup());
+  const log = new EventLog();
+  const started = startClaudeSession({
+    settings: {
+      command,
+      model: null,
+      permission_mode: "acceptEdits",
+      allowed_tools: [],
+      disallowed_tools: [],
+      extra_args: [],
+    },
+    workspacePath: ws.workspace,
+    workspaceRoot: ws.root,
+    launcher: new RecordingLauncher(),
+    secretEnvNames: [],
+    readTimeoutMs,
+    turnTimeoutMs: 5_000,
+    tools: [],
+    executeTool: async () => ({ success: false, output: null }),
+    onEvent: log.onEvent,
+  });
+  started.then((session) => cleanups.push(() => session.stop())).catch(() => {});
+  return { started, log };
+}
+
+describe("Claude Code client edge cases (scripted processes)", () => {
+  it("[B.claude-timeouts] fails startup with response_timeout when initialize is never answered", async () => {
+    const { started, log } = await startScripted("cat >/dev/null; true", 500);
+    const failure = await started.catch((e) => e);
+    expect((failure as BatonError).category).toBe("response_timeout");
+    expect((failure as BatonError).message).toContain("claude.read_timeout_ms");
+    expect(log.named("startup_failed")).toHaveLength(1);
+  });
+
+  it("[B.claude-crash-stderr] reports a missing claude command as claude_not_found", async () => {
+    const { started } = await startScripted("no-such-claude-binary-for-baton");
+    const failure = await started.catch((e) => e);
+    expect((failure as BatonError).category).toBe("claude_not_found");
+    expect((failure as BatonError).message).toContain("no-such-claude-binary-for-baton");
+  });
+
+  it("[B.claude-rate-limits] surfaces rate_limit_event records as rate limits", async () => {
+    const ready = JSON.stringify({
+      type: "control_response",
+      response: { subtype: "success", request_id: "baton_1", response: {} },
+    });
+    const limits = JSON.stringify({
+      type: "rate_limit_event",
+      rate_limit_info: { status: "allowed_warning", rateLimitType: "five_hour", resetsAt: 1_800_000_000 },
+    });
+    const { started, log } = await startScripted(
+      `printf '%s\\n' '${ready}' '${limits}'; cat >/dev/null; true`,
+    );
+    await started;
+    await waitUntil(() => log.events.some((event) => event.rate_limits !== undefined));
+    expect(log.events.find((event) => event.rate_limits !== undefined)?.rate_limits).toEqual({
+      status: "allowed_warning",
+      rateLimitType: "five_hour",
+      resetsAt: 1_800_000_000,
+    });
+  });
+
+  it("[B.claude-headless-session] builds the headless command line with every claude: setting quoted for bash", () => {
+    const line = claudeCommandLine(
+      {
+        command: "claude",
+        model: "sonnet",
+        permission_mode: "acceptEdits",
+        allowed_tools: ["Bash(npm test:*)", "mcp__baton"],
+        disallowed_tools: ["WebFetch"],
+        extra_args: ["--append-system-prompt", "Be brief; it's fine"],
+      },
+      { sessionId: "0b6f7a4e-1c1d-4c55-9f0e-2f0d3c4b5a69", mcpConfig: '{"mcpServers":{}}' },
+    );
+    expect(line).toBe(
+      "claude -p --input-format stream-json --output-format stream-json --verbose " +
+        "--session-id 0b6f7a4e-1c1d-4c55-9f0e-2f0d3c4b5a69 --mcp-config '{\"mcpServers\":{}}' --strict-mcp-config " +
+        "--permission-mode acceptEdits --model sonnet --allowedTools 'Bash(npm test:*)' mcp__baton " +
+        "--disallowedTools WebFetch --append-system-prompt 'Be brief; it'\\''s fine'",
+    );
   });
 });
 
