@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,13 @@ import { ClaudeProject } from "./claude-harness.ts";
 import { BatonProcess, waitFor } from "./harness.ts";
 
 let project: ClaudeProject | undefined;
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 afterEach(async () => {
   await project?.close();
@@ -124,6 +131,24 @@ describe("baton end to end with agent.kind claude (real claude binary, fake Anth
       30_000,
       () => `BAT-1 handed off after the stall\n${baton.tail(60)}`,
     );
+    await baton.stop();
+  });
+
+  it("[B.claude-permission-blocks] blocks the issue when Claude Code needs a permission the workflow does not grant", async () => {
+    project = await ClaudeProject.create({
+      claude: "permission_mode: default\nallowed_tools: [mcp__baton]",
+      script: scripts.shellThenMessage("touch made-by-agent.txt", "done"),
+      tickets: [{ title: "Needs approval", priority: 1 }],
+    });
+    const baton = project.start();
+    const blocked = await baton.waitForLog(["action=block outcome=held"], 60_000);
+    expect(blocked).toMatchObject({ issue_identifier: "BAT-1", retry: "none" });
+    expect(String(blocked.reason)).toMatch(/^approval_required: Claude Code asked to use Bash/);
+    expect(await exists(join(project.workspace("BAT-1"), "made-by-agent.txt"))).toBe(false);
+    // The claim is kept: later ticks do not dispatch the issue again while it stays active.
+    const ticksSoFar = baton.find("action=tick outcome=completed").length;
+    await baton.waitForLog(["action=tick outcome=completed"], 10_000, ticksSoFar + 3);
+    expect(baton.find("action=dispatch outcome=started")).toHaveLength(1);
     await baton.stop();
   });
 

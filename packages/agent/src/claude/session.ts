@@ -75,13 +75,19 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
       finished: (name, args, result) => session?.toolCallFinished(name, args, result),
     },
   });
-  const child = options.launcher.launch({
-    command: claudeCommandLine(options.settings, { sessionId, mcpConfig: tools.mcpConfig() }),
-    cwd,
-    // Baton's tools are few and always needed: offer them directly instead of behind tool search.
-    env: { ...(options.env ?? process.env), ENABLE_TOOL_SEARCH: "false" },
-    unsetEnv: options.secretEnvNames,
-  });
+  let child: LaunchedProcess;
+  try {
+    child = options.launcher.launch({
+      command: claudeCommandLine(options.settings, { sessionId, mcpConfig: tools.mcpConfig() }),
+      cwd,
+      // Baton's tools are few and always needed: offer them directly instead of behind tool search.
+      env: { ...(options.env ?? process.env), ENABLE_TOOL_SEARCH: "false" },
+      unsetEnv: options.secretEnvNames,
+    });
+  } catch (error) {
+    await tools.close();
+    throw error;
+  }
   session = new ClaudeCodeSession(options, sessionId, child, tools);
   try {
     await session.handshake();
