@@ -37,7 +37,7 @@ const workAndHandOff: ModelScript = (request) => {
 describe("baton end to end with agent.kind claude (real claude binary, fake Anthropic API)", {
   timeout: 90_000,
 }, () => {
-  it("[B.claude-e2e-ticket][B.claude-mcp-tools][B.claude-token-accounting] works a ticket: the shell runs in the workspace, the MCP tracker tool moves it, token totals match the provider", async () => {
+  it("[B.claude-e2e-ticket][B.claude-mcp-tools] works a ticket: the shell runs in the workspace and the MCP tracker tool moves it", async () => {
     project = await ClaudeProject.create({
       script: workAndHandOff,
       tickets: [{ title: "Claude task", priority: 1 }],
@@ -50,35 +50,41 @@ describe("baton end to end with agent.kind claude (real claude binary, fake Anth
     );
     const where = await readFile(join(project.workspace("BAT-1"), "where.txt"), "utf8");
     expect(where.trim()).toMatch(/\/workspaces\/BAT-1$/);
-    await baton.waitForLog(["worker attempt completed outcome=normal"], 20_000);
+    // The move ends the run: normally, or stopped by reconciliation if it sees the move first.
+    await baton.waitForLog(["action=worker_exit"], 30_000);
+    expect(baton.find("action=agent_event event=tool_call_completed")).toHaveLength(1);
+    expect(await baton.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it("[B.claude-continuation-same-session][B.claude-token-accounting] runs continuation turns in the same Claude session and reports the provider's token totals", async () => {
+    project = await ClaudeProject.create({
+      agent: "max_turns: 2",
+      script: scripts.shellThenMessage("echo turn >> turns.txt", "still working"),
+      tickets: [{ title: "Long task", priority: 1 }],
+    });
+    const baton = project.start();
+    await baton.waitForLog(["action=retry outcome=scheduled", "kind=continuation"], 60_000);
+    // Both turns ended normally; releasing the ticket keeps the re-check from starting another run.
+    await project.store.move("BAT-1", "Done");
+    const agentCalls = project.provider.requests.filter((request) => request.agentTurn);
+    expect(agentCalls[0]?.lastUserText).toBe("Work on BAT-1: Long task.");
+    const continuation = agentCalls.find((request) =>
+      request.lastUserText?.startsWith("Continuation guidance:"),
+    );
+    // The continuation prompt arrives with the first turn's conversation: one session, not two.
+    expect(JSON.stringify(continuation?.input)).toContain("Work on BAT-1: Long task.");
+    expect(JSON.stringify(continuation?.input)).toContain("still working");
+    expect(baton.find("action=dispatch outcome=started")).toHaveLength(1);
+    expect(await readFile(join(project.workspace("BAT-1"), "turns.txt"), "utf8")).toBe("turn\nturn\n");
 
     const reported = reportedAnthropicUsage(project.provider.requests);
-    expect(reported.input_tokens).toBeGreaterThan(0);
+    expect(reported.input_tokens).toBe(4 * 100);
     const state = await project.state(baton);
     expect(state.codex_totals).toMatchObject({
       input_tokens: reported.input_tokens,
       output_tokens: reported.output_tokens,
       total_tokens: reported.input_tokens + reported.output_tokens,
     });
-    expect(await baton.stop()).toEqual({ code: 0, signal: null });
-  });
-
-  it("[B.claude-continuation-same-session] runs continuation turns in the same Claude session", async () => {
-    project = await ClaudeProject.create({
-      agent: "max_turns: 2",
-      script: scripts.message("still working"),
-      tickets: [{ title: "Long task", priority: 1 }],
-    });
-    const baton = project.start();
-    await baton.waitForLog(["action=retry outcome=scheduled", "kind=continuation"], 60_000);
-    const agentCalls = project.provider.requests.filter((request) => request.agentTurn);
-    expect(agentCalls[0]?.lastUserText).toBe("Work on BAT-1: Long task.");
-    const second = agentCalls[1]!;
-    expect(second.lastUserText).toMatch(/^Continuation guidance:/);
-    // The continuation prompt arrives with the first turn's conversation: one session, not two.
-    expect(JSON.stringify(second.input)).toContain("Work on BAT-1: Long task.");
-    expect(JSON.stringify(second.input)).toContain("still working");
-    await project.store.move("BAT-1", "Done");
     await baton.stop();
   });
 
