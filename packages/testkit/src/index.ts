@@ -1,10 +1,8 @@
-export * from "./anthropic-provider.ts";
+// The offline model providers, CODEX_HOME and claude HOME setup live in @baton/demo (the shipped demo uses them).
+export * from "@baton/demo";
 export * from "./chromium.ts";
-export * from "./claude-home.ts";
-export * from "./codex-home.ts";
 export * from "./fake-app-server.ts";
 export * from "./github/index.ts";
 export * from "./linear/index.ts";
-export * from "./model-provider.ts";
 export * from "./protocol-schema.ts";
 export * from "./scripts.ts";

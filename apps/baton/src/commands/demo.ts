@@ -8,7 +8,7 @@ import {
   prepareCodexHome,
   startFakeAnthropicProvider,
   startFakeModelProvider,
-} from "@baton/testkit";
+} from "@baton/demo";
 import { type CommandIO, println } from "../io.ts";
 import { workflowTemplate, writeSampleTickets, writeWorkflow } from "../scaffold.ts";
 import { runCommand } from "./run.ts";
