@@ -194,14 +194,16 @@ function claudeSessionSettings(config: ServiceConfig) {
 const orchestratorViews = new WeakMap<ServiceConfig, OrchestratorConfig>();
 
 /**
- * The orchestrator's stall check reads `codex.stall_timeout_ms`; with `agent.kind: claude` the
- * selected agent's own `claude.stall_timeout_ms` is what it must watch. One view per config object.
+ * The orchestrator reads the agent's timeouts from `codex:` (stall detection, and the grace a turn
+ * gets to finish after the agent's own hand-off); with `agent.kind: claude` the selected agent's
+ * `claude.stall_timeout_ms` and `claude.turn_timeout_ms` are the ones that apply. One view per config.
  */
 function orchestratorView(config: ServiceConfig): OrchestratorConfig {
   if (config.agent.kind === "codex") return config;
   let view = orchestratorViews.get(config);
   if (view === undefined) {
-    view = { ...config, codex: { ...config.codex, stall_timeout_ms: config.claude.stall_timeout_ms } };
+    const { stall_timeout_ms, turn_timeout_ms } = config.claude;
+    view = { ...config, codex: { ...config.codex, stall_timeout_ms, turn_timeout_ms } };
     orchestratorViews.set(config, view);
   }
   return view;
