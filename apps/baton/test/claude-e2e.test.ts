@@ -37,7 +37,7 @@ const workAndHandOff: ModelScript = (request) => {
 describe("baton end to end with agent.kind claude (real claude binary, fake Anthropic API)", {
   timeout: 90_000,
 }, () => {
-  it("[B.claude-e2e-ticket][B.claude-mcp-tools] works a ticket: the shell runs in the workspace and the MCP tracker tool moves it", async () => {
+  it("[B.claude-e2e-ticket][B.claude-mcp-tools][B.claude-token-accounting] works a ticket: the shell runs in the workspace, the MCP tracker tool moves it, token totals match the provider", async () => {
     project = await ClaudeProject.create({
       script: workAndHandOff,
       tickets: [{ title: "Claude task", priority: 1 }],
@@ -50,9 +50,17 @@ describe("baton end to end with agent.kind claude (real claude binary, fake Anth
     );
     const where = await readFile(join(project.workspace("BAT-1"), "where.txt"), "utf8");
     expect(where.trim()).toMatch(/\/workspaces\/BAT-1$/);
-    // The move ends the run: normally, or stopped by reconciliation if it sees the move first.
-    await baton.waitForLog(["action=worker_exit"], 30_000);
+    // The agent's own hand-off lets its turn finish, so the run ends normally with every call counted.
+    await baton.waitForLog(["worker attempt completed outcome=normal"], 30_000);
     expect(baton.find("action=agent_event event=tool_call_completed")).toHaveLength(1);
+    const reported = reportedAnthropicUsage(project.provider.requests);
+    expect(reported.input_tokens).toBe(3 * 100);
+    const state = await project.state(baton);
+    expect(state.codex_totals).toMatchObject({
+      input_tokens: reported.input_tokens,
+      output_tokens: reported.output_tokens,
+      total_tokens: reported.input_tokens + reported.output_tokens,
+    });
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
   });
 
