@@ -239,7 +239,7 @@ function stopReasonText(request: StopRequest): string {
 function stallError(elapsedMs: number): ErrorRecord {
   return {
     category: "stalled",
-    message: `no agent activity for ${elapsedMs}ms`,
+    message: `stalled for ${elapsedMs}ms without agent activity`,
     details: { elapsed_ms: elapsedMs },
   };
 }

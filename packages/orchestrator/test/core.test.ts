@@ -177,7 +177,7 @@ describe("run exits (SPEC 16.6) in the core", () => {
     const stalledConfig = makeConfig({ codex: { stall_timeout_ms: 60_000 } });
     const stopped = step(withClaims(running("1")), { type: "stall_check" }, T0 + 61_000, stalledConfig);
     expect(stopped.effects).toMatchObject([
-      { kind: "cancel_run", reason: "stalled: no agent activity for 61000ms" },
+      { kind: "cancel_run", reason: "stalled: stalled for 61000ms without agent activity" },
     ]);
     const result = step(
       stopped.state,

@@ -309,12 +309,12 @@ describe("reconciliation of running issues", () => {
     await h.tick(); // +60 s: 50 s of silence
     expect(h.executor.lastRun("1").cancelReason).toBeNull();
     await h.tick(); // +90 s: 80 s of silence
-    expect(h.executor.lastRun("1").cancelReason).toBe("stalled: no agent activity for 80000ms");
+    expect(h.executor.lastRun("1").cancelReason).toBe("stalled: stalled for 80000ms without agent activity");
     expect(h.orchestrator.snapshot().retrying).toMatchObject([
       {
         issue_id: "1",
         attempt: 1,
-        error: "stalled: no agent activity for 80000ms",
+        error: "stalled: stalled for 80000ms without agent activity",
         due_at: iso(T0 + 100_000),
       },
     ]);
