@@ -40,8 +40,16 @@
     return Object.assign(new Error(`${code}: ${message}`), { code, status: response.status });
   }
 
-  async function api(path, init = {}) {
-    const response = await fetch(path, { ...init, headers: authHeaders(), cache: "no-store" });
+  /** Operator actions send `json` as an application/json body: the server refuses any other kind. */
+  async function api(path, { json, ...init } = {}) {
+    const headers = authHeaders();
+    if (json !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(path, {
+      ...init,
+      headers,
+      cache: "no-store",
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
     if (!response.ok) throw await problemOf(response);
     return response.json();
   }
@@ -497,7 +505,7 @@
   $("detail-close").addEventListener("click", () => select(null));
   $("refresh").addEventListener("click", async () => {
     try {
-      await api("/api/v1/refresh", { method: "POST" });
+      await api("/api/v1/refresh", { method: "POST", json: {} });
       $("refresh").textContent = "Refresh queued";
       setTimeout(() => {
         $("refresh").textContent = "Refresh now";

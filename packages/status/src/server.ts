@@ -6,6 +6,7 @@ import { assertSafeBind, bearerMatches, isLoopbackHost } from "./access.ts";
 import { loadDashboard } from "./dashboard.ts";
 import { EventStream, sseFrame } from "./event-stream.ts";
 import { StatusMetrics } from "./metrics.ts";
+import { logRefusal, refuseOperatorRequest } from "./operator-guard.ts";
 import { errorSchema, issueDetailSchema, refreshSchema, stateSchema } from "./schemas.ts";
 import type { StateView, StatusSource } from "./source.ts";
 
@@ -43,11 +44,13 @@ const STATUS_OF: Record<string, number> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden_host: 403,
+  cross_origin_refused: 403,
   not_found: 404,
   issue_not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  json_required: 415,
   internal_error: 500,
   snapshot_unavailable: 503,
   orchestrator_unavailable: 503,
@@ -153,7 +156,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     workflow: source.workflow(),
   });
 
-  installGuards(app, token);
+  installGuards(app, token, logger);
   installErrorHandling(app, logger);
 
   app.get("/", { schema: { hide: true } }, (_request, reply) =>
@@ -309,26 +312,33 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
 /**
  * Token check when a token is configured; without one (loopback only), the Host header must name a
- * loopback host too, so a web page cannot reach the API through DNS rebinding.
+ * loopback host too, so a web page cannot reach the API through DNS rebinding. Then, with or
+ * without a token, every state-changing request on any route (present or added later) must come
+ * from this server's own origin with a JSON body: other web pages cannot act for the operator.
  */
-function installGuards(app: FastifyInstance, token: string | null): void {
+function installGuards(app: FastifyInstance, token: string | null, logger: Logger): void {
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("x-content-type-options", "nosniff").header("cache-control", "no-store");
     if (token === null) {
       if (!isLoopbackHost(hostName(request.headers.host))) {
         return sendError(reply, "forbidden_host", "this status server answers only to loopback host names");
       }
-      return;
+    } else {
+      const pageShell =
+        request.routeOptions.url === "/" && (request.method === "GET" || request.method === "HEAD");
+      if (!pageShell && !bearerMatches(request.headers.authorization, token)) {
+        reply.header("www-authenticate", 'Bearer realm="baton"');
+        return sendError(
+          reply,
+          "unauthorized",
+          "missing or wrong bearer token (Authorization: Bearer <server.token>)",
+        );
+      }
     }
-    const pageShell =
-      request.routeOptions.url === "/" && (request.method === "GET" || request.method === "HEAD");
-    if (pageShell || bearerMatches(request.headers.authorization, token)) return;
-    reply.header("www-authenticate", 'Bearer realm="baton"');
-    return sendError(
-      reply,
-      "unauthorized",
-      "missing or wrong bearer token (Authorization: Bearer <server.token>)",
-    );
+    const refusal = refuseOperatorRequest(request);
+    if (refusal === null) return;
+    logRefusal(logger, request, refusal);
+    return sendError(reply, refusal.code, refusal.message);
   });
 }
 
