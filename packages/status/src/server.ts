@@ -23,6 +23,8 @@ export interface StatusServerOptions {
   heartbeatMs?: number;
   /** Unsent bytes an event-stream client may fall behind by before it is disconnected. */
   maxClientBufferBytes?: number;
+  /** Applied to every response body and event before it is sent: removes secret values. */
+  redact?: (text: string) => string;
 }
 
 export interface StatusServer {
@@ -121,12 +123,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const logger = options.logger ?? silentLogger;
   const snapshotTimeoutMs = options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS;
   const { source } = options;
+  const redact = options.redact ?? ((text: string) => text);
 
   const dashboard = await loadDashboard();
   const metrics = new StatusMetrics();
   const stream = new EventStream({
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER_BYTES,
+    redact,
   });
   const unsubscribe = source.subscribe((event) => {
     metrics.record(event);
@@ -154,9 +158,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const stateView = async (): Promise<StateView> => ({
     ...(await bounded(() => source.snapshot(), snapshotTimeoutMs)),
     workflow: source.workflow(),
+    logs: source.logs?.() ?? null,
   });
 
   installGuards(app, token, logger);
+  // Agent output (messages, errors) can echo a key the agent was given: no answer carries one.
+  app.addHook("onSend", async (_request, _reply, payload) =>
+    typeof payload === "string" ? redact(payload) : payload,
+  );
   installErrorHandling(app, logger);
 
   app.get("/", { schema: { hide: true } }, (_request, reply) =>
@@ -227,7 +236,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       }
       reply.hijack();
       request.raw.socket.setNoDelay(true);
-      client.start(sseFrame("snapshot", initial));
+      client.start(redact(sseFrame("snapshot", initial)));
     },
   );
 

@@ -33,7 +33,15 @@ export interface SessionLogRef {
 
 export type IssueDetailView = IssueDetail & { logs: { codex_session_logs: SessionLogRef[] } };
 
-export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus };
+/** Whether Baton's own log files are being written (part of `GET /api/v1/state`). */
+export interface LogsStatus {
+  root: string;
+  /** `failing` once a log file could not be written; Baton keeps scheduling without it. */
+  status: "ok" | "failing";
+  problems: { sink: string; path: string; reason: string; at: string }[];
+}
+
+export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus; logs: LogsStatus | null };
 
 /**
  * Everything the status server reads, so tests can stand in for the orchestrator (e.g. a snapshot
@@ -46,5 +54,7 @@ export interface StatusSource {
   /** `queued: false` means the orchestrator is not running. */
   requestRefresh(): RefreshResult;
   workflow(): WorkflowStatus;
+  /** The log files' health, when the service writes any. */
+  logs?(): LogsStatus | null;
   subscribe(listener: (event: StatusEvent) => void): () => void;
 }

@@ -212,13 +212,11 @@ describe("a hostile page in a real browser", () => {
 
     const page = await chromium.context.newPage();
     await page.goto(await hostilePage(`${live.server.url}/api/v1/refresh`));
-    expect(
-      await page.evaluate(() => (window as unknown as { noCorsFetch(): Promise<string> }).noCorsFetch()),
-    ).toBe("opaque");
+    expect(await page.evaluate("window.noCorsFetch()")).toBe("opaque");
     await waitUntil(() => refused().length === 1, "the refused no-cors fetch");
     await Promise.all([
       page.waitForURL(`${live.server.url}/api/v1/refresh`),
-      page.locator("#form").evaluate((form) => (form as HTMLFormElement).submit()),
+      page.evaluate("document.getElementById('form').submit()"),
     ]);
     expect(await page.textContent("body")).toContain("cross_origin_refused");
     await waitUntil(() => refused().length === 2, "the refused form POST");
@@ -236,9 +234,7 @@ describe("a hostile page in a real browser", () => {
     const dashboard = await chromium.context.newPage();
     await dashboard.goto(`${live.server.url}/`);
     await dashboard.click("#refresh");
-    await dashboard.waitForFunction(
-      () => document.getElementById("refresh")?.textContent === "Refresh queued",
-    );
+    await dashboard.waitForFunction("document.getElementById('refresh')?.textContent === 'Refresh queued'");
     await waitUntil(() => polls() > pollsBefore, "the dashboard's refresh poll");
     expect(refused()).toHaveLength(2);
   });
