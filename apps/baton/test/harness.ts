@@ -97,8 +97,8 @@ export interface ProjectOptions {
   prompt?: string;
   tickets?: NewTicket[];
   script: ModelScript;
-  /** Replaces the real codex (e.g. a scripted fake app-server's command). */
-  codexCommand?: string;
+  /** Replaces the real codex command (e.g. with a scripted fake app-server's), or wraps it. */
+  codexCommand?: string | ((realCodex: string) => string);
   /** Extra environment for every baton process and CLI call. */
   env?: Record<string, string>;
 }
@@ -127,8 +127,11 @@ export class Project {
     await mkdir(home);
     const provider = await startFakeModelProvider(options.script);
     const codexHome = await prepareCodexHome({ baseUrl: provider.baseUrl });
+    const realCodex = `CODEX_HOME='${codexHome.home}' '${codexBinary()}' app-server`;
     const codexCommand =
-      options.codexCommand ?? `CODEX_HOME='${codexHome.home}' '${codexBinary()}' app-server`;
+      typeof options.codexCommand === "function"
+        ? options.codexCommand(realCodex)
+        : (options.codexCommand ?? realCodex);
     const store = new LocalTicketStore(join(dir, "tickets"), { prefix: "BAT" });
     const project = new Project(
       dir,
