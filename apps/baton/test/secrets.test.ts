@@ -69,8 +69,7 @@ describe("no secret on disk", () => {
     const echoCommand = fake.command;
     project = await Project.create({
       // BAT-3's agent prints its whole environment; the others are the real codex handing off.
-      codexCommand: (realCodex) =>
-        `case "$PWD" in */BAT-3) exec ${echoCommand};; *) ${realCodex};; esac`,
+      codexCommand: (realCodex) => `case "$PWD" in */BAT-3) exec ${echoCommand};; *) ${realCodex};; esac`,
       script: scripts.toolThenMessage("local_tracker", { action: "set_state", state: "Human Review" }),
       frontMatter: [
         "hooks:",
