@@ -86,7 +86,7 @@ function wantsHelp(argv: string[]): boolean {
  * The usage lines of the longest command prefix of `argv` that USAGE documents (`issue move`, then
  * `issue`), with their indented notes; the whole text when none matches (the run command, a path).
  */
-export function usageOf(argv: string[]): string {
+function usageOf(argv: string[]): string {
   const words = argv.filter((arg) => !arg.startsWith("-"));
   const lines = USAGE.split("\n");
   for (let length = Math.min(words.length, 2); length > 0; length--) {

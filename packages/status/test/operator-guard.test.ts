@@ -40,7 +40,12 @@ function send(
   body?: string,
 ): Promise<{ status: number; body: { error?: { code: string; message: string } } }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
+    // Node sends DELETE bodies unframed unless told their length; browsers and curl always do.
+    const framed =
+      body === undefined || "content-length" in headers
+        ? headers
+        : { ...headers, "content-length": String(Buffer.byteLength(body)) };
+    const req = request(url, { method, headers: framed }, (res) => {
       let text = "";
       res.on("data", (chunk) => {
         text += chunk;
