@@ -1,44 +1,97 @@
-// Baton runs compiled JavaScript that `pnpm build` (run by `pnpm install`) emits next to each
-// TypeScript source. When a source is newer than its output (the code was edited), this rebuilds
-// before anything runs, so the CLI and the end-to-end tests never run stale code.
+// Baton runs compiled JavaScript that `pnpm build` (run by `pnpm install`) emits to each package's
+// dist/ (tsc -b over tsconfig.build.json). When a source is newer than its output, or a source was
+// deleted since the last build, this rebuilds before anything runs, so the CLI and the end-to-end
+// tests never run stale code.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
-function sourceDirs() {
-  const packages = readdirSync(join(root, "packages")).map((name) => join(root, "packages", name, "src"));
-  return [...packages, join(root, "apps", "baton", "src")].filter((dir) => existsSync(dir));
+/** The package folders tsconfig.build.json references (each compiles src/ to dist/). */
+function builtPackages(root) {
+  const text = readFileSync(join(root, "tsconfig.build.json"), "utf8").replace(/^\s*\/\/.*$/gm, "");
+  return JSON.parse(text).references.map((reference) => join(root, reference.path, ".."));
 }
 
-function isStale(dir) {
+function* files(dir) {
+  if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (isStale(path)) return true;
-    } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
-      const output = `${path.slice(0, -3)}.js`;
-      if (!existsSync(output) || statSync(path).mtimeMs > statSync(output).mtimeMs) return true;
-    }
+    if (entry.isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+const isSource = (path) => path.endsWith(".ts") && !path.endsWith(".d.ts");
+
+/** Outputs in dist/ whose source is gone. */
+function orphanedOutputs(pkg) {
+  const orphans = [];
+  for (const path of files(join(pkg, "dist"))) {
+    const output = relative(join(pkg, "dist"), path);
+    const base = output.replace(/(\.d\.ts|\.js\.map|\.js)$/, "");
+    if (base !== output && !existsSync(join(pkg, "src", `${base}.ts`))) orphans.push(path);
+  }
+  return orphans;
+}
+
+/** JavaScript that builds before dist/ existed left next to the TypeScript sources (with its map). */
+function legacyOutputs(root) {
+  const dirs = readdirSync(join(root, "packages")).map((name) => join(root, "packages", name, "src"));
+  const compiled = (path) => path.endsWith(".js.map") || (path.endsWith(".js") && existsSync(`${path}.map`));
+  return [...dirs, join(root, "apps", "baton", "src")].flatMap((dir) => [...files(dir)].filter(compiled));
+}
+
+// Written after each successful build: a source newer than it means the build is stale. tsc -b
+// itself then decides, from content hashes, what really needs compiling.
+const stampOf = (pkg) => join(pkg, "dist", ".built");
+
+function isStale(pkg) {
+  const stamp = stampOf(pkg);
+  if (!existsSync(stamp)) return true;
+  const builtAt = statSync(stamp).mtimeMs;
+  for (const source of files(join(pkg, "src"))) {
+    if (!isSource(source)) continue;
+    const output = join(pkg, "dist", `${relative(join(pkg, "src"), source).slice(0, -3)}.js`);
+    if (!existsSync(output) || statSync(source).mtimeMs > builtAt) return true;
   }
   return false;
 }
 
-/** Rebuilds when any source is newer than its compiled output; exits the process if the build fails. */
-export function ensureBuilt() {
-  if (!sourceDirs().some(isStale)) return;
-  process.stderr.write("baton: sources changed since the last build; compiling (pnpm build)...\n");
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
+/** Removes outputs of deleted sources, then compiles; exits the process if the build fails. */
+export function build(root = repoRoot) {
+  for (const legacy of legacyOutputs(root)) rmSync(legacy);
+  for (const pkg of builtPackages(root)) {
+    const orphans = orphanedOutputs(pkg);
+    for (const orphan of orphans) rmSync(orphan);
+    // tsc -b trusts its build info; after a deletion it must look at the package again.
+    if (orphans.length > 0) rmSync(join(pkg, "dist", ".tsbuildinfo"), { force: true });
+  }
+  const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.build.json")], {
     stdio: ["ignore", process.stderr, process.stderr],
   });
   if (result.status !== 0) {
     process.stderr.write("baton: the build failed; fix the errors above or run `pnpm build`.\n");
     process.exit(1);
   }
+  for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), `${new Date().toISOString()}\n`);
 }
 
-// `node tools/ensure-built.mjs`: the same check from package scripts (bench, conformance).
-if (process.argv[1] === fileURLToPath(import.meta.url)) ensureBuilt();
+/** Rebuilds when any source is newer than its compiled output or a source was deleted. */
+export function ensureBuilt(root = repoRoot) {
+  const packages = builtPackages(root);
+  const stale = packages.some((pkg) => isStale(pkg) || orphanedOutputs(pkg).length > 0);
+  if (!stale && legacyOutputs(root).length === 0) return;
+  process.stderr.write("baton: sources changed since the last build; compiling (pnpm build)...\n");
+  build(root);
+}
+
+// `node tools/ensure-built.mjs [--force]`: the same check from package scripts (bench, conformance);
+// --force always builds (`pnpm build`).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes("--force")) build();
+  else ensureBuilt();
+}

@@ -26,6 +26,7 @@ export async function startHttpServer(
     sessionLogPath: (identifier) => service.sessionLogs.pathFor(identifier),
     previousSessionLogPath: (identifier) => service.sessionLogs.previousPathFor(identifier),
     logs: () => service.logHealth.status(),
+    readSessionLog: (identifier, cursor, limit) => service.sessionLogs.read(identifier, cursor, limit),
   });
   let server: Awaited<ReturnType<typeof startStatusServer>>;
   try {

@@ -1,8 +1,8 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import pino from "pino";
-import { prettyFactory } from "pino-pretty";
-import pinoRoll, { type RollingStream } from "pino-roll";
+import type { RollingStream } from "pino-roll";
 import type { LogHealth } from "./log-health.ts";
 import type { PinnedFooter } from "./terminal.ts";
 
@@ -65,7 +65,7 @@ export function createLogging(options: LoggingOptions): Logging {
   return {
     logger,
     openFile: (file) =>
-      fileSink.open(file, (path, error) => {
+      fileSink.start(file, (path, error) => {
         if (file.health.fail("baton_log", path, error)) {
           logger.warn({ sink: path, reason: error.message }, "action=log_sink outcome=disabled");
         }
@@ -126,10 +126,22 @@ class RollingFileSink implements pino.DestinationStream {
     }
   }
 
-  async open(options: LogFileOptions, onFailure: (path: string, error: Error) => void): Promise<void> {
+  private opening: Promise<void> | null = null;
+
+  start(options: LogFileOptions, onFailure: (path: string, error: Error) => void): Promise<void> {
+    this.opening ??= this.open(options, onFailure);
+    return this.opening;
+  }
+
+  private async open(
+    options: LogFileOptions,
+    onFailure: (path: string, error: Error) => void,
+  ): Promise<void> {
     const base = join(options.root, "baton");
     let stream: RollingStream;
     try {
+      // Loaded here, off the startup path: pino-roll brings date-fns along.
+      const { default: pinoRoll } = await import("pino-roll");
       stream = await pinoRoll({
         file: base,
         extension: ".log",
@@ -163,11 +175,12 @@ class RollingFileSink implements pino.DestinationStream {
     this.stream = null;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.opening;
     const stream = this.stream;
     this.stream = null;
     this.early = null;
-    if (!stream || this.failed) return Promise.resolve();
+    if (!stream || this.failed) return;
     return new Promise((resolve) => {
       stream.once("close", () => resolve());
       stream.end();
@@ -183,6 +196,8 @@ const PREFIX_FIELDS = new Set(["issue_id", "issue_identifier", "session_id"]);
  * message does not already spell out as `key=value` (the file sink keeps everything).
  */
 function terminalFormatter(colorize: boolean): (line: string) => string {
+  // Loaded only for a terminal: services under a supervisor (JSON lines) do not pay for it at startup.
+  const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty");
   const pretty = prettyFactory({
     colorize,
     translateTime: "HH:MM:ss",

@@ -4,6 +4,7 @@ import type { Orchestrator } from "@baton/orchestrator";
 import type {
   ErrorView,
   LogsStatus,
+  SessionEventsPage,
   StatusEvent,
   StatusSource,
   WorkflowEvent,
@@ -24,7 +25,10 @@ export interface WatchedWorkflow {
 }
 
 export interface OrchestratorStatusSourceOptions {
-  orchestrator: Pick<Orchestrator, "snapshot" | "issueDetail" | "requestRefresh" | "subscribe">;
+  orchestrator: Pick<
+    Orchestrator,
+    "snapshot" | "issueDetail" | "requestRefresh" | "subscribe" | "stopIssue" | "retryIssue"
+  >;
   workflow: WatchedWorkflow;
   /** False before the orchestrator started and after it stopped: reads then answer 503. */
   isRunning(): boolean;
@@ -34,6 +38,8 @@ export interface OrchestratorStatusSourceOptions {
   previousSessionLogPath?: (identifier: string) => string;
   /** Health of the service's log files. */
   logs?: () => LogsStatus;
+  /** Reads a page of an issue's session log (null when there is none); the one reader of those files. */
+  readSessionLog?: (identifier: string, cursor: number, limit: number) => Promise<SessionEventsPage | null>;
   now?: () => Date;
 }
 
@@ -96,6 +102,18 @@ export class OrchestratorStatusSource implements StatusSource {
 
   requestRefresh() {
     return this.options.orchestrator.requestRefresh();
+  }
+
+  stopIssue(identifier: string, reason: string) {
+    return this.options.orchestrator.stopIssue(identifier, reason);
+  }
+
+  retryIssue(identifier: string) {
+    return this.options.orchestrator.retryIssue(identifier);
+  }
+
+  async sessionEvents(identifier: string, cursor: number, limit: number): Promise<SessionEventsPage | null> {
+    return (await this.options.readSessionLog?.(identifier, cursor, limit)) ?? null;
   }
 
   workflow(): WorkflowStatus {

@@ -1,5 +1,6 @@
 import type {
   IssueDetail,
+  OperatorActionResult,
   OrchestratorEvent,
   OrchestratorSnapshot,
   RefreshResult,
@@ -41,6 +42,13 @@ export interface LogsStatus {
   problems: { sink: string; path: string; reason: string; at: string }[];
 }
 
+/** One page of an issue's session log: events from `cursor` on, and where the next page starts. */
+export interface SessionEventsPage {
+  events: Record<string, unknown>[];
+  next_cursor: number;
+  has_more: boolean;
+}
+
 export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus; logs: LogsStatus | null };
 
 /**
@@ -56,5 +64,14 @@ export interface StatusSource {
   workflow(): WorkflowStatus;
   /** The log files' health, when the service writes any. */
   logs?(): LogsStatus | null;
+  /** Operator stop (B.operator-stop); `reason` is required. */
+  stopIssue(identifier: string, reason: string): Promise<OperatorActionResult>;
+  /** Operator retry now (B.operator-retry). */
+  retryIssue(identifier: string): Promise<OperatorActionResult>;
+  /**
+   * A page of the issue's session log (B.operator-session-events): `limit` events after byte
+   * `cursor`; null when the service keeps no log for that issue.
+   */
+  sessionEvents(identifier: string, cursor: number, limit: number): Promise<SessionEventsPage | null>;
   subscribe(listener: (event: StatusEvent) => void): () => void;
 }

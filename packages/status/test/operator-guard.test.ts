@@ -121,7 +121,13 @@ describe("operator actions are refused from other origins and without JSON", () 
   it("[B.ops-cross-origin-refused] covers every state-changing method on every path, so new operator routes are guarded too", async () => {
     const { server } = await countingServer();
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
-      for (const path of ["/api/v1/refresh", "/api/v1/BAT-1/stop", "/api/v1/state", "/"]) {
+      for (const path of [
+        "/api/v1/refresh",
+        "/api/v1/BAT-1/stop",
+        "/api/v1/BAT-1/retry",
+        "/api/v1/state",
+        "/",
+      ]) {
         const answer = await send(
           `${server.url}${path}`,
           method,

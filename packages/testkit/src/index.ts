@@ -1,8 +1,8 @@
+// The offline model provider and CODEX_HOME setup live in @baton/demo (the shipped demo uses them).
+export * from "@baton/demo";
 export * from "./chromium.ts";
-export * from "./codex-home.ts";
 export * from "./fake-app-server.ts";
 export * from "./github/index.ts";
 export * from "./linear/index.ts";
-export * from "./model-provider.ts";
 export * from "./protocol-schema.ts";
 export * from "./scripts.ts";

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { codexBinary } from "@baton/demo";
 import { BatonError } from "@baton/domain";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { codexBinary } from "./codex-home.ts";
 
 export interface CodexProtocolValidator {
   /** Errors in a client-to-server request; [] when valid. Without `id`, the id is not checked. */

@@ -1,5 +1,8 @@
+import { createRequire } from "node:module";
 import { Ajv, type ErrorObject } from "ajv";
-import schema from "../workflow.schema.json" with { type: "json" };
+
+// Read at run time beside the package (from src/ or dist/ alike): the schema is not a build input.
+const schema: Record<string, unknown> = createRequire(import.meta.url)("../workflow.schema.json");
 
 /** One validation problem, already phrased for the operator: `agent.max_turns must be ..., got 0`. */
 export interface ConfigProblem {

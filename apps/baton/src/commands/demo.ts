@@ -1,6 +1,6 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { codexBinary, demoScript, prepareCodexHome, startFakeModelProvider } from "@baton/testkit";
+import { codexBinary, demoScript, prepareCodexHome, startFakeModelProvider } from "@baton/demo";
 import { type CommandIO, println } from "../io.ts";
 import { workflowTemplate, writeSampleTickets, writeWorkflow } from "../scaffold.ts";
 import { runCommand } from "./run.ts";

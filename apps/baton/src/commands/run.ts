@@ -50,6 +50,9 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   });
   const { logger } = logging;
   const logHealth = new LogHealth(logsRoot, io.err);
+  // With --port the server is certain: its modules (fastify, the dashboard) load while WORKFLOW.md does.
+  let httpModule = options.port !== undefined ? import("../http.ts") : null;
+  httpModule?.catch(() => {});
 
   let service: BatonService;
   try {
@@ -67,7 +70,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     return 1;
   }
   const { max_file_bytes, max_files } = service.store.current().config.logs;
-  await logging.openFile({
+  // Not awaited: lines are kept until the file is open, and startup does not wait for it.
+  void logging.openFile({
     root: logsRoot,
     maxFileBytes: max_file_bytes,
     maxFiles: max_files,
@@ -79,7 +83,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   if (port !== null) {
     try {
       // Loaded only when asked for: fastify and the dashboard are not free to import.
-      const { startHttpServer } = await import("../http.ts");
+      httpModule ??= import("../http.ts");
+      const { startHttpServer } = await httpModule;
       http = await startHttpServer(service, { port, logger });
     } catch (error) {
       if (!isBatonError(error)) throw error;

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { demoScript } from "@baton/demo";
 import { afterEach, describe, expect, it } from "vitest";
-import { demoScript } from "../src/index.ts";
 import { type CodexHarness, startCodexHarness } from "./codex-harness.ts";
 import type { Message } from "./stdio-rpc.ts";
 

@@ -1,0 +1,3 @@
+export * from "./codex-home.ts";
+export * from "./demo-model.ts";
+export * from "./model-provider.ts";
