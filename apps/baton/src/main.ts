@@ -11,7 +11,7 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT>
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N]                                      run the offline demo (local tickets + real codex + demo model)
+  baton demo [--port N] [--agent codex|claude]               run the offline demo (local tickets + real codex or claude + demo model)
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
   baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
@@ -56,9 +56,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await operatorCommand(first, rest, io);
       }
       case "demo": {
-        const { values } = parse(() => parseArgs({ args: rest, options: { port: { type: "string" } } }));
+        const { values } = parse(() =>
+          parseArgs({ args: rest, options: { port: { type: "string" }, agent: { type: "string" } } }),
+        );
         const { demoCommand } = await import("./commands/demo.ts");
-        return await demoCommand({ port: parsePort(values.port) }, io);
+        return await demoCommand({ port: parsePort(values.port), agent: parseAgent(values.agent) }, io);
       }
       case "help":
         io.out.write(usageOf(rest));
@@ -130,4 +132,9 @@ function parsePort(value: unknown): number | undefined {
     throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return port;
+}
+
+function parseAgent(value: unknown): "codex" | "claude" | undefined {
+  if (value === undefined || value === "codex" || value === "claude") return value;
+  throw usageError(`--agent must be codex or claude, got ${JSON.stringify(value)}`);
 }
