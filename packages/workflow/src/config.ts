@@ -65,6 +65,8 @@ export interface ServiceConfig {
   };
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
   server: { port: number | null; host: string; token: string | null };
+  /** Baton extension: bounds on the log files under the logs root. */
+  logs: { max_file_bytes: number; max_files: number; retention_days: number };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
   warnings: string[];
 }
@@ -77,7 +79,17 @@ export interface ResolveConfigOptions {
 export const DEFAULT_WORKSPACE_ROOT_NAME = "symphony_workspaces";
 
 /** Sections whose own keys Baton reads; a YAML null at either level means "use the default". */
-const SECTIONS = ["tracker", "polling", "workspace", "hooks", "agent", "codex", "claude", "server"] as const;
+const SECTIONS = [
+  "tracker",
+  "polling",
+  "workspace",
+  "hooks",
+  "agent",
+  "codex",
+  "claude",
+  "server",
+  "logs",
+] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
 const LEGACY_TRACKER_KEYS = ["endpoint", "api_key", "project_slug", "assignee"] as const;
@@ -100,6 +112,7 @@ interface ValidFrontMatter {
   codex: Omit<ServiceConfig["codex"], "turn_sandbox_policy"> & { turn_sandbox_policy?: CodexPassThrough };
   claude: Omit<ServiceConfig["claude"], "model"> & { model?: string };
   server: { port?: number; host: string; token?: string };
+  logs: ServiceConfig["logs"];
 }
 
 /**
@@ -189,6 +202,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     },
     claude: { ...valid.claude, model: valid.claude.model ?? null },
     server: { port: valid.server.port ?? null, host: valid.server.host, token },
+    logs: { ...valid.logs },
     warnings,
   };
 }
@@ -208,6 +222,18 @@ export function describeConfig(
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
   return { ...copy, server: { ...copy.server, token: copy.server.token === null ? null : "***" } };
+}
+
+/**
+ * The secret values the config holds once resolved: `server.token` and the tracker profile's secret
+ * provider keys (API keys, webhook secrets). Whatever Baton writes is redacted of these; a new
+ * config key holding a secret is added here (and masked by describeConfig).
+ */
+export function configSecrets(config: ServiceConfig, trackerProfiles: readonly TrackerProfile[]): string[] {
+  const secretKeys =
+    trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
+  const values = secretKeys.map((key) => config.tracker.provider[key]);
+  return [config.server.token, ...values].filter((value): value is string => typeof value === "string");
 }
 
 /** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */
