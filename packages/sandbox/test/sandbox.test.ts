@@ -118,4 +118,161 @@ describeWithDockerd("Docker sandbox", () => {
     await session.stop();
     expect(await ourContainers()).toEqual([]);
   }, 120_000);
+  it("[B.sandbox-workspace-mount][B.sandbox-model-only-network] the container's walls: nothing outside /workspace is writable, no host port or other address is reachable, and the relay forwards to the model provider only", async () => {
+    const provider = await startFakeModelProvider(scripts.message("unused"));
+    cleanups.push(() => provider.close());
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(provider);
+    const other = port(provider);
+    const script = [
+      "echo inside > /workspace/ok.txt && echo wrote-workspace",
+      "for target in /etc/escape /usr/escape /escape /home/escape; do (echo x > $target) 2>/dev/null && echo wrote-$target; done",
+      `(exec 3<>/dev/tcp/127.0.0.1/${other}) 2>/dev/null && echo reached-host-port`,
+      "(exec 3<>/dev/tcp/192.0.2.1/80) 2>/dev/null && echo reached-other-address",
+      // The relay itself: a request for another destination is refused, the provider's path is served.
+      "exec 3<>/dev/tcp/127.0.0.1/8787",
+      `printf 'GET http://127.0.0.1:${other}/v1/models HTTP/1.1\\r\\nHost: 127.0.0.1:${other}\\r\\nConnection: close\\r\\n\\r\\n' >&3`,
+      "head -1 <&3",
+      "exec 3<>/dev/tcp/127.0.0.1/8787",
+      "printf 'CONNECT 192.0.2.1:443 HTTP/1.1\\r\\nHost: 192.0.2.1:443\\r\\n\\r\\n' >&3",
+      "head -1 <&3",
+    ].join("\n");
+    const result = await collect(launcher.launch({ command: script, cwd: ws.workspace, env: {} }));
+    expect(result.stdout).toContain("wrote-workspace");
+    expect(result.stdout).not.toContain("wrote-/");
+    expect(result.stdout).not.toContain("reached-");
+    expect(result.stdout.match(/HTTP\/1\.1 403/g)).toHaveLength(2);
+    expect(await readFile(path.join(ws.workspace, "ok.txt"), "utf8")).toBe("inside\n");
+    expect(provider.requests).toHaveLength(0);
+  }, 60_000);
+
+  it("[B.sandbox-model-only-network] network none: no relay, the model is unreachable too", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null);
+    const result = await collect(
+      launcher.launch({
+        command:
+          "ls /run/baton; (exec 3<>/dev/tcp/127.0.0.1/8787) 2>/dev/null && echo reached-relay; echo checked",
+        cwd: ws.workspace,
+        env: {},
+      }),
+    );
+    expect(result.stdout).toBe("checked\n");
+  }, 60_000);
+
+  it("[B.sandbox-cancel-removes] killing a launch stops and removes its container", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null);
+    const launched = launcher.launch({ command: "echo started; sleep 600", cwd: ws.workspace, env: {} });
+    await new Promise<void>((resolve) => launched.stdout.once("data", () => resolve()));
+    expect(await ourContainers()).toHaveLength(1);
+    launched.kill("SIGTERM");
+    await launched.exited;
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it("[B.sandbox-oom] a container killed for memory fails with sandbox_oom and a clear message", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null, { memory: 32 * 1024 * 1024 });
+    const result = await collect(
+      launcher.launch({
+        command: "head -c 400m /dev/zero | tail -n 1 >/dev/null; echo survived",
+        cwd: ws.workspace,
+        env: {},
+      }),
+    );
+    expect(result.error?.category).toBe("sandbox_oom");
+    expect(result.error?.message).toContain("issue ABC-1 ran out of memory (sandbox.memory 32m)");
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it("[B.sandbox-missing-image] a missing image is an error naming it and how to build it", async () => {
+    await expect(assertImagePresent(fixture.docker, "no-such-agent:1")).rejects.toMatchObject({
+      category: "sandbox_image_missing",
+      message: expect.stringContaining("baton sandbox build --image no-such-agent:1"),
+    });
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null, { image: "no-such-agent:1" });
+    const result = await collect(launcher.launch({ command: "true", cwd: ws.workspace, env: {} }));
+    expect(result.error?.category).toBe("sandbox_image_missing");
+    expect(result.stderr).toContain("sandbox image no-such-agent:1 is not in the Docker daemon at");
+  }, 60_000);
+
+  it("[B.sandbox-reap-leftovers] reaping removes this instance's leftover containers and no one else's", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const ours = await agentLauncher(null);
+    const theirs = new DockerLauncher({
+      docker: fixture.docker,
+      settings: sandboxSettings({ network: "none" }),
+      instance: "another-baton",
+      workflowPath: "/srv/other/WORKFLOW.md",
+      role: "agent",
+    });
+    cleanups.push(() => theirs.killAll());
+    const left = ours.launch({ command: "echo up; sleep 600", cwd: ws.workspace, env: {} });
+    const kept = theirs.launch({ command: "echo up; sleep 600", cwd: ws.workspace, env: {} });
+    await Promise.all(
+      [left, kept].map(
+        (launched) => new Promise<void>((resolve) => launched.stdout.once("data", () => resolve())),
+      ),
+    );
+    const before = await ourContainers();
+    expect(before).toHaveLength(1);
+    expect(await reapLeftoverContainers(fixture.docker, "sandbox-test")).toEqual(before);
+    expect(await ourContainers()).toEqual([]);
+    const others = await fixture.docker.listContainers({
+      filters: { label: [`${LABELS.instance}=another-baton`] },
+    });
+    expect(others).toHaveLength(1);
+    await left.exited;
+  }, 60_000);
+
+  it("[B.sandbox-hooks] hooks run in the sandbox image with the workspace mounted and without tracker secrets", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const hooks = new DockerLauncher({
+      docker: fixture.docker,
+      settings: sandboxSettings({ network: "none", env: ["GIT_AUTHOR_NAME"] }),
+      instance: "sandbox-test",
+      workflowPath: "/srv/baton/WORKFLOW.md",
+      role: "hook",
+    });
+    const manager = new WorkspaceManager({
+      root: ws.root,
+      hooks: {
+        after_create:
+          "git init -q . && pwd > where.txt && env > env.txt && (touch /etc/x 2>/dev/null || echo read-only > outside.txt)",
+        before_run: null,
+        after_run: null,
+        before_remove: null,
+      },
+      hookTimeoutMs: 30_000,
+      launcher: hooks,
+      env: { GIT_AUTHOR_NAME: "Baton", LINEAR_API_KEY: "lin-secret" },
+    });
+    const prepared = await manager.prepare("ABC-2");
+    expect(prepared.createdNow).toBe(true);
+    expect((await readFile(path.join(prepared.path, "where.txt"), "utf8")).trim()).toBe("/workspace");
+    expect(await readFile(path.join(prepared.path, "outside.txt"), "utf8")).toBe("read-only\n");
+    const env = await readFile(path.join(prepared.path, "env.txt"), "utf8");
+    expect(env).toContain("GIT_AUTHOR_NAME=Baton");
+    expect(env).not.toContain("lin-secret");
+    expect(await readFile(path.join(prepared.path, ".git", "HEAD"), "utf8")).toContain("ref:");
+  }, 60_000);
+});
+
+describeWithDockerd("Docker daemon checks", () => {
+  it("[B.sandbox-daemon-unreachable] an unreachable daemon is a sandbox_docker_unavailable error naming the socket", async () => {
+    const docker = connectDocker({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+    await expect(assertDaemonReachable(docker)).rejects.toMatchObject({
+      category: "sandbox_docker_unavailable",
+      message: expect.stringContaining("unix:///nonexistent/docker.sock is not reachable"),
+    });
+  });
 });
