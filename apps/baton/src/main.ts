@@ -11,7 +11,8 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT>
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N]                                      run the offline demo (local tickets + real codex + demo model)
+  baton demo [--port N] [--sandbox]                          run the offline demo (local tickets + real codex + demo model)
+  baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
 `;
 
 /**
@@ -41,9 +42,22 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await issueCommand(rest, io);
       }
       case "demo": {
-        const { values } = parse(() => parseArgs({ args: rest, options: { port: { type: "string" } } }));
+        const { values } = parse(() =>
+          parseArgs({ args: rest, options: { port: { type: "string" }, sandbox: { type: "boolean" } } }),
+        );
         const { demoCommand } = await import("./commands/demo.ts");
-        return await demoCommand({ port: parsePort(values.port) }, io);
+        return await demoCommand({ port: parsePort(values.port), sandbox: values.sandbox ?? false }, io);
+      }
+      case "sandbox": {
+        const { values, positionals } = parse(() =>
+          parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: { image: { type: "string" }, codex: { type: "string" } },
+          }),
+        );
+        const { sandboxCommand } = await import("./commands/sandbox.ts");
+        return await sandboxCommand(positionals, values, io);
       }
       case "help":
       case "--help":

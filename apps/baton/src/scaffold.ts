@@ -22,7 +22,14 @@ export interface WorkflowTemplateOptions {
   /** Extra comment lines above the codex section. */
   codexComment?: string;
   intervalMs?: number;
+  /** A `sandbox:` section (YAML, newline-terminated); default: a commented-out example. */
+  sandbox?: string;
 }
+
+const SANDBOX_COMMENT = `# sandbox:                    # run each agent in a Docker container (build the image: baton sandbox build)
+#   kind: docker
+#   model_url: https://api.openai.com/v1   # the only place the agent can reach
+`;
 
 /** A WORKFLOW.md for the local tracker with every core section spelled out. */
 export function workflowTemplate(options: WorkflowTemplateOptions): string {
@@ -55,7 +62,7 @@ ${codexComment}codex:
   approval_policy: never      # unattended: command and file approvals are granted, inside the sandbox
   thread_sandbox: workspace-write
   stall_timeout_ms: 300000
----
+${options.sandbox ?? SANDBOX_COMMENT}---
 ${STARTER_PROMPT}
 `;
 }

@@ -5,8 +5,9 @@ import { type AttemptDeps, type ConfigSource, InProcessExecutor, Orchestrator } 
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
 import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
-import { type Launcher, LocalLauncher, WorkspaceManager } from "@baton/workspace";
+import { type Launcher, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
+import { createLaunchers, type Launchers } from "./sandbox.ts";
 import { SessionLogs } from "./session-log.ts";
 
 export interface ServiceOptions {
@@ -14,6 +15,7 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
   launcher?: Launcher;
 }
 
@@ -29,6 +31,7 @@ export class BatonService {
     readonly orchestrator: Orchestrator,
     readonly sessionLogs: SessionLogs,
     private readonly tracker: LiveTracker,
+    private readonly launchers: Launchers,
   ) {}
 
   /**
@@ -37,8 +40,20 @@ export class BatonService {
    */
   static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
-    const launcher = options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
+    const startup = store.current().config;
+    const launchers: Launchers = options.launcher
+      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
+      : await createLaunchers({
+          sandbox: startup.sandbox,
+          hooksSandboxed: startup.hooks.sandbox,
+          workflowPath: startup.workflowPath,
+          env,
+          logger,
+        }).catch((error: unknown) => {
+          store.close();
+          throw error;
+        });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
@@ -68,7 +83,7 @@ export class BatonService {
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
-        launcher,
+        launcher: launchers.hook,
         logger,
         env,
       });
@@ -102,7 +117,7 @@ export class BatonService {
             command: current.codex.command,
             workspacePath: cwd,
             workspaceRoot: current.workspace.root,
-            launcher,
+            launcher: launchers.agent,
             env,
             secretEnvNames,
             approvalPolicy: current.codex.approval_policy,
@@ -144,7 +159,7 @@ export class BatonService {
       }
     });
 
-    return new BatonService(store, orchestrator, sessionLogs, tracker);
+    return new BatonService(store, orchestrator, sessionLogs, tracker, launchers);
   }
 
   /** Startup terminal cleanup, then the first tick and the polling loop (SPEC 8.1, 8.6). */
@@ -165,6 +180,7 @@ export class BatonService {
   /** Graceful stop: interrupts turns, lets after_run hooks finish, closes watchers and files. */
   async stop(): Promise<void> {
     await this.orchestrator.stop();
+    await this.launchers.close();
     this.stopped = true;
     this.store.close();
     this.tracker.close();

@@ -11,7 +11,13 @@ import { runCommand } from "./run.ts";
  * scripted offline demo model on 127.0.0.1 (no credentials, no network). With OPENAI_API_KEY set
  * and BATON_DEMO_MODEL=off, the same setup drives real Codex against OpenAI instead.
  */
-export async function demoCommand(options: { port?: number }, io: CommandIO): Promise<number> {
+export interface DemoOptions {
+  port?: number;
+  /** Run every agent in a Docker container (image from `baton sandbox build`, daemon at DOCKER_HOST). */
+  sandbox?: boolean;
+}
+
+export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<number> {
   const demoDir = join(io.cwd, ".baton", "demo");
   await rm(demoDir, { recursive: true, force: true });
   await mkdir(demoDir, { recursive: true });
@@ -20,6 +26,8 @@ export async function demoCommand(options: { port?: number }, io: CommandIO): Pr
   const provider = realModel ? null : await startFakeModelProvider(demoScript());
   try {
     // The home lives in the user's cache dir, never under /tmp: Codex refuses sandbox helpers there.
+    if (options.sandbox)
+      return await runDemo(demoDir, null, realModel, options, sandboxedIo(io, provider?.baseUrl));
     const codexHome = provider ? await prepareCodexHome({ baseUrl: provider.baseUrl }) : null;
     try {
       return await runDemo(demoDir, codexHome?.home ?? null, realModel, options, io);
@@ -35,13 +43,16 @@ async function runDemo(
   demoDir: string,
   codexHome: string | null,
   realModel: boolean,
-  options: { port?: number },
+  options: DemoOptions,
   io: CommandIO,
 ): Promise<number> {
   const codex = shellQuote(codexBinary());
-  const codexCommand = codexHome
-    ? `CODEX_HOME=${shellQuote(codexHome)} ${codex} app-server`
-    : `${codex} app-server`;
+  // In the sandbox, codex is the image's, configured to reach the model through Baton's relay.
+  const codexCommand = options.sandbox
+    ? "codex app-server"
+    : codexHome
+      ? `CODEX_HOME=${shellQuote(codexHome)} ${codex} app-server`
+      : `${codex} app-server`;
   const workflowPath = await writeWorkflow(
     demoDir,
     workflowTemplate({
@@ -50,6 +61,15 @@ async function runDemo(
       codexComment: realModel
         ? "# Demo with the real model: codex uses OPENAI_API_KEY."
         : "# OFFLINE DEMO MODEL: codex talks to Baton's scripted demo model on 127.0.0.1, not a real model.",
+      ...(options.sandbox && {
+        sandbox: [
+          "sandbox:                      # every agent and hook runs in a container (baton sandbox build)",
+          "  kind: docker",
+          "  network: model-only          # the container reaches the model through Baton's relay, nothing else",
+          `  model_url: ${realModel ? "https://api.openai.com/v1" : "$BATON_DEMO_MODEL_URL"}`,
+          "",
+        ].join("\n"),
+      }),
     }),
   );
   const tickets = await writeSampleTickets(join(demoDir, "tickets"));
@@ -90,6 +110,15 @@ async function runDemo(
     },
     io,
   );
+}
+
+/** The sandboxed demo's environment: the relay's upstream, and a placeholder key for the offline model. */
+function sandboxedIo(io: CommandIO, offlineModelUrl: string | undefined): CommandIO {
+  if (offlineModelUrl === undefined) return io;
+  return {
+    ...io,
+    env: { ...io.env, BATON_DEMO_MODEL_URL: offlineModelUrl, OPENAI_API_KEY: "offline-demo-model" },
+  };
 }
 
 function shellQuote(value: string): string {
