@@ -97,6 +97,8 @@ export interface ProjectOptions {
   prompt?: string;
   tickets?: NewTicket[];
   script: ModelScript;
+  /** `codex.command`; default: the installed codex binary with a CODEX_HOME pointing at the fake model. */
+  codexCommand?: string;
 }
 
 /**
@@ -122,7 +124,8 @@ export class Project {
     await mkdir(home);
     const provider = await startFakeModelProvider(options.script);
     const codexHome = await prepareCodexHome({ baseUrl: provider.baseUrl });
-    const codexCommand = `CODEX_HOME='${codexHome.home}' '${codexBinary()}' app-server`;
+    const codexCommand =
+      options.codexCommand ?? `CODEX_HOME='${codexHome.home}' '${codexBinary()}' app-server`;
     const store = new LocalTicketStore(join(dir, "tickets"), { prefix: "BAT" });
     const project = new Project(
       dir,
@@ -175,16 +178,16 @@ ${prompt}
   }
 
   /** Starts `baton` on this project's WORKFLOW.md; logs are JSON lines because stdout is a pipe. */
-  start(args: string[] = []): BatonProcess {
-    return this.startWith([this.workflowPath, ...args]);
+  start(args: string[] = [], env: Record<string, string> = {}): BatonProcess {
+    return this.startWith([this.workflowPath, ...args], env);
   }
 
-  /** Starts `baton` with exactly these arguments. */
-  startWith(args: string[]): BatonProcess {
+  /** Starts `baton` with exactly these arguments (and these variables added to its environment). */
+  startWith(args: string[], env: Record<string, string> = {}): BatonProcess {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       cwd: this.dir,
       // A private HOME keeps the developer's shell profile out of the agent's login shells.
-      env: { ...process.env, HOME: this.home, BATON_LOG_LEVEL: "debug", INIT_CWD: this.dir },
+      env: { ...process.env, HOME: this.home, BATON_LOG_LEVEL: "debug", INIT_CWD: this.dir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const baton = new BatonProcess(child);

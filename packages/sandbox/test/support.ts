@@ -1,12 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  codexBinary,
-  dockerdUnavailableReason,
-  type PrivateDockerd,
-  startPrivateDockerd,
-} from "@baton/testkit";
+import { codexBinary, dockerdSkipReason, type PrivateDockerd, startPrivateDockerd } from "@baton/testkit";
 import type Docker from "dockerode";
 import { describe } from "vitest";
 import { buildAgentImage, connectDocker, type DockerSandboxSettings } from "../src/index.ts";
@@ -18,10 +13,7 @@ export const TEST_IMAGE = "baton-agent:test";
  * truly cannot. In CI nothing is skipped: the reason fails the file instead.
  */
 export function describeWithDockerd(title: string, body: () => void): void {
-  const reason = dockerdUnavailableReason();
-  if (reason !== null && process.env.CI === "true") {
-    throw new Error(`CI must run the sandbox tests, but ${reason}`);
-  }
+  const reason = dockerdSkipReason();
   if (reason === null) describe(title, body);
   else describe.skip(`${title} (skipped: ${reason})`, body);
 }

@@ -27,6 +27,18 @@ export function dockerdUnavailableReason(): string | null {
 }
 
 /**
+ * For test files that need dockerd: null when they can run, else the reason they are skipped.
+ * In CI (CI=true) nothing may be skipped: the reason is thrown instead, failing the file.
+ */
+export function dockerdSkipReason(): string | null {
+  const reason = dockerdUnavailableReason();
+  if (reason !== null && process.env.CI === "true") {
+    throw new Error(`CI must run the Docker sandbox tests, but ${reason}`);
+  }
+  return reason;
+}
+
+/**
  * Starts a dockerd of its own: private data root, exec root and socket, no bridge, no iptables,
  * so no container network ever uses an address; containers run with network none.
  */
