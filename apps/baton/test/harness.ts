@@ -196,10 +196,13 @@ ${prompt}
   }
 
   /** Runs a one-shot CLI command (`baton issue move ...`) against this project. */
-  async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  async cli(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       cwd: this.dir,
-      env: { ...process.env, HOME: this.home, INIT_CWD: this.dir },
+      env: { ...process.env, HOME: this.home, INIT_CWD: this.dir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -131,6 +131,17 @@ async function exists(path: string): Promise<boolean> {
       expect(await containersOf(project.workflowPath)).toEqual([]);
     }, 120_000);
 
+    it("[B.sandbox-image-build] baton sandbox build builds a working agent image offline", async () => {
+      project = await sandboxedProject(() => ({ type: "hang" }));
+      const built = await project.cli(["sandbox", "build", "--image", "cli-built:1"], {
+        DOCKER_HOST: dockerd.host,
+      });
+      expect(built.stderr).toBe("");
+      expect(built.stdout).toMatch(/built cli-built:1 \(sha256:[0-9a-f]{12}\) in [\d.]+ s/);
+      const image = await docker.getImage("cli-built:1").inspect();
+      expect(image.Size).toBeGreaterThan(0);
+    }, 120_000);
+
     it("[B.sandbox-missing-image][B.sandbox-daemon-unreachable] startup fails naming a missing image, or an unreachable daemon", async () => {
       project = await sandboxedProject(() => ({ type: "hang" }));
       await project.writeWorkflow(
