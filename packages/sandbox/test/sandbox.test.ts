@@ -74,14 +74,25 @@ describeWithDockerd("Docker sandbox", () => {
     return listed.map((container) => container.Id);
   }
 
-  it("[B.sandbox-codex-in-container][B.sandbox-workspace-mount][B.sandbox-model-relay][B.sandbox-env-allowlist] runs the real codex in a container: its command runs in /workspace and the file appears in the host workspace", async () => {
-    const command = "pwd > where.txt && echo made-in-sandbox > made.txt && env > env.txt";
-    const provider = await startFakeModelProvider(scripts.shellThenMessage(command, "done"));
+  it("[B.sandbox-codex-in-container][B.sandbox-workspace-mount][B.sandbox-model-relay][B.sandbox-model-only-network][B.sandbox-env-allowlist] runs the real codex in a container: its command runs in /workspace and the file appears in the host workspace; writing elsewhere and any other destination fail", async () => {
+    // The provider's own port on 127.0.0.1 is a host port: from inside it must be unreachable.
+    let command = "";
+    const provider = await startFakeModelProvider((request) =>
+      scripts.shellThenMessage(command, "done")(request),
+    );
     cleanups.push(() => provider.close());
+    command = [
+      "pwd > where.txt && echo made-in-sandbox > made.txt && env > env.txt",
+      "(echo x > /etc/escape.txt) 2>/dev/null && echo wrote-etc >> walls.txt",
+      "(echo x > /home/escape.txt) 2>/dev/null && echo wrote-home >> walls.txt",
+      `(exec 3<>/dev/tcp/127.0.0.1/${port(provider)}) 2>/dev/null && echo reached-host-port >> walls.txt`,
+      "(exec 3<>/dev/tcp/192.0.2.1/443) 2>/dev/null && echo reached-other-address >> walls.txt",
+      "echo checked >> walls.txt",
+    ].join("; ");
     const ws = await tempWorkspace();
     cleanups.push(() => ws.cleanup());
-    const launcher = await agentLauncher(provider);
-    const events: string[] = [];
+    // Even a tracker secret listed in sandbox.env stays out.
+    const launcher = await agentLauncher(provider, { env: ["OPENAI_API_KEY", "LINEAR_API_KEY"] });
     const session: CodexSession = await startCodexSession({
       command: "codex app-server",
       workspacePath: ws.workspace,
@@ -96,7 +107,7 @@ describeWithDockerd("Docker sandbox", () => {
       turnTimeoutMs: 60_000,
       tools: [],
       executeTool: async () => ({ success: false, output: "no tools" }),
-      onEvent: (event) => events.push(event.summary),
+      onEvent: () => {},
     });
     cleanups.push(() => session.stop());
     expect(await ourContainers()).toHaveLength(1);
@@ -104,6 +115,7 @@ describeWithDockerd("Docker sandbox", () => {
 
     expect(await readFile(path.join(ws.workspace, "made.txt"), "utf8")).toBe("made-in-sandbox\n");
     expect((await readFile(path.join(ws.workspace, "where.txt"), "utf8")).trim()).toBe("/workspace");
+    expect(await readFile(path.join(ws.workspace, "walls.txt"), "utf8")).toBe("checked\n");
     const env = await readFile(path.join(ws.workspace, "env.txt"), "utf8");
     expect(env).toContain("OPENAI_API_KEY=sk-sandbox-model-key");
     expect(env).not.toContain("lin-tracker-secret");
