@@ -24,6 +24,7 @@ export async function startHttpServer(
     workflow: service.store,
     isRunning: () => service.running,
     sessionLogPath: (identifier) => service.sessionLogs.pathFor(identifier),
+    readSessionLog: (identifier, cursor, limit) => service.sessionLogs.read(identifier, cursor, limit),
   });
   let server: Awaited<ReturnType<typeof startStatusServer>>;
   try {

@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import pino from "pino";
-import { prettyFactory } from "pino-pretty";
 import type { PinnedFooter } from "./terminal.ts";
 
 export interface LoggingOptions {
@@ -102,6 +102,8 @@ const PREFIX_FIELDS = new Set(["issue_id", "issue_identifier", "session_id"]);
  * message does not already spell out as `key=value` (the file sink keeps everything).
  */
 function terminalFormatter(colorize: boolean): (line: string) => string {
+  // Loaded only for a terminal: services under a supervisor (JSON lines) do not pay for it at startup.
+  const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty");
   const pretty = prettyFactory({
     colorize,
     translateTime: "HH:MM:ss",

@@ -13,6 +13,11 @@ const USAGE = `Usage:
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
   baton demo [--port N] [--sandbox]                          run the offline demo (local tickets + real codex + demo model)
   baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
+  baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
+  baton retry <ID>                                           retry a queued, blocked or stopped issue now
+  baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
+      (stop/retry/events talk to the running Baton: --url URL, else server.host/port of --workflow PATH;
+       token from --token, $BATON_TOKEN or server.token)
 `;
 
 /**
@@ -40,6 +45,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       case "issue": {
         const { issueCommand } = await import("./commands/issue.ts");
         return await issueCommand(rest, io);
+      }
+      case "stop":
+      case "retry":
+      case "events": {
+        const { operatorCommand } = await import("./commands/operator.ts");
+        return await operatorCommand(first, rest, io);
       }
       case "demo": {
         const { values } = parse(() =>

@@ -1,9 +1,19 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentEvent, Logger } from "@baton/domain";
 import { workspaceKey } from "@baton/workspace";
 
 const FLUSH_INTERVAL_MS = 200;
+/** Bytes read per step when paging a session log; a longer line makes the read grow to fit it. */
+const READ_CHUNK_BYTES = 256 * 1024;
+
+/** A page of a session log: whole lines parsed, and the byte offset the next page starts at. */
+export interface SessionLogPage {
+  events: Record<string, unknown>[];
+  next_cursor: number;
+  has_more: boolean;
+}
 
 /**
  * Per-issue session logs: every agent event of an issue appended as one JSON line to
@@ -41,6 +51,60 @@ export class SessionLogs {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
       this.flushTimer.unref();
     }
+  }
+
+  /**
+   * Up to `limit` events logged for the issue from byte offset `cursor` (a previous page's
+   * `next_cursor`); null when the issue has no session log. Pending lines are written first, so a
+   * live session reads up to its latest event. The one reader of session log files.
+   */
+  async read(identifier: string, cursor: number, limit: number): Promise<SessionLogPage | null> {
+    await this.flushAndDrain(identifier);
+    let file: Awaited<ReturnType<typeof open>>;
+    try {
+      file = await open(this.pathFor(identifier), "r");
+    } catch {
+      return null;
+    }
+    try {
+      const { size } = await file.stat();
+      const events: Record<string, unknown>[] = [];
+      let position = Math.min(cursor, size);
+      let chunk = READ_CHUNK_BYTES;
+      while (events.length < limit && position < size) {
+        const length = Math.min(chunk, size - position);
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await file.read(buffer, 0, length, position);
+        const text = buffer.subarray(0, bytesRead);
+        let start = 0;
+        for (let end = text.indexOf(10); end !== -1 && events.length < limit; end = text.indexOf(10, start)) {
+          const line = text.subarray(start, end).toString("utf8");
+          start = end + 1;
+          try {
+            events.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            events.push({ event: "unreadable_log_line", line: line.slice(0, 200) });
+          }
+        }
+        // A line longer than the chunk: read again with room for it (the partial tail is the next page's).
+        if (start === 0) {
+          if (length === size - position) break;
+          chunk *= 2;
+          continue;
+        }
+        position += start;
+      }
+      return { events, next_cursor: position, has_more: position < size };
+    } finally {
+      await file.close();
+    }
+  }
+
+  private flushAndDrain(identifier: string): Promise<void> {
+    this.flushOne(identifier);
+    const stream = this.streams.get(identifier);
+    if (!stream || stream.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => stream.write("", () => resolve()));
   }
 
   /** Writes an issue's pending lines and closes its file (the next event reopens it in append mode). */

@@ -85,6 +85,8 @@ export interface StartOptions {
   home: string;
   /** Serve the status API on an ephemeral port. */
   http?: boolean;
+  /** Serve the status API on this port. */
+  port?: number;
   /** Preload the event-loop probe (reachable through `probe()`). */
   probe?: boolean;
   env?: Record<string, string>;
@@ -115,7 +117,11 @@ export class BatonProcess {
       ...preload,
       BATON_BIN,
       options.workflowPath,
-      ...(options.http ? ["--port", "0"] : []),
+      ...(options.port !== undefined
+        ? ["--port", String(options.port)]
+        : options.http
+          ? ["--port", "0"]
+          : []),
     ];
     const child = spawn(process.execPath, args, {
       cwd: path.dirname(options.workflowPath),
@@ -123,6 +129,10 @@ export class BatonProcess {
       stdio: ["ignore", "pipe", "pipe", ...(options.probe ? (["ipc"] as const) : [])],
     });
     return new BatonProcess(child);
+  }
+
+  hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   get pid(): number | undefined {

@@ -133,6 +133,8 @@ interface IncomingMessage {
 const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 const STDERR_ATTENTION = /\b(error|fatal|panic)\b/i;
 const COMMAND_NOT_FOUND_EXIT = 127;
+/** JSON-RPC "method not found". */
+const METHOD_NOT_FOUND = -32601;
 
 class AppServerSession implements CodexSession {
   threadId = "";
@@ -150,6 +152,10 @@ class AppServerSession implements CodexSession {
   private currentTitle: string | null = null;
   private readonly reportedTokens = new Map<string, TokenCounts>();
   private rateLimits: Record<string, unknown> | null = null;
+  /** Optional methods the server said it does not implement: not sent again this session. */
+  private readonly unsupportedOptional = new Set<string>();
+  /** Optional methods whose failure was already logged this session. */
+  private readonly loggedOptional = new Set<string>();
 
   constructor(
     private readonly options: CodexSessionOptions,
@@ -211,7 +217,7 @@ class AppServerSession implements CodexSession {
     }
     if (input.title !== this.currentTitle) {
       // The protocol's session title is the thread name; turn/start has no title field.
-      await this.request("thread/name/set", { threadId: this.threadId, name: input.title });
+      await this.optionalRequest("thread/name/set", { threadId: this.threadId, name: input.title });
       this.currentTitle = input.title;
     }
     const outcome = new Promise<TurnOutcome>((resolve, reject) => {
@@ -322,6 +328,28 @@ class AppServerSession implements CodexSession {
       this.pending.set(id, { method, resolve, reject, timer, onResult });
       this.write({ id, method, params });
     });
+  }
+
+  /**
+   * A courtesy request the run does not need (SPEC 10.2: titles only where the protocol supports
+   * them): a server that rejects it is logged once per session at debug and the run goes on. Only
+   * the process ending fails it, since nothing else can work then either.
+   */
+  private async optionalRequest(method: string, params: unknown): Promise<void> {
+    if (this.unsupportedOptional.has(method)) return;
+    try {
+      await this.request(method, params);
+    } catch (error) {
+      const failure = toBatonError(error, "response_error");
+      if (failure.category === "port_exit" || failure.category === "codex_not_found") throw failure;
+      if (failure.details.code === METHOD_NOT_FOUND) this.unsupportedOptional.add(method);
+      if (this.loggedOptional.has(method)) return;
+      this.loggedOptional.add(method);
+      this.logger.debug(
+        { method, err: failure },
+        `Codex did not accept optional ${method}; going on without it`,
+      );
+    }
   }
 
   private respond(id: number | string, result: unknown): void {

@@ -1,6 +1,6 @@
 import { realpath, symlink } from "node:fs/promises";
 import path from "node:path";
-import { BatonError, type ToolResult } from "@baton/domain";
+import { BatonError, type Logger, type ToolResult } from "@baton/domain";
 import {
   codexProtocolValidator,
   createFakeAppServer,
@@ -291,6 +291,35 @@ describe("turns", () => {
     ).toEqual([TURN.prompt, "Continuation guidance: keep going"]);
     expect(received.filter((message) => message.method === "initialize")).toHaveLength(1);
     expect(received.filter((message) => message.method === "thread/name/set")).toHaveLength(1);
+  });
+
+  it("[S10.2-session-title][S10.6-error-categories] goes on without a title when the server answers thread/name/set with -32601, logging it once at debug", async () => {
+    const lines: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
+    const logger: Logger = {
+      debug: (obj, msg) => lines.push({ level: "debug", obj, ...(msg !== undefined && { msg }) }),
+      info: (obj, msg) => lines.push({ level: "info", obj, ...(msg !== undefined && { msg }) }),
+      warn: (obj, msg) => lines.push({ level: "warn", obj, ...(msg !== undefined && { msg }) }),
+      error: (obj, msg) => lines.push({ level: "error", obj, ...(msg !== undefined && { msg }) }),
+      child: () => logger,
+    };
+    const { session, fake } = await start({ unsupportedMethods: ["thread/name/set"] }, { logger });
+    await session.runTurn(TURN);
+    await session.runTurn({ prompt: "Continuation guidance: keep going", title: "ABC-1: renamed" });
+
+    const received = await fake.received();
+    expect(received.filter((message) => message.method === "turn/start")).toHaveLength(2);
+    // Method not found is remembered: the second title change is not sent again.
+    expect(received.filter((message) => message.method === "thread/name/set")).toHaveLength(1);
+    const notes = lines.filter((line) => JSON.stringify(line).includes("thread/name/set"));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.level).toBe("debug");
+  });
+
+  it("[S10.2-handshake][S10.6-error-categories] still fails the run when a required call (turn/start) is answered with -32601", async () => {
+    const { session } = await start({ unsupportedMethods: ["turn/start"] });
+    const error = await rejection(session.runTurn(TURN));
+    expect(error.category).toBe("response_error");
+    expect(error.message).toContain("turn/start");
   });
 
   it("[S10.3-process-alive-across-turns] stop() ends a server that ignores stdin closing", async () => {

@@ -1,7 +1,14 @@
 import type { AgentEvent, Issue, TokenCounts } from "@baton/domain";
 import { normalizeState } from "@baton/domain";
 import type { OrchestratorConfig } from "./ports.ts";
-import type { CodexTotals, LiveSession, RuntimeState } from "./state.ts";
+import type {
+  CodexTotals,
+  IssueVersion,
+  LiveSession,
+  RunningEntry,
+  RuntimeState,
+  StoppedEntry,
+} from "./state.ts";
 import { isClaimed } from "./state.ts";
 
 /**
@@ -9,7 +16,7 @@ import { isClaimed } from "./state.ts";
  * snapshot and the time. The shell in orchestrator.ts performs whatever they decide.
  */
 
-type SchedulingState = Pick<RuntimeState, "running" | "retrying" | "blocked">;
+type SchedulingState = Pick<RuntimeState, "running" | "retrying" | "blocked" | "stopped">;
 
 export const CONTINUATION_RETRY_DELAY_MS = 1000;
 export const FAILURE_RETRY_BASE_MS = 10_000;
@@ -218,6 +225,36 @@ export function reconcileRunning(refreshed: Issue | undefined, config: Orchestra
   return { kind: "update", issue: refreshed };
 }
 
+export type RunningReconcileAction =
+  | ReconcileAction
+  /** The run's own tool call handed the ticket off: its turn may finish (bounded by the turn timeout). */
+  | { kind: "finish_handoff"; issue: Issue }
+  /** A tool call of the run is executing and may be the one that changed the state: look again once it ends. */
+  | { kind: "await_tool_call"; issue: Issue };
+
+/**
+ * Reconciliation of one running attempt (SPEC 8.5) that tells the agent's own hand-off apart from
+ * a change made by anyone else. A state left by the run's own tracker tool call lets the turn
+ * finish for up to `codex.turn_timeout_ms` after the hand-off; a different state, or the grace
+ * running out, stops the run as usual.
+ */
+export function reconcileRunningAttempt(
+  refreshed: Issue | undefined,
+  config: OrchestratorConfig,
+  run: Pick<RunningEntry, "handoff" | "tool_calls_in_flight">,
+  nowMs: number,
+): RunningReconcileAction {
+  const action = reconcileRunning(refreshed, config);
+  if (action.kind === "update" || refreshed === undefined) return action;
+  const { handoff } = run;
+  if (handoff === null) {
+    return run.tool_calls_in_flight > 0 ? { kind: "await_tool_call", issue: refreshed } : action;
+  }
+  const sameState = normalizeState(refreshed.state) === handoff.state;
+  const withinGrace = nowMs - handoff.at_ms < config.codex.turn_timeout_ms;
+  return sameState && withinGrace ? { kind: "finish_handoff", issue: refreshed } : action;
+}
+
 /**
  * Milliseconds of silence when a run counts as stalled (SPEC 8.5), else null. Silence is measured
  * from the latest agent event, or from the start when there was none; `stall_timeout_ms <= 0` disables it.
@@ -313,4 +350,70 @@ export function applyAgentEvent(
   const update: AgentEventUpdate = { session: nextSession, totals: nextTotals, newTurn };
   if (event.rate_limits !== undefined && event.rate_limits !== null) update.rateLimits = event.rate_limits;
   return update;
+}
+
+// ---- operator actions (B.operator) --------------------------------------------------------------
+
+export type OperatorStopAction =
+  /** Cancel the running attempt; the issue is held as stopped once it exits. */
+  | { kind: "cancel_run" }
+  /** Drop the queued retry or the block and hold the issue as stopped. */
+  | { kind: "hold"; from: "retrying" | "blocked" }
+  | { kind: "refuse"; code: "not_claimed" | "already_stopped" };
+
+/** What an operator's stop of issue `id` does in the current state. */
+export function operatorStopAction(state: SchedulingState, id: string): OperatorStopAction {
+  const running = state.running.get(id);
+  if (running)
+    return running.stopRequest === null
+      ? { kind: "cancel_run" }
+      : { kind: "refuse", code: "already_stopped" };
+  if (state.retrying.has(id)) return { kind: "hold", from: "retrying" };
+  if (state.blocked.has(id)) return { kind: "hold", from: "blocked" };
+  if (state.stopped.has(id)) return { kind: "refuse", code: "already_stopped" };
+  return { kind: "refuse", code: "not_claimed" };
+}
+
+export type OperatorRetryAction =
+  /** Fire the queued retry (or re-check a held issue) now, with this attempt number. */
+  | { kind: "retry_now"; attempt: number; from: "retrying" | "blocked" | "stopped" }
+  | { kind: "refuse"; code: "not_claimed" | "running" };
+
+/** What an operator's "retry now" of issue `id` does: the issue is re-read and dispatched if still eligible. */
+export function operatorRetryAction(state: SchedulingState, id: string): OperatorRetryAction {
+  if (state.running.has(id)) return { kind: "refuse", code: "running" };
+  const retry = state.retrying.get(id);
+  if (retry) return { kind: "retry_now", attempt: retry.attempt, from: "retrying" };
+  if (state.blocked.has(id)) return { kind: "retry_now", attempt: 1, from: "blocked" };
+  const stopped = state.stopped.get(id);
+  if (stopped) return { kind: "retry_now", attempt: nextFailureAttempt(stopped.attempt), from: "stopped" };
+  return { kind: "refuse", code: "not_claimed" };
+}
+
+export function issueVersion(issue: Issue): IssueVersion {
+  return { state: normalizeState(issue.state), updated_at: issue.updated_at };
+}
+
+export type StoppedAction =
+  | { kind: "stay"; issue: Issue; baseline: IssueVersion }
+  | { kind: "release"; reason: ReleaseReason | "ticket_changed"; cleanup: boolean };
+
+/**
+ * Each tick a stopped issue is read again: it is released when it left the active states (as a
+ * blocked one would be) or when the ticket changed since the stop took effect, so the next
+ * dispatch can pick it up. The first read after the stop only records the baseline.
+ */
+export function recheckStopped(
+  entry: Pick<StoppedEntry, "baseline">,
+  refreshed: Issue | undefined,
+  config: OrchestratorConfig,
+): StoppedAction {
+  const action = recheckBlocked(refreshed, config);
+  if (action.kind === "release") return action;
+  const now = issueVersion(action.issue);
+  const { baseline } = entry;
+  if (baseline !== null && (baseline.state !== now.state || baseline.updated_at !== now.updated_at)) {
+    return { kind: "release", reason: "ticket_changed", cleanup: false };
+  }
+  return { kind: "stay", issue: action.issue, baseline: baseline ?? now };
 }

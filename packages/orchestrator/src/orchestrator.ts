@@ -1,14 +1,19 @@
 import type { AgentEvent, BatonError, Issue, Logger, TrackerAdapter } from "@baton/domain";
-import { silentLogger, toBatonError } from "@baton/domain";
+import { normalizeState, silentLogger, toBatonError } from "@baton/domain";
 import type { ReleaseReason, RetryKind } from "./decisions.ts";
 import {
   applyAgentEvent,
   dispatchIneligibility,
   globalSlots,
+  isActiveState,
+  issueVersion,
   NO_SLOTS_ERROR,
   nextFailureAttempt,
+  operatorRetryAction,
+  operatorStopAction,
   recheckBlocked,
-  reconcileRunning,
+  recheckStopped,
+  reconcileRunningAttempt,
   retryDelayMs,
   retryTimerAction,
   runningByState,
@@ -30,7 +35,7 @@ import type {
 import { systemClock } from "./ports.ts";
 import type { IssueDetail, LoopError, OrchestratorSnapshot } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
-import type { RunningEntry, RuntimeState, StopRequest } from "./state.ts";
+import type { LiveSession, RunningEntry, RuntimeState, StopRequest } from "./state.ts";
 import { emptyRuntimeState, newLiveSession, RECENT_EVENTS_LIMIT } from "./state.ts";
 
 export interface OrchestratorDeps {
@@ -50,7 +55,7 @@ interface IssueRef {
 
 /** The issue a retry is for, with what the status views show about it while it waits. */
 /** Why a retry was scheduled: a clean exit's re-check, a failed run, a stall kill, or no free slot. */
-export type RetryCause = "continuation" | "failure" | "stall" | "no_slots";
+export type RetryCause = "continuation" | "failure" | "stall" | "no_slots" | "operator";
 
 interface RetryTarget extends IssueRef {
   title: string;
@@ -96,6 +101,11 @@ export type OrchestratorEvent =
 
 export type OrchestratorListener = (event: OrchestratorEvent) => void;
 
+/** The answer to an operator's stop or retry (B.operator). */
+export type OperatorActionResult =
+  | ({ ok: true; status: "stopping" | "stopped" | "retry_queued"; requested_at: string } & IssueRef)
+  | { ok: false; code: "issue_not_found" | "conflict" | "orchestrator_unavailable"; message: string };
+
 export interface RefreshResult {
   queued: boolean;
   coalesced: boolean;
@@ -107,6 +117,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 function stopReasonText(request: StopRequest): string {
   if (request.kind === "reconcile") return request.reason;
   if (request.kind === "stall") return "stalled";
+  if (request.kind === "operator") return `stopped by operator: ${request.reason}`;
   return "shutdown";
 }
 
@@ -178,6 +189,20 @@ export class Orchestrator {
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
+  }
+
+  /**
+   * Operator stop (B.operator-stop): cancels the running attempt (or drops the queued retry or the
+   * block) and holds the issue as `stopped` with `reason`; it is not retried until the ticket
+   * changes or `retryIssue` is called.
+   */
+  stopIssue(identifier: string, reason: string): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (id) => this.applyOperatorStop(id, reason));
+  }
+
+  /** Operator retry (B.operator-retry): a queued, blocked or stopped issue is re-checked and dispatched now. */
+  retryIssue(identifier: string): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (id) => this.applyOperatorRetry(id));
   }
 
   snapshot(): OrchestratorSnapshot {
@@ -334,6 +359,7 @@ export class Orchestrator {
     const reconcileConfig = this.config.current();
     await this.reconcileRunning(reconcileConfig, problems);
     await this.recheckBlockedIssues(reconcileConfig, problems);
+    await this.recheckStoppedIssues(reconcileConfig, problems);
 
     let dispatched = 0;
     const preflightError = await this.preflight();
@@ -411,16 +437,57 @@ export class Orchestrator {
     }
 
     const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
+    const checkedAt = this.clock.now();
     for (const id of ids) {
       const entry = this.state.running.get(id);
       if (!entry || entry.stopRequest) continue;
       const fresh = byId.get(id);
-      const action = reconcileRunning(fresh, config);
+      const action = reconcileRunningAttempt(fresh, config, entry, checkedAt);
       // Keep the tracker's latest view even when stopping: logs and the API then say which state it left for.
       if (fresh) entry.issue = fresh;
-      if (action.kind !== "update") {
+      if (action.kind === "stop") {
         this.requestStop(id, entry, { kind: "reconcile", reason: action.reason, cleanup: action.cleanup });
+      } else if (action.kind !== "update") {
+        this.log(entry.log, "debug", {
+          action: "reconcile",
+          outcome: action.kind,
+          state: action.issue.state,
+        });
       }
+    }
+  }
+
+  /** Stopped issues are released once the ticket changed or left the active states (B.operator-stop). */
+  private async recheckStoppedIssues(config: OrchestratorConfig, problems: LoopError[]): Promise<void> {
+    const ids = [...this.state.stopped.keys()];
+    if (ids.length === 0) return;
+    let refreshed: Issue[];
+    try {
+      refreshed = await this.config.tracker().fetchIssuesByIds(ids);
+    } catch (error) {
+      const problem = this.trackerError("recheck_stopped", error);
+      problems.push(this.loopError(problem));
+      this.log(this.logger, "warn", {
+        action: "recheck_stopped",
+        outcome: "failed",
+        reason: problem.toString(),
+      });
+      return;
+    }
+    const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
+    for (const id of ids) {
+      const entry = this.state.stopped.get(id);
+      if (!entry) continue;
+      const action = recheckStopped(entry, byId.get(id), config);
+      if (action.kind === "stay") {
+        entry.state = action.issue.state;
+        entry.title = action.issue.title;
+        entry.baseline = action.baseline;
+        continue;
+      }
+      const log = this.logger.child({ issue_id: id, issue_identifier: entry.identifier });
+      if (action.cleanup) await this.removeWorkspace(entry.identifier, log);
+      this.release(id, entry.identifier, action.reason, log);
     }
   }
 
@@ -524,6 +591,8 @@ export class Orchestrator {
       workspace_path: null,
       session: newLiveSession(),
       stopRequest: null,
+      handoff: null,
+      tool_calls_in_flight: 0,
       log,
     };
     this.state.running.set(issue.id, entry);
@@ -553,7 +622,31 @@ export class Orchestrator {
         const entry = current();
         if (entry) this.onAgentEvent(id, entry, event);
       },
+      toolCallStarted: () => {
+        const entry = current();
+        if (entry) entry.tool_calls_in_flight += 1;
+      },
+      toolCallEnded: (handoffState) => {
+        const entry = current();
+        if (entry) this.onToolCallEnded(id, entry, handoffState);
+      },
     };
+  }
+
+  /**
+   * Records the agent's own hand-off so reconciliation lets its turn finish. A reconciliation that
+   * waited on this call and saw a state change that was not the run's own looks again at once.
+   */
+  private onToolCallEnded(id: string, entry: RunningEntry, handoffState: string | null): void {
+    entry.tool_calls_in_flight = Math.max(entry.tool_calls_in_flight - 1, 0);
+    if (handoffState !== null && entry.handoff === null) {
+      entry.handoff = { state: normalizeState(handoffState), at_ms: this.clock.now() };
+      this.log(entry.log, "info", { action: "handoff", outcome: "recorded", state: handoffState });
+      this.recordRecent(id, "handoff", `agent moved the ticket to ${handoffState}`);
+      return;
+    }
+    if (entry.handoff === null && !isActiveState(entry.issue.state, this.config.current()))
+      this.requestRefresh();
   }
 
   private onAgentEvent(id: string, entry: RunningEntry, event: AgentEvent): void {
@@ -587,11 +680,11 @@ export class Orchestrator {
     this.state.totals.ended_seconds += runtimeSeconds;
 
     const error = outcome.kind === "failed" || outcome.kind === "blocked" ? outcome.error.toString() : null;
-    const reason = outcome.kind === "cancelled" ? outcome.reason : (error ?? undefined);
+    const reason = outcome.kind === "failed" || outcome.kind === "blocked" ? error! : outcome.reason;
     const turns = outcome.kind === "normal" ? outcome.turns : undefined;
     const level: LogLevel = outcome.kind === "normal" || outcome.kind === "cancelled" ? "info" : "warn";
     this.log(entry.log, level, { action: "worker_exit", outcome: outcome.kind, turns, reason });
-    this.recordRecent(id, "worker_exited", reason ?? outcome.kind);
+    this.recordRecent(id, "worker_exited", `${outcome.kind}: ${reason}`);
     this.emit({
       type: "worker_exited",
       at: this.nowIso(),
@@ -613,6 +706,19 @@ export class Orchestrator {
       // The workspace is removed only now, after the agent and after_run have let go of it.
       if (stop.cleanup) await this.removeWorkspace(entry.issue.identifier, entry.log);
       this.release(id, entry.issue.identifier, stop.reason, entry.log);
+      return;
+    }
+    if (stop?.kind === "operator") {
+      await this.holdStopped(id, {
+        identifier: entry.issue.identifier,
+        title: entry.issue.title,
+        issue_url: entry.issue.url,
+        state: entry.issue.state,
+        reason: stop.reason,
+        attempt: entry.attempt,
+        workspace_path: entry.workspace_path,
+        session: entry.session,
+      });
       return;
     }
     if (stop?.kind === "stall") {
@@ -701,12 +807,14 @@ export class Orchestrator {
       kind,
       cause,
       error,
-    }: { attempt: number; kind: RetryKind; cause: RetryCause; error: string | null },
+      delayMs: delayOverride,
+    }: { attempt: number; kind: RetryKind; cause: RetryCause; error: string | null; delayMs?: number },
     log: Logger,
   ): void {
     const ref = { issue_id: target.issue_id, issue_identifier: target.issue_identifier };
     this.clearRetry(ref.issue_id);
-    const delayMs = retryDelayMs(kind, attempt, this.config.current().agent.max_retry_backoff_ms);
+    const delayMs =
+      delayOverride ?? retryDelayMs(kind, attempt, this.config.current().agent.max_retry_backoff_ms);
     const token = this.nextRetryToken++;
     const dueAtMs = this.clock.now() + delayMs;
     const timer = this.clock.setTimeout(() => {
@@ -795,12 +903,187 @@ export class Orchestrator {
   }
 
   /** Drops every claim the orchestrator holds on the issue (SPEC 7.1 `Released`). */
-  private release(id: string, identifier: string, reason: ReleaseReason, log: Logger): void {
+  private release(
+    id: string,
+    identifier: string,
+    reason: ReleaseReason | "ticket_changed",
+    log: Logger,
+  ): void {
     this.clearRetry(id);
     this.state.blocked.delete(id);
+    this.state.stopped.delete(id);
     this.state.recent_events.delete(id);
     this.log(log, "info", { action: "release", outcome: "released", reason });
     this.emit({ type: "released", at: this.nowIso(), issue_id: id, issue_identifier: identifier, reason });
+  }
+
+  // ---- operator actions (B.operator) -----------------------------------------------------------
+
+  /** Runs an operator action in the queue, so it never interleaves with a tick or a retry timer. */
+  private async operatorAction(
+    identifier: string,
+    apply: (id: string) => Promise<OperatorActionResult> | OperatorActionResult,
+  ): Promise<OperatorActionResult> {
+    const unavailable: OperatorActionResult = {
+      ok: false,
+      code: "orchestrator_unavailable",
+      message: "the orchestrator is not running",
+    };
+    if (this.lifecycle !== "running") return unavailable;
+    let result: OperatorActionResult = unavailable;
+    await this.enqueue("operator_action", async () => {
+      if (this.lifecycle !== "running") return;
+      const id = this.claimedIdOf(identifier);
+      result =
+        id === null
+          ? {
+              ok: false,
+              code: "issue_not_found",
+              message: `issue ${identifier} is not running, retrying, blocked or stopped in this Baton process`,
+            }
+          : await apply(id);
+    });
+    return result;
+  }
+
+  private claimedIdOf(identifier: string): string | null {
+    for (const [id, entry] of this.state.running) if (entry.issue.identifier === identifier) return id;
+    for (const [id, entry] of this.state.retrying) if (entry.identifier === identifier) return id;
+    for (const [id, entry] of this.state.blocked) if (entry.issue.identifier === identifier) return id;
+    for (const [id, entry] of this.state.stopped) if (entry.identifier === identifier) return id;
+    return null;
+  }
+
+  private async applyOperatorStop(id: string, reason: string): Promise<OperatorActionResult> {
+    const action = operatorStopAction(this.state, id);
+    const requested_at = this.nowIso();
+    switch (action.kind) {
+      case "refuse":
+        return { ok: false, code: "conflict", message: `issue is already stopped or being stopped` };
+      case "cancel_run": {
+        const entry = this.state.running.get(id)!;
+        this.requestStop(id, entry, { kind: "operator", reason });
+        return { ok: true, status: "stopping", requested_at, ...this.ref(entry.issue) };
+      }
+      case "hold": {
+        const retry = this.state.retrying.get(id);
+        const blocked = this.state.blocked.get(id);
+        const held = retry
+          ? {
+              identifier: retry.identifier,
+              title: retry.title,
+              issue_url: retry.issue_url,
+              state: null,
+              attempt: retry.attempt,
+              workspace_path: retry.workspace_path,
+              session: null,
+            }
+          : {
+              identifier: blocked!.issue.identifier,
+              title: blocked!.issue.title,
+              issue_url: blocked!.issue.url,
+              state: blocked!.issue.state,
+              attempt: null,
+              workspace_path: blocked!.workspace_path,
+              session: blocked!.session,
+            };
+        this.clearRetry(id);
+        this.state.blocked.delete(id);
+        const ref = { issue_id: id, issue_identifier: held.identifier };
+        this.emit({ type: "stopped", at: requested_at, ...ref, reason, cleanup: false });
+        await this.holdStopped(id, { ...held, reason });
+        return { ok: true, status: "stopped", requested_at, ...ref };
+      }
+    }
+  }
+
+  /** Holds an issue as stopped; its current version is read at once so a later edit releases it. */
+  private async holdStopped(
+    id: string,
+    held: {
+      identifier: string;
+      title: string;
+      issue_url: string | null;
+      state: string | null;
+      reason: string;
+      attempt: number | null;
+      workspace_path: string | null;
+      session: LiveSession | null;
+    },
+  ): Promise<void> {
+    const log = this.logger.child({ issue_id: id, issue_identifier: held.identifier });
+    let fresh: Issue | undefined;
+    try {
+      fresh = (await this.config.tracker().fetchIssuesByIds([id])).find((issue) => issue.id === id);
+    } catch (error) {
+      // The next tick takes the baseline instead.
+      this.trackerError("stop_baseline", error);
+    }
+    this.state.stopped.set(id, {
+      ...held,
+      state: fresh?.state ?? held.state,
+      stopped_at_ms: this.clock.now(),
+      baseline: fresh ? issueVersion(fresh) : null,
+    });
+    this.log(log, "info", { action: "operator_stop", outcome: "held", reason: held.reason, retry: "none" });
+    this.recordRecent(id, "stopped", held.reason);
+  }
+
+  private applyOperatorRetry(id: string): OperatorActionResult {
+    const action = operatorRetryAction(this.state, id);
+    if (action.kind === "refuse") {
+      return {
+        ok: false,
+        code: "conflict",
+        message: "issue is running; stop it first or wait for it to end",
+      };
+    }
+    const retry = this.state.retrying.get(id);
+    const blocked = this.state.blocked.get(id);
+    const stopped = this.state.stopped.get(id);
+    const target: RetryTarget = retry
+      ? {
+          issue_id: id,
+          issue_identifier: retry.identifier,
+          title: retry.title,
+          issue_url: retry.issue_url,
+          workspace_path: retry.workspace_path,
+        }
+      : blocked
+        ? {
+            ...this.ref(blocked.issue),
+            title: blocked.issue.title,
+            issue_url: blocked.issue.url,
+            workspace_path: blocked.workspace_path,
+          }
+        : {
+            issue_id: id,
+            issue_identifier: stopped!.identifier,
+            title: stopped!.title,
+            issue_url: stopped!.issue_url,
+            workspace_path: stopped!.workspace_path,
+          };
+    this.state.blocked.delete(id);
+    this.state.stopped.delete(id);
+    const log = this.logger.child({ issue_id: id, issue_identifier: target.issue_identifier });
+    this.log(log, "info", {
+      action: "operator_retry",
+      outcome: "queued",
+      from: action.from,
+      attempt: action.attempt,
+    });
+    this.scheduleRetry(
+      target,
+      { attempt: action.attempt, kind: "failure", cause: "operator", error: null, delayMs: 0 },
+      log,
+    );
+    return {
+      ok: true,
+      status: "retry_queued",
+      requested_at: this.nowIso(),
+      issue_id: id,
+      issue_identifier: target.issue_identifier,
+    };
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

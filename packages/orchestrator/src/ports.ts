@@ -13,7 +13,7 @@ export interface OrchestratorConfig {
     max_retry_backoff_ms: number;
     max_concurrent_agents_by_state: Record<string, number>;
   };
-  codex: { stall_timeout_ms: number };
+  codex: { stall_timeout_ms: number; turn_timeout_ms: number };
 }
 
 /** Where the orchestrator gets its current configuration and tracker (both may change on reload). */
@@ -55,16 +55,23 @@ export interface RunReporter {
   workspaceReady(path: string): void;
   /** Every event from the coding-agent session. */
   agentEvent(event: AgentEvent): void;
+  /** A tracker tool call of the agent started executing. */
+  toolCallStarted(): void;
+  /**
+   * That tool call ended; `handoffState` is the state it moved the ticket to when the call took it
+   * out of the active states (the agent's own hand-off), else null.
+   */
+  toolCallEnded(handoffState: string | null): void;
 }
 
 /**
- * How an attempt ended. `normal`: the turn loop finished (issue left active states, max_turns
- * reached, or it went missing). `failed`: any error (workspace, hook, prompt, agent, refresh).
+ * How an attempt ended. `normal`: the turn loop finished (the agent handed the ticket off, it left
+ * the active states, max_turns reached, or it went missing); `reason` says which. `failed`: any error (workspace, hook, prompt, agent, refresh).
  * `blocked`: the agent asked for an approval or operator input that the documented policy does
  * not grant; the claim is kept without retry. `cancelled`: stopped by the orchestrator.
  */
 export type RunOutcome =
-  | { kind: "normal"; turns: number }
+  | { kind: "normal"; turns: number; reason: string }
   | { kind: "failed"; error: BatonError }
   | { kind: "blocked"; error: BatonError }
   | { kind: "cancelled"; reason: string };

@@ -1,5 +1,12 @@
 import type { TokenCounts } from "@baton/domain";
-import type { BlockedEntry, LiveSession, RetryEntry, RunningEntry, RuntimeState } from "./state.ts";
+import type {
+  BlockedEntry,
+  LiveSession,
+  RetryEntry,
+  RunningEntry,
+  RuntimeState,
+  StoppedEntry,
+} from "./state.ts";
 import { RECENT_EVENTS_LIMIT } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
@@ -52,13 +59,31 @@ export interface BlockedRow {
   last_event_at: string | null;
 }
 
+/** An issue an operator stopped: held, not retried, until the ticket changes or a retry is asked. */
+export interface StoppedRow {
+  issue_id: string;
+  issue_identifier: string;
+  title: string;
+  issue_url: string | null;
+  state: string | null;
+  reason: string;
+  stopped_at: string;
+  attempt: number | null;
+  workspace_path: string | null;
+  session_id: string | null;
+  last_event: string | null;
+  last_message: string | null;
+  last_event_at: string | null;
+}
+
 /** JSON-safe runtime view, shaped for `GET /api/v1/state` (SPEC 13.3, 13.7.2) plus blocked rows. */
 export interface OrchestratorSnapshot {
   generated_at: string;
-  counts: { running: number; retrying: number; blocked: number; completed: number };
+  counts: { running: number; retrying: number; blocked: number; stopped: number; completed: number };
   running: RunningRow[];
   retrying: RetryRow[];
   blocked: BlockedRow[];
+  stopped: StoppedRow[];
   codex_totals: TokenCounts & { seconds_running: number };
   rate_limits: unknown;
   last_error: LoopError | null;
@@ -69,12 +94,13 @@ export interface OrchestratorSnapshot {
 export interface IssueDetail {
   issue_identifier: string;
   issue_id: string;
-  status: "running" | "retrying" | "blocked";
+  status: "running" | "retrying" | "blocked" | "stopped";
   workspace: { path: string | null };
   attempts: { restart_count: number; current_retry_attempt: number | null };
   running: RunningRow | null;
   retry: RetryRow | null;
   blocked: BlockedRow | null;
+  stopped: StoppedRow | null;
   recent_events: { at: string; event: string; message: string }[];
   last_error: string | null;
 }
@@ -156,6 +182,23 @@ function blockedRow(id: string, entry: BlockedEntry): BlockedRow {
   };
 }
 
+const NO_SESSION = { session_id: null, last_event: null, last_message: null, last_event_at: null };
+
+function stoppedRow(id: string, entry: StoppedEntry): StoppedRow {
+  return {
+    issue_id: id,
+    issue_identifier: entry.identifier,
+    title: entry.title,
+    issue_url: entry.issue_url,
+    state: entry.state,
+    reason: entry.reason,
+    stopped_at: isoAt(entry.stopped_at_ms),
+    attempt: entry.attempt,
+    workspace_path: entry.workspace_path,
+    ...(entry.session === null ? NO_SESSION : sessionFields(entry.session)),
+  };
+}
+
 function byIdentifier<T extends { issue_identifier: string }>(rows: T[]): T[] {
   return rows.sort((a, b) =>
     a.issue_identifier < b.issue_identifier ? -1 : a.issue_identifier > b.issue_identifier ? 1 : 0,
@@ -181,11 +224,13 @@ export function buildSnapshot(
       running: state.running.size,
       retrying: state.retrying.size,
       blocked: state.blocked.size,
+      stopped: state.stopped.size,
       completed: state.completed.size,
     },
     running: byIdentifier([...state.running].map(([id, entry]) => runningRow(id, entry))),
     retrying: [...state.retrying.values()].map(retryRow).sort((a, b) => a.due_at.localeCompare(b.due_at)),
     blocked: byIdentifier([...state.blocked].map(([id, entry]) => blockedRow(id, entry))),
+    stopped: byIdentifier([...state.stopped].map(([id, entry]) => stoppedRow(id, entry))),
     codex_totals: {
       input_tokens: state.totals.input_tokens,
       output_tokens: state.totals.output_tokens,
@@ -203,19 +248,26 @@ export function buildIssueDetail(state: RuntimeState, identifier: string): Issue
   const running = [...state.running].find(([, entry]) => entry.issue.identifier === identifier);
   const retry = [...state.retrying.values()].find((entry) => entry.identifier === identifier);
   const blocked = [...state.blocked].find(([, entry]) => entry.issue.identifier === identifier);
-  const issueId = running?.[0] ?? retry?.issue_id ?? blocked?.[0];
+  const stopped = [...state.stopped].find(([, entry]) => entry.identifier === identifier);
+  const issueId = running?.[0] ?? retry?.issue_id ?? blocked?.[0] ?? stopped?.[0];
   if (issueId === undefined) return null;
 
   const runningView = running ? runningRow(running[0], running[1]) : null;
   const retryView = retry ? retryRow(retry) : null;
   const blockedView = blocked ? blockedRow(blocked[0], blocked[1]) : null;
+  const stoppedView = stopped ? stoppedRow(stopped[0], stopped[1]) : null;
   const currentAttempt = runningView ? runningView.attempt : (retryView?.attempt ?? null);
   return {
     issue_identifier: identifier,
     issue_id: issueId,
-    status: runningView ? "running" : retryView ? "retrying" : "blocked",
+    status: runningView ? "running" : retryView ? "retrying" : blockedView ? "blocked" : "stopped",
     workspace: {
-      path: runningView?.workspace_path ?? retryView?.workspace_path ?? blockedView?.workspace_path ?? null,
+      path:
+        runningView?.workspace_path ??
+        retryView?.workspace_path ??
+        blockedView?.workspace_path ??
+        stoppedView?.workspace_path ??
+        null,
     },
     attempts: {
       restart_count: Math.max((currentAttempt ?? 0) - 1, 0),
@@ -224,11 +276,12 @@ export function buildIssueDetail(state: RuntimeState, identifier: string): Issue
     running: runningView,
     retry: retryView,
     blocked: blockedView,
+    stopped: stoppedView,
     recent_events: (state.recent_events.get(issueId) ?? []).slice(-RECENT_EVENTS_LIMIT).map((event) => ({
       at: isoAt(event.at_ms),
       event: event.event,
       message: event.message,
     })),
-    last_error: retryView?.error ?? blockedView?.error ?? null,
+    last_error: retryView?.error ?? blockedView?.error ?? stoppedView?.reason ?? null,
   };
 }

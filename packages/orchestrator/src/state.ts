@@ -24,7 +24,15 @@ export interface LiveSession {
 export type StopRequest =
   | { kind: "reconcile"; reason: StopReason; cleanup: boolean }
   | { kind: "stall"; elapsedMs: number }
+  /** An operator asked for it; the issue is then held as `stopped` until the ticket changes or a retry is asked. */
+  | { kind: "operator"; reason: string }
   | { kind: "shutdown" };
+
+/** The run's own tracker tool call moved its ticket out of the active states (normalized state, when). */
+export interface OwnHandoff {
+  state: string;
+  at_ms: number;
+}
 
 export interface RunningEntry {
   issue: Issue;
@@ -38,6 +46,10 @@ export interface RunningEntry {
   session: LiveSession;
   /** Set once the orchestrator cancelled the attempt; the entry stays (and keeps its slot) until it exits. */
   stopRequest: StopRequest | null;
+  /** Set when the run's own tool call handed the ticket off: the turn may finish instead of being stopped. */
+  handoff: OwnHandoff | null;
+  /** Tracker tool calls of this run still executing: a state change seen meanwhile may be the run's own. */
+  tool_calls_in_flight: number;
   log: Logger;
 }
 
@@ -64,6 +76,32 @@ export interface BlockedEntry {
   session: LiveSession;
 }
 
+/** What identifies a ticket's version: a stopped issue is released when this changes. */
+export interface IssueVersion {
+  state: string;
+  updated_at: string | null;
+}
+
+/**
+ * An issue an operator stopped: claimed (never dispatched) until the ticket changes, leaves the
+ * active states, or an operator asks for a retry.
+ */
+export interface StoppedEntry {
+  identifier: string;
+  title: string;
+  issue_url: string | null;
+  /** The ticket's tracked state as last read (null when it was only known from a retry entry). */
+  state: string | null;
+  reason: string;
+  stopped_at_ms: number;
+  /** The attempt that was stopped (null for a first run or when none was running). */
+  attempt: number | null;
+  workspace_path: string | null;
+  session: LiveSession | null;
+  /** The ticket as it was once the stop took effect; null until it is first read after the stop. */
+  baseline: IssueVersion | null;
+}
+
 export interface CodexTotals extends TokenCounts {
   /** Runtime of attempts that already ended; live attempts are added at snapshot time. */
   ended_seconds: number;
@@ -80,12 +118,13 @@ export interface RecentEvent {
 
 /**
  * The single authoritative runtime state (SPEC 4.1.8). An issue is claimed exactly when it is
- * running, retry-queued or blocked, so the claim set is derived rather than stored separately.
+ * running, retry-queued, blocked or stopped by an operator, so the claim set is derived rather than stored separately.
  */
 export interface RuntimeState {
   running: Map<string, RunningEntry>;
   retrying: Map<string, RetryEntry>;
   blocked: Map<string, BlockedEntry>;
+  stopped: Map<string, StoppedEntry>;
   /** Issues whose last attempt exited normally: bookkeeping for status output, never dispatch gating. */
   completed: Set<string>;
   totals: CodexTotals;
@@ -99,6 +138,7 @@ export function emptyRuntimeState(): RuntimeState {
     running: new Map(),
     retrying: new Map(),
     blocked: new Map(),
+    stopped: new Map(),
     completed: new Set(),
     totals: { ...ZERO_TOKENS, ended_seconds: 0 },
     rate_limits: null,
@@ -120,8 +160,8 @@ export function newLiveSession(): LiveSession {
 }
 
 export function isClaimed(
-  state: Pick<RuntimeState, "running" | "retrying" | "blocked">,
+  state: Pick<RuntimeState, "running" | "retrying" | "blocked" | "stopped">,
   id: string,
 ): boolean {
-  return state.running.has(id) || state.retrying.has(id) || state.blocked.has(id);
+  return state.running.has(id) || state.retrying.has(id) || state.blocked.has(id) || state.stopped.has(id);
 }

@@ -88,7 +88,7 @@ export function makeConfig(
       max_concurrent_agents_by_state: {},
       ...overrides.agent,
     },
-    codex: { stall_timeout_ms: 300_000, ...overrides.codex },
+    codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000, ...overrides.codex },
   };
 }
 
@@ -139,7 +139,7 @@ export class FakeRun {
   }
 
   succeed(turns = 1): void {
-    this.finish({ kind: "normal", turns });
+    this.finish({ kind: "normal", turns, reason: "issue_not_active" });
   }
 
   fail(category: string, message: string): void {

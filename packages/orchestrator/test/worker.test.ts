@@ -165,6 +165,10 @@ class ToolTracker extends MemoryTracker {
 
   async executeAgentTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
     this.toolCalls.push({ name, args, context });
+    if (name === "tracker_move") {
+      this.update(context.issue.id, { state: (args as { state: string }).state });
+      return { success: true, output: { moved: context.issue.identifier } };
+    }
     if (name !== COMMENT_TOOL.name) throw new Error(`no such tool ${name}`);
     return { success: true, output: { commented_on: context.issue.identifier } };
   }
@@ -219,6 +223,14 @@ function harness(options: { script?: TurnStep[]; issue?: Partial<Issue>; deps?: 
   const reporter = {
     readyPaths: [] as string[],
     events: [] as AgentEvent[],
+    /** `start` per started tool call, the hand-off state (or null) per ended one. */
+    toolCalls: [] as (string | null)[],
+    toolCallStarted() {
+      this.toolCalls.push("start");
+    },
+    toolCallEnded(handoffState: string | null) {
+      this.toolCalls.push(handoffState);
+    },
     workspaceReady(path: string) {
       timeline.push(`workspace_ready:${path}`);
       this.readyPaths.push(path);
@@ -278,7 +290,7 @@ describe("runAttempt turn loop", () => {
     const h = harness();
     const outcome = await h.run();
 
-    expect(outcome).toEqual({ kind: "normal", turns: 3 });
+    expect(outcome).toMatchObject({ kind: "normal", turns: 3 });
     expect(h.agent.only.turns).toHaveLength(3);
     expect(h.refreshCalls()).toBe(3);
     expect(h.timeline).toEqual([
@@ -334,7 +346,7 @@ describe("runAttempt turn loop", () => {
     });
     const outcome = await h.run();
 
-    expect(outcome).toEqual({ kind: "normal", turns: 1 });
+    expect(outcome).toMatchObject({ kind: "normal", turns: 1 });
     expect(h.agent.only.turns).toHaveLength(1);
     expect(h.agent.only.stops).toBe(1);
     expect(h.timeline.at(-1)).toBe(`after_run:${WS}`);
@@ -342,7 +354,7 @@ describe("runAttempt turn loop", () => {
 
   it("[S16.5-inactive-stops] compares states trimmed and case-insensitively, so a differently spelled active state keeps going", async () => {
     const h = harness({ deps: { activeStates: [" in progress "], maxTurns: 2 } });
-    expect(await h.run()).toEqual({ kind: "normal", turns: 2 });
+    expect(await h.run()).toMatchObject({ kind: "normal", turns: 2 });
   });
 
   it("[S16.5-unroutable-stops] ends normally when the issue stops being dispatchable or loses a required label", async () => {
@@ -350,13 +362,13 @@ describe("runAttempt turn loop", () => {
       deps: { requiredLabels: ["Backend"] },
       script: [() => void undispatchable.tracker.update("issue-1", { dispatchable: false })],
     });
-    expect(await undispatchable.run()).toEqual({ kind: "normal", turns: 1 });
+    expect(await undispatchable.run()).toMatchObject({ kind: "normal", turns: 1 });
 
     const unlabelled = harness({
       deps: { requiredLabels: ["Backend"] },
       script: ["complete", () => void unlabelled.tracker.update("issue-1", { labels: ["frontend"] })],
     });
-    expect(await unlabelled.run()).toEqual({ kind: "normal", turns: 2 });
+    expect(await unlabelled.run()).toMatchObject({ kind: "normal", turns: 2 });
   });
 
   it("[S16.5-unroutable-stops] treats a blank required label as matching nothing", () => {
@@ -374,7 +386,7 @@ describe("runAttempt turn loop", () => {
 
   it("[S16.5-missing-issue-stops] ends normally when the tracker no longer returns the issue", async () => {
     const h = harness({ script: [() => h.tracker.remove("issue-1")] });
-    expect(await h.run()).toEqual({ kind: "normal", turns: 1 });
+    expect(await h.run()).toMatchObject({ kind: "normal", turns: 1 });
     expect(h.agent.only.stops).toBe(1);
   });
 
@@ -502,7 +514,7 @@ describe("runAttempt failures", () => {
     h.workspace.afterRunStep = async () => {
       throw new BatonError("hook_failed", "after_run hook for MT-1 exited with status 2");
     };
-    expect(await h.run()).toEqual({ kind: "normal", turns: 1 });
+    expect(await h.run()).toMatchObject({ kind: "normal", turns: 1 });
   });
 });
 
@@ -590,13 +602,29 @@ describe("runAttempt tools and logs", () => {
         },
       ],
     });
-    expect(await h.run()).toEqual({ kind: "normal", turns: 2 });
+    expect(await h.run()).toMatchObject({ kind: "normal", turns: 2 });
 
     expect(h.agent.only.request.tools).toEqual([COMMENT_TOOL]);
     const [first, second] = h.tracker.toolCalls;
     expect(first).toMatchObject({ name: "tracker_comment", args: { body: "started" } });
     expect(first!.context.issue.title).toBe("Fix login redirect");
     expect(second!.context.issue.title).toBe("Fix login redirect loop");
+  });
+
+  it("[B.operator-own-handoff] reports the agent's own hand-off from its tool call and ends normally with it as the reason", async () => {
+    const h = harness({
+      deps: { maxTurns: 5 },
+      script: [
+        async (request) => {
+          await request.executeTool("tracker_comment", { body: "working" });
+          await request.executeTool("tracker_move", { state: "Human Review" });
+        },
+      ],
+    });
+    const outcome = await h.run();
+    expect(outcome).toEqual({ kind: "normal", turns: 1, reason: "handoff to Human Review" });
+    // The comment changed no state; the move handed the ticket off.
+    expect(h.reporter.toolCalls).toEqual(["start", null, "start", "Human Review"]);
   });
 
   it("[S10.7-session-tool-snapshot] answers tool calls with a failure result when the tracker ships no tools", async () => {
@@ -612,7 +640,7 @@ describe("runAttempt tools and logs", () => {
         },
       ],
     });
-    expect(await h.run()).toEqual({ kind: "normal", turns: 1 });
+    expect(await h.run()).toMatchObject({ kind: "normal", turns: 1 });
     expect(h.agent.only.request.tools).toEqual([]);
   });
 
@@ -640,7 +668,12 @@ describe("runAttempt tools and logs", () => {
 // ---- executor --------------------------------------------------------------------------------
 
 describe("InProcessExecutor", () => {
-  const noReporter: RunReporter = { workspaceReady() {}, agentEvent() {} };
+  const noReporter: RunReporter = {
+    workspaceReady() {},
+    agentEvent() {},
+    toolCallStarted() {},
+    toolCallEnded() {},
+  };
 
   it("[S16.5-cancellation] cancel() stops the running attempt and done settles cancelled after after_run", async () => {
     const h = harness({ script: ["hang"] });
@@ -672,7 +705,7 @@ describe("InProcessExecutor", () => {
     const next = new FakeAgent([]);
     current = { ...current, startSession: next.startSession };
     const second = executor.start({ issue: h.issue, attempt: 1 }, noReporter);
-    expect(await second.done).toEqual({ kind: "normal", turns: 1 });
+    expect(await second.done).toMatchObject({ kind: "normal", turns: 1 });
     await next.only.request.executeTool("tracker_comment", {});
     expect(reloadedTracker.toolCalls).toHaveLength(1);
   });

@@ -46,6 +46,18 @@
     return response.json();
   }
 
+  /** Write routes take JSON bodies only. */
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { ...authHeaders(), "content-type": "application/json" },
+      body: JSON.stringify(body),
+      cache: "no-store",
+    });
+    if (!response.ok) throw await problemOf(response);
+    return response.json();
+  }
+
   // ---- formatting --------------------------------------------------------------------------------
 
   const numberFormat = new Intl.NumberFormat();
@@ -173,6 +185,7 @@
     $("count-running").textContent = formatNumber(state.counts.running);
     $("count-retrying").textContent = formatNumber(state.counts.retrying);
     $("count-blocked").textContent = formatNumber(state.counts.blocked);
+    $("count-stopped").textContent = formatNumber(state.counts.stopped);
     const totals = state.codex_totals;
     $("tokens-total").textContent = formatNumber(totals.total_tokens);
     $("tokens-split").textContent =
@@ -214,6 +227,16 @@
         ticking("Since", "since", row.blocked_at),
       ),
     );
+    fillTable("stopped", state.stopped, (row) =>
+      el(
+        "tr",
+        null,
+        issueCell(row),
+        cell("State", null, row.state ?? "–"),
+        cell("Reason", "message", plain(row.reason)),
+        ticking("Since", "since", row.stopped_at),
+      ),
+    );
     renderRateLimits(state.rate_limits);
     renderWorkflow(state.workflow);
     renderClock();
@@ -237,15 +260,48 @@
     $("alerts").replaceChildren(...alerts);
   }
 
-  /** Rate limits are whatever the agent reported: shown as flattened key/value pairs. */
+  const pick = (object, ...keys) => keys.map((key) => object[key]).find((value) => value != null);
+
+  /** A rate-limit window (`primary`, `secondary`, ...): used percent, window length, when it resets. */
+  function windowOf(value) {
+    if (value === null || typeof value !== "object") return null;
+    const used = pick(value, "usedPercent", "used_percent");
+    if (typeof used !== "number") return null;
+    const minutes = pick(value, "windowDurationMins", "window_minutes", "windowMinutes");
+    const resetsAt = pick(value, "resetsAt", "resets_at");
+    const resetsIn = pick(value, "resetsInSeconds", "resets_in_seconds");
+    let resetSeconds = null;
+    if (typeof resetsIn === "number") resetSeconds = resetsIn;
+    else if (typeof resetsAt === "number") resetSeconds = resetsAt - serverNow() / 1000;
+    else if (typeof resetsAt === "string" && !Number.isNaN(Date.parse(resetsAt)))
+      resetSeconds = (Date.parse(resetsAt) - serverNow()) / 1000;
+    return { used, minutes: typeof minutes === "number" ? minutes : null, resetSeconds };
+  }
+
+  function windowName(key, minutes) {
+    if (minutes === null) return key;
+    const span =
+      minutes % 1440 === 0 ? `${minutes / 1440}d` : minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+    return `${key} (${span} window)`;
+  }
+
+  /** Windows as "used % · resets in", everything else the agent reported as flattened pairs. */
   function renderRateLimits(limits) {
     const pairs = [];
     const walk = (value, path) => {
-      if (value !== null && typeof value === "object" && path.split(".").length < 4) {
+      const window = windowOf(value);
+      if (window) {
+        const meter = el("span", `meter${window.used >= 90 ? " error" : ""}`, `${window.used}% used`);
+        const reset =
+          window.resetSeconds === null
+            ? ""
+            : ` · resets ${window.resetSeconds <= 0 ? "now" : `in ${formatDuration(window.resetSeconds)}`}`;
+        pairs.push([windowName(path, window.minutes), el("span", null, meter, reset)]);
+      } else if (value !== null && typeof value === "object" && path.split(".").length < 4) {
         for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
       } else if (value !== null && value !== undefined) {
         pairs.push([
-          path,
+          path === "limitId" || path === "limit_id" ? "Limit" : path,
           path.endsWith("percent") ? `${value}%` : typeof value === "object" ? JSON.stringify(value) : value,
         ]);
       }
@@ -297,18 +353,23 @@
       detail
         ? issueLink(
             detail.issue_identifier,
-            detail.running?.issue_url ?? detail.retry?.issue_url ?? detail.blocked?.issue_url,
+            detail.running?.issue_url ??
+              detail.retry?.issue_url ??
+              detail.blocked?.issue_url ??
+              detail.stopped?.issue_url,
           )
         : selected,
     );
     $("detail-message").textContent = detailProblem ?? (detail ? `${detail.status}` : "loading…");
     $("detail-events-title").hidden = !detail;
+    renderActions();
+    renderSession();
     if (!detail) {
       $("detail-facts").replaceChildren();
       $("detail-events").replaceChildren();
       return;
     }
-    const row = detail.running ?? detail.blocked ?? detail.retry;
+    const row = detail.running ?? detail.blocked ?? detail.retry ?? detail.stopped;
     const pairs = [
       ["Status", detail.status],
       ["Workspace", el("span", "mono", detail.workspace.path ?? "not created yet")],
@@ -326,6 +387,10 @@
       pairs.push(["Started", formatTime(detail.running.started_at)]);
     }
     if (detail.retry) pairs.push(["Retry due", formatTime(detail.retry.due_at)]);
+    if (detail.stopped) {
+      pairs.push(["Stopped", formatTime(detail.stopped.stopped_at)]);
+      pairs.push(["Stop reason", plain(detail.stopped.reason)]);
+    }
     for (const log of detail.logs.codex_session_logs)
       pairs.push([`Log (${log.label})`, el("span", "mono", log.path)]);
     pairs.push(["Last error", detail.last_error ?? "none", detail.last_error ? "error" : null]);
@@ -346,6 +411,101 @@
         : [el("li", "muted", "no events yet")]),
     );
   }
+
+  // ---- operator actions and the session log -------------------------------------------------------
+
+  let actionResult = "";
+  /** The selected issue's session log as read so far: events and the cursor to read on from. */
+  let session = { issue: null, events: [], cursor: 0, hasMore: false, problem: null };
+  const SESSION_PAGE = 200;
+  const SESSION_KEEP = 1000;
+
+  function renderActions() {
+    const form = $("detail-actions");
+    form.hidden = !detail;
+    if (!detail) return;
+    $("stop").hidden = detail.status === "stopped";
+    $("stop-reason").hidden = $("stop").hidden;
+    $("retry").hidden = detail.status === "running";
+    $("action-result").textContent = actionResult;
+  }
+
+  async function act(run) {
+    try {
+      const answer = await run();
+      actionResult = `${answer.status.replace("_", " ")} at ${formatTime(answer.requested_at)}`;
+    } catch (error) {
+      actionResult = error.message;
+    }
+    renderActions();
+    refetchState();
+    refetchDetail();
+  }
+
+  function renderSession() {
+    const list = $("session-events");
+    $("session-title").hidden = selected === null;
+    $("session-more").hidden = !session.hasMore;
+    if (session.problem) {
+      list.replaceChildren(el("li", "muted", session.problem));
+      return;
+    }
+    list.replaceChildren(
+      ...(session.events.length > 0
+        ? [...session.events]
+            .reverse()
+            .map((event) =>
+              el(
+                "li",
+                null,
+                el("span", "when", event.timestamp ? formatTime(event.timestamp) : ""),
+                el("span", "what", plain(event.event ?? "")),
+                el("span", "msg", plain(event.summary ?? "")),
+              ),
+            )
+        : [el("li", "muted", "no session events logged yet")]),
+    );
+  }
+
+  /** Reads the next page of the selected issue's session log (from the start, then following it). */
+  const readSession = coalesced(async () => {
+    const wanted = selected;
+    if (wanted === null) return;
+    if (session.issue !== wanted)
+      session = { issue: wanted, events: [], cursor: 0, hasMore: false, problem: null };
+    try {
+      const page = await api(
+        `/api/v1/${encodeURIComponent(wanted)}/events?cursor=${session.cursor}&limit=${SESSION_PAGE}`,
+      );
+      if (wanted !== selected) return;
+      session.events = [...session.events, ...page.events].slice(-SESSION_KEEP);
+      session.cursor = page.next_cursor;
+      session.hasMore = page.has_more;
+      session.problem = null;
+    } catch (error) {
+      if (wanted !== selected) return;
+      session.problem = error.code === "issue_not_found" ? "no session log for this issue" : error.message;
+    }
+    renderSession();
+  });
+
+  $("detail-actions").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const reason = $("stop-reason").value.trim();
+    if (reason === "") {
+      actionResult = "give a reason for stopping";
+      renderActions();
+      $("stop-reason").focus();
+      return;
+    }
+    act(() => post(`/api/v1/${encodeURIComponent(selected)}/stop`, { reason })).then(() => {
+      $("stop-reason").value = "";
+    });
+  });
+  $("retry").addEventListener("click", () =>
+    act(() => post(`/api/v1/${encodeURIComponent(selected)}/retry`, {})),
+  );
+  $("session-more").addEventListener("click", () => readSession());
 
   // ---- data flow ---------------------------------------------------------------------------------
 
@@ -421,14 +581,20 @@
     selected = selectionFromHash();
     detail = null;
     detailProblem = null;
+    actionResult = "";
+    session = { issue: selected, events: [], cursor: 0, hasMore: false, problem: null };
     renderDetail();
     refetchDetail();
+    readSession();
   }
 
   function onStreamEvent(type, data) {
     if (type === "snapshot") {
       applyState(JSON.parse(data));
-      if (selected !== null) refetchDetail();
+      if (selected !== null) {
+        refetchDetail();
+        readSession();
+      }
       return;
     }
     if (type === "heartbeat") return;
@@ -436,6 +602,9 @@
     if (selected === null) return;
     const event = JSON.parse(data);
     if (event.issue_identifier === undefined || event.issue_identifier === selected) refetchDetail();
+    // Following the live session: new agent events of the selected issue are read from the log.
+    if (event.type === "agent_event" && event.issue_identifier === selected && !session.hasMore)
+      readSession();
   }
 
   function setConnection(kind, text) {
@@ -497,7 +666,7 @@
   $("detail-close").addEventListener("click", () => select(null));
   $("refresh").addEventListener("click", async () => {
     try {
-      await api("/api/v1/refresh", { method: "POST" });
+      await post("/api/v1/refresh", {});
       $("refresh").textContent = "Refresh queued";
       setTimeout(() => {
         $("refresh").textContent = "Refresh now";

@@ -69,7 +69,13 @@ export class StatusMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "baton_" });
-    for (const reason of ["continuation", "failure", "stall", "no_slots"] satisfies RetryCause[]) {
+    for (const reason of [
+      "continuation",
+      "failure",
+      "stall",
+      "no_slots",
+      "operator",
+    ] satisfies RetryCause[]) {
       this.retries.inc({ reason }, 0);
     }
   }
@@ -91,6 +97,7 @@ export class StatusMetrics {
     this.issues.set({ status: "running" }, snapshot.counts.running);
     this.issues.set({ status: "retrying" }, snapshot.counts.retrying);
     this.issues.set({ status: "blocked" }, snapshot.counts.blocked);
+    this.issues.set({ status: "stopped" }, snapshot.counts.stopped);
 
     const totals = snapshot.codex_totals;
     const seen = { input: totals.input_tokens, output: totals.output_tokens, total: totals.total_tokens };

@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { BatonError } from "@baton/domain";
 import type { Orchestrator } from "@baton/orchestrator";
-import type { ErrorView, StatusEvent, StatusSource, WorkflowEvent, WorkflowStatus } from "./source.ts";
+import type {
+  ErrorView,
+  SessionEventsPage,
+  StatusEvent,
+  StatusSource,
+  WorkflowEvent,
+  WorkflowStatus,
+} from "./source.ts";
 
 /** The parts of @baton/workflow's WorkflowStore the status views read. */
 export interface WatchedWorkflow {
@@ -17,12 +24,17 @@ export interface WatchedWorkflow {
 }
 
 export interface OrchestratorStatusSourceOptions {
-  orchestrator: Pick<Orchestrator, "snapshot" | "issueDetail" | "requestRefresh" | "subscribe">;
+  orchestrator: Pick<
+    Orchestrator,
+    "snapshot" | "issueDetail" | "requestRefresh" | "subscribe" | "stopIssue" | "retryIssue"
+  >;
   workflow: WatchedWorkflow;
   /** False before the orchestrator started and after it stopped: reads then answer 503. */
   isRunning(): boolean;
   /** Where an issue's agent session log is written, if the service keeps one. */
   sessionLogPath?: (identifier: string) => string;
+  /** Reads a page of an issue's session log (null when there is none); the one reader of those files. */
+  readSessionLog?: (identifier: string, cursor: number, limit: number) => Promise<SessionEventsPage | null>;
   now?: () => Date;
 }
 
@@ -79,6 +91,18 @@ export class OrchestratorStatusSource implements StatusSource {
 
   requestRefresh() {
     return this.options.orchestrator.requestRefresh();
+  }
+
+  stopIssue(identifier: string, reason: string) {
+    return this.options.orchestrator.stopIssue(identifier, reason);
+  }
+
+  retryIssue(identifier: string) {
+    return this.options.orchestrator.retryIssue(identifier);
+  }
+
+  async sessionEvents(identifier: string, cursor: number, limit: number): Promise<SessionEventsPage | null> {
+    return (await this.options.readSessionLog?.(identifier, cursor, limit)) ?? null;
   }
 
   workflow(): WorkflowStatus {

@@ -78,6 +78,19 @@ export const blockedRowSchema = object(
   "An issue held until an operator acts on it; it is not retried.",
 );
 
+export const stoppedRowSchema = object(
+  {
+    ...issueRef,
+    state: { ...nullableString, description: "Tracker state as last read; null when not yet read." },
+    reason: { type: "string", description: "The reason the operator gave (untrusted text)." },
+    stopped_at: timestamp,
+    attempt: { type: ["integer", "null"] },
+    workspace_path: nullableString,
+    ...sessionFields,
+  },
+  "An issue an operator stopped: not retried until the ticket changes or a retry is asked.",
+);
+
 const errorView = object({ category: { type: "string" }, message: { type: "string" } });
 
 const loopErrorSchema = object({ ...errorView.properties, at: timestamp });
@@ -106,11 +119,13 @@ export const stateSchema = object({
     running: { type: "integer" },
     retrying: { type: "integer" },
     blocked: { type: "integer" },
+    stopped: { type: "integer" },
     completed: { type: "integer" },
   }),
   running: { type: "array", items: runningRowSchema },
   retrying: { type: "array", items: retryRowSchema },
   blocked: { type: "array", items: blockedRowSchema },
+  stopped: { type: "array", items: stoppedRowSchema },
   codex_totals: object({
     ...tokenCountsSchema.properties,
     seconds_running: {
@@ -131,7 +146,7 @@ export const stateSchema = object({
 export const issueDetailSchema = object({
   issue_identifier: { type: "string" },
   issue_id: { type: "string" },
-  status: { type: "string", enum: ["running", "retrying", "blocked"] },
+  status: { type: "string", enum: ["running", "retrying", "blocked", "stopped"] },
   workspace: object({ path: nullableString }),
   attempts: object({
     restart_count: { type: "integer", minimum: 0 },
@@ -140,6 +155,7 @@ export const issueDetailSchema = object({
   running: nullable(runningRowSchema),
   retry: nullable(retryRowSchema),
   blocked: nullable(blockedRowSchema),
+  stopped: nullable(stoppedRowSchema),
   logs: object({
     codex_session_logs: {
       type: "array",
@@ -169,3 +185,37 @@ export const errorSchema = object(
   },
   "Every API error has this envelope.",
 );
+
+export const operatorActionSchema = object({
+  issue_id: { type: "string" },
+  issue_identifier: { type: "string" },
+  status: {
+    type: "string",
+    enum: ["stopping", "stopped", "retry_queued"],
+    description:
+      "stopping: the run is being cancelled and will be held as stopped; stopped: held now; retry_queued: re-checked and dispatched now if still eligible.",
+  },
+  requested_at: timestamp,
+});
+
+export const stopBodySchema = {
+  type: "object",
+  properties: { reason: { type: "string", minLength: 1, maxLength: 500 } },
+  required: ["reason"],
+  additionalProperties: false,
+} as const;
+
+export const sessionEventsSchema = object({
+  issue_identifier: { type: "string" },
+  events: {
+    type: "array",
+    description: "Agent events from the issue's session log, oldest first (each as logged).",
+    items: { type: "object", additionalProperties: true },
+  },
+  next_cursor: {
+    type: "integer",
+    minimum: 0,
+    description: "Pass as `cursor` to read the events after these (also when following live).",
+  },
+  has_more: { type: "boolean", description: "More events were already logged after this page." },
+});

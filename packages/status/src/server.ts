@@ -1,12 +1,22 @@
 import type { AddressInfo } from "node:net";
 import { BatonError, isBatonError, type Logger, silentLogger } from "@baton/domain";
+import type { OperatorActionResult } from "@baton/orchestrator";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { assertSafeBind, bearerMatches, isLoopbackHost } from "./access.ts";
 import { loadDashboard } from "./dashboard.ts";
 import { EventStream, sseFrame } from "./event-stream.ts";
+import { lazyCompilersFactory } from "./lazy-compilers.ts";
 import { StatusMetrics } from "./metrics.ts";
-import { errorSchema, issueDetailSchema, refreshSchema, stateSchema } from "./schemas.ts";
+import {
+  errorSchema,
+  issueDetailSchema,
+  operatorActionSchema,
+  refreshSchema,
+  sessionEventsSchema,
+  stateSchema,
+  stopBodySchema,
+} from "./schemas.ts";
 import type { StateView, StatusSource } from "./source.ts";
 
 export interface StatusServerOptions {
@@ -46,6 +56,7 @@ const STATUS_OF: Record<string, number> = {
   not_found: 404,
   issue_not_found: 404,
   method_not_allowed: 405,
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
@@ -70,7 +81,19 @@ const ROUTES: Record<string, string[]> = {
   "/api/v1/openapi.json": ["GET"],
   "/api/v1/refresh": ["POST"],
   "/api/v1/:issue_identifier": ["GET"],
+  "/api/v1/:issue_identifier/stop": ["POST"],
+  "/api/v1/:issue_identifier/retry": ["POST"],
+  "/api/v1/:issue_identifier/events": ["GET"],
 };
+
+const identifierParams = {
+  type: "object",
+  properties: { issue_identifier: { type: "string", minLength: 1, maxLength: 200 } },
+  required: ["issue_identifier"],
+} as const;
+
+const DEFAULT_EVENTS_PAGE = 100;
+const MAX_EVENTS_PAGE = 1000;
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 const errorResponses = { "4xx": errorSchema, "5xx": errorSchema };
@@ -130,7 +153,11 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     stream.publishEvent(event);
   });
 
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024,
+    schemaController: { compilersFactory: lazyCompilersFactory },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -274,6 +301,90 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
         );
       }
       return detail;
+    },
+  );
+
+  const answerOperatorAction = (reply: FastifyReply, result: OperatorActionResult) => {
+    if (!result.ok) return sendError(reply, result.code, result.message);
+    const { ok: _ok, ...body } = result;
+    return reply.code(202).send(body);
+  };
+
+  app.post(
+    "/api/v1/:issue_identifier/stop",
+    {
+      schema: {
+        summary: "Stop a claimed issue (operator action)",
+        description:
+          "Cancels the running attempt (or drops the queued retry or block) and holds the issue as " +
+          "`stopped` with the given reason: it is not retried until the ticket changes or a retry is asked. " +
+          'Takes a JSON body `{ "reason": "..." }`.',
+        params: identifierParams,
+        body: stopBodySchema,
+        response: { 202: operatorActionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { issue_identifier } = request.params as { issue_identifier: string };
+      const { reason } = request.body as { reason: string };
+      const result = await bounded(
+        () => source.stopIssue(issue_identifier, reason.trim() || "no reason given"),
+        snapshotTimeoutMs,
+      );
+      return answerOperatorAction(reply, result);
+    },
+  );
+
+  app.post(
+    "/api/v1/:issue_identifier/retry",
+    {
+      schema: {
+        summary: "Retry a queued, blocked or stopped issue now (operator action)",
+        description:
+          "The issue is read again from the tracker and dispatched at once if it is still eligible.",
+        params: identifierParams,
+        response: { 202: operatorActionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { issue_identifier } = request.params as { issue_identifier: string };
+      const result = await bounded(() => source.retryIssue(issue_identifier), snapshotTimeoutMs);
+      return answerOperatorAction(reply, result);
+    },
+  );
+
+  app.get(
+    "/api/v1/:issue_identifier/events",
+    {
+      schema: {
+        summary: "A page of the issue's agent session log",
+        description:
+          "Events as written to the per-issue session log, oldest first. Page with `cursor` (from " +
+          "`next_cursor`) and `limit`; poll with the last `next_cursor` to follow a live session.",
+        params: identifierParams,
+        querystring: {
+          type: "object",
+          properties: {
+            cursor: { type: "integer", minimum: 0, default: 0 },
+            limit: { type: "integer", minimum: 1, maximum: MAX_EVENTS_PAGE, default: DEFAULT_EVENTS_PAGE },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: sessionEventsSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { issue_identifier } = request.params as { issue_identifier: string };
+      const { cursor, limit } = request.query as { cursor: number; limit: number };
+      const page = await source.sessionEvents(issue_identifier, cursor, limit);
+      if (page === null) {
+        return sendError(
+          reply,
+          "issue_not_found",
+          `no session log for issue ${issue_identifier} in this Baton process`,
+        );
+      }
+      return { issue_identifier, ...page };
     },
   );
 

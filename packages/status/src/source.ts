@@ -1,5 +1,6 @@
 import type {
   IssueDetail,
+  OperatorActionResult,
   OrchestratorEvent,
   OrchestratorSnapshot,
   RefreshResult,
@@ -33,6 +34,13 @@ export interface SessionLogRef {
 
 export type IssueDetailView = IssueDetail & { logs: { codex_session_logs: SessionLogRef[] } };
 
+/** One page of an issue's session log: events from `cursor` on, and where the next page starts. */
+export interface SessionEventsPage {
+  events: Record<string, unknown>[];
+  next_cursor: number;
+  has_more: boolean;
+}
+
 export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus };
 
 /**
@@ -46,5 +54,14 @@ export interface StatusSource {
   /** `queued: false` means the orchestrator is not running. */
   requestRefresh(): RefreshResult;
   workflow(): WorkflowStatus;
+  /** Operator stop (B.operator-stop); `reason` is required. */
+  stopIssue(identifier: string, reason: string): Promise<OperatorActionResult>;
+  /** Operator retry now (B.operator-retry). */
+  retryIssue(identifier: string): Promise<OperatorActionResult>;
+  /**
+   * A page of the issue's session log (B.operator-session-events): `limit` events after byte
+   * `cursor`; null when the service keeps no log for that issue.
+   */
+  sessionEvents(identifier: string, cursor: number, limit: number): Promise<SessionEventsPage | null>;
   subscribe(listener: (event: StatusEvent) => void): () => void;
 }

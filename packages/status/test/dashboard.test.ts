@@ -21,7 +21,7 @@ function hostileSnapshot() {
   const now = new Date().toISOString();
   return {
     ...emptySnapshot(),
-    counts: { running: 1, retrying: 0, blocked: 1, completed: 0 },
+    counts: { running: 1, retrying: 0, blocked: 1, stopped: 0, completed: 0 },
     running: [
       {
         issue_id: "1",
@@ -100,7 +100,7 @@ describe("dashboard page", () => {
     snapshot = {
       ...hostileSnapshot(),
       running: [],
-      counts: { running: 0, retrying: 0, blocked: 1, completed: 0 },
+      counts: { running: 0, retrying: 0, blocked: 1, stopped: 0, completed: 0 },
     };
     source.emit({
       type: "worker_exited",
@@ -113,5 +113,119 @@ describe("dashboard page", () => {
     });
     await running.waitFor({ state: "detached", timeout: 5000 });
     expect(await page.locator("#count-running").textContent()).toBe("0");
+  });
+
+  it("[B.operator-stop][B.operator-retry][B.operator-session-events][S13.3-rate-limits] stops and retries from the detail panel with JSON requests, shows the session log and rate-limit windows", async () => {
+    const resetsAt = Math.floor(Date.now() / 1000) + 2 * 3600 + 300;
+    const snapshot = {
+      ...hostileSnapshot(),
+      rate_limits: {
+        limitId: "codex",
+        primary: { usedPercent: 42, windowDurationMins: 300, resetsAt },
+        secondary: { usedPercent: 7, windowDurationMins: 10080, resetsAt: null },
+      },
+    };
+    const stops: { identifier: string; reason: string }[] = [];
+    const retries: string[] = [];
+    const detail = (status: "running" | "stopped") => ({
+      issue_identifier: "BAT-1",
+      issue_id: "1",
+      status,
+      workspace: { path: "/ws/BAT-1" },
+      attempts: { restart_count: 0, current_retry_attempt: null },
+      running: status === "running" ? hostileSnapshot().running[0]! : null,
+      retry: null,
+      blocked: null,
+      stopped:
+        status === "stopped"
+          ? {
+              issue_id: "1",
+              issue_identifier: "BAT-1",
+              title: "t",
+              issue_url: null,
+              state: "Todo",
+              reason: "wrong approach",
+              stopped_at: new Date().toISOString(),
+              attempt: null,
+              workspace_path: "/ws/BAT-1",
+              session_id: null,
+              last_event: null,
+              last_message: null,
+              last_event_at: null,
+            }
+          : null,
+      recent_events: [],
+      last_error: null,
+      logs: { codex_session_logs: [] },
+    });
+    let status: "running" | "stopped" = "running";
+    const source = stubSource({
+      snapshot: () => snapshot,
+      issueDetail: () => detail(status),
+      stopIssue: async (identifier, reason) => {
+        stops.push({ identifier, reason });
+        status = "stopped";
+        return {
+          ok: true,
+          status: "stopping",
+          requested_at: new Date().toISOString(),
+          issue_id: "1",
+          issue_identifier: identifier,
+        };
+      },
+      retryIssue: async (identifier) => {
+        retries.push(identifier);
+        return {
+          ok: true,
+          status: "retry_queued",
+          requested_at: new Date().toISOString(),
+          issue_id: "1",
+          issue_identifier: identifier,
+        };
+      },
+      sessionEvents: async (_identifier, cursor) => ({
+        events:
+          cursor === 0
+            ? [
+                {
+                  event: "session_started",
+                  timestamp: new Date().toISOString(),
+                  summary: "session thr-turn started",
+                },
+                { event: "notification", timestamp: new Date().toISOString(), summary: HOSTILE },
+              ]
+            : [],
+        next_cursor: 120,
+        has_more: false,
+      }),
+    });
+    const server = await startStatusServer({ port: 0, source });
+    cleanups.push(() => server.close());
+    const page = await (await browser()).newPage();
+    await page.goto(`${server.url}/#issue=BAT-1`);
+
+    const windows = page.locator("#rate-limits");
+    await expect.poll(() => windows.textContent(), { timeout: 5000 }).toContain("primary (5h window)");
+    const text = (await windows.textContent()) ?? "";
+    expect(text).toMatch(/42% used · resets in 2h 0[45]m/);
+    expect(text).toContain("secondary (7d window)7% used");
+    expect(text).toContain("Limitcodex");
+
+    const log = page.locator("#session-events li");
+    await expect.poll(() => log.count(), { timeout: 5000 }).toBe(2);
+    expect(await log.first().locator(".msg").textContent()).toBe(HOSTILE);
+
+    await page.locator("#stop").click();
+    expect(await page.locator("#action-result").textContent()).toBe("give a reason for stopping");
+    expect(stops).toEqual([]);
+    await page.locator("#stop-reason").fill("wrong approach");
+    await page.locator("#stop").click();
+    await expect
+      .poll(() => stops, { timeout: 5000 })
+      .toEqual([{ identifier: "BAT-1", reason: "wrong approach" }]);
+    await expect.poll(() => page.locator("#retry").isVisible(), { timeout: 5000 }).toBe(true);
+    await page.locator("#retry").click();
+    await expect.poll(() => retries, { timeout: 5000 }).toEqual(["BAT-1"]);
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
   });
 });

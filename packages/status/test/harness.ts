@@ -167,6 +167,9 @@ export function stubSource(overrides: Partial<StatusSource> = {}): StatusSource 
     issueDetail: () => null,
     requestRefresh: () => ({ queued: true, coalesced: false, requested_at: new Date().toISOString() }),
     workflow: () => ({ path: "/repo/WORKFLOW.md", last_reload: null, error: null }),
+    stopIssue: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
+    retryIssue: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
+    sessionEvents: async () => null,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -181,10 +184,11 @@ export function stubSource(overrides: Partial<StatusSource> = {}): StatusSource 
 export function emptySnapshot() {
   return {
     generated_at: new Date().toISOString(),
-    counts: { running: 0, retrying: 0, blocked: 0, completed: 0 },
+    counts: { running: 0, retrying: 0, blocked: 0, stopped: 0, completed: 0 },
     running: [],
     retrying: [],
     blocked: [],
+    stopped: [],
     codex_totals: { input_tokens: 0, output_tokens: 0, total_tokens: 0, seconds_running: 0 },
     rate_limits: null,
     last_error: null,

@@ -30,7 +30,7 @@ describe("GET /metrics", () => {
       usage_delta: { input_tokens: 200, output_tokens: 50, total_tokens: 250 },
     });
     service.executor.runFor("BAT-2")!.fail("turn_failed", "boom");
-    service.executor.runFor("BAT-3")!.finish({ kind: "normal", turns: 1 });
+    service.executor.runFor("BAT-3")!.finish({ kind: "normal", turns: 1, reason: "issue_not_active" });
     await waitUntil(() => service.orchestrator.snapshot().retrying.length === 2, "two retries");
 
     const { status, headers, body } = await call(`${service.server.url}/metrics`);

@@ -42,6 +42,8 @@ export type FakeTurnStep =
 export interface FakeAppServerScenario {
   /** How `initialize` is handled: answered, never answered, or answered with a JSON-RPC error. */
   initialize?: "ok" | "hang" | "error";
+  /** Methods answered with -32601 (method not found), like an older app-server that lacks them. */
+  unsupportedMethods?: string[];
   /** stderr lines written at startup, before any protocol output. */
   startupStderr?: string[];
   /** `turns[i]` scripts the i-th `turn/start`; the last script repeats. Default: a message, tokens, completed. */
@@ -209,6 +211,10 @@ function runFakeServer(scenarioPath: string, transcriptPath: string, startupPath
   };
 
   const handleRequest = (id: unknown, method: string, params: Record<string, unknown>): void => {
+    if (scenario.unsupportedMethods?.includes(method)) {
+      send({ id, error: { code: -32601, message: `method not found: ${method}` } });
+      return;
+    }
     switch (method) {
       case "initialize":
         if (scenario.initialize === "hang") return;

@@ -35,6 +35,9 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     level: io.env.BATON_LOG_LEVEL ?? "info",
   });
   const { logger } = logging;
+  // With --port the server is certain: its modules (fastify, the dashboard) load while WORKFLOW.md does.
+  let httpModule = options.port !== undefined ? import("../http.ts") : null;
+  httpModule?.catch(() => {});
 
   let service: BatonService;
   try {
@@ -56,7 +59,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   if (port !== null) {
     try {
       // Loaded only when asked for: fastify and the dashboard are not free to import.
-      const { startHttpServer } = await import("../http.ts");
+      httpModule ??= import("../http.ts");
+      const { startHttpServer } = await httpModule;
       http = await startHttpServer(service, { port, logger });
     } catch (error) {
       if (!isBatonError(error)) throw error;

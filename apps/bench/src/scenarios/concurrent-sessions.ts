@@ -97,7 +97,7 @@ codex:
     return [
       measure("sessions_rss_peak", report.max_rss_bytes / 2 ** 20, "MB", { op: "<=", limit: 250 }, details),
       measure("sessions_loop_delay_p99", report.loop_delay_p99_ms, "ms", { op: "<=", limit: 20 }, details),
-      measure("sessions_state_p99", percentile(latencies, 99), "ms", { op: "<=", limit: 20 }, details),
+      measure("sessions_state_p99", percentile(latencies, 99), "ms", { op: "<=", limit: 10 }, details),
     ];
   } finally {
     await baton?.stop();

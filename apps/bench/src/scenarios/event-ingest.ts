@@ -98,7 +98,7 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
       max_retry_backoff_ms: 300_000,
       max_concurrent_agents_by_state: {},
     },
-    codex: { stall_timeout_ms: 300_000 },
+    codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000 },
   };
   const workspace = new WorkspaceManager({
     root,

@@ -136,7 +136,7 @@ export async function pickupLatency(options: PickupLatencyOptions): Promise<Meas
       "pickup_issue_move_p50",
       percentile(watched, 50),
       "ms",
-      { op: "<=", limit: 100 },
+      { op: "<=", limit: 50 },
       summary(watched),
     ),
   ];

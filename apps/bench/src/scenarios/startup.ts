@@ -1,7 +1,8 @@
+import { createServer } from "node:net";
 import { LocalTicketStore } from "@baton/tracker";
 import { BatonProcess, BenchDir } from "../baton-process.ts";
 import { type Measurement, measure } from "../report.ts";
-import { percentile, wallClockMs } from "../stats.ts";
+import { percentile, sleep, wallClockMs } from "../stats.ts";
 
 export interface StartupOptions {
   runs: number;
@@ -9,6 +10,36 @@ export interface StartupOptions {
 }
 
 export const STARTUP_FULL: StartupOptions = { runs: 5, tickets: 20 };
+
+/** A port free right now on 127.0.0.1 (the OS picks it; the listener is closed again). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `GET /api/v1/state` every few ms until it answers 200; resolves with that moment. */
+async function firstStateAnswer(url: string, timeoutMs: number, baton: BatonProcess): Promise<number> {
+  const deadline = wallClockMs() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return wallClockMs();
+    } catch {
+      // Not listening yet.
+    }
+    if (baton.hasExited()) throw new Error(`baton exited before answering:\n${baton.tail()}`);
+    if (wallClockMs() > deadline)
+      throw new Error(`no 200 from ${url} within ${timeoutMs} ms\n${baton.tail()}`);
+    await sleep(2);
+  }
+}
 
 /**
  * Process start to the end of the first tick, for the real CLI on the local tracker: node and
@@ -32,12 +63,25 @@ workspace: { root: workspaces }
 codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
 `);
     const samples: number[] = [];
+    const stateSamples: number[] = [];
     for (let run = 0; run <= options.runs; run++) {
       const startedAt = wallClockMs();
       const baton = BatonProcess.start({ workflowPath, home: bench.home, env: { BATON_LOG_LEVEL: "debug" } });
       try {
         const firstTick = await baton.waitForLog("action=tick outcome=completed", 30_000);
         if (run > 0) samples.push(Date.parse(firstTick.time) - startedAt);
+      } finally {
+        await baton.stop();
+      }
+    }
+    // What a user (or a supervisor's health check) waits for: the status API answering 200.
+    for (let run = 0; run <= options.runs; run++) {
+      const port = await freePort();
+      const startedAt = wallClockMs();
+      const baton = BatonProcess.start({ workflowPath, home: bench.home, port });
+      try {
+        const answeredAt = await firstStateAnswer(`http://127.0.0.1:${port}/api/v1/state`, 30_000, baton);
+        if (run > 0) stateSamples.push(answeredAt - startedAt);
       } finally {
         await baton.stop();
       }
@@ -52,6 +96,17 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
           runs: samples.length,
           max_ms: Math.max(...samples),
           all_ms: samples.map(Math.round),
+        },
+      ),
+      measure(
+        "startup_to_state_200_p50",
+        percentile(stateSamples, 50),
+        "ms",
+        { op: "<=", limit: 150 },
+        {
+          runs: stateSamples.length,
+          max_ms: Math.max(...stateSamples),
+          all_ms: stateSamples.map(Math.round),
         },
       ),
     ];

@@ -65,7 +65,7 @@ export async function tickCost(options: TickCostOptions): Promise<Measurement[]>
       max_retry_backoff_ms: 300_000,
       max_concurrent_agents_by_state: { todo: perState, "in progress": perState },
     },
-    codex: { stall_timeout_ms: 300_000 },
+    codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000 },
   };
   const orchestrator = new Orchestrator({
     config: { current: () => config, tracker: () => tracker, preflight: async () => null },

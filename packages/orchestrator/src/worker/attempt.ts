@@ -1,5 +1,5 @@
 import type { AgentEvent, Issue, Logger, ToolResult, TrackerAdapter } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError } from "@baton/domain";
+import { BatonError, normalizeState, silentLogger, toBatonError } from "@baton/domain";
 import type {
   AgentSession,
   AgentSessionRequest,
@@ -65,6 +65,8 @@ class WorkerAttempt {
   private session: AgentSession | null = null;
   private sessionId: string | null = null;
   private completedTurns = 0;
+  /** The state the agent's own tool call moved the ticket to, out of the active states. */
+  private handoffState: string | null = null;
   private readonly log: Logger;
 
   constructor(
@@ -84,12 +86,15 @@ class WorkerAttempt {
   async run(): Promise<RunOutcome> {
     let outcome: RunOutcome;
     try {
-      const stopReason = await this.work();
+      const loopEnd = await this.work();
+      // The agent handing its own ticket off is the reason the loop ended, whatever the state is called.
+      const stopReason =
+        this.handoffState !== null && loopEnd !== "max_turns" ? `handoff to ${this.handoffState}` : loopEnd;
       this.log.info(
         { stop_reason: stopReason, turns: this.completedTurns },
         `turn loop ended reason=${stopReason}`,
       );
-      outcome = { kind: "normal", turns: this.completedTurns };
+      outcome = { kind: "normal", turns: this.completedTurns, reason: stopReason };
     } catch (error) {
       outcome = this.outcomeFor(error);
     }
@@ -172,18 +177,49 @@ class WorkerAttempt {
     }
   }
 
+  /**
+   * Runs a tracker tool call, telling the orchestrator while it executes and whether it was the
+   * agent's own hand-off (the ticket left the active states), so reconciliation lets the turn finish.
+   */
   private async executeTool(name: string, args: unknown): Promise<ToolResult> {
     const { tracker } = this.deps;
     if (!tracker.executeAgentTool) {
       return { success: false, output: { error: `unsupported tool: ${name}` } };
     }
+    this.reporter.toolCallStarted();
+    let handoff: string | null = null;
     try {
-      return await tracker.executeAgentTool(name, args, { issue: this.issue });
+      const result = await tracker.executeAgentTool(name, args, { issue: this.issue });
+      if (result.success && this.handoffState === null) handoff = await this.ownHandoff();
+      return result;
     } catch (error) {
       const failure = toBatonError(error, "tool_error");
       this.log.warn({ tool: name, error: failure.toString() }, `tool call failed tool=${name}`);
       return { success: false, output: { error: failure.toString() } };
+    } finally {
+      this.reporter.toolCallEnded(handoff);
     }
+  }
+
+  /** The ticket's new state when a tool call just moved it out of the active states, else null. */
+  private async ownHandoff(): Promise<string | null> {
+    let fresh: Issue | undefined;
+    try {
+      fresh = (await this.deps.tracker.fetchIssuesByIds([this.issue.id])).find(
+        (candidate) => candidate.id === this.issue.id,
+      );
+    } catch (error) {
+      this.log.debug({ error: String(error) }, "state read after a tool call failed");
+      return null;
+    }
+    if (fresh === undefined || normalizeState(fresh.state) === normalizeState(this.issue.state)) return null;
+    const stillActive = this.deps.activeStates.some(
+      (active) => normalizeState(active) === normalizeState(fresh.state),
+    );
+    if (stillActive) return null;
+    this.handoffState = fresh.state;
+    this.log.info({ state: fresh.state }, `agent handed the ticket off state=${fresh.state}`);
+    return fresh.state;
   }
 
   private forwardEvent(event: AgentEvent): void {

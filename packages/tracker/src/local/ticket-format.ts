@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { BlockerRef, Issue } from "@baton/domain";
 import {
   BatonError,
@@ -6,7 +7,6 @@ import {
   normalizeState,
   normalizeTimestamp,
 } from "@baton/domain";
-import matter from "gray-matter";
 import YAML from "yaml";
 
 /**
@@ -31,6 +31,15 @@ export function identifierFromFileName(fileName: string): string | null {
   if (!fileName.endsWith(TICKET_EXTENSION) || NON_TICKET_FILES.has(fileName.toLowerCase())) return null;
   const stem = fileName.slice(0, -TICKET_EXTENSION.length);
   return isTicketIdentifier(stem) ? stem : null;
+}
+
+type GrayMatter = typeof import("gray-matter");
+let grayMatter: GrayMatter | null = null;
+
+/** gray-matter on first use: its require loads js-yaml and esprima, too slow for Baton's startup path. */
+function matter(): GrayMatter {
+  grayMatter ??= createRequire(import.meta.url)("gray-matter") as GrayMatter;
+  return grayMatter;
 }
 
 const refuseEngine = {
@@ -67,7 +76,7 @@ export interface TicketText {
 export function parseTicketText(text: string, file: string): TicketText {
   let parsed: { data: unknown; content: string };
   try {
-    parsed = matter(text, matterOptions);
+    parsed = matter()(text, matterOptions);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BatonError("tracker_response", `${file}: front matter is not valid YAML: ${reason}`, { file });
@@ -81,7 +90,7 @@ export function parseTicketText(text: string, file: string): TicketText {
 }
 
 export function renderTicketText(ticket: TicketText): string {
-  return matter.stringify(ticket.body, ticket.data, matterOptions);
+  return matter().stringify(ticket.body, ticket.data, matterOptions);
 }
 
 export interface TicketComment {

@@ -25,8 +25,11 @@ export interface LocalTrackerOptions {
   now?: () => Date;
 }
 
-/** Quiet period after the last folder event before watchers are told, so one save is one signal. */
-const WATCH_DEBOUNCE_MS = 50;
+/**
+ * After a signal, folder events are gathered for this long into at most one more signal: the first
+ * event of a burst is told at once (pickup latency), the rest of the burst once (one save, few ticks).
+ */
+const WATCH_COALESCE_MS = 50;
 
 /** The `local` tracker kind: tickets are Markdown files in one folder (see docs/trackers/local.md). */
 export class LocalTracker implements TrackerAdapter {
@@ -68,10 +71,14 @@ export class LocalTracker implements TrackerAdapter {
     return executeLocalTrackerTool(this.store, args, context);
   }
 
-  /** Signals `onChange` (debounced) when a ticket file in the folder is written, moved or removed. */
+  /**
+   * Signals `onChange` when a ticket file in the folder is written, moved or removed: at once for
+   * the first event, then at most once per WATCH_COALESCE_MS while events keep coming.
+   */
   watch(onChange: () => void): () => void {
     const folder = this.store.folder;
     let timer: NodeJS.Timeout | undefined;
+    let pending = false;
     let watcher: FSWatcher;
     const notify = () => {
       try {
@@ -84,8 +91,19 @@ export class LocalTracker implements TrackerAdapter {
       watcher = watchFolder(folder, (_event, fileName) => {
         // Our own temp and lock files are dot-files; the rename that publishes a ticket is reported under its name.
         if (fileName?.startsWith(".")) return;
-        clearTimeout(timer);
-        timer = setTimeout(notify, WATCH_DEBOUNCE_MS);
+        if (timer !== undefined) {
+          pending = true;
+          return;
+        }
+        notify();
+        const quiet = () => {
+          timer = undefined;
+          if (!pending) return;
+          pending = false;
+          notify();
+          timer = setTimeout(quiet, WATCH_COALESCE_MS);
+        };
+        timer = setTimeout(quiet, WATCH_COALESCE_MS);
       });
     } catch (error) {
       this.logger.warn(
