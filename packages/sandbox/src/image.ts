@@ -33,7 +33,7 @@ export const DEFAULT_SANDBOX_IMAGE = "baton-agent:latest";
 
 /**
  * Debian packages whose files (and the libraries their programs load) make up the agent image:
- * a login shell, the usual command-line tools, git, and socat for the model relay bridge.
+ * a login shell, the usual command-line tools, git, socat for the model relay bridge, bwrap.
  */
 export const IMAGE_PACKAGES = [
   "bash",
@@ -48,6 +48,9 @@ export const IMAGE_PACKAGES = [
   "gzip",
   "ca-certificates",
   "libc-bin",
+  // Codex looks for bwrap on PATH at startup and logs an error without it; inside the container it
+  // is never used for commands (see docs/sandbox.md), but its presence keeps the logs clean.
+  "bubblewrap",
 ];
 
 export interface BuildImageOptions {
