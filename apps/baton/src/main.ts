@@ -11,7 +11,7 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT>
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N] [--sandbox]                          run the offline demo (local tickets + real codex + demo model)
+  baton demo [--port N] [--agent codex|claude] [--sandbox]   run the offline demo (local tickets + real codex or claude + demo model)
   baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
@@ -54,10 +54,16 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       }
       case "demo": {
         const { values } = parse(() =>
-          parseArgs({ args: rest, options: { port: { type: "string" }, sandbox: { type: "boolean" } } }),
+          parseArgs({
+            args: rest,
+            options: { port: { type: "string" }, agent: { type: "string" }, sandbox: { type: "boolean" } },
+          }),
         );
         const { demoCommand } = await import("./commands/demo.ts");
-        return await demoCommand({ port: parsePort(values.port), sandbox: values.sandbox ?? false }, io);
+        return await demoCommand(
+          { port: parsePort(values.port), agent: parseAgent(values.agent), sandbox: values.sandbox ?? false },
+          io,
+        );
       }
       case "sandbox": {
         const { values, positionals } = parse(() =>
@@ -115,4 +121,9 @@ function parsePort(value: unknown): number | undefined {
     throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return port;
+}
+
+function parseAgent(value: unknown): "codex" | "claude" | undefined {
+  if (value === undefined || value === "codex" || value === "claude") return value;
+  throw usageError(`--agent must be codex or claude, got ${JSON.stringify(value)}`);
 }

@@ -22,6 +22,8 @@ export interface WorkflowTemplateOptions {
   /** Extra comment lines above the codex section. */
   codexComment?: string;
   intervalMs?: number;
+  /** Runs headless Claude Code (`agent.kind: claude`) with this command instead of Codex. */
+  claude?: { command: string; comment?: string };
   /** A `sandbox:` section (YAML, newline-terminated); default: a commented-out example. */
   sandbox?: string;
 }
@@ -34,6 +36,14 @@ const SANDBOX_COMMENT = `# sandbox:                    # run each agent in a Doc
 /** A WORKFLOW.md for the local tracker with every core section spelled out. */
 export function workflowTemplate(options: WorkflowTemplateOptions): string {
   const codexComment = options.codexComment ? `${options.codexComment}\n` : "";
+  const claude = options.claude
+    ? `${options.claude.comment ? `${options.claude.comment}\n` : ""}claude:
+  command: ${yamlCommand(options.claude.command)}
+  permission_mode: acceptEdits  # file edits in the workspace are allowed; other tools need allowed_tools
+  allowed_tools: [Bash, mcp__baton]
+  stall_timeout_ms: 300000
+`
+    : "";
   return `---
 # Baton workflow: runtime settings (this front matter) and the agent prompt (the body below).
 # Edits apply live, no restart needed. Check changes with: baton validate
@@ -54,15 +64,15 @@ hooks:
   #   git clone --depth 1 https://example.com/your/repo.git .
   # before_run: git pull --ff-only || true
 agent:
-  max_concurrent_agents: 2
+${options.claude ? "  kind: claude                # headless Claude Code; codex (the default) uses the codex: section\n" : ""}  max_concurrent_agents: 2
   max_turns: 5
   max_retry_backoff_ms: 300000
 ${codexComment}codex:
-  command: ${options.codexCommand}
+  command: ${yamlCommand(options.codexCommand)}
   approval_policy: never      # unattended: command and file approvals are granted, inside the sandbox
   thread_sandbox: workspace-write
   stall_timeout_ms: 300000
-${options.sandbox ?? SANDBOX_COMMENT}---
+${claude}${options.sandbox ?? SANDBOX_COMMENT}---
 ${STARTER_PROMPT}
 `;
 }
@@ -106,4 +116,11 @@ export async function writeWorkflow(dir: string, content: string): Promise<strin
   const path = join(dir, "WORKFLOW.md");
   await writeFile(path, content, { flag: "wx" });
   return path;
+}
+
+/** A plain command stays readable; one starting with a quote must be a YAML string, or YAML ends it there. */
+function yamlCommand(command: string): string {
+  return /^[A-Za-z0-9_./-][^#:]*$/.test(command) && !command.includes(": ")
+    ? command
+    : JSON.stringify(command);
 }

@@ -1,7 +1,13 @@
-import { startCodexSession } from "@baton/agent";
+import { startClaudeSession, startCodexSession } from "@baton/agent";
 import type { BatonError, Logger } from "@baton/domain";
 import { toBatonError } from "@baton/domain";
-import { type AttemptDeps, type ConfigSource, InProcessExecutor, Orchestrator } from "@baton/orchestrator";
+import {
+  type AttemptDeps,
+  type ConfigSource,
+  InProcessExecutor,
+  Orchestrator,
+  type OrchestratorConfig,
+} from "@baton/orchestrator";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
 import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
@@ -63,7 +69,7 @@ export class BatonService {
     tracker.for(config().tracker);
 
     const source: ConfigSource = {
-      current: config,
+      current: () => orchestratorView(config()),
       tracker: () => tracker.for(config().tracker),
       async preflight(): Promise<BatonError | null> {
         await store.reloadIfChanged();
@@ -113,23 +119,20 @@ export class BatonService {
         logger,
         async startSession(session) {
           const cwd = await workspace.assertAgentCwd(session.workspacePath, session.issue.identifier);
-          return startCodexSession({
-            command: current.codex.command,
+          const common = {
             workspacePath: cwd,
             workspaceRoot: current.workspace.root,
             launcher: launchers.agent,
             env,
             secretEnvNames,
-            approvalPolicy: current.codex.approval_policy,
-            threadSandbox: current.codex.thread_sandbox,
-            turnSandboxPolicy: current.codex.turn_sandbox_policy,
-            readTimeoutMs: current.codex.read_timeout_ms,
-            turnTimeoutMs: current.codex.turn_timeout_ms,
             tools: session.tools,
             executeTool: session.executeTool,
             onEvent: session.onEvent,
             logger: logger.child({ issue_id: session.issue.id, issue_identifier: session.issue.identifier }),
-          });
+          };
+          return current.agent.kind === "claude"
+            ? startClaudeSession({ ...common, ...claudeSessionSettings(current) })
+            : startCodexSession({ ...common, ...codexSessionSettings(current) });
         },
       };
     };
@@ -186,4 +189,38 @@ export class BatonService {
     this.tracker.close();
     await this.sessionLogs.close();
   }
+}
+
+function codexSessionSettings(config: ServiceConfig) {
+  return {
+    command: config.codex.command,
+    approvalPolicy: config.codex.approval_policy,
+    threadSandbox: config.codex.thread_sandbox,
+    turnSandboxPolicy: config.codex.turn_sandbox_policy,
+    readTimeoutMs: config.codex.read_timeout_ms,
+    turnTimeoutMs: config.codex.turn_timeout_ms,
+  };
+}
+
+function claudeSessionSettings(config: ServiceConfig) {
+  const { turn_timeout_ms, read_timeout_ms, stall_timeout_ms: _stall, ...settings } = config.claude;
+  return { settings, readTimeoutMs: read_timeout_ms, turnTimeoutMs: turn_timeout_ms };
+}
+
+const orchestratorViews = new WeakMap<ServiceConfig, OrchestratorConfig>();
+
+/**
+ * The orchestrator reads the agent's timeouts from `codex:` (stall detection, and the grace a turn
+ * gets to finish after the agent's own hand-off); with `agent.kind: claude` the selected agent's
+ * `claude.stall_timeout_ms` and `claude.turn_timeout_ms` are the ones that apply. One view per config.
+ */
+function orchestratorView(config: ServiceConfig): OrchestratorConfig {
+  if (config.agent.kind === "codex") return config;
+  let view = orchestratorViews.get(config);
+  if (view === undefined) {
+    const { stall_timeout_ms, turn_timeout_ms } = config.claude;
+    view = { ...config, codex: { ...config.codex, stall_timeout_ms, turn_timeout_ms } };
+    orchestratorViews.set(config, view);
+  }
+  return view;
 }

@@ -1,3 +1,5 @@
+export { type ClaudeCommandSettings, claudeCommandLine } from "./claude/command.ts";
+export { type ClaudeSession, type ClaudeSessionOptions, startClaudeSession } from "./claude/session.ts";
 export { type ClientInfo, DEFAULT_CLIENT_INFO, defaultTurnSandboxPolicy } from "./protocol.ts";
 export {
   type CodexSession,

@@ -1,4 +1,4 @@
-// The offline model provider and CODEX_HOME setup live in @baton/demo (the shipped demo uses them).
+// The offline model providers, CODEX_HOME and claude HOME setup live in @baton/demo (the shipped demo uses them).
 export * from "@baton/demo";
 export * from "./chromium.ts";
 export * from "./dockerd.ts";

@@ -9,6 +9,8 @@ import { type ConfigProblem, checkFrontMatter, formatValue } from "./schema.ts";
 /** A Codex-owned value passed through unchanged (SPEC 5.3.6): a string such as `never`, or a map. */
 export type CodexPassThrough = string | Record<string, unknown>;
 
+export type AgentKind = "codex" | "claude";
+
 /**
  * The typed, validated, defaulted view of WORKFLOW.md front matter (SPEC 4.1.3, 6.4). Keys mirror
  * the YAML (snake_case) so operators recognise them in `baton validate` output and the API.
@@ -35,6 +37,8 @@ export interface ServiceConfig {
     max_retry_backoff_ms: number;
     /** Normalized (trim + lowercase) state name → positive limit. */
     max_concurrent_agents_by_state: Record<string, number>;
+    /** Which coding agent runs attempts: `codex` (the `codex:` section) or `claude` (the `claude:` section). */
+    kind: AgentKind;
   };
   codex: {
     command: string;
@@ -42,6 +46,20 @@ export interface ServiceConfig {
     thread_sandbox: CodexPassThrough;
     /** null: the agent client builds a workspaceWrite policy rooted at the issue workspace. */
     turn_sandbox_policy: CodexPassThrough | null;
+    turn_timeout_ms: number;
+    read_timeout_ms: number;
+    /** 0 or less disables stall detection. */
+    stall_timeout_ms: number;
+  };
+  /** Baton extension: headless Claude Code, used when `agent.kind` is `claude`. */
+  claude: {
+    command: string;
+    /** null: Claude Code's default model. */
+    model: string | null;
+    permission_mode: string;
+    allowed_tools: string[];
+    disallowed_tools: string[];
+    extra_args: string[];
     turn_timeout_ms: number;
     read_timeout_ms: number;
     /** 0 or less disables stall detection. */
@@ -80,7 +98,17 @@ export interface ResolveConfigOptions {
 export const DEFAULT_WORKSPACE_ROOT_NAME = "symphony_workspaces";
 
 /** Sections whose own keys Baton reads; a YAML null at either level means "use the default". */
-const SECTIONS = ["tracker", "polling", "workspace", "hooks", "agent", "codex", "sandbox", "server"] as const;
+const SECTIONS = [
+  "tracker",
+  "polling",
+  "workspace",
+  "hooks",
+  "agent",
+  "codex",
+  "claude",
+  "sandbox",
+  "server",
+] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
 const LEGACY_TRACKER_KEYS = ["endpoint", "api_key", "project_slug", "assignee"] as const;
@@ -102,6 +130,7 @@ interface ValidFrontMatter {
   };
   agent: ServiceConfig["agent"];
   codex: Omit<ServiceConfig["codex"], "turn_sandbox_policy"> & { turn_sandbox_policy?: CodexPassThrough };
+  claude: Omit<ServiceConfig["claude"], "model"> & { model?: string };
   sandbox: {
     kind: "none" | "docker";
     image: string;
@@ -164,6 +193,13 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
   }
   const token = resolveServerToken(valid.server.token, options.env, problems);
   const sandbox = resolveSandbox(valid.sandbox, options.env, problems);
+  if (sandbox.kind === "docker" && valid.agent.kind === "claude") {
+    problems.push({
+      field: "sandbox.kind",
+      message:
+        "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
+    });
+  }
   throwIfAny(problems, definition.path);
 
   const provider = resolveProvider(
@@ -204,6 +240,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       read_timeout_ms: valid.codex.read_timeout_ms,
       stall_timeout_ms: valid.codex.stall_timeout_ms,
     },
+    claude: { ...valid.claude, model: valid.claude.model ?? null },
     sandbox,
     server: { port: valid.server.port ?? null, host: valid.server.host, token },
     warnings,

@@ -62,6 +62,7 @@ describe("defaults", () => {
         max_turns: 20,
         max_retry_backoff_ms: 300000,
         max_concurrent_agents_by_state: {},
+        kind: "codex",
       },
       codex: {
         command: "codex app-server",
@@ -70,6 +71,17 @@ describe("defaults", () => {
         turn_sandbox_policy: null,
         turn_timeout_ms: 3600000,
         read_timeout_ms: 5000,
+        stall_timeout_ms: 300000,
+      },
+      claude: {
+        command: "claude",
+        model: null,
+        permission_mode: "acceptEdits",
+        allowed_tools: ["Bash", "mcp__baton"],
+        disallowed_tools: ["WebFetch", "WebSearch"],
+        extra_args: [],
+        turn_timeout_ms: 3600000,
+        read_timeout_ms: 15000,
         stall_timeout_ms: 300000,
       },
       sandbox: { kind: "none" },
@@ -407,6 +419,11 @@ describe("sandbox", () => {
     expect(semantic.message).toContain("sandbox.memory must be a size such as 512m or 4g");
     expect(semantic.message).toContain("sandbox.model_url is required with sandbox.network model-only");
     expect(semantic.message).toContain("would cover / or /workspace inside the container");
+    expect(
+      resolveError(
+        `${LINEAR}\nagent:\n  kind: claude\nsandbox:\n  kind: docker\n  model_url: https://x.test/v1`,
+      ).message,
+    ).toContain("sandbox.kind docker runs the Codex agent only");
     expect(
       resolveError(`${LINEAR}\nsandbox:\n  kind: docker\n  model_url: $UNSET_MODEL_URL`).message,
     ).toContain("sandbox.model_url refers to $UNSET_MODEL_URL, which is unset or empty");

@@ -32,6 +32,7 @@ describe("a WORKFLOW.md written for the reference implementation", () => {
       max_turns: 12,
       max_retry_backoff_ms: 300000,
       max_concurrent_agents_by_state: { merging: 1 },
+      kind: "codex",
     });
     expect(config.codex).toEqual({
       command:

@@ -1,7 +1,15 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { codexBinary, demoScript, prepareCodexHome, startFakeModelProvider } from "@baton/demo";
-import { type CommandIO, println } from "../io.ts";
+import {
+  claudeBinary,
+  claudeOfflineEnv,
+  codexBinary,
+  demoScript,
+  prepareCodexHome,
+  startFakeAnthropicProvider,
+  startFakeModelProvider,
+} from "@baton/demo";
+import { type CommandIO, println, usageError } from "../io.ts";
 import { workflowTemplate, writeSampleTickets, writeWorkflow } from "../scaffold.ts";
 import { runCommand } from "./run.ts";
 
@@ -9,10 +17,13 @@ import { runCommand } from "./run.ts";
  * `baton demo`: the newcomer's first run. A fresh `.baton/demo` folder with a WORKFLOW.md on the
  * local tracker and sample tickets; the real `codex app-server` does the work, talking to Baton's
  * scripted offline demo model on 127.0.0.1 (no credentials, no network). With OPENAI_API_KEY set
- * and BATON_DEMO_MODEL=off, the same setup drives real Codex against OpenAI instead.
+ * and BATON_DEMO_MODEL=off, the same setup drives real Codex against OpenAI instead. With
+ * `--agent claude` the agent is headless Claude Code, driven by the same demo model behind a fake
+ * Anthropic API (or, with ANTHROPIC_API_KEY and BATON_DEMO_MODEL=off, by Anthropic's).
  */
 export interface DemoOptions {
   port?: number;
+  agent?: "codex" | "claude";
   /** Run every agent in a Docker container (image from `baton sandbox build`, daemon at DOCKER_HOST). */
   sandbox?: boolean;
 }
@@ -21,6 +32,10 @@ export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<
   const demoDir = join(io.cwd, ".baton", "demo");
   await rm(demoDir, { recursive: true, force: true });
   await mkdir(demoDir, { recursive: true });
+  if (options.agent === "claude" && options.sandbox) {
+    throw usageError("--sandbox runs the Codex agent only; the agent image has no Claude Code yet");
+  }
+  if (options.agent === "claude") return claudeDemo(demoDir, options, io);
 
   const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.OPENAI_API_KEY);
   const provider = realModel ? null : await startFakeModelProvider(demoScript());
@@ -34,6 +49,44 @@ export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<
     } finally {
       await codexHome?.cleanup();
     }
+  } finally {
+    await provider?.close();
+  }
+}
+
+/** The demo with headless Claude Code; its HOME is a folder of the demo, away from your own ~/.claude. */
+async function claudeDemo(demoDir: string, options: { port?: number }, io: CommandIO): Promise<number> {
+  const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.ANTHROPIC_API_KEY);
+  const provider = realModel ? null : await startFakeAnthropicProvider(demoScript());
+  try {
+    const home = join(demoDir, ".claude-home");
+    await mkdir(home, { recursive: true });
+    const offline = provider ? claudeOfflineEnv(provider.baseUrl) : {};
+    const variables = Object.entries({ HOME: home, ...offline })
+      .map(([name, value]) => `${name}=${shellQuote(value)}`)
+      .join(" ");
+    const workflowPath = await writeWorkflow(
+      demoDir,
+      workflowTemplate({
+        codexCommand: `${shellQuote(codexBinary())} app-server`,
+        intervalMs: 2000,
+        claude: {
+          command: `${variables} ${shellQuote(claudeBinary())}`,
+          comment: realModel
+            ? "# Demo with the real model: claude uses ANTHROPIC_API_KEY."
+            : "# OFFLINE DEMO MODEL: claude talks to Baton's scripted demo model behind a fake Anthropic API on 127.0.0.1, not a real model.",
+        },
+      }),
+    );
+    return await startDemo(
+      demoDir,
+      workflowPath,
+      realModel
+        ? "Model: real Anthropic model via ANTHROPIC_API_KEY; agent: headless Claude Code."
+        : "Model: OFFLINE DEMO MODEL (scripted, on 127.0.0.1); the real claude binary runs each command.",
+      options,
+      io,
+    );
   } finally {
     await provider?.close();
   }
@@ -72,6 +125,24 @@ async function runDemo(
       }),
     }),
   );
+  return startDemo(
+    demoDir,
+    workflowPath,
+    realModel
+      ? "Model: real OpenAI model via OPENAI_API_KEY."
+      : "Model: OFFLINE DEMO MODEL (scripted, on 127.0.0.1); the real codex binary runs each command.",
+    options,
+    io,
+  );
+}
+
+async function startDemo(
+  demoDir: string,
+  workflowPath: string,
+  modelLine: string,
+  options: { port?: number },
+  io: CommandIO,
+): Promise<number> {
   const tickets = await writeSampleTickets(join(demoDir, "tickets"));
   const shown = relative(io.cwd, demoDir);
 
@@ -85,12 +156,7 @@ async function runDemo(
           io.err,
           `Baton demo: ${tickets.length} sample tickets in ${shown}/tickets, workflow ${shown}/WORKFLOW.md`,
         );
-        println(
-          io.err,
-          realModel
-            ? "Model: real OpenAI model via OPENAI_API_KEY."
-            : "Model: OFFLINE DEMO MODEL (scripted, on 127.0.0.1); the real codex binary runs each command.",
-        );
+        println(io.err, modelLine);
         println(io.err, `Watch tickets move:   pnpm baton issue list --workflow ${shown}/WORKFLOW.md`);
         println(
           io.err,
