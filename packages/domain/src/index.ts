@@ -2,4 +2,5 @@ export * from "./agent.ts";
 export * from "./errors.ts";
 export * from "./issue.ts";
 export * from "./logger.ts";
+export * from "./secrets.ts";
 export * from "./tracker.ts";

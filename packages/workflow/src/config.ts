@@ -69,6 +69,8 @@ export interface ServiceConfig {
   sandbox: SandboxConfig;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
   server: { port: number | null; host: string; token: string | null };
+  /** Baton extension: bounds on the log files under the logs root. */
+  logs: { max_file_bytes: number; max_files: number; retention_days: number };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
   warnings: string[];
 }
@@ -108,6 +110,7 @@ const SECTIONS = [
   "claude",
   "sandbox",
   "server",
+  "logs",
 ] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
@@ -144,6 +147,7 @@ interface ValidFrontMatter {
     read_only_mounts: string[];
   };
   server: { port?: number; host: string; token?: string };
+  logs: ServiceConfig["logs"];
 }
 
 /**
@@ -243,6 +247,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     claude: { ...valid.claude, model: valid.claude.model ?? null },
     sandbox,
     server: { port: valid.server.port ?? null, host: valid.server.host, token },
+    logs: { ...valid.logs },
     warnings,
   };
 }
@@ -262,6 +267,18 @@ export function describeConfig(
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
   return { ...copy, server: { ...copy.server, token: copy.server.token === null ? null : "***" } };
+}
+
+/**
+ * The secret values the config holds once resolved: `server.token` and the tracker profile's secret
+ * provider keys (API keys, webhook secrets). Whatever Baton writes is redacted of these; a new
+ * config key holding a secret is added here (and masked by describeConfig).
+ */
+export function configSecrets(config: ServiceConfig, trackerProfiles: readonly TrackerProfile[]): string[] {
+  const secretKeys =
+    trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
+  const values = secretKeys.map((key) => config.tracker.provider[key]);
+  return [config.server.token, ...values].filter((value): value is string => typeof value === "string");
 }
 
 /** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */

@@ -86,6 +86,7 @@ describe("defaults", () => {
       },
       sandbox: { kind: "none" },
       server: { port: null, host: "127.0.0.1", token: null },
+      logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },
       warnings: [],
     });
   });
