@@ -17,10 +17,11 @@ import {
   type ServiceConfig,
   WorkflowStore,
 } from "@baton/workflow";
-import { type Launcher, LocalLauncher, WorkspaceManager } from "@baton/workspace";
+import { type Launcher, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
 import { LogHealth } from "./log-health.ts";
 import { removeExpiredServiceLogs } from "./logging.ts";
+import { createLaunchers, type Launchers } from "./sandbox.ts";
 import { SessionLogs } from "./session-log.ts";
 
 export interface ServiceOptions {
@@ -28,6 +29,7 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
   launcher?: Launcher;
   /** Everything Baton writes passes through it; the service adds the config's secrets. */
   redactor?: SecretRedactor;
@@ -55,6 +57,7 @@ export class BatonService {
     private readonly tracker: LiveTracker,
     private readonly logsRoot: string,
     private readonly logger: Logger,
+    private readonly launchers: Launchers,
   ) {}
 
   /**
@@ -63,8 +66,20 @@ export class BatonService {
    */
   static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
-    const launcher = options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
+    const startup = store.current().config;
+    const launchers: Launchers = options.launcher
+      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
+      : await createLaunchers({
+          sandbox: startup.sandbox,
+          hooksSandboxed: startup.hooks.sandbox,
+          workflowPath: startup.workflowPath,
+          env,
+          logger,
+        }).catch((error: unknown) => {
+          store.close();
+          throw error;
+        });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
@@ -100,7 +115,7 @@ export class BatonService {
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
-        launcher,
+        launcher: launchers.hook,
         logger,
         env,
       });
@@ -138,7 +153,7 @@ export class BatonService {
           const common = {
             workspacePath: cwd,
             workspaceRoot: current.workspace.root,
-            launcher,
+            launcher: launchers.agent,
             env,
             secretEnvNames,
             tools: session.tools,
@@ -203,6 +218,7 @@ export class BatonService {
       tracker,
       options.logsRoot,
       logger,
+      launchers,
     );
   }
 
@@ -242,6 +258,7 @@ export class BatonService {
   async stop(): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
+    await this.launchers.close();
     this.stopped = true;
     this.store.close();
     this.tracker.close();
