@@ -37,6 +37,9 @@ export interface ServiceConfig {
     max_concurrent_agents_by_state: Record<string, number>;
     /** Which coding agent runs attempts: `codex` (the `codex:` section) or `claude` (the `claude:` section). */
     kind: AgentKind;
+    /** Baton extension (B.budget): token ceilings; null means none. */
+    max_tokens_per_issue: number | null;
+    max_tokens_per_session: number | null;
   };
   codex: {
     command: string;
@@ -63,11 +66,29 @@ export interface ServiceConfig {
     /** 0 or less disables stall detection. */
     stall_timeout_ms: number;
   };
+  /** Baton extension (B.budget): the period budget; null when the workflow has no `budget:` section. */
+  budget: BudgetSettings | null;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
-  server: { port: number | null; host: string; token: string | null };
+  server: {
+    port: number | null;
+    host: string;
+    token: string | null;
+    /** B.webhook: resolved signing secrets of the webhook endpoints that are on. */
+    webhooks: { linear: { secret: string } | null; github: { secret: string } | null };
+  };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
   warnings: string[];
 }
+
+export interface BudgetSettings {
+  period: "day" | "week" | "month";
+  max_tokens: number | null;
+  on_exceeded_state: string | null;
+  /** Price per million tokens, only to show cost. */
+  token_rates: { input: number; output: number; currency: string } | null;
+}
+
+type WebhookProvider = "linear" | "github";
 
 export interface ResolveConfigOptions {
   env: Env;
@@ -96,10 +117,24 @@ interface ValidFrontMatter {
   hooks: Partial<Record<"after_create" | "before_run" | "after_run" | "before_remove", string>> & {
     timeout_ms: number;
   };
-  agent: ServiceConfig["agent"];
+  agent: Omit<ServiceConfig["agent"], "max_tokens_per_issue" | "max_tokens_per_session"> & {
+    max_tokens_per_issue?: number;
+    max_tokens_per_session?: number;
+  };
+  budget?: {
+    period: BudgetSettings["period"];
+    max_tokens?: number;
+    on_exceeded_state?: string;
+    token_rates?: { input: number; output: number; currency?: string };
+  };
   codex: Omit<ServiceConfig["codex"], "turn_sandbox_policy"> & { turn_sandbox_policy?: CodexPassThrough };
   claude: Omit<ServiceConfig["claude"], "model"> & { model?: string };
-  server: { port?: number; host: string; token?: string };
+  server: {
+    port?: number;
+    host: string;
+    token?: string;
+    webhooks?: Partial<Record<WebhookProvider, { secret: string }>>;
+  };
 }
 
 /**
@@ -112,6 +147,10 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
   const workflowDir = dirname(definition.path);
   const warnings: string[] = [];
   const frontMatter = withSectionDefaults(definition.config);
+  if (isPlainMap(frontMatter.budget)) {
+    for (const [key, field] of Object.entries(frontMatter.budget))
+      if (field === null) delete frontMatter.budget[key];
+  } else if (frontMatter.budget === null) delete frontMatter.budget;
   normalizeStateLimits(frontMatter, warnings);
 
   const problems = checkFrontMatter(frontMatter);
@@ -148,6 +187,10 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     }
   }
   const token = resolveServerToken(valid.server.token, options.env, problems);
+  const webhooks = {
+    linear: resolveWebhook("linear", valid.server.webhooks?.linear, options.env, problems),
+    github: resolveWebhook("github", valid.server.webhooks?.github, options.env, problems),
+  };
   throwIfAny(problems, definition.path);
 
   const provider = resolveProvider(
@@ -177,7 +220,11 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       before_remove: valid.hooks.before_remove ?? null,
       timeout_ms: valid.hooks.timeout_ms,
     },
-    agent: { ...valid.agent },
+    agent: {
+      ...valid.agent,
+      max_tokens_per_issue: valid.agent.max_tokens_per_issue ?? null,
+      max_tokens_per_session: valid.agent.max_tokens_per_session ?? null,
+    },
     codex: {
       command: valid.codex.command,
       approval_policy: valid.codex.approval_policy,
@@ -188,7 +235,8 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       stall_timeout_ms: valid.codex.stall_timeout_ms,
     },
     claude: { ...valid.claude, model: valid.claude.model ?? null },
-    server: { port: valid.server.port ?? null, host: valid.server.host, token },
+    budget: budgetSettings(valid.budget),
+    server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
     warnings,
   };
 }
@@ -207,7 +255,15 @@ export function describeConfig(
   for (const key of secretKeys) {
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
-  return { ...copy, server: { ...copy.server, token: copy.server.token === null ? null : "***" } };
+  const masked = (hook: { secret: string } | null) => (hook === null ? null : { secret: "***" });
+  return {
+    ...copy,
+    server: {
+      ...copy.server,
+      token: copy.server.token === null ? null : "***",
+      webhooks: { linear: masked(copy.server.webhooks.linear), github: masked(copy.server.webhooks.github) },
+    },
+  };
 }
 
 /** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */
@@ -302,6 +358,35 @@ function resolveServerToken(token: string | undefined, env: Env, problems: Confi
     return null;
   }
   return resolved as string;
+}
+
+/** A webhook secret, like the token, must resolve: an unset `$VAR` would accept forged deliveries. */
+function resolveWebhook(
+  provider: WebhookProvider,
+  settings: { secret: string } | undefined,
+  env: Env,
+  problems: ConfigProblem[],
+): { secret: string } | null {
+  if (settings === undefined) return null;
+  const resolved = resolveEnvReference(settings.secret, env);
+  if (resolved === undefined || (resolved as string).trim() === "") {
+    problems.push({
+      field: `server.webhooks.${provider}.secret`,
+      message: `server.webhooks.${provider}.secret refers to $${envReferenceName(settings.secret)}, which is unset or empty; set the variable or remove the webhook`,
+    });
+    return null;
+  }
+  return { secret: resolved as string };
+}
+
+function budgetSettings(budget: ValidFrontMatter["budget"]): BudgetSettings | null {
+  if (budget === undefined) return null;
+  return {
+    period: budget.period,
+    max_tokens: budget.max_tokens ?? null,
+    on_exceeded_state: budget.on_exceeded_state?.trim() ?? null,
+    token_rates: budget.token_rates === undefined ? null : { currency: "USD", ...budget.token_rates },
+  };
 }
 
 function throwIfAny(problems: ConfigProblem[], path: string): void {
