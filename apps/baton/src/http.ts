@@ -34,6 +34,16 @@ export async function startHttpServer(
       host,
       token,
       logger: options.logger.child({ component: "http" }),
+      webhooks: {
+        secrets: () => service.store.current().config.server.webhooks,
+        onDelivery: (delivery) => {
+          options.logger.info(
+            { provider: delivery.provider, issue_id: delivery.issue_id, action: delivery.action },
+            "action=webhook outcome=accepted",
+          );
+          source.requestRefresh();
+        },
+      },
     });
   } catch (error) {
     source.close();
