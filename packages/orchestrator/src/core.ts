@@ -427,7 +427,7 @@ function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent)
   if (update.totals !== t.state.totals) t.update({ totals: update.totals });
   const threadKey = update.session.thread_id ?? update.session.session_id;
   const spentBefore = t.state.budget;
-  const ledger = recordSpend(spentBefore, t.config, id, threadKey, event, t.now);
+  const ledger = recordSpend(spentBefore, t.config, claim.issue, threadKey, event, t.now);
   if (ledger !== spentBefore) t.update({ budget: ledger });
   if (update.rateLimits !== undefined) t.update({ rate_limits: update.rateLimits });
   // Built field by field: this runs for every protocol message of every session.

@@ -246,6 +246,7 @@ export class Orchestrator {
       { checking: this.checking, next_tick_at_ms: this.tickQueued ? now : this.nextTickAtMs },
       this.lastError,
       this.storeStatus(),
+      this.config.current(),
     );
   }
 

@@ -122,12 +122,12 @@ describe("token budgets in the pure core", () => {
   it("[B.budget-high-water] counts absolute totals against a per-session high-water mark: repeated or replayed totals never count twice", () => {
     const config = makeConfig();
     let ledger = emptyLedger();
-    ledger = recordSpend(ledger, config, "1", "t1", usage("t1", 300, 300), T0);
-    ledger = recordSpend(ledger, config, "1", "t1", usage("t1", 300, 0), T0);
+    ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t1", usage("t1", 300, 300), T0);
+    ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t1", usage("t1", 300, 0), T0);
     // A restarted Baton that hears the same thread's total again adds nothing.
-    ledger = recordSpend(ledger, config, "1", "t1", usage("t1", 300, 300), T0);
-    ledger = recordSpend(ledger, config, "1", "t1", usage("t1", 450, 150), T0);
-    ledger = recordSpend(ledger, config, "1", "t2", usage("t2", 100, 100), T0);
+    ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t1", usage("t1", 300, 300), T0);
+    ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t1", usage("t1", 450, 150), T0);
+    ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t2", usage("t2", 100, 100), T0);
     expect(ledger.issues["1"]?.tokens).toBe(550);
     const state = JSON.parse(JSON.stringify({ ...emptyState(), budget: ledger })) as OrchestratorState;
     expect(state.budget).toEqual(ledger);
