@@ -1,5 +1,6 @@
 import type { Issue, Logger, TrackerAdapter } from "@baton/domain";
 import { type ConfigSource, Orchestrator } from "@baton/orchestrator";
+import { startFakeGitHub, startFakeLinear } from "@baton/testkit";
 import { MemoryTracker } from "@baton/tracker";
 import { afterEach, describe, expect, it } from "vitest";
 import { type StatusServer, signWebhook, startStatusServer, type WebhookDelivery } from "../src/index.ts";
@@ -165,5 +166,28 @@ describe("signed tracker webhooks", () => {
     expect((await postLinear(server.url, body, signWebhook("linear", "lin-secret", body))).status).toBe(202);
     const run = await waitUntil(() => executor.runFor("BAT-7"), "the webhook to dispatch BAT-7");
     expect(run.request.issue.id).toBe("7");
+  });
+
+  it("[B.webhook-linear-signature][B.webhook-github-signature] accepts the signed webhooks the testkit's fake Linear and fake GitHub send", async () => {
+    const { server, deliveries } = await webhookServer();
+    const linear = await startFakeLinear();
+    const github = await startFakeGitHub({ repo: "acme/app", token: "ghp_fake" });
+    cleanups.push(
+      () => linear.close(),
+      () => github.close(),
+    );
+    const ticketOnLinear = linear.store.addIssue({ title: "Fix it", state: "Todo" });
+    const ticketOnGitHub = github.addIssue({ title: "Fix it too" });
+    const linearTarget = { url: `${server.url}/api/v1/webhooks/linear`, secret: "lin-secret" };
+    const githubTarget = { url: `${server.url}/api/v1/webhooks/github`, secret: "gh-secret" };
+    expect(await linear.deliverWebhook(linearTarget, ticketOnLinear.identifier)).toBe(202);
+    expect(await github.deliverWebhook(githubTarget, ticketOnGitHub.number)).toBe(202);
+    expect(await github.deliverWebhook({ ...githubTarget, secret: "not-ours" }, ticketOnGitHub.number)).toBe(
+      401,
+    );
+    expect(deliveries).toEqual([
+      { provider: "linear", issue_id: ticketOnLinear.id, action: "update" },
+      { provider: "github", issue_id: String(ticketOnGitHub.number), action: "edited" },
+    ]);
   });
 });
