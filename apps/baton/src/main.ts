@@ -27,6 +27,10 @@ const USAGE = `Usage:
  */
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [first, ...rest] = argv;
+  if (wantsHelp(argv)) {
+    io.out.write(usageOf(argv));
+    return 0;
+  }
   try {
     switch (first) {
       case "validate": {
@@ -61,9 +65,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await demoCommand({ port: parsePort(values.port), agent: parseAgent(values.agent) }, io);
       }
       case "help":
-      case "--help":
-      case "-h":
-        io.out.write(USAGE);
+        io.out.write(usageOf(rest));
         return 0;
       default: {
         const { values, positionals: paths } = parse(() =>
@@ -96,6 +98,33 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     if (error.category === "usage") io.err.write(`\n${USAGE}`);
     return error.category === "usage" ? 2 : 1;
   }
+}
+
+/** `--help` or `-h` anywhere before a `--`, on any command or subcommand (present or added later). */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+/**
+ * The usage lines of the longest command prefix of `argv` that USAGE documents (`issue move`, then
+ * `issue`), with their indented notes; the whole text when none matches (the run command, a path).
+ */
+function usageOf(argv: string[]): string {
+  const words = argv.filter((arg) => !arg.startsWith("-"));
+  const lines = USAGE.split("\n");
+  for (let length = Math.min(words.length, 2); length > 0; length--) {
+    const prefix = `  baton ${words.slice(0, length).join(" ")}`;
+    const picked: string[] = [];
+    let inCommand = false;
+    for (const line of lines) {
+      if (line.startsWith("  baton")) inCommand = line === prefix || line.startsWith(`${prefix} `);
+      else if (!line.startsWith("      ")) inCommand = false;
+      if (inCommand) picked.push(line);
+    }
+    if (picked.length > 0) return `Usage:\n${picked.join("\n")}\n`;
+  }
+  return USAGE;
 }
 
 /** Runs a parseArgs call, turning its errors into usage errors. */

@@ -1,6 +1,6 @@
 import { startClaudeSession, startCodexSession } from "@baton/agent";
 import type { BatonError, Logger } from "@baton/domain";
-import { toBatonError } from "@baton/domain";
+import { SecretRedactor, toBatonError } from "@baton/domain";
 import {
   type AttemptDeps,
   type ConfigSource,
@@ -12,7 +12,13 @@ import {
 } from "@baton/orchestrator";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
-import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
+import {
+  configSecrets,
+  envReferenceName,
+  renderPrompt,
+  type ServiceConfig,
+  WorkflowStore,
+} from "@baton/workflow";
 import {
   type Launcher,
   LocalLauncher,
@@ -22,6 +28,8 @@ import {
   WorkspaceManager,
 } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
+import { LogHealth } from "./log-health.ts";
+import { removeExpiredServiceLogs } from "./logging.ts";
 import { SessionLogs } from "./session-log.ts";
 
 export interface ServiceOptions {
@@ -34,7 +42,14 @@ export interface ServiceOptions {
   stateStore?: StateStore;
   /** The state directory this Baton holds the lock of; marks every process it starts. */
   stateDir?: string;
+  /** Everything Baton writes passes through it; the service adds the config's secrets. */
+  redactor?: SecretRedactor;
+  /** Where log-file trouble is reported (the run command shares it with the file log). */
+  logHealth?: LogHealth;
 }
+
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Baton wired together: the live workflow, the tracker it names, the in-process executor running
@@ -42,12 +57,16 @@ export interface ServiceOptions {
  */
 export class BatonService {
   private stopped = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly store: WorkflowStore,
     readonly orchestrator: Orchestrator,
     readonly sessionLogs: SessionLogs,
+    readonly logHealth: LogHealth,
+    readonly redactor: SecretRedactor,
     private readonly tracker: LiveTracker,
+    private readonly logsRoot: string,
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
     private readonly logger: Logger,
@@ -66,8 +85,14 @@ export class BatonService {
       orchestrator?.requestRefresh(),
     );
     const config = () => store.current().config;
+    const redactor = options.redactor ?? new SecretRedactor();
+    const learnSecrets = () => {
+      redactor.add(...configSecrets(config(), trackerProfiles));
+      redactor.addFromEnv(env, tracker.for(config().tracker).secretEnvironmentNames());
+    };
     // Build the tracker now so a tracker that cannot start fails startup, not the first tick.
     tracker.for(config().tracker);
+    learnSecrets();
 
     const source: ConfigSource = {
       current: () => orchestratorView(config()),
@@ -106,10 +131,15 @@ export class BatonService {
       const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
         ?.provider;
       const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
+      // The status token too: an agent holding it could drive Baton's operator actions.
+      const serverTokenName = envReferenceName(
+        (definition.config.server as { token?: unknown } | undefined)?.token,
+      );
       const secretEnvNames = [
         ...new Set([
           ...adapter.secretEnvironmentNames(),
           ...(profile?.secretEnvironmentNames(rawProvider ?? {}) ?? []),
+          ...(serverTokenName ? [serverTokenName] : []),
         ]),
       ];
       return {
@@ -143,11 +173,26 @@ export class BatonService {
       };
     };
 
-    const sessionLogs = new SessionLogs(options.logsRoot, logger);
+    const logHealth = options.logHealth ?? new LogHealth(options.logsRoot, process.stderr);
+    const sessionLogs = new SessionLogs({
+      logsRoot: options.logsRoot,
+      logger,
+      limits: () => {
+        const { max_file_bytes, max_files, retention_days } = config().logs;
+        return { maxFileBytes: max_file_bytes, maxFiles: max_files, retentionDays: retention_days };
+      },
+      redact: (text) => redactor.redact(text),
+      health: logHealth,
+    });
     orchestrator = new Orchestrator({
       config: source,
       executor: new InProcessExecutor(attemptDeps),
-      workspaces: { remove: (identifier) => workspaces(config()).remove(identifier) },
+      workspaces: {
+        async remove(identifier) {
+          await workspaces(config()).remove(identifier);
+          sessionLogs.remove(identifier);
+        },
+      },
       logger,
       ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
     });
@@ -157,6 +202,7 @@ export class BatonService {
     });
     store.subscribe((event) => {
       if (event.type === "reloaded") {
+        learnSecrets();
         logger.info(
           { workflow: store.path, warnings: event.config.warnings },
           "action=workflow_reload outcome=applied",
@@ -173,7 +219,10 @@ export class BatonService {
       store,
       orchestrator,
       sessionLogs,
+      logHealth,
+      redactor,
       tracker,
+      options.logsRoot,
       options.stateStore ?? null,
       options.stateDir ?? null,
       logger,
@@ -183,9 +232,13 @@ export class BatonService {
   /**
    * Kills whatever a dead Baton on the same state directory left running (its processes carry the
    * directory in BATON_STATE_DIR; we hold the lock, so none of them is a live instance's), then the
-   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6).
+   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
+   * expired logs are removed now and every hour.
    */
   async start(): Promise<void> {
+    this.sweepLogs();
+    this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
+    this.sweepTimer.unref();
     if (this.stateDir !== null) {
       const killed = await new LocalLeftoverReaper().killInstanceLeftovers(this.stateDir);
       if (killed.length > 0) {
@@ -196,6 +249,17 @@ export class BatonService {
       }
     }
     await this.orchestrator.start();
+  }
+
+  /** Log retention. Touches only Baton's own log files (never the state store or anything else). */
+  sweepLogs(): void {
+    try {
+      this.sessionLogs.sweep();
+      const { retention_days } = this.store.current().config.logs;
+      removeExpiredServiceLogs(this.logsRoot, Date.now() - retention_days * DAY_MS);
+    } catch (error) {
+      this.logger.warn({ reason: (error as Error).message }, "action=log_retention outcome=failed");
+    }
   }
 
   /** False once `stop()` has stopped the orchestrator. */
@@ -210,6 +274,7 @@ export class BatonService {
 
   /** Graceful stop: interrupts turns, lets after_run hooks finish, closes watchers and files. */
   async stop(): Promise<void> {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
     this.stopped = true;
     this.store.close();

@@ -76,6 +76,8 @@ export interface ServiceConfig {
     /** B.webhook: resolved signing secrets of the webhook endpoints that are on. */
     webhooks: { linear: { secret: string } | null; github: { secret: string } | null };
   };
+  /** Baton extension: bounds on the log files under the logs root. */
+  logs: { max_file_bytes: number; max_files: number; retention_days: number };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
   warnings: string[];
 }
@@ -98,7 +100,17 @@ export interface ResolveConfigOptions {
 export const DEFAULT_WORKSPACE_ROOT_NAME = "symphony_workspaces";
 
 /** Sections whose own keys Baton reads; a YAML null at either level means "use the default". */
-const SECTIONS = ["tracker", "polling", "workspace", "hooks", "agent", "codex", "claude", "server"] as const;
+const SECTIONS = [
+  "tracker",
+  "polling",
+  "workspace",
+  "hooks",
+  "agent",
+  "codex",
+  "claude",
+  "server",
+  "logs",
+] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
 const LEGACY_TRACKER_KEYS = ["endpoint", "api_key", "project_slug", "assignee"] as const;
@@ -135,6 +147,7 @@ interface ValidFrontMatter {
     token?: string;
     webhooks?: Partial<Record<WebhookProvider, { secret: string }>>;
   };
+  logs: ServiceConfig["logs"];
 }
 
 /**
@@ -237,6 +250,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     claude: { ...valid.claude, model: valid.claude.model ?? null },
     budget: budgetSettings(valid.budget),
     server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
+    logs: { ...valid.logs },
     warnings,
   };
 }
@@ -264,6 +278,21 @@ export function describeConfig(
       webhooks: { linear: masked(copy.server.webhooks.linear), github: masked(copy.server.webhooks.github) },
     },
   };
+}
+
+/**
+ * The secret values the config holds once resolved: `server.token`, the `server.webhooks` signing
+ * secrets and the tracker profile's secret provider keys (API keys, webhook secrets). Whatever Baton writes is redacted of these; a new
+ * config key holding a secret is added here (and masked by describeConfig).
+ */
+export function configSecrets(config: ServiceConfig, trackerProfiles: readonly TrackerProfile[]): string[] {
+  const secretKeys =
+    trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
+  const values = secretKeys.map((key) => config.tracker.provider[key]);
+  const { linear, github } = config.server.webhooks;
+  return [config.server.token, linear?.secret, github?.secret, ...values].filter(
+    (value): value is string => typeof value === "string",
+  );
 }
 
 /** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */

@@ -84,6 +84,7 @@ describe("defaults", () => {
         stall_timeout_ms: 300000,
       },
       server: { port: null, host: "127.0.0.1", token: null },
+      logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },
       warnings: [],
     });
   });
