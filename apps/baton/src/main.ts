@@ -13,7 +13,8 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT>
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N] [--agent codex|claude]               run the offline demo (local tickets + real codex or claude + demo model)
+  baton demo [--port N] [--agent codex|claude] [--sandbox]   run the offline demo (local tickets + real codex or claude + demo model)
+  baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
   baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
@@ -59,10 +60,27 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       }
       case "demo": {
         const { values } = parse(() =>
-          parseArgs({ args: rest, options: { port: { type: "string" }, agent: { type: "string" } } }),
+          parseArgs({
+            args: rest,
+            options: { port: { type: "string" }, agent: { type: "string" }, sandbox: { type: "boolean" } },
+          }),
         );
         const { demoCommand } = await import("./commands/demo.ts");
-        return await demoCommand({ port: parsePort(values.port), agent: parseAgent(values.agent) }, io);
+        return await demoCommand(
+          { port: parsePort(values.port), agent: parseAgent(values.agent), sandbox: values.sandbox ?? false },
+          io,
+        );
+      }
+      case "sandbox": {
+        const { values, positionals } = parse(() =>
+          parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: { image: { type: "string" }, codex: { type: "string" } },
+          }),
+        );
+        const { sandboxCommand } = await import("./commands/sandbox.ts");
+        return await sandboxCommand(positionals, values, io);
       }
       case "help":
         io.out.write(usageOf(rest));

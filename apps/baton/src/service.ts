@@ -21,7 +21,6 @@ import {
 } from "@baton/workflow";
 import {
   type Launcher,
-  LocalLauncher,
   LocalLeftoverReaper,
   RUN_ID_ENV,
   STATE_DIR_ENV,
@@ -30,6 +29,7 @@ import {
 import { LiveTracker } from "./live-tracker.ts";
 import { LogHealth } from "./log-health.ts";
 import { removeExpiredServiceLogs } from "./logging.ts";
+import { createLaunchers, type Launchers } from "./sandbox.ts";
 import { SessionLogs } from "./session-log.ts";
 
 export interface ServiceOptions {
@@ -37,6 +37,7 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
   launcher?: Launcher;
   /** Durable orchestrator state; in memory only when absent. */
   stateStore?: StateStore;
@@ -70,6 +71,7 @@ export class BatonService {
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
     private readonly logger: Logger,
+    private readonly launchers: Launchers,
   ) {}
 
   /**
@@ -78,8 +80,20 @@ export class BatonService {
    */
   static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
-    const launcher = options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
+    const startup = store.current().config;
+    const launchers: Launchers = options.launcher
+      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
+      : await createLaunchers({
+          sandbox: startup.sandbox,
+          hooksSandboxed: startup.hooks.sandbox,
+          workflowPath: startup.workflowPath,
+          env,
+          logger,
+        }).catch((error: unknown) => {
+          store.close();
+          throw error;
+        });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
@@ -115,7 +129,7 @@ export class BatonService {
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
-        launcher,
+        launcher: launchers.hook,
         logger,
         env: runEnv,
       });
@@ -158,7 +172,7 @@ export class BatonService {
           const common = {
             workspacePath: cwd,
             workspaceRoot: current.workspace.root,
-            launcher,
+            launcher: launchers.agent,
             env: runEnv,
             secretEnvNames,
             tools: session.tools,
@@ -226,6 +240,7 @@ export class BatonService {
       options.stateStore ?? null,
       options.stateDir ?? null,
       logger,
+      launchers,
     );
   }
 
@@ -276,6 +291,7 @@ export class BatonService {
   async stop(): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
+    await this.launchers.close();
     this.stopped = true;
     this.store.close();
     this.tracker.close();

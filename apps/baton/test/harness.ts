@@ -185,16 +185,23 @@ ${prompt}
   }
 
   /** Starts `baton` on this project's WORKFLOW.md; logs are JSON lines because stdout is a pipe. */
-  start(args: string[] = []): BatonProcess {
-    return this.startWith([this.workflowPath, ...args]);
+  start(args: string[] = [], env: Record<string, string> = {}): BatonProcess {
+    return this.startWith([this.workflowPath, ...args], env);
   }
 
-  /** Starts `baton` with exactly these arguments. */
-  startWith(args: string[]): BatonProcess {
+  /** Starts `baton` with exactly these arguments (and these variables added to its environment). */
+  startWith(args: string[], env: Record<string, string> = {}): BatonProcess {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       cwd: this.dir,
       // A private HOME keeps the developer's shell profile out of the agent's login shells.
-      env: { ...process.env, HOME: this.home, BATON_LOG_LEVEL: "debug", INIT_CWD: this.dir, ...this.env },
+      env: {
+        ...process.env,
+        HOME: this.home,
+        BATON_LOG_LEVEL: "debug",
+        INIT_CWD: this.dir,
+        ...this.env,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const baton = new BatonProcess(child);
@@ -203,10 +210,13 @@ ${prompt}
   }
 
   /** Runs a one-shot CLI command (`baton issue move ...`) against this project. */
-  async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  async cli(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       cwd: this.dir,
-      env: { ...process.env, HOME: this.home, INIT_CWD: this.dir, ...this.env },
+      env: { ...process.env, HOME: this.home, INIT_CWD: this.dir, ...this.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -123,6 +123,12 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     }
     logger.info({ url: http.url }, "action=http_server outcome=listening");
   }
+  // Listen for the stop signal before scheduling starts: a SIGTERM that arrives while the first tick
+  // runs (agents, sandbox containers) must shut down cleanly, not kill the process outright.
+  const signalled = new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once("SIGINT", () => resolveSignal("SIGINT"));
+    process.once("SIGTERM", () => resolveSignal("SIGTERM"));
+  });
   // Scheduling starts only now, so the status server's metrics and event stream see the first dispatch.
   await service.start();
   logger.info({ workflow: workflowPath, logs_root: logsRoot }, "action=startup outcome=running");
@@ -135,10 +141,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       )
     : null;
 
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once("SIGINT", () => resolveSignal("SIGINT"));
-    process.once("SIGTERM", () => resolveSignal("SIGTERM"));
-  });
+  const signal = await signalled;
   const forceExit = () => {
     println(io.err, "Second signal: exiting without waiting for agents to stop.");
     process.exit(130);
