@@ -62,8 +62,13 @@ describe("token budgets in the running orchestrator", () => {
     expect(second.executor.runs).toHaveLength(2);
   });
 
-  it("[B.budget-period] an exhausted period budget stops new dispatches while the running turn finishes, and a raised budget lets them start again", async () => {
-    const budget = { period: "day" as const, max_tokens: 500, on_exceeded_state: null };
+  it("[B.budget-period][B.budget-visible] an exhausted period budget stops new dispatches while the running turn finishes, and a raised budget lets them start again", async () => {
+    const budget = {
+      period: "day" as const,
+      max_tokens: 500,
+      on_exceeded_state: null,
+      token_rates: { input: 2, output: 10, currency: "EUR" },
+    };
     const h = harness({ issues: [issue("1")], config: makeConfig({ budget }) });
     await h.start();
     const run1 = h.executor.lastRun("1");
