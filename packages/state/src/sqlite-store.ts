@@ -23,6 +23,11 @@ export interface SqliteStateStoreOptions {
   dir: string;
   /** Called with a message for each problem that was repaired (bad file moved aside, rows dropped). */
   warn?: (message: string) => void;
+  /**
+   * Applied to every record before it is written: agent output kept in a claim (last message,
+   * recent events, errors) may quote a secret, and nothing Baton writes to disk may hold one.
+   */
+  redact?: (text: string) => string;
   now?: () => Date;
 }
 
@@ -239,7 +244,7 @@ export class SqliteStateStore implements StateStore {
       for (const id of change.claims) {
         const claim = state.claims[id];
         if (claim === undefined) statements.deleteClaim.run(id);
-        else statements.upsertClaim.run(id, JSON.stringify(claim));
+        else statements.upsertClaim.run(id, this.redact(JSON.stringify(claim)));
       }
       for (const id of change.completed) statements.addCompleted.run(id);
       const meta: Meta = {
@@ -249,8 +254,12 @@ export class SqliteStateStore implements StateStore {
         retry_seq: state.retry_seq,
         budget: state.budget,
       };
-      statements.putMeta.run(JSON.stringify(meta));
+      statements.putMeta.run(this.redact(JSON.stringify(meta)));
     })();
+  }
+
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
   }
 
   close(): void {

@@ -64,6 +64,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     // Opened first: a second Baton on the same state directory must stop before it touches anything.
     stateStore = SqliteStateStore.open({
       dir: stateDir,
+      redact,
       warn: (message) =>
         logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
     });
