@@ -37,6 +37,16 @@ export async function startHttpServer(
       token,
       logger: options.logger.child({ component: "http" }),
       redact: (text) => service.redactor.redact(text),
+      webhooks: {
+        secrets: () => service.store.current().config.server.webhooks,
+        onDelivery: (delivery) => {
+          options.logger.info(
+            { provider: delivery.provider, issue_id: delivery.issue_id, action: delivery.action },
+            "action=webhook outcome=accepted",
+          );
+          source.requestRefresh();
+        },
+      },
     });
   } catch (error) {
     source.close();

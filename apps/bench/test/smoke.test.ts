@@ -52,9 +52,9 @@ describe("benchmark harness at smoke size", () => {
     expect(measurements[2]!.details).toMatchObject({ sessions: 3, state_requests: 10 });
   }, 90_000);
 
-  it("[S18.3-bench-pickup-latency] measures ticket move to turn/start with polling and with the folder watch", async () => {
+  it("[S18.3-bench-pickup-latency][B.webhook-pickup] measures ticket move to turn/start with polling, with the folder watch and with a signed webhook at 60 s polling", async () => {
     const measurements = await runSmoke("pickup_latency");
-    expectWellFormed(measurements, ["pickup_polling_1s_p50", "pickup_issue_move_p50"]);
+    expectWellFormed(measurements, ["pickup_polling_1s_p50", "pickup_issue_move_p50", "pickup_webhook_p50"]);
     for (const measurement of measurements) expect(measurement.details.samples).toBe(1);
   }, 90_000);
 

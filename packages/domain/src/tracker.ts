@@ -35,6 +35,10 @@ export interface TrackerAdapter {
   executeAgentTool?(name: string, args: unknown, context: ToolContext): Promise<ToolResult>;
   /** Optional push signal: the adapter calls `onChange` when it knows tickets changed. Returns a stop function. */
   watch?(onChange: () => void): () => void;
+  /** Optional write-back (B.budget): comment on the ticket, where the tracker supports comments. */
+  commentOnIssue?(issueId: string, body: string): Promise<void>;
+  /** Optional write-back (B.budget): move the ticket to the named state. */
+  moveIssue?(issueId: string, stateName: string): Promise<void>;
   /** Releases timers, sockets and watchers. */
   close?(): Promise<void>;
 }

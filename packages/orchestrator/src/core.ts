@@ -1,5 +1,7 @@
 import type { AgentEvent, ErrorRecord, Issue } from "@baton/domain";
 import { errorRecordText, normalizeState } from "@baton/domain";
+import type { BudgetBreach } from "./budget.ts";
+import { budgetBreach, budgetExceededMessage, holdIssue, recordSpend } from "./budget.ts";
 import {
   applyAgentEvent,
   dispatchIneligibility,
@@ -85,7 +87,15 @@ export type Effect =
   /** Read the stopped issue now, so an edit made after the stop releases it. */
   | { kind: "read_stop_baseline"; issue_id: string }
   /** Poll and reconcile at once (a deferred reconciliation is due). */
-  | { kind: "request_refresh" };
+  | { kind: "request_refresh" }
+  /** Tell the ticket its run hit a token ceiling (a comment where supported) and move it to `move_to_state` if set. */
+  | {
+      kind: "report_budget_exceeded";
+      issue_id: string;
+      identifier: string;
+      message: string;
+      move_to_state: string | null;
+    };
 
 /** The answer to an operator action. */
 export type OperatorReply =
@@ -233,6 +243,7 @@ function stopReasonText(request: StopRequest): string {
   if (request.kind === "reconcile") return request.reason;
   if (request.kind === "stall") return "stalled";
   if (request.kind === "operator") return `stopped by operator: ${request.reason}`;
+  if (request.kind === "budget") return "budget_exceeded";
   return "shutdown";
 }
 
@@ -380,7 +391,7 @@ function startRun(
 }
 
 function dispatchCandidate(t: Transition, issue: Issue, runId: string): void {
-  const problem = dispatchIneligibility(issue, t.config, schedulingView(t.state));
+  const problem = dispatchIneligibility(issue, t.config, schedulingView(t.state, t.now));
   if (problem !== null) {
     t.emit({
       type: "dispatch_skipped",
@@ -414,6 +425,10 @@ function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent)
   const update = applyAgentEvent(claim.session, t.state.totals, event, t.now);
   t.edit(id, claim).session = update.session;
   if (update.totals !== t.state.totals) t.update({ totals: update.totals });
+  const threadKey = update.session.thread_id ?? update.session.session_id;
+  const spentBefore = t.state.budget;
+  const ledger = recordSpend(spentBefore, t.config, claim.issue, threadKey, event, t.now);
+  if (ledger !== spentBefore) t.update({ budget: ledger });
   if (update.rateLimits !== undefined) t.update({ rate_limits: update.rateLimits });
   // Built field by field: this runs for every protocol message of every session.
   const emitted: OrchestratorEvent = {
@@ -426,6 +441,11 @@ function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent)
   };
   if (update.newTurn) emitted.turn_started = update.session.turn_count;
   t.emit(emitted);
+  // Checked on every event that spent tokens, so a run is stopped within one event of its ceiling.
+  if (ledger !== spentBefore && claim.stop_request === null) {
+    const breach = budgetBreach(ledger, t.config, id, update.session.tokens.total_tokens);
+    if (breach !== null) requestStop(t, id, t.claim(id)!, { kind: "budget", breach });
+  }
 }
 
 function endRun(
@@ -457,9 +477,15 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
   if (!claim) return;
   const error = exit.kind === "failed" || exit.kind === "blocked" ? exit.error : null;
   const reason = exit.kind === "cancelled" || exit.kind === "normal" ? exit.reason : textOf(error);
-  endRun(t, id, claim, exit.kind, { error, reason, turns: exit.kind === "normal" ? exit.turns : null });
+  const budgetStop = claim.stop_request?.kind === "budget" ? claim.stop_request : null;
+  const outcome: ExitKind = budgetStop !== null ? "budget_exceeded" : exit.kind;
+  endRun(t, id, claim, outcome, { error, reason, turns: exit.kind === "normal" ? exit.turns : null });
   const current = t.claim(id)!;
   const stop = current.stop_request;
+  if (budgetStop !== null) {
+    budgetExceeded(t, id, current, budgetStop.breach);
+    return;
+  }
   if (stop?.kind === "reconcile") {
     // The workspace is removed only now, after the agent and after_run have let go of it.
     if (stop.cleanup)
@@ -526,6 +552,25 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
       t.emit({ type: "blocked", at: t.at, ...refOf(id, current), error: errorRecordText(exit.error) });
       return;
   }
+}
+
+/**
+ * B.budget: a run stopped at a token ceiling is never retried. The ticket is told and moved to
+ * `budget.on_exceeded_state` when set; otherwise the claim is released and the issue held back
+ * from dispatch until the ceiling it hit is raised.
+ */
+function budgetExceeded(t: Transition, id: string, claim: Claim, breach: BudgetBreach): void {
+  const moveTo = t.config.budget?.on_exceeded_state ?? null;
+  t.emit({ type: "budget_exceeded", at: t.at, ...refOf(id, claim), ...breach, move_to_state: moveTo });
+  t.effect({
+    kind: "report_budget_exceeded",
+    issue_id: id,
+    identifier: claim.issue.identifier,
+    message: budgetExceededMessage(breach),
+    move_to_state: moveTo,
+  });
+  if (moveTo === null) t.update({ budget: holdIssue(t.state.budget, id, breach) });
+  release(t, id, claim, "budget_exceeded");
 }
 
 function requestStop(t: Transition, id: string, claim: Claim, request: StopRequest): void {
@@ -609,7 +654,7 @@ function retryDue(t: Transition, input: Extract<OrchestratorInput, { type: "retr
     });
     return;
   }
-  const action = retryTimerAction(id, input.refreshed.issue, t.config, schedulingView(t.state));
+  const action = retryTimerAction(id, input.refreshed.issue, t.config, schedulingView(t.state, t.now));
   switch (action.kind) {
     case "dispatch":
       startRun(t, action.issue, attempt, input.run_id, claim);

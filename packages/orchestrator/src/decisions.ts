@@ -1,5 +1,6 @@
 import type { AgentEvent, Issue, TokenCounts } from "@baton/domain";
 import { normalizeState } from "@baton/domain";
+import { type BudgetIneligibility, budgetIneligibility } from "./budget.ts";
 import type { OrchestratorConfig } from "./ports.ts";
 import type {
   Claim,
@@ -20,13 +21,19 @@ import { isClaimed } from "./state.ts";
 /** What dispatch decisions read of the state: the claims and running counts taken once. */
 export interface SchedulingView {
   claims: OrchestratorState["claims"];
+  budget: OrchestratorState["budget"];
+  /** When the view was taken: which budget period applies. */
+  now_ms: number;
   running: number;
   /** Running claims per normalized tracked state: the count per-state limits are checked against. */
   runningByState: ReadonlyMap<string, number>;
 }
 
 /** Counts running claims once, so checking thousands of candidates does not recount them each time. */
-export function schedulingView(state: Pick<OrchestratorState, "claims">): SchedulingView {
+export function schedulingView(
+  state: Pick<OrchestratorState, "claims" | "budget">,
+  nowMs: number,
+): SchedulingView {
   const byState = new Map<string, number>();
   let running = 0;
   for (const id in state.claims) {
@@ -36,7 +43,7 @@ export function schedulingView(state: Pick<OrchestratorState, "claims">): Schedu
     const key = normalizeState(claim.issue.state);
     byState.set(key, (byState.get(key) ?? 0) + 1);
   }
-  return { claims: state.claims, running, runningByState: byState };
+  return { claims: state.claims, budget: state.budget, now_ms: nowMs, running, runningByState: byState };
 }
 
 export const CONTINUATION_RETRY_DELAY_MS = 1000;
@@ -143,7 +150,8 @@ export type Ineligibility =
   | "already_running"
   | "already_claimed"
   | "no_global_slots"
-  | "no_state_slots";
+  | "no_state_slots"
+  | BudgetIneligibility;
 
 /**
  * Why an issue may not be dispatched now, or null when it may (SPEC 8.2). `ownClaim` lets the
@@ -164,7 +172,7 @@ export function dispatchIneligibility(
   if (options.ownClaim !== issue.id && isClaimed(view, issue.id)) return "already_claimed";
   if (globalSlots(config, view) <= 0) return "no_global_slots";
   if (stateSlots(config, view, issue.state) <= 0) return "no_state_slots";
-  return null;
+  return budgetIneligibility(view.budget, config, issue.id, view.now_ms);
 }
 
 function priorityBucket(priority: number | null): number {
@@ -301,7 +309,9 @@ export function retryTimerAction(
   if (refreshed === undefined) return { kind: "release", reason: "missing", cleanup: false };
   const problem = dispatchIneligibility(refreshed, config, view, { ownClaim: issueId });
   if (problem === null) return { kind: "dispatch", issue: refreshed };
-  if (problem === "no_global_slots" || problem === "no_state_slots") return { kind: "requeue" };
+  // An exhausted period budget only delays: the retry fires again once the period rolls over or a reload raises it.
+  if (problem === "no_global_slots" || problem === "no_state_slots" || problem === "period_budget_exhausted")
+    return { kind: "requeue" };
   return { kind: "release", reason: problem, cleanup: problem === "terminal_state" };
 }
 

@@ -7,7 +7,7 @@ export interface IssueRef {
 }
 
 /** How an attempt ended, as recorded: `lost` means the Baton that ran it died (see `restarted`). */
-export type ExitKind = "normal" | "failed" | "blocked" | "cancelled" | "lost";
+export type ExitKind = "normal" | "failed" | "blocked" | "cancelled" | "lost" | "budget_exceeded";
 
 /**
  * Every transition of the orchestrator, one event each, in one vocabulary. The key=value log line,
@@ -40,6 +40,15 @@ export type OrchestratorEvent =
       error: string | null;
     } & IssueRef)
   | ({ type: "blocked"; at: string; error: string } & IssueRef)
+  /** A run went past a token ceiling and was stopped (B.budget); `move_to_state` is where the ticket goes, if anywhere. */
+  | ({
+      type: "budget_exceeded";
+      at: string;
+      scope: "session" | "issue";
+      limit: number;
+      used: number;
+      move_to_state: string | null;
+    } & IssueRef)
   | ({ type: "tool_call"; at: string; phase: "started" | "ended"; in_flight: number } & IssueRef)
   /** The run's own tracker tool call moved the ticket out of the active states. */
   | ({ type: "handoff_recorded"; at: string; state: string; session_id: string | null } & IssueRef)
@@ -131,6 +140,8 @@ export function recentEntryOf(event: OrchestratorEvent, at_ms: number): RecentEv
       return recent(at_ms, "stopped", event.reason);
     case "blocked":
       return recent(at_ms, "blocked", event.error);
+    case "budget_exceeded":
+      return recent(at_ms, "budget_exceeded", `${event.used} tokens, ${event.scope} ceiling ${event.limit}`);
     case "stopped":
       return recent(at_ms, "stop_requested", event.reason);
     case "retry_scheduled":

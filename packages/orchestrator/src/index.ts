@@ -1,3 +1,4 @@
+export * from "./budget.ts";
 export * from "./core.ts";
 export * from "./decisions.ts";
 export * from "./events.ts";

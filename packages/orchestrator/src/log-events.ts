@@ -74,6 +74,19 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
         level: "warn",
         fields: { action: "block", outcome: "held", reason: event.error, retry: "none" },
       };
+    case "budget_exceeded":
+      return {
+        level: "warn",
+        fields: {
+          action: "budget",
+          outcome: "exceeded",
+          scope: event.scope,
+          used: event.used,
+          limit: event.limit,
+          move_to_state: event.move_to_state,
+          retry: "none",
+        },
+      };
     case "tool_call":
       return null;
     case "handoff_recorded":

@@ -247,6 +247,7 @@ export class Orchestrator {
       { checking: this.checking, next_tick_at_ms: this.tickQueued ? now : this.nextTickAtMs },
       this.lastError,
       this.storeStatus(),
+      this.config.current(),
     );
   }
 
@@ -364,6 +365,9 @@ export class Orchestrator {
         return;
       case "request_refresh":
         this.requestRefresh();
+        return;
+      case "report_budget_exceeded":
+        void this.enqueue("budget_report", () => this.reportBudgetExceeded(effect));
         return;
       case "kill_leftovers":
         // Collected and carried out together by start(): one scan of the process table for all runs.
@@ -710,7 +714,7 @@ export class Orchestrator {
     tracker: TrackerAdapter,
   ): Promise<number> {
     let dispatched = 0;
-    let view = schedulingView(this.state);
+    let view = schedulingView(this.state, this.clock.now());
     for (const candidate of sortForDispatch(candidates)) {
       if (this.lifecycle !== "running" || this.storeError || globalSlots(config, view) <= 0) break;
       if (dispatchIneligibility(candidate, config, view) !== null) continue;
@@ -720,9 +724,29 @@ export class Orchestrator {
         if (result.effects.some((effect) => effect.kind === "start_run")) dispatched += 1;
       }
       // The recheck awaited the tracker: exits may have landed meanwhile, so count afresh.
-      view = schedulingView(this.state);
+      view = schedulingView(this.state, this.clock.now());
     }
     return dispatched;
+  }
+
+  /** Tells the ticket (where the tracker can) that its run hit a token ceiling, and moves it if configured. */
+  private async reportBudgetExceeded(
+    effect: Extract<Effect, { kind: "report_budget_exceeded" }>,
+  ): Promise<void> {
+    const tracker = this.config.tracker();
+    try {
+      await tracker.commentOnIssue?.(effect.issue_id, effect.message);
+      if (effect.move_to_state !== null) {
+        if (tracker.moveIssue === undefined)
+          this.logger.warn(
+            { issue_id: effect.issue_id, issue_identifier: effect.identifier, state: effect.move_to_state },
+            `action=budget_report outcome=skipped reason=tracker_${tracker.kind}_cannot_move_tickets`,
+          );
+        else await tracker.moveIssue(effect.issue_id, effect.move_to_state);
+      }
+    } catch (error) {
+      this.trackerError("budget_report", error);
+    }
   }
 
   /** A candidate list can be stale by the time we reach an issue: look it up again by ID before dispatching. */

@@ -1,11 +1,12 @@
 import type { AgentEvent, AgentToolSpec, BatonError, Issue, ToolResult, TrackerAdapter } from "@baton/domain";
+import type { BudgetConfig } from "./budget.ts";
 import type { OrchestratorState, RunProcess } from "./state.ts";
 
 /**
  * The slice of the effective configuration the orchestrator reads. Structurally a subset of
  * `ServiceConfig` from @baton/workflow, so the app passes that object straight through.
  */
-export interface OrchestratorConfig {
+export interface OrchestratorConfig extends BudgetConfig {
   tracker: { active_states: string[]; terminal_states: string[]; required_labels: string[] };
   polling: { interval_ms: number };
   agent: {
@@ -13,6 +14,8 @@ export interface OrchestratorConfig {
     max_turns: number;
     max_retry_backoff_ms: number;
     max_concurrent_agents_by_state: Record<string, number>;
+    max_tokens_per_issue: number | null;
+    max_tokens_per_session: number | null;
   };
   codex: { stall_timeout_ms: number; turn_timeout_ms: number };
 }

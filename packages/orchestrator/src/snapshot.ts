@@ -1,5 +1,6 @@
 import type { TokenCounts } from "@baton/domain";
 import { errorRecordText } from "@baton/domain";
+import { type BudgetConfig, type BudgetView, budgetView } from "./budget.ts";
 import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
@@ -83,6 +84,8 @@ export interface OrchestratorSnapshot {
   polling: { checking: boolean; next_tick_at: string | null };
   /** The durable state store: where it is and whether the last write failed (dispatch then stops). */
   state_store: StateStoreStatus;
+  /** Token spend against the budgets (B.budget). */
+  budget: BudgetView;
 }
 
 export interface StateStoreStatus {
@@ -221,6 +224,7 @@ export function buildSnapshot(
   polling: PollingView,
   lastError: LoopError | null,
   store: StateStoreStatus,
+  config: BudgetConfig,
 ): OrchestratorSnapshot {
   const running: RunningRow[] = [];
   const retrying: RetryRow[] = [];
@@ -255,6 +259,7 @@ export function buildSnapshot(
     last_error: lastError,
     polling: { checking: polling.checking, next_tick_at: isoOrNull(polling.next_tick_at_ms) },
     state_store: store,
+    budget: budgetView(state.budget, config, nowMs),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { AgentEventName, ErrorRecord, Issue, TokenCounts } from "@baton/domain";
 import { ZERO_TOKENS } from "@baton/domain";
+import type { BudgetBreach, BudgetLedger } from "./budget.ts";
+import { emptyLedger } from "./budget.ts";
 import type { RunHandle } from "./ports.ts";
 
 /**
@@ -38,6 +40,8 @@ export type StopRequest =
   | { kind: "stall"; elapsedMs: number }
   /** An operator asked for it; the issue is then held as `stopped` until the ticket changes or a retry is asked. */
   | { kind: "operator"; reason: string }
+  /** The run went past a token ceiling (B.budget): it ends as `budget_exceeded`, never retried. */
+  | { kind: "budget"; breach: BudgetBreach }
   | { kind: "shutdown" };
 
 /** The run's own tracker tool call moved its ticket out of the active states (normalized state, when). */
@@ -129,6 +133,8 @@ export interface OrchestratorState {
   rate_limits: unknown;
   /** Increases with every retry scheduled, so a timer of a replaced retry knows it is stale. */
   retry_seq: number;
+  /** Token spend per issue and for the current budget period (B.budget); durable like the claims. */
+  budget: BudgetLedger;
 }
 
 export function emptyState(): OrchestratorState {
@@ -139,6 +145,7 @@ export function emptyState(): OrchestratorState {
     totals: { ...ZERO_TOKENS, ended_seconds: 0 },
     rate_limits: null,
     retry_seq: 0,
+    budget: emptyLedger(),
   };
 }
 

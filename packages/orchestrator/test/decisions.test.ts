@@ -1,5 +1,6 @@
 import type { Issue } from "@baton/domain";
 import { describe, expect, it } from "vitest";
+import { emptyLedger } from "../src/budget.ts";
 import {
   applyAgentEvent,
   dispatchIneligibility,
@@ -25,7 +26,10 @@ function claim(status: ClaimStatus, entry: Issue): Claim {
 
 /** The scheduling view of a state holding these claims. */
 function viewOf(...claims: Claim[]) {
-  return schedulingView({ claims: Object.fromEntries(claims.map((entry) => [entry.issue.id, entry])) });
+  return schedulingView(
+    { claims: Object.fromEntries(claims.map((entry) => [entry.issue.id, entry])), budget: emptyLedger() },
+    0,
+  );
 }
 
 function stateWithRunning(...running: Issue[]) {

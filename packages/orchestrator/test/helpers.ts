@@ -74,6 +74,7 @@ export function makeConfig(
     polling?: Partial<OrchestratorConfig["polling"]>;
     agent?: Partial<OrchestratorConfig["agent"]>;
     codex?: Partial<OrchestratorConfig["codex"]>;
+    budget?: OrchestratorConfig["budget"];
   } = {},
 ): OrchestratorConfig {
   return {
@@ -89,9 +90,12 @@ export function makeConfig(
       max_turns: 20,
       max_retry_backoff_ms: 300_000,
       max_concurrent_agents_by_state: {},
+      max_tokens_per_issue: null,
+      max_tokens_per_session: null,
       ...overrides.agent,
     },
     codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000, ...overrides.codex },
+    budget: overrides.budget ?? null,
   };
 }
 

@@ -14,6 +14,8 @@ interface Meta {
   totals: OrchestratorState["totals"];
   rate_limits: unknown;
   retry_seq: number;
+  /** Token spend per issue and period (B.budget); absent in states saved before budgets existed. */
+  budget?: OrchestratorState["budget"];
 }
 
 export interface SqliteStateStoreOptions {
@@ -215,6 +217,7 @@ export class SqliteStateStore implements StateStore {
         if (meta.totals) state.totals = meta.totals;
         state.rate_limits = meta.rate_limits ?? null;
         state.retry_seq = meta.retry_seq ?? 0;
+        if (meta.budget) state.budget = meta.budget;
       }
     }
     for (const row of claimRows) {
@@ -249,6 +252,7 @@ export class SqliteStateStore implements StateStore {
         totals: state.totals,
         rate_limits: state.rate_limits,
         retry_seq: state.retry_seq,
+        budget: state.budget,
       };
       statements.putMeta.run(this.redact(JSON.stringify(meta)));
     })();

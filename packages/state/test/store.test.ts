@@ -88,6 +88,30 @@ describe("SqliteStateStore", () => {
     expect(loaded.state).toEqual({ ...state, claims: rest, completed: { "9": true } });
   });
 
+  it("[B.budget-high-water] keeps each issue's spend, its per-thread high-water marks and the period's spend across a reopen", () => {
+    const dir = stateDir();
+    const store = open(dir);
+    const state: OrchestratorState = {
+      ...emptyState(),
+      budget: {
+        issues: {
+          "1": {
+            identifier: "BAT-1",
+            tokens: 900,
+            input_tokens: 800,
+            output_tokens: 100,
+            sessions: { th1: { input_tokens: 800, output_tokens: 100, total_tokens: 900 } },
+            held: { scope: "issue", limit: 800 },
+          },
+        },
+        period: { key: "2026-12-06", tokens: 900, input_tokens: 800, output_tokens: 100 },
+      },
+    };
+    store.save({ state, claims: [], completed: [] });
+    close(store);
+    expect(open(dir).load().state?.budget).toEqual(state.budget);
+  });
+
   it("[B.durable-single-instance] refuses a second instance naming the holder, and takes over a stale lock with a warning", async () => {
     const dir = stateDir();
     open(dir);

@@ -178,6 +178,27 @@
 
   // ---- rendering ---------------------------------------------------------------------------------
 
+  /** Spend against budget: the period's on the card, then each held or limited issue. */
+  function renderBudget(budget) {
+    const period = budget.period;
+    const money = (cost) => (cost === null ? "" : ` · ${cost.toFixed(2)} ${budget.currency}`);
+    $("budget-period").textContent =
+      period.max_tokens === null
+        ? formatNumber(period.tokens)
+        : `${formatNumber(period.tokens)} / ${formatNumber(period.max_tokens)}`;
+    const parts = [];
+    if (period.key !== null)
+      parts.push(`${period.key}${period.exhausted ? " · exhausted: no new runs" : ""}${money(period.cost)}`);
+    for (const issue of budget.issues) {
+      if (issue.max_tokens === null && !issue.held) continue;
+      const limit = issue.max_tokens === null ? "" : ` / ${formatNumber(issue.max_tokens)}`;
+      parts.push(
+        `${issue.issue_identifier} ${formatNumber(issue.tokens)}${limit}${issue.held ? " (held)" : ""}`,
+      );
+    }
+    $("budget-detail").textContent = parts.join(" · ");
+  }
+
   function render() {
     renderAlerts();
     if (!state) return;
@@ -190,6 +211,7 @@
     $("tokens-total").textContent = formatNumber(totals.total_tokens);
     $("tokens-split").textContent =
       `${formatNumber(totals.input_tokens)} in · ${formatNumber(totals.output_tokens)} out`;
+    renderBudget(state.budget);
 
     fillTable("running", state.running, (row) =>
       el(

@@ -11,3 +11,4 @@ export {
 export * from "./schemas.ts";
 export { DEFAULT_HOST, type StatusServer, type StatusServerOptions, startStatusServer } from "./server.ts";
 export type * from "./source.ts";
+export * from "./webhooks.ts";

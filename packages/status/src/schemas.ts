@@ -165,6 +165,43 @@ export const stateSchema = object({
       description: "Set while the durable state cannot be written: no new run starts until a write succeeds.",
     },
   }),
+  budget: object(
+    {
+      period: object({
+        name: { type: ["string", "null"], enum: ["day", "week", "month", null] },
+        key: {
+          ...nullableString,
+          description: "The current UTC period, e.g. 2026-12-06, 2026-W49, 2026-12.",
+        },
+        tokens: { type: "integer", minimum: 0 },
+        max_tokens: { type: ["integer", "null"] },
+        exhausted: {
+          type: "boolean",
+          description: "True while no new run is dispatched for the period budget.",
+        },
+        cost: { type: ["number", "null"], description: "At budget.token_rates, when set." },
+      }),
+      max_tokens_per_issue: { type: ["integer", "null"] },
+      max_tokens_per_session: { type: ["integer", "null"] },
+      currency: nullableString,
+      issues: {
+        type: "array",
+        description: "The biggest spenders (at most 100), across all attempts and sessions.",
+        items: object({
+          issue_id: { type: "string" },
+          issue_identifier: { type: "string" },
+          tokens: { type: "integer", minimum: 0 },
+          max_tokens: { type: ["integer", "null"] },
+          cost: { type: ["number", "null"] },
+          held: {
+            type: "boolean",
+            description: "Held back from dispatch until its token ceiling is raised.",
+          },
+        }),
+      },
+    },
+    "Token spend against budget (WORKFLOW.md agent.max_tokens_per_* and budget:).",
+  ),
   workflow: workflowStatusSchema,
   logs: nullable(logsStatusSchema),
 });

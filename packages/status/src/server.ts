@@ -19,6 +19,7 @@ import {
   stopBodySchema,
 } from "./schemas.ts";
 import type { StateView, StatusSource } from "./source.ts";
+import { isWebhookRoute, type WebhookOptions, webhooksPlugin } from "./webhooks.ts";
 
 export interface StatusServerOptions {
   source: StatusSource;
@@ -33,6 +34,8 @@ export interface StatusServerOptions {
   heartbeatMs?: number;
   /** Unsent bytes an event-stream client may fall behind by before it is disconnected. */
   maxClientBufferBytes?: number;
+  /** B.webhook: signed tracker webhooks; absent serves none. */
+  webhooks?: Omit<WebhookOptions, "logger">;
   /** Applied to every response body and event before it is sent: removes secret values. */
   redact?: (text: string) => string;
 }
@@ -175,6 +178,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     typeof payload === "string" ? redact(payload) : payload,
   );
   installErrorHandling(app, logger);
+  if (options.webhooks !== undefined) await app.register(webhooksPlugin, { ...options.webhooks, logger });
 
   app.get("/", { schema: { hide: true } }, (_request, reply) =>
     reply
@@ -420,6 +424,8 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 function installGuards(app: FastifyInstance, token: string | null, logger: Logger): void {
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("x-content-type-options", "nosniff").header("cache-control", "no-store");
+    // Webhooks come from the tracker, not an operator: their signatures authenticate them.
+    if (isWebhookRoute(request.routeOptions.url)) return;
     if (token === null) {
       if (!isLoopbackHost(hostName(request.headers.host))) {
         return sendError(reply, "forbidden_host", "this status server answers only to loopback host names");

@@ -7,3 +7,4 @@ export * from "./github/index.ts";
 export * from "./linear/index.ts";
 export * from "./protocol-schema.ts";
 export * from "./scripts.ts";
+export * from "./webhook-sender.ts";

@@ -285,3 +285,17 @@ describe("LocalTracker watch", () => {
     stop();
   });
 });
+
+describe("LocalTracker budget write-back", () => {
+  it("[B.budget-issue-ceiling] comments on the ticket as baton and moves it to the configured state", async () => {
+    const { repo, folder } = await tempRepo();
+    await writeTicket(folder, "BAT-1", { title: "One", state: "Todo" });
+    const tracker = trackerFor(repo, folder);
+    const [issue] = await tracker.fetchIssuesByStates(["Todo"]);
+    await tracker.commentOnIssue(issue!.id, "Baton stopped the agent: 1001 tokens used");
+    await tracker.moveIssue(issue!.id, "Human Review");
+    const details = await tracker.store.details("BAT-1");
+    expect(details.issue.state).toBe("Human Review");
+    expect(JSON.stringify(details)).toContain("Baton stopped the agent: 1001 tokens used");
+  });
+});

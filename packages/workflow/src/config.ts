@@ -39,6 +39,9 @@ export interface ServiceConfig {
     max_concurrent_agents_by_state: Record<string, number>;
     /** Which coding agent runs attempts: `codex` (the `codex:` section) or `claude` (the `claude:` section). */
     kind: AgentKind;
+    /** Baton extension (B.budget): token ceilings; null means none. */
+    max_tokens_per_issue: number | null;
+    max_tokens_per_session: number | null;
   };
   codex: {
     command: string;
@@ -65,16 +68,33 @@ export interface ServiceConfig {
     /** 0 or less disables stall detection. */
     stall_timeout_ms: number;
   };
+  /** Baton extension (B.budget): the period budget; null when the workflow has no `budget:` section. */
+  budget: BudgetSettings | null;
   /** Baton extension: where agents and hooks run (see @baton/sandbox). */
   sandbox: SandboxConfig;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
-  server: { port: number | null; host: string; token: string | null };
+  server: {
+    port: number | null;
+    host: string;
+    token: string | null;
+    /** B.webhook: resolved signing secrets of the webhook endpoints that are on. */
+    webhooks: { linear: { secret: string } | null; github: { secret: string } | null };
+  };
   /** Baton extension: bounds on the log files under the logs root. */
   logs: { max_file_bytes: number; max_files: number; retention_days: number };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
   warnings: string[];
 }
 
+export interface BudgetSettings {
+  period: "day" | "week" | "month";
+  max_tokens: number | null;
+  on_exceeded_state: string | null;
+  /** Price per million tokens, only to show cost. */
+  token_rates: { input: number; output: number; currency: string } | null;
+}
+
+type WebhookProvider = "linear" | "github";
 export type SandboxConfig =
   | { kind: "none" }
   | {
@@ -131,7 +151,16 @@ interface ValidFrontMatter {
     timeout_ms: number;
     sandbox: boolean;
   };
-  agent: ServiceConfig["agent"];
+  agent: Omit<ServiceConfig["agent"], "max_tokens_per_issue" | "max_tokens_per_session"> & {
+    max_tokens_per_issue?: number;
+    max_tokens_per_session?: number;
+  };
+  budget?: {
+    period: BudgetSettings["period"];
+    max_tokens?: number;
+    on_exceeded_state?: string;
+    token_rates?: { input: number; output: number; currency?: string };
+  };
   codex: Omit<ServiceConfig["codex"], "turn_sandbox_policy"> & { turn_sandbox_policy?: CodexPassThrough };
   claude: Omit<ServiceConfig["claude"], "model"> & { model?: string };
   sandbox: {
@@ -146,7 +175,12 @@ interface ValidFrontMatter {
     user?: string;
     read_only_mounts: string[];
   };
-  server: { port?: number; host: string; token?: string };
+  server: {
+    port?: number;
+    host: string;
+    token?: string;
+    webhooks?: Partial<Record<WebhookProvider, { secret: string }>>;
+  };
   logs: ServiceConfig["logs"];
 }
 
@@ -160,6 +194,10 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
   const workflowDir = dirname(definition.path);
   const warnings: string[] = [];
   const frontMatter = withSectionDefaults(definition.config);
+  if (isPlainMap(frontMatter.budget)) {
+    for (const [key, field] of Object.entries(frontMatter.budget))
+      if (field === null) delete frontMatter.budget[key];
+  } else if (frontMatter.budget === null) delete frontMatter.budget;
   normalizeStateLimits(frontMatter, warnings);
 
   const problems = checkFrontMatter(frontMatter);
@@ -196,6 +234,10 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     }
   }
   const token = resolveServerToken(valid.server.token, options.env, problems);
+  const webhooks = {
+    linear: resolveWebhook("linear", valid.server.webhooks?.linear, options.env, problems),
+    github: resolveWebhook("github", valid.server.webhooks?.github, options.env, problems),
+  };
   const sandbox = resolveSandbox(valid.sandbox, options.env, problems);
   if (sandbox.kind === "docker" && valid.agent.kind === "claude") {
     problems.push({
@@ -234,7 +276,11 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       timeout_ms: valid.hooks.timeout_ms,
       sandbox: valid.hooks.sandbox,
     },
-    agent: { ...valid.agent },
+    agent: {
+      ...valid.agent,
+      max_tokens_per_issue: valid.agent.max_tokens_per_issue ?? null,
+      max_tokens_per_session: valid.agent.max_tokens_per_session ?? null,
+    },
     codex: {
       command: valid.codex.command,
       approval_policy: valid.codex.approval_policy,
@@ -245,8 +291,9 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       stall_timeout_ms: valid.codex.stall_timeout_ms,
     },
     claude: { ...valid.claude, model: valid.claude.model ?? null },
+    budget: budgetSettings(valid.budget),
     sandbox,
-    server: { port: valid.server.port ?? null, host: valid.server.host, token },
+    server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
     logs: { ...valid.logs },
     warnings,
   };
@@ -266,19 +313,30 @@ export function describeConfig(
   for (const key of secretKeys) {
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
-  return { ...copy, server: { ...copy.server, token: copy.server.token === null ? null : "***" } };
+  const masked = (hook: { secret: string } | null) => (hook === null ? null : { secret: "***" });
+  return {
+    ...copy,
+    server: {
+      ...copy.server,
+      token: copy.server.token === null ? null : "***",
+      webhooks: { linear: masked(copy.server.webhooks.linear), github: masked(copy.server.webhooks.github) },
+    },
+  };
 }
 
 /**
- * The secret values the config holds once resolved: `server.token` and the tracker profile's secret
- * provider keys (API keys, webhook secrets). Whatever Baton writes is redacted of these; a new
+ * The secret values the config holds once resolved: `server.token`, the `server.webhooks` signing
+ * secrets and the tracker profile's secret provider keys (API keys, webhook secrets). Whatever Baton writes is redacted of these; a new
  * config key holding a secret is added here (and masked by describeConfig).
  */
 export function configSecrets(config: ServiceConfig, trackerProfiles: readonly TrackerProfile[]): string[] {
   const secretKeys =
     trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
   const values = secretKeys.map((key) => config.tracker.provider[key]);
-  return [config.server.token, ...values].filter((value): value is string => typeof value === "string");
+  const { linear, github } = config.server.webhooks;
+  return [config.server.token, linear?.secret, github?.secret, ...values].filter(
+    (value): value is string => typeof value === "string",
+  );
 }
 
 /** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */
@@ -373,6 +431,35 @@ function resolveServerToken(token: string | undefined, env: Env, problems: Confi
     return null;
   }
   return resolved as string;
+}
+
+/** A webhook secret, like the token, must resolve: an unset `$VAR` would accept forged deliveries. */
+function resolveWebhook(
+  provider: WebhookProvider,
+  settings: { secret: string } | undefined,
+  env: Env,
+  problems: ConfigProblem[],
+): { secret: string } | null {
+  if (settings === undefined) return null;
+  const resolved = resolveEnvReference(settings.secret, env);
+  if (resolved === undefined || (resolved as string).trim() === "") {
+    problems.push({
+      field: `server.webhooks.${provider}.secret`,
+      message: `server.webhooks.${provider}.secret refers to $${envReferenceName(settings.secret)}, which is unset or empty; set the variable or remove the webhook`,
+    });
+    return null;
+  }
+  return { secret: resolved as string };
+}
+
+function budgetSettings(budget: ValidFrontMatter["budget"]): BudgetSettings | null {
+  if (budget === undefined) return null;
+  return {
+    period: budget.period,
+    max_tokens: budget.max_tokens ?? null,
+    on_exceeded_state: budget.on_exceeded_state?.trim() ?? null,
+    token_rates: budget.token_rates === undefined ? null : { currency: "USD", ...budget.token_rates },
+  };
 }
 
 const MEMORY_UNITS: Record<string, number> = {

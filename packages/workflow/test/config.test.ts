@@ -63,6 +63,8 @@ describe("defaults", () => {
         max_retry_backoff_ms: 300000,
         max_concurrent_agents_by_state: {},
         kind: "codex",
+        max_tokens_per_issue: null,
+        max_tokens_per_session: null,
       },
       codex: {
         command: "codex app-server",
@@ -84,8 +86,9 @@ describe("defaults", () => {
         read_timeout_ms: 15000,
         stall_timeout_ms: 300000,
       },
+      budget: null,
       sandbox: { kind: "none" },
-      server: { port: null, host: "127.0.0.1", token: null },
+      server: { port: null, host: "127.0.0.1", token: null, webhooks: { linear: null, github: null } },
       logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },
       warnings: [],
     });
@@ -335,7 +338,12 @@ describe("server extension", () => {
       ...testEnv,
       BATON_TOKEN: "s3cret",
     });
-    expect(config.server).toEqual({ port: 0, host: "0.0.0.0", token: "s3cret" });
+    expect(config.server).toEqual({
+      port: 0,
+      host: "0.0.0.0",
+      token: "s3cret",
+      webhooks: { linear: null, github: null },
+    });
   });
 
   it("[S5.3-extension-keys] refuses to run the API without auth when the token variable is unset", () => {
@@ -347,6 +355,46 @@ describe("server extension", () => {
     const error = resolveError(`${LINEAR}\nserver:\n  token: 123456789`);
     expect(error.message).toBe(
       `${WORKFLOW_PATH}: server.token must be a non-blank token string or $ENV_VAR, got a value that is not shown (secret)`,
+    );
+  });
+});
+
+describe("budgets and webhooks", () => {
+  it("[B.budget-issue-ceiling][B.budget-period] reads the token ceilings and the period budget", () => {
+    const config = resolveYaml(
+      `${LINEAR}\nagent:\n  max_tokens_per_issue: 2000000\n  max_tokens_per_session: 500000\nbudget:\n  period: week\n  max_tokens: 50000000\n  on_exceeded_state: Human Review\n  token_rates: { input: 1.25, output: 10 }`,
+    );
+    expect(config.agent).toMatchObject({ max_tokens_per_issue: 2_000_000, max_tokens_per_session: 500_000 });
+    expect(config.budget).toEqual({
+      period: "week",
+      max_tokens: 50_000_000,
+      on_exceeded_state: "Human Review",
+      token_rates: { input: 1.25, output: 10, currency: "USD" },
+    });
+    expect(resolveError(`${LINEAR}\nbudget:\n  period: year`).message).toContain(
+      "budget.period must be one of: day, week, month",
+    );
+    expect(resolveError(`${LINEAR}\nagent:\n  max_tokens_per_issue: 0`).message).toContain(
+      "agent.max_tokens_per_issue must be a positive integer (tokens)",
+    );
+  });
+
+  it("[B.webhook-linear-signature][B.webhook-github-signature] resolves webhook secrets from $VAR, refuses an unset one and never prints them", () => {
+    const yaml = `${LINEAR}\nserver:\n  webhooks:\n    linear: { secret: $LINEAR_WEBHOOK_SECRET }\n    github: { secret: $GITHUB_WEBHOOK_SECRET }`;
+    const config = resolveYaml(yaml, {
+      ...testEnv,
+      LINEAR_WEBHOOK_SECRET: "lin-whsec",
+      GITHUB_WEBHOOK_SECRET: "gh-whsec",
+    });
+    expect(config.server.webhooks).toEqual({
+      linear: { secret: "lin-whsec" },
+      github: { secret: "gh-whsec" },
+    });
+    const printed = JSON.stringify(describeConfig(config, [linearLikeProfile]));
+    expect(printed).not.toContain("lin-whsec");
+    expect(printed).not.toContain("gh-whsec");
+    expect(resolveError(yaml, { ...testEnv, GITHUB_WEBHOOK_SECRET: "gh-whsec" }).message).toContain(
+      "server.webhooks.linear.secret refers to $LINEAR_WEBHOOK_SECRET, which is unset or empty",
     );
   });
 });

@@ -33,6 +33,8 @@ describe("a WORKFLOW.md written for the reference implementation", () => {
       max_retry_backoff_ms: 300000,
       max_concurrent_agents_by_state: { merging: 1 },
       kind: "codex",
+      max_tokens_per_issue: null,
+      max_tokens_per_session: null,
     });
     expect(config.codex).toEqual({
       command:
@@ -44,7 +46,12 @@ describe("a WORKFLOW.md written for the reference implementation", () => {
       read_timeout_ms: 5000,
       stall_timeout_ms: 600000,
     });
-    expect(config.server).toEqual({ port: 4040, host: "127.0.0.1", token: null });
+    expect(config.server).toEqual({
+      port: 4040,
+      host: "127.0.0.1",
+      token: null,
+      webhooks: { linear: null, github: null },
+    });
     expect(config.warnings).toEqual([]);
   });
 

@@ -39,8 +39,11 @@ const config: OrchestratorConfig = {
     max_turns: 20,
     max_retry_backoff_ms: 300_000,
     max_concurrent_agents_by_state: {},
+    max_tokens_per_issue: null,
+    max_tokens_per_session: null,
   },
   codex: { stall_timeout_ms: 0, turn_timeout_ms: 3_600_000 },
+  budget: null,
 };
 
 const ERROR: ErrorRecord = {

@@ -97,8 +97,11 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
       max_turns: 1,
       max_retry_backoff_ms: 300_000,
       max_concurrent_agents_by_state: {},
+      max_tokens_per_issue: null,
+      max_tokens_per_session: null,
     },
     codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000 },
+    budget: null,
   };
   const workspace = new WorkspaceManager({
     root,

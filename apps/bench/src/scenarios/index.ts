@@ -37,7 +37,9 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "pickup_latency",
     run: (size) =>
-      pickupLatency(size === "full" ? PICKUP_LATENCY_FULL : { pollingSamples: 1, watchSamples: 1 }),
+      pickupLatency(
+        size === "full" ? PICKUP_LATENCY_FULL : { pollingSamples: 1, watchSamples: 1, webhookSamples: 1 },
+      ),
   },
   {
     name: "durable_state",

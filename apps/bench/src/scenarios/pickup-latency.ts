@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { startFakeGitHub } from "@baton/testkit";
 import { LocalTicketStore } from "@baton/tracker";
 import { BatonProcess, BenchDir } from "../baton-process.ts";
@@ -7,9 +8,26 @@ import { percentile, sleep, waitUntil, wallClockMs } from "../stats.ts";
 export interface PickupLatencyOptions {
   pollingSamples: number;
   watchSamples: number;
+  webhookSamples: number;
 }
 
-export const PICKUP_LATENCY_FULL: PickupLatencyOptions = { pollingSamples: 9, watchSamples: 15 };
+export const PICKUP_LATENCY_FULL: PickupLatencyOptions = {
+  pollingSamples: 9,
+  watchSamples: 15,
+  webhookSamples: 15,
+};
+
+/** A port free right now on 127.0.0.1 (the OS picks it; the listener is closed again). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const PICKUP_TIMEOUT_MS = 15_000;
 
@@ -114,10 +132,66 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
   }
 }
 
+/**
+ * Webhook (B.webhook): the real CLI on the GitHub tracker polling every 60 s, with
+ * `server.webhooks.github`. Each sample reopens a closed issue on the fake GitHub, which then
+ * sends its signed `issues` webhook to Baton; only the webhook explains a pickup within the run.
+ */
+async function webhookPickups(samples: number): Promise<number[]> {
+  const bench = await BenchDir.create("pickup-webhook");
+  const github = await startFakeGitHub({ repo: "bench/app", token: "bench-token" });
+  let baton: BatonProcess | null = null;
+  try {
+    const numbers = Array.from(
+      { length: samples },
+      (_, index) => github.addIssue({ title: `Webhook ${index + 1}`, state: "closed" }).number,
+    );
+    const port = await freePort();
+    const workflowPath = await bench.writeWorkflow(`
+tracker:
+  kind: github
+  provider: { repo: bench/app, token: $BENCH_GITHUB_TOKEN, api_url: ${JSON.stringify(github.url)} }
+  active_states: [open]
+  terminal_states: [closed]
+polling: { interval_ms: 60000 }
+workspace: { root: workspaces }
+agent: { max_turns: 1 }
+codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
+server:
+  port: ${port}
+  webhooks: { github: { secret: $BENCH_WEBHOOK_SECRET } }
+`);
+    baton = BatonProcess.start({
+      workflowPath,
+      home: bench.home,
+      env: { BENCH_GITHUB_TOKEN: "bench-token", BENCH_WEBHOOK_SECRET: "bench-webhook-secret" },
+    });
+    await baton.waitForLog("action=startup outcome=running", 30_000);
+    const target = { url: `http://127.0.0.1:${port}/api/v1/webhooks/github`, secret: "bench-webhook-secret" };
+    const latencies: number[] = [];
+    for (const number of numbers) {
+      await sleep(200 + Math.random() * 200);
+      const movedAt = wallClockMs();
+      github.editIssue(number, { state: "open" });
+      const status = await github.deliverWebhook(target, number, "edited");
+      if (status !== 202) throw new Error(`Baton answered the webhook with HTTP ${status}`);
+      latencies.push((await turnStartedAt(bench, `GH-${number}`, movedAt)) - movedAt);
+      github.editIssue(number, { state: "closed" });
+      await github.deliverWebhook(target, number, "edited");
+    }
+    return latencies;
+  } finally {
+    await baton?.stop();
+    await github.close();
+    await bench.remove();
+  }
+}
+
 /** Ticket moved to an active state → `turn/start` received by the agent, polling vs change signal. */
 export async function pickupLatency(options: PickupLatencyOptions): Promise<Measurement[]> {
   const polling = await pollingPickups(options.pollingSamples);
   const watched = await watchedPickups(options.watchSamples);
+  const webhook = await webhookPickups(options.webhookSamples);
   const summary = (samples: number[]) => ({
     samples: samples.length,
     p90_ms: percentile(samples, 90),
@@ -139,5 +213,6 @@ export async function pickupLatency(options: PickupLatencyOptions): Promise<Meas
       { op: "<=", limit: 50 },
       summary(watched),
     ),
+    measure("pickup_webhook_p50", percentile(webhook, 50), "ms", { op: "<=", limit: 100 }, summary(webhook)),
   ];
 }

@@ -64,8 +64,11 @@ export async function tickCost(options: TickCostOptions): Promise<Measurement[]>
       max_turns: 20,
       max_retry_backoff_ms: 300_000,
       max_concurrent_agents_by_state: { todo: perState, "in progress": perState },
+      max_tokens_per_issue: null,
+      max_tokens_per_session: null,
     },
     codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000 },
+    budget: null,
   };
   const orchestrator = new Orchestrator({
     config: { current: () => config, tracker: () => tracker, preflight: async () => null },

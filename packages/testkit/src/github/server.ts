@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { deliverSignedWebhook, type WebhookTarget } from "../webhook-sender.ts";
 import {
   type FakeIssueInput,
   fakeComment,
@@ -75,6 +76,12 @@ export interface FakeGitHub {
   /** Overwrites fields of the stored record with anything, to serve records GitHub would not. */
   corruptIssue(number: number, fields: Record<string, unknown>): void;
   removeIssue(number: number): void;
+  /** Sends GitHub's signed `issues` webhook for the stored issue; resolves with Baton's HTTP status. */
+  deliverWebhook(
+    target: WebhookTarget,
+    number: number,
+    action?: "opened" | "edited" | "labeled",
+  ): Promise<number>;
   injectFault(fault: GitHubFault, options?: FaultOptions): void;
   /** Sets the primary quota state (`x-ratelimit-remaining`, reset time in epoch seconds). */
   setRateLimit(state: { remaining: number; resetEpochSeconds?: number }): void;
@@ -404,6 +411,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
     issue: (number) => issues.get(number),
     comments: (number) => comments.get(number) ?? [],
+    deliverWebhook(target, number, action = "edited") {
+      const issue = issues.get(number);
+      if (!issue) throw new Error(`fake GitHub has no issue #${number}`);
+      return deliverSignedWebhook("github", target, {
+        action,
+        issue,
+        repository: { id: repositoryId, full_name: options.repo },
+        sender: { login: issue.user?.login ?? "octocat" },
+      });
+    },
     editIssue(number, edit) {
       const issue = mustGet(number);
       updateIssue(issue, { ...edit, ...(edit.labels ? { labels: [...edit.labels] } : {}) });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { execute, type GraphQLFormattedError, parse, validate } from "graphql";
+import { deliverSignedWebhook, type WebhookTarget } from "../webhook-sender.ts";
 import { fakeLinearRoot } from "./resolvers.ts";
 import { linearSubsetSchema } from "./schema.ts";
 import { FakeLinearStore } from "./store.ts";
@@ -31,6 +32,12 @@ export interface FakeLinearServer {
   readonly requests: FakeLinearRequest[];
   /** Queues faults; each is used by one request, in order. */
   inject(...faults: FakeLinearFault[]): void;
+  /** Sends Linear's signed `Issue` webhook for the issue as it is stored now; resolves with Baton's HTTP status. */
+  deliverWebhook(
+    target: WebhookTarget,
+    idOrIdentifier: string,
+    action?: "create" | "update",
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -117,6 +124,26 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
     store,
     requests,
     inject: (...more) => faults.push(...more),
+    deliverWebhook(target, idOrIdentifier, action = "update") {
+      const issue = store.issue(idOrIdentifier);
+      return deliverSignedWebhook("linear", target, {
+        action,
+        type: "Issue",
+        createdAt: issue.updatedAt,
+        data: {
+          id: issue.id,
+          identifier: issue.identifier,
+          title: issue.title,
+          stateId: issue.stateId,
+          state: { id: issue.stateId, name: store.stateName(issue.id) },
+          updatedAt: issue.updatedAt,
+        },
+        url: issue.url,
+        organizationId: "fake-organization",
+        webhookTimestamp: Date.now(),
+        webhookId: "fake-webhook",
+      });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -124,6 +124,13 @@ export class GitHubTracker implements TrackerAdapter {
     return issues;
   }
 
+  /** B.budget write-back: an issue comment (the issue id is its number). */
+  async commentOnIssue(issueId: string, body: string): Promise<void> {
+    const target = `/repos/${this.repo}/issues/${encodeURIComponent(issueId)}/comments`;
+    const response = await this.client.request({ method: "POST", target, body: { body } });
+    if (response.status !== 201) this.expectStatus(response, `POST ${target}`);
+  }
+
   secretEnvironmentNames(): string[] {
     return [GITHUB_TOKEN_ENV];
   }

@@ -168,6 +168,20 @@ export class LinearTracker implements TrackerAdapter {
     return [linearGraphqlToolSpec];
   }
 
+  /** B.budget write-back: a comment on the issue. */
+  async commentOnIssue(issueId: string, body: string): Promise<void> {
+    const data = await this.transport.request(
+      "mutation BatonComment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, body: $body }) { success } }",
+      { issueId, body },
+      "commentCreate",
+    );
+    const created = data.commentCreate as { success?: unknown } | null | undefined;
+    if (created?.success !== true)
+      throw new BatonError("tracker_response", `Linear did not create the comment on issue ${issueId}`, {
+        issueId,
+      });
+  }
+
   async executeAgentTool(name: string, args: unknown, _context: ToolContext): Promise<ToolResult> {
     if (name !== LINEAR_GRAPHQL_TOOL) {
       return {

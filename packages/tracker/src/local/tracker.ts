@@ -57,6 +57,16 @@ export class LocalTracker implements TrackerAdapter {
     return [];
   }
 
+  /** B.budget write-back: a comment by `baton` on the ticket. */
+  async commentOnIssue(issueId: string, body: string): Promise<void> {
+    for (const issue of await this.store.find([issueId]))
+      await this.store.comment(issue.identifier, body, "baton");
+  }
+
+  async moveIssue(issueId: string, stateName: string): Promise<void> {
+    for (const issue of await this.store.find([issueId])) await this.store.move(issue.identifier, stateName);
+  }
+
   agentTools(): AgentToolSpec[] {
     return [localTrackerToolSpec];
   }
