@@ -1,9 +1,10 @@
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { TrackerProfile, TrackerSettings } from "@baton/domain";
+import type { Pipeline, TrackerProfile, TrackerSettings } from "@baton/domain";
 import { BatonError, isBatonError, normalizeState } from "@baton/domain";
 import { type Env, envReferenceName, resolveEnvReference, resolvePath } from "./env.ts";
 import { isPlainMap, type WorkflowDefinition } from "./loader.ts";
+import { resolvePipeline } from "./phases.ts";
 import { type ConfigProblem, checkFrontMatter, formatValue } from "./schema.ts";
 
 /** A Codex-owned value passed through unchanged (SPEC 5.3.6): a string such as `never`, or a map. */
@@ -63,6 +64,8 @@ export interface ServiceConfig {
     /** 0 or less disables stall detection. */
     stall_timeout_ms: number;
   };
+  /** Baton extension: the `phases:` pipeline (with `gates:` and `on_success:`); null runs the one prompt as the SPEC says. */
+  phases: Pipeline | null;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
   server: { port: number | null; host: string; token: string | null };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
@@ -115,6 +118,12 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
   normalizeStateLimits(frontMatter, warnings);
 
   const problems = checkFrontMatter(frontMatter);
+  const phases = resolvePipeline(frontMatter, problems);
+  if (phases !== null) {
+    warnings.push(
+      "phases: is validated but not executed by this version of Baton: the service holds dispatch",
+    );
+  }
   if (isPlainMap(frontMatter.tracker) && frontMatter.tracker.kind === undefined) {
     problems.push({
       field: "tracker.kind",
@@ -188,6 +197,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       stall_timeout_ms: valid.codex.stall_timeout_ms,
     },
     claude: { ...valid.claude, model: valid.claude.model ?? null },
+    phases,
     server: { port: valid.server.port ?? null, host: valid.server.host, token },
     warnings,
   };

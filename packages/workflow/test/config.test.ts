@@ -83,6 +83,7 @@ describe("defaults", () => {
         read_timeout_ms: 15000,
         stall_timeout_ms: 300000,
       },
+      phases: null,
       server: { port: null, host: "127.0.0.1", token: null },
       warnings: [],
     });
