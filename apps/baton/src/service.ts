@@ -1,6 +1,6 @@
 import { startClaudeSession, startCodexSession } from "@baton/agent";
 import type { Logger } from "@baton/domain";
-import { BatonError, toBatonError } from "@baton/domain";
+import { BatonError, SecretRedactor, toBatonError } from "@baton/domain";
 import {
   type AttemptDeps,
   type ConfigSource,
@@ -12,16 +12,24 @@ import {
 } from "@baton/orchestrator";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
-import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
+import {
+  configSecrets,
+  envReferenceName,
+  renderPrompt,
+  type ServiceConfig,
+  WorkflowStore,
+} from "@baton/workflow";
 import {
   type Launcher,
-  LocalLauncher,
   LocalLeftoverReaper,
   RUN_ID_ENV,
   STATE_DIR_ENV,
   WorkspaceManager,
 } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
+import { LogHealth } from "./log-health.ts";
+import { removeExpiredServiceLogs } from "./logging.ts";
+import { createLaunchers, type Launchers } from "./sandbox.ts";
 import { SessionLogs } from "./session-log.ts";
 
 export interface ServiceOptions {
@@ -29,12 +37,20 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
   launcher?: Launcher;
   /** Durable orchestrator state; in memory only when absent. */
   stateStore?: StateStore;
   /** The state directory this Baton holds the lock of; marks every process it starts. */
   stateDir?: string;
+  /** Everything Baton writes passes through it; the service adds the config's secrets. */
+  redactor?: SecretRedactor;
+  /** Where log-file trouble is reported (the run command shares it with the file log). */
+  logHealth?: LogHealth;
 }
+
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Baton wired together: the live workflow, the tracker it names, the in-process executor running
@@ -42,15 +58,20 @@ export interface ServiceOptions {
  */
 export class BatonService {
   private stopped = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly store: WorkflowStore,
     readonly orchestrator: Orchestrator,
     readonly sessionLogs: SessionLogs,
+    readonly logHealth: LogHealth,
+    readonly redactor: SecretRedactor,
     private readonly tracker: LiveTracker,
+    private readonly logsRoot: string,
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
     private readonly logger: Logger,
+    private readonly launchers: Launchers,
   ) {}
 
   /**
@@ -59,15 +80,33 @@ export class BatonService {
    */
   static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
-    const launcher = options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
+    const startup = store.current().config;
+    const launchers: Launchers = options.launcher
+      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
+      : await createLaunchers({
+          sandbox: startup.sandbox,
+          hooksSandboxed: startup.hooks.sandbox,
+          workflowPath: startup.workflowPath,
+          env,
+          logger,
+        }).catch((error: unknown) => {
+          store.close();
+          throw error;
+        });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
     );
     const config = () => store.current().config;
+    const redactor = options.redactor ?? new SecretRedactor();
+    const learnSecrets = () => {
+      redactor.add(...configSecrets(config(), trackerProfiles));
+      redactor.addFromEnv(env, tracker.for(config().tracker).secretEnvironmentNames());
+    };
     // Build the tracker now so a tracker that cannot start fails startup, not the first tick.
     tracker.for(config().tracker);
+    learnSecrets();
 
     const source: ConfigSource = {
       current: () => orchestratorView(config()),
@@ -91,7 +130,7 @@ export class BatonService {
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
-        launcher,
+        launcher: launchers.hook,
         logger,
         env: runEnv,
       });
@@ -107,10 +146,15 @@ export class BatonService {
       const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
         ?.provider;
       const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
+      // The status token too: an agent holding it could drive Baton's operator actions.
+      const serverTokenName = envReferenceName(
+        (definition.config.server as { token?: unknown } | undefined)?.token,
+      );
       const secretEnvNames = [
         ...new Set([
           ...adapter.secretEnvironmentNames(),
           ...(profile?.secretEnvironmentNames(rawProvider ?? {}) ?? []),
+          ...(serverTokenName ? [serverTokenName] : []),
         ]),
       ];
       return {
@@ -129,7 +173,7 @@ export class BatonService {
           const common = {
             workspacePath: cwd,
             workspaceRoot: current.workspace.root,
-            launcher,
+            launcher: launchers.agent,
             env: runEnv,
             secretEnvNames,
             tools: session.tools,
@@ -144,11 +188,26 @@ export class BatonService {
       };
     };
 
-    const sessionLogs = new SessionLogs(options.logsRoot, logger);
+    const logHealth = options.logHealth ?? new LogHealth(options.logsRoot, process.stderr);
+    const sessionLogs = new SessionLogs({
+      logsRoot: options.logsRoot,
+      logger,
+      limits: () => {
+        const { max_file_bytes, max_files, retention_days } = config().logs;
+        return { maxFileBytes: max_file_bytes, maxFiles: max_files, retentionDays: retention_days };
+      },
+      redact: (text) => redactor.redact(text),
+      health: logHealth,
+    });
     orchestrator = new Orchestrator({
       config: source,
       executor: new InProcessExecutor(attemptDeps),
-      workspaces: { remove: (identifier) => workspaces(config()).remove(identifier) },
+      workspaces: {
+        async remove(identifier) {
+          await workspaces(config()).remove(identifier);
+          sessionLogs.remove(identifier);
+        },
+      },
       logger,
       ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
     });
@@ -158,6 +217,7 @@ export class BatonService {
     });
     store.subscribe((event) => {
       if (event.type === "reloaded") {
+        learnSecrets();
         logger.info(
           { workflow: store.path, warnings: event.config.warnings },
           "action=workflow_reload outcome=applied",
@@ -174,19 +234,27 @@ export class BatonService {
       store,
       orchestrator,
       sessionLogs,
+      logHealth,
+      redactor,
       tracker,
+      options.logsRoot,
       options.stateStore ?? null,
       options.stateDir ?? null,
       logger,
+      launchers,
     );
   }
 
   /**
    * Kills whatever a dead Baton on the same state directory left running (its processes carry the
    * directory in BATON_STATE_DIR; we hold the lock, so none of them is a live instance's), then the
-   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6).
+   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
+   * expired logs are removed now and every hour.
    */
   async start(): Promise<void> {
+    this.sweepLogs();
+    this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
+    this.sweepTimer.unref();
     if (this.stateDir !== null) {
       const killed = await new LocalLeftoverReaper().killInstanceLeftovers(this.stateDir);
       if (killed.length > 0) {
@@ -197,6 +265,17 @@ export class BatonService {
       }
     }
     await this.orchestrator.start();
+  }
+
+  /** Log retention. Touches only Baton's own log files (never the state store or anything else). */
+  sweepLogs(): void {
+    try {
+      this.sessionLogs.sweep();
+      const { retention_days } = this.store.current().config.logs;
+      removeExpiredServiceLogs(this.logsRoot, Date.now() - retention_days * DAY_MS);
+    } catch (error) {
+      this.logger.warn({ reason: (error as Error).message }, "action=log_retention outcome=failed");
+    }
   }
 
   /** False once `stop()` has stopped the orchestrator. */
@@ -211,7 +290,9 @@ export class BatonService {
 
   /** Graceful stop: interrupts turns, lets after_run hooks finish, closes watchers and files. */
   async stop(): Promise<void> {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
+    await this.launchers.close();
     this.stopped = true;
     this.store.close();
     this.tracker.close();

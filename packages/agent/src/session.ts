@@ -12,6 +12,7 @@ import type { ExitStatus, LaunchedProcess, Launcher } from "@baton/workspace";
 import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
+  CONFINED_TURN_SANDBOX_POLICY,
   DEFAULT_CLIENT_INFO,
   defaultTurnSandboxPolicy,
   initializeParams,
@@ -87,7 +88,9 @@ export async function startCodexSession(options: CodexSessionOptions): Promise<C
     ...(options.env !== undefined && { env: options.env }),
     unsetEnv: options.secretEnvNames,
   });
-  const session = new AppServerSession(options, cwd, child);
+  // What Codex sees as the workspace: the host path locally, the mount point inside a container.
+  const visibleCwd = options.launcher.visiblePath?.(cwd) ?? cwd;
+  const session = new AppServerSession(options, visibleCwd, child);
   try {
     await session.handshake();
   } catch (error) {
@@ -156,6 +159,7 @@ class AppServerSession implements CodexSession {
 
   constructor(
     private readonly options: CodexSessionOptions,
+    /** The workspace as the app-server sees it: its cwd and writable root. */
     private readonly cwd: string,
     private readonly child: LaunchedProcess,
   ) {
@@ -239,7 +243,11 @@ class AppServerSession implements CodexSession {
           threadId: this.threadId,
           prompt: input.prompt,
           cwd: this.cwd,
-          sandboxPolicy: this.options.turnSandboxPolicy ?? defaultTurnSandboxPolicy(this.cwd),
+          sandboxPolicy:
+            this.options.turnSandboxPolicy ??
+            (this.options.launcher.confines === true
+              ? CONFINED_TURN_SANDBOX_POLICY
+              : defaultTurnSandboxPolicy(this.cwd)),
         }),
         (result) => this.onTurnStartResult(turn, result),
       );
@@ -586,16 +594,18 @@ class AppServerSession implements CodexSession {
   private onExit(status: ExitStatus): void {
     const notFound = status.code === COMMAND_NOT_FOUND_EXIT && !this.sawProtocolOutput;
     const how = status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
-    this.exit = notFound
-      ? new BatonError(
-          "codex_not_found",
-          `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
-          { command: this.options.command },
-        )
-      : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
-          exit_code: status.code,
-          signal: status.signal,
-        });
+    this.exit = status.error
+      ? status.error
+      : notFound
+        ? new BatonError(
+            "codex_not_found",
+            `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
+            { command: this.options.command },
+          )
+        : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
+            exit_code: status.code,
+            signal: status.signal,
+          });
     for (const request of this.pending.values()) {
       clearTimeout(request.timer);
       request.reject(this.exit);

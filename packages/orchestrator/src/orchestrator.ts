@@ -237,8 +237,9 @@ export class Orchestrator {
 
   snapshot(): OrchestratorSnapshot {
     this.flushAgentEvents();
-    // What the API shows is saved first, so token totals never go back after a crash.
-    if (this.unsavedMeta) this.save();
+    // The totals the API shows are saved first, so they never go back after a crash (one small row;
+    // claims changed by agent events follow in their batch).
+    if (this.unsavedMeta) this.saveTotals();
     const now = this.clock.now();
     return buildSnapshot(
       this.state,
@@ -456,6 +457,16 @@ export class Orchestrator {
     if (this.saveTimer !== null || this.store === null) return;
     this.saveTimer = setTimeout(() => this.save(), LAZY_SAVE_MS);
     this.saveTimer.unref();
+  }
+
+  private saveTotals(): void {
+    if (this.store === null || this.storeError !== null) return;
+    try {
+      this.store.save({ state: this.state, claims: [], completed: [] });
+      this.unsavedMeta = false;
+    } catch {
+      // Reported by the next full save, which retries it.
+    }
   }
 
   /** Writes everything not yet saved. A failure pauses dispatch until a later save succeeds. */

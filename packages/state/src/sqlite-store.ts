@@ -21,6 +21,11 @@ export interface SqliteStateStoreOptions {
   dir: string;
   /** Called with a message for each problem that was repaired (bad file moved aside, rows dropped). */
   warn?: (message: string) => void;
+  /**
+   * Applied to every record before it is written: agent output kept in a claim (last message,
+   * recent events, errors) may quote a secret, and nothing Baton writes to disk may hold one.
+   */
+  redact?: (text: string) => string;
   now?: () => Date;
 }
 
@@ -236,7 +241,7 @@ export class SqliteStateStore implements StateStore {
       for (const id of change.claims) {
         const claim = state.claims[id];
         if (claim === undefined) statements.deleteClaim.run(id);
-        else statements.upsertClaim.run(id, JSON.stringify(claim));
+        else statements.upsertClaim.run(id, this.redact(JSON.stringify(claim)));
       }
       for (const id of change.completed) statements.addCompleted.run(id);
       const meta: Meta = {
@@ -245,8 +250,12 @@ export class SqliteStateStore implements StateStore {
         rate_limits: state.rate_limits,
         retry_seq: state.retry_seq,
       };
-      statements.putMeta.run(JSON.stringify(meta));
+      statements.putMeta.run(this.redact(JSON.stringify(meta)));
     })();
+  }
+
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
   }
 
   close(): void {

@@ -172,4 +172,19 @@ describe("SqliteStateStore", () => {
     );
     expect(existsSync(join(dir, "baton.lock"))).toBe(false);
   });
+
+  it("[B.ops-no-secret-on-disk][B.durable-state-as-data] writes claims through the redactor: agent output quoting a secret never reaches the file", () => {
+    const dir = stateDir();
+    const secret = "sk-live-0123456789abcdef";
+    const store = SqliteStateStore.open({ dir, redact: (text) => text.replaceAll(secret, "[redacted]") });
+    stores.push(store);
+    const leaky = claim("1", {
+      last_error: { category: "turn_failed", message: `env: OPENAI_API_KEY=${secret}`, details: {} },
+    });
+    store.save({ state: stateWith(leaky), claims: ["1"], completed: [] });
+    close(store);
+    const files = readdirSync(dir).filter((name) => name.startsWith("state.db"));
+    for (const name of files) expect(readFileSync(join(dir, name)).includes(secret)).toBe(false);
+    expect(open(dir).load().state?.claims["1"]?.last_error?.message).toBe("env: OPENAI_API_KEY=[redacted]");
+  });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
+import type { BatonError } from "@baton/domain";
 
 /** How to start a command inside a workspace. */
 export interface LaunchSpec {
@@ -20,6 +21,11 @@ export interface LaunchSpec {
 export interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /**
+   * Why the launcher ended the process, when it knows better than the exit code: a sandbox
+   * container killed for memory (`sandbox_oom`), an image or daemon that was not there.
+   */
+  error?: BatonError;
 }
 
 export interface LaunchedProcess {
@@ -33,9 +39,21 @@ export interface LaunchedProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** The seam where agents and hooks are started: local processes now, Docker containers later. */
+/** The seam where agents and hooks are started: local processes or sandbox containers. */
 export interface Launcher {
   launch(spec: LaunchSpec): LaunchedProcess;
+  /**
+   * The path the launched process sees for a host path the launch uses (its cwd, the workspace):
+   * the same path for local processes, the mount point inside a container. The agent client
+   * sends this as Codex's cwd and writable root. Absent: identity.
+   */
+  visiblePath?(hostPath: string): string;
+  /**
+   * True when the launcher itself confines what the process can write and reach (a sandbox
+   * container). Codex's own sandbox cannot nest inside one (it needs user namespaces), so the agent
+   * client then leaves confinement to the launcher instead of asking Codex for a workspaceWrite policy.
+   */
+  readonly confines?: boolean;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -56,6 +74,10 @@ export function loginShellScript(command: string, unsetEnv: readonly string[] = 
  * behind, and a forgotten background job cannot hold the output pipes open.
  */
 export class LocalLauncher implements Launcher {
+  visiblePath(hostPath: string): string {
+    return hostPath;
+  }
+
   launch(spec: LaunchSpec): LaunchedProcess {
     const env: Record<string, string> = {};
     const unset = new Set(spec.unsetEnv ?? []);
