@@ -1,3 +1,4 @@
+import { mkdtempSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -62,6 +63,17 @@ type Message = Record<string, unknown>;
  * A LocalLauncher that also records, line by line, what the client writes to the child's stdin and
  * what it reads from the child's stdout, so tests can check the client's side of the conversation.
  */
+/**
+ * A HOME without dotfiles for the login shells these tests start, unless a test chose its own: the
+ * machine's profile is slow, and a shell killed inside it can leave a lock (pyenv's) that stalls
+ * every later login shell for a minute.
+ */
+const PRIVATE_HOME = mkdtempSync(path.join(os.tmpdir(), "baton-agent-home-"));
+
+function withPrivateHome(env: Readonly<Record<string, string | undefined>>) {
+  return env.HOME === undefined || env.HOME === os.homedir() ? { ...env, HOME: PRIVATE_HOME } : env;
+}
+
 export class RecordingLauncher implements Launcher {
   readonly sent: Message[] = [];
   readonly received: Message[] = [];
@@ -71,7 +83,7 @@ export class RecordingLauncher implements Launcher {
 
   launch(spec: LaunchSpec): LaunchedProcess {
     this.launches.push(spec);
-    const child = this.inner.launch(spec);
+    const child = this.inner.launch({ ...spec, env: withPrivateHome(spec.env ?? process.env) });
     if (child.pid !== null) this.pids.push(child.pid);
     const sent = this.sent;
     let partial = "";
