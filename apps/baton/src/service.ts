@@ -1,6 +1,6 @@
 import { startClaudeSession, startCodexSession } from "@baton/agent";
-import type { BatonError, Logger } from "@baton/domain";
-import { SecretRedactor, toBatonError } from "@baton/domain";
+import type { Logger } from "@baton/domain";
+import { BatonError, SecretRedactor, toBatonError } from "@baton/domain";
 import {
   type AttemptDeps,
   type ConfigSource,
@@ -115,6 +115,7 @@ export class BatonService {
         await store.reloadIfChanged();
         const failure = store.lastError();
         if (failure) return failure.error;
+        if (config().phases !== null) return phasesNotExecuted(config().workflowPath);
         try {
           tracker.for(config().tracker);
           return null;
@@ -332,4 +333,16 @@ function orchestratorView(config: ServiceConfig): OrchestratorConfig {
     orchestratorViews.set(config, view);
   }
   return view;
+}
+
+/**
+ * `phases:` is validated, but this version does not execute phase pipelines yet. Running the body as
+ * one prompt would skip the workflow's approval gates and checks, so dispatch is held instead.
+ */
+function phasesNotExecuted(workflowPath: string): BatonError {
+  return new BatonError(
+    "unsupported_feature",
+    `${workflowPath}: phases: is validated but not executed by this version of Baton; nothing is dispatched (remove phases: to run the prompt body)`,
+    { path: workflowPath, field: "phases" },
+  );
 }

@@ -5,6 +5,7 @@ export * from "./events.ts";
 export * from "./log-events.ts";
 export * from "./log-line.ts";
 export * from "./orchestrator.ts";
+export * from "./pipeline.ts";
 export * from "./ports.ts";
 export * from "./snapshot.ts";
 export * from "./state.ts";

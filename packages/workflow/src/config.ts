@@ -1,9 +1,10 @@
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { TrackerProfile, TrackerSettings } from "@baton/domain";
+import type { Pipeline, TrackerProfile, TrackerSettings } from "@baton/domain";
 import { BatonError, isBatonError, normalizeState } from "@baton/domain";
 import { type Env, envReferenceName, resolveEnvReference, resolvePath } from "./env.ts";
 import { isPlainMap, type WorkflowDefinition } from "./loader.ts";
+import { resolvePipeline } from "./phases.ts";
 import { type ConfigProblem, checkFrontMatter, formatValue } from "./schema.ts";
 
 /** A Codex-owned value passed through unchanged (SPEC 5.3.6): a string such as `never`, or a map. */
@@ -70,6 +71,8 @@ export interface ServiceConfig {
   };
   /** Baton extension (B.budget): the period budget; null when the workflow has no `budget:` section. */
   budget: BudgetSettings | null;
+  /** Baton extension: the `phases:` pipeline (with `gates:` and `on_success:`); null runs the one prompt as the SPEC says. */
+  phases: Pipeline | null;
   /** Baton extension: where agents and hooks run (see @baton/sandbox). */
   sandbox: SandboxConfig;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
@@ -201,6 +204,12 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
   normalizeStateLimits(frontMatter, warnings);
 
   const problems = checkFrontMatter(frontMatter);
+  const phases = resolvePipeline(frontMatter, problems);
+  if (phases !== null) {
+    warnings.push(
+      "phases: is validated but not executed by this version of Baton: the service holds dispatch",
+    );
+  }
   if (isPlainMap(frontMatter.tracker) && frontMatter.tracker.kind === undefined) {
     problems.push({
       field: "tracker.kind",
@@ -292,6 +301,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     },
     claude: { ...valid.claude, model: valid.claude.model ?? null },
     budget: budgetSettings(valid.budget),
+    phases,
     sandbox,
     server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
     logs: { ...valid.logs },

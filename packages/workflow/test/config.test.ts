@@ -87,6 +87,7 @@ describe("defaults", () => {
         stall_timeout_ms: 300000,
       },
       budget: null,
+      phases: null,
       sandbox: { kind: "none" },
       server: { port: null, host: "127.0.0.1", token: null, webhooks: { linear: null, github: null } },
       logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },
