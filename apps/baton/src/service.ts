@@ -1,35 +1,39 @@
-import { startClaudeSession, startCodexSession } from "@baton/agent";
 import type { BatonError, Logger } from "@baton/domain";
 import { toBatonError } from "@baton/domain";
 import {
-  type AttemptDeps,
   type ConfigSource,
-  InProcessExecutor,
   Orchestrator,
   type OrchestratorConfig,
-  type RunRequest,
   type StateStore,
 } from "@baton/orchestrator";
+import {
+  createAttemptDeps,
+  InProcessExecutor,
+  type RunHost,
+  runSpecFrom,
+  trackerGateway,
+} from "@baton/runner";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
-import { renderPrompt, type ServiceConfig, WorkflowStore } from "@baton/workflow";
-import {
-  type Launcher,
-  LocalLauncher,
-  LocalLeftoverReaper,
-  RUN_ID_ENV,
-  STATE_DIR_ENV,
-  WorkspaceManager,
-} from "@baton/workspace";
+import { type ServiceConfig, WorkflowStore } from "@baton/workflow";
+import { type Launcher, LocalLauncher, LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
 import { SessionLogs } from "./session-log.ts";
+
+/**
+ * `BATON_EXECUTOR=serialized` passes every run message through JSON, as a remote executor would
+ * (the end-to-end suite runs under it in CI).
+ */
+export const EXECUTOR_ENV = "BATON_EXECUTOR";
 
 export interface ServiceOptions {
   workflowPath: string;
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Runs agents (and hooks, unless `hookLauncher` is given). */
   launcher?: Launcher;
+  hookLauncher?: Launcher;
   /** Durable orchestrator state; in memory only when absent. */
   stateStore?: StateStore;
   /** The state directory this Baton holds the lock of; marks every process it starts. */
@@ -59,7 +63,9 @@ export class BatonService {
    */
   static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
-    const launcher = options.launcher ?? new LocalLauncher();
+    // Hooks and agents run through separate launchers (a sandbox may contain one and not the other).
+    const agentLauncher = options.launcher ?? new LocalLauncher();
+    const hookLauncher = options.hookLauncher ?? options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
@@ -85,68 +91,53 @@ export class BatonService {
       },
     };
 
-    const workspaces = (current: ServiceConfig, runEnv = env) =>
+    const workspaces = (current: ServiceConfig) =>
       new WorkspaceManager({
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
-        launcher,
+        launcher: hookLauncher,
         logger,
-        env: runEnv,
+        env,
       });
 
-    // Everything an attempt uses is taken from the config at its start: reloads apply to the next one.
-    const attemptDeps = (request: RunRequest): AttemptDeps => {
-      const { config: current, definition } = store.current();
-      const adapter = tracker.for(current.tracker);
-      // Every process of the run carries its id, so a restarted Baton can find its leftovers.
-      const runEnv: Record<string, string | undefined> = { ...env, [RUN_ID_ENV]: request.run_id };
-      if (options.stateDir) runEnv[STATE_DIR_ENV] = options.stateDir;
-      const workspace = workspaces(current, runEnv);
-      const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
-        ?.provider;
-      const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
-      const secretEnvNames = [
-        ...new Set([
+    // The run's spec and tracker are taken in the same synchronous step as the dispatch decision,
+    // from the same workflow snapshot: reloads apply to the next attempt, never to this one.
+    const host: RunHost = {
+      prepare() {
+        const snapshot = store.current();
+        const adapter = tracker.for(snapshot.config.tracker);
+        const rawProvider = (
+          snapshot.definition.config.tracker as { provider?: Record<string, unknown> } | undefined
+        )?.provider;
+        const profile = trackerProfiles.find((candidate) => candidate.kind === snapshot.config.tracker.kind);
+        const secretEnvNames = [
           ...adapter.secretEnvironmentNames(),
           ...(profile?.secretEnvironmentNames(rawProvider ?? {}) ?? []),
-        ]),
-      ];
-      return {
-        workspace,
-        tracker: adapter,
-        promptTemplate: definition.promptTemplate,
-        renderPrompt,
-        activeStates: current.tracker.active_states,
-        terminalStates: current.tracker.terminal_states,
-        requiredLabels: current.tracker.required_labels,
-        maxTurns: current.agent.max_turns,
-        agentCommand: current.agent.kind === "claude" ? current.claude.command : current.codex.command,
-        logger,
-        async startSession(session) {
-          const cwd = await workspace.assertAgentCwd(session.workspacePath, session.issue.identifier);
-          const common = {
-            workspacePath: cwd,
-            workspaceRoot: current.workspace.root,
-            launcher,
-            env: runEnv,
-            secretEnvNames,
-            tools: session.tools,
-            executeTool: session.executeTool,
-            onEvent: session.onEvent,
-            logger: logger.child({ issue_id: session.issue.id, issue_identifier: session.issue.identifier }),
-          };
-          return current.agent.kind === "claude"
-            ? startClaudeSession({ ...common, ...claudeSessionSettings(current) })
-            : startCodexSession({ ...common, ...codexSessionSettings(current) });
-        },
-      };
+        ];
+        const spec = runSpecFrom(snapshot, { tools: adapter.agentTools?.() ?? [], secretEnvNames });
+        return { spec, gateway: trackerGateway(adapter) };
+      },
     };
+    const executor = new InProcessExecutor(
+      host,
+      (message, gateway) =>
+        createAttemptDeps(message, {
+          launcher: agentLauncher,
+          hookLauncher,
+          env,
+          gateway,
+          logger,
+          stateDir: options.stateDir ?? null,
+        }),
+      { serialize: env[EXECUTOR_ENV] === "serialized" },
+    );
+    if (env[EXECUTOR_ENV] === "serialized") logger.info({}, "executor=serialized (every run message crosses JSON)");
 
     const sessionLogs = new SessionLogs(options.logsRoot, logger);
     orchestrator = new Orchestrator({
       config: source,
-      executor: new InProcessExecutor(attemptDeps),
+      executor,
       workspaces: { remove: (identifier) => workspaces(config()).remove(identifier) },
       logger,
       ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
@@ -217,22 +208,6 @@ export class BatonService {
     this.stateStore?.close();
     await this.sessionLogs.close();
   }
-}
-
-function codexSessionSettings(config: ServiceConfig) {
-  return {
-    command: config.codex.command,
-    approvalPolicy: config.codex.approval_policy,
-    threadSandbox: config.codex.thread_sandbox,
-    turnSandboxPolicy: config.codex.turn_sandbox_policy,
-    readTimeoutMs: config.codex.read_timeout_ms,
-    turnTimeoutMs: config.codex.turn_timeout_ms,
-  };
-}
-
-function claudeSessionSettings(config: ServiceConfig) {
-  const { turn_timeout_ms, read_timeout_ms, stall_timeout_ms: _stall, ...settings } = config.claude;
-  return { settings, readTimeoutMs: read_timeout_ms, turnTimeoutMs: turn_timeout_ms };
 }
 
 const orchestratorViews = new WeakMap<ServiceConfig, OrchestratorConfig>();

@@ -7,4 +7,3 @@ export * from "./orchestrator.ts";
 export * from "./ports.ts";
 export * from "./snapshot.ts";
 export * from "./state.ts";
-export * from "./worker/index.ts";
