@@ -132,7 +132,8 @@ export class BatonService {
         }),
       { serialize: env[EXECUTOR_ENV] === "serialized" },
     );
-    if (env[EXECUTOR_ENV] === "serialized") logger.info({}, "executor=serialized (every run message crosses JSON)");
+    if (env[EXECUTOR_ENV] === "serialized")
+      logger.info({}, "executor=serialized (every run message crosses JSON)");
 
     const sessionLogs = new SessionLogs(options.logsRoot, logger);
     orchestrator = new Orchestrator({

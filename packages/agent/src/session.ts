@@ -3,12 +3,14 @@ import type {
   AgentEvent,
   AgentEventName,
   AgentToolSpec,
+  ExitStatus,
+  LaunchedProcess,
+  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
 import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import type { ExitStatus, LaunchedProcess, Launcher } from "@baton/workspace";
 import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
@@ -87,7 +89,8 @@ export async function startCodexSession(options: CodexSessionOptions): Promise<C
     ...(options.env !== undefined && { env: options.env }),
     unsetEnv: options.secretEnvNames,
   });
-  const session = new AppServerSession(options, cwd, child);
+  // The agent is told the path it sees (a container mounts the workspace elsewhere), as cwd and writable root.
+  const session = new AppServerSession(options, options.launcher.visiblePath(cwd), child);
   try {
     await session.handshake();
   } catch (error) {

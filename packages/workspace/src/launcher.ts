@@ -1,42 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
+import type { ExitStatus, LaunchedProcess, Launcher, LaunchSpec } from "@baton/domain";
 
-/** How to start a command inside a workspace. */
-export interface LaunchSpec {
-  /** Shell command string, run as `bash -lc <command>` (SPEC 10.1, 9.4). */
-  command: string;
-  /** Working directory: the issue workspace. */
-  cwd: string;
-  /** Base environment for the child; defaults to the parent's. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /**
-   * Variable names the child must not see (tracker secrets, SPEC 15.3). They are removed from the
-   * environment and also unset inside the login shell before the command runs, so a profile
-   * script cannot export them again.
-   */
-  unsetEnv?: readonly string[];
-}
-
-export interface ExitStatus {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface LaunchedProcess {
-  readonly pid: number | null;
-  readonly stdin: Writable;
-  readonly stdout: Readable;
-  readonly stderr: Readable;
-  /** Resolves once the process has exited and its stdio is closed. */
-  readonly exited: Promise<ExitStatus>;
-  /** Signals the whole process group (the shell and everything it started). */
-  kill(signal?: NodeJS.Signals): void;
-}
-
-/** The seam where agents and hooks are started: local processes now, Docker containers later. */
-export interface Launcher {
-  launch(spec: LaunchSpec): LaunchedProcess;
-}
+export type { ExitStatus, LaunchedProcess, Launcher, LaunchSpec };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -56,6 +22,11 @@ export function loginShellScript(command: string, unsetEnv: readonly string[] = 
  * behind, and a forgotten background job cannot hold the output pipes open.
  */
 export class LocalLauncher implements Launcher {
+  /** A local process sees the host's paths. */
+  visiblePath(hostPath: string): string {
+    return hostPath;
+  }
+
   launch(spec: LaunchSpec): LaunchedProcess {
     const env: Record<string, string> = {};
     const unset = new Set(spec.unsetEnv ?? []);
