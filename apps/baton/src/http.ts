@@ -24,6 +24,8 @@ export async function startHttpServer(
     workflow: service.store,
     isRunning: () => service.running,
     sessionLogPath: (identifier) => service.sessionLogs.pathFor(identifier),
+    previousSessionLogPath: (identifier) => service.sessionLogs.previousPathFor(identifier),
+    logs: () => service.logHealth.status(),
     readSessionLog: (identifier, cursor, limit) => service.sessionLogs.read(identifier, cursor, limit),
   });
   let server: Awaited<ReturnType<typeof startStatusServer>>;
@@ -34,6 +36,7 @@ export async function startHttpServer(
       host,
       token,
       logger: options.logger.child({ component: "http" }),
+      redact: (text) => service.redactor.redact(text),
     });
   } catch (error) {
     source.close();

@@ -1,7 +1,9 @@
-import { createWriteStream, mkdirSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { join } from "node:path";
 import pino from "pino";
+import type { RollingStream } from "pino-roll";
+import type { LogHealth } from "./log-health.ts";
 import type { PinnedFooter } from "./terminal.ts";
 
 export interface LoggingOptions {
@@ -10,87 +12,179 @@ export interface LoggingOptions {
   pretty: boolean;
   /** Console destination, stdout by default. */
   console?: NodeJS.WritableStream;
-  /** Also append JSON lines to this file. */
-  file?: string;
   /** On a TTY, log lines are written above this live status block. */
   footer?: PinnedFooter;
+  /** Applied to every line before it is written anywhere (secret redaction). */
+  redact?: (line: string) => string;
+}
+
+export interface LogFileOptions {
+  /** The logs root: files are `<root>/baton.<n>.log`, the highest `n` being the active one. */
+  root: string;
+  maxFileBytes: number;
+  /** Files kept, the active one included. */
+  maxFiles: number;
+  health: LogHealth;
 }
 
 export interface Logging {
   logger: pino.Logger;
+  /**
+   * Starts the JSON-lines file log, rolled over by size with pino-roll. Lines logged before are
+   * written first. A file that cannot be written is reported through `health` and dropped.
+   */
+  openFile(options: LogFileOptions): Promise<void>;
   /** Flushes sinks. */
   close(): Promise<void>;
 }
 
 /**
- * Structured logs with pino (SPEC 13.1, 13.2): JSON on a pipe, readable lines on a TTY, and an
- * optional file sink. A failing sink (disk full, file removed, permission) is dropped with a
- * warning through the console sink; it never stops the service.
+ * Structured logs with pino (SPEC 13.1, 13.2): JSON on a pipe, readable lines on a TTY, and a
+ * size-rotated file sink. A failing sink (disk full, unwritable root) is dropped with a warning
+ * through the console sink; it never stops the service.
  */
 export function createLogging(options: LoggingOptions): Logging {
   const consoleOut = options.console ?? process.stdout;
   const footer = options.footer;
+  const redact = options.redact ?? ((line: string) => line);
   const write = footer ? (text: string) => footer.writeAbove(text) : (text: string) => consoleOut.write(text);
   const format = options.pretty ? terminalFormatter(Boolean((consoleOut as NodeJS.WriteStream).isTTY)) : null;
   const consoleSink: pino.DestinationStream = {
-    write: (line: string) => write(format ? format(line) : line),
+    write: (line: string) => write(format ? format(redact(line)) : redact(line)),
   };
-
-  const streams: pino.StreamEntry[] = [{ stream: consoleSink, level: "trace" }];
-  const fileSink = options.file ? new GuardedFileSink(options.file) : null;
-  if (fileSink) streams.push({ stream: fileSink, level: "trace" });
+  const fileSink = new RollingFileSink(redact);
 
   const logger = pino(
     { level: options.level ?? "info", base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.multistream(streams),
-  );
-  fileSink?.onFailure((error) =>
-    logger.warn({ sink: options.file, reason: error.message }, "action=log_sink outcome=disabled"),
+    pino.multistream([
+      { stream: consoleSink, level: "trace" },
+      { stream: fileSink, level: "trace" },
+    ]),
   );
 
   return {
     logger,
-    close: () => fileSink?.close() ?? Promise.resolve(),
+    openFile: (file) =>
+      fileSink.start(file, (path, error) => {
+        if (file.health.fail("baton_log", path, error)) {
+          logger.warn({ sink: path, reason: error.message }, "action=log_sink outcome=disabled");
+        }
+      }),
+    close: () => fileSink.close(),
   };
 }
 
-/** A file sink that turns itself off on the first write error instead of throwing. */
-class GuardedFileSink implements pino.DestinationStream {
-  private stream: NodeJS.WritableStream | null;
-  private failureListener: ((error: Error) => void) | null = null;
+/**
+ * Removes rolled `baton.<n>.log` files last written before `cutoffMs`; the active file (highest
+ * `n`) always stays. pino-roll bounds their count, this bounds their age.
+ */
+export function removeExpiredServiceLogs(root: string, cutoffMs: number): void {
+  let rolled: { name: string; n: number }[];
+  try {
+    rolled = readdirSync(root)
+      .map((name) => ({ name, n: Number(/^baton\.(\d+)\.log$/.exec(name)?.[1] ?? Number.NaN) }))
+      .filter((file) => Number.isInteger(file.n))
+      .sort((a, b) => a.n - b.n)
+      .slice(0, -1);
+  } catch {
+    return;
+  }
+  for (const { name } of rolled) {
+    const path = join(root, name);
+    try {
+      if (statSync(path).mtimeMs < cutoffMs) rmSync(path, { force: true });
+    } catch {
+      // Removed meanwhile.
+    }
+  }
+}
+
+/** Lines kept while the file log is not open yet (startup); beyond this they are dropped. */
+const MAX_EARLY_BYTES = 1024 * 1024;
+
+/** The file sink: buffers until opened, then writes through pino-roll; turns itself off on the first error. */
+class RollingFileSink implements pino.DestinationStream {
+  private stream: RollingStream | null = null;
+  private early: string[] | null = [];
+  private earlyBytes = 0;
   private failed = false;
 
-  constructor(path: string) {
-    let stream: NodeJS.WritableStream | null = null;
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      stream = createWriteStream(path, { flags: "a" });
-      stream.on("error", (error: Error) => this.fail(error));
-    } catch (error) {
-      queueMicrotask(() => this.fail(error as Error));
-    }
-    this.stream = stream;
-  }
-
-  onFailure(listener: (error: Error) => void): void {
-    this.failureListener = listener;
-  }
+  constructor(private readonly redact: (line: string) => string) {}
 
   write(line: string): void {
-    if (!this.failed) this.stream?.write(line);
+    if (this.failed) return;
+    if (this.stream) {
+      try {
+        this.stream.write(this.redact(line));
+      } catch (error) {
+        // Synchronous writes throw instead of emitting (ENOSPC, EIO).
+        this.stream.emit("error", error);
+      }
+    } else if (this.early && this.earlyBytes < MAX_EARLY_BYTES) {
+      this.early.push(line);
+      this.earlyBytes += line.length;
+    }
   }
 
-  close(): Promise<void> {
+  private opening: Promise<void> | null = null;
+
+  start(options: LogFileOptions, onFailure: (path: string, error: Error) => void): Promise<void> {
+    this.opening ??= this.open(options, onFailure);
+    return this.opening;
+  }
+
+  private async open(
+    options: LogFileOptions,
+    onFailure: (path: string, error: Error) => void,
+  ): Promise<void> {
+    const base = join(options.root, "baton");
+    let stream: RollingStream;
+    try {
+      // Loaded here, off the startup path: pino-roll brings date-fns along.
+      const { default: pinoRoll } = await import("pino-roll");
+      stream = await pinoRoll({
+        file: base,
+        extension: ".log",
+        size: `${options.maxFileBytes}b`,
+        limit: { count: options.maxFiles, removeOtherLogFiles: true },
+        mkdir: true,
+        // Synchronous writes (pino's own default for files): a file rolls over on the next tick
+        // after it passed the limit, however busy the process is.
+        sync: true,
+      });
+    } catch (error) {
+      this.fail();
+      onFailure(`${base}.log`, error as Error);
+      return;
+    }
+    stream.on("error", (error: Error) => {
+      if (this.failed) return;
+      this.fail();
+      stream.destroy();
+      onFailure(stream.file, error);
+    });
+    this.stream = stream;
+    const early = this.early ?? [];
+    this.early = null;
+    for (const line of early) this.write(line);
+  }
+
+  private fail(): void {
+    this.failed = true;
+    this.early = null;
+    this.stream = null;
+  }
+
+  async close(): Promise<void> {
+    await this.opening;
     const stream = this.stream;
     this.stream = null;
-    if (!stream || this.failed) return Promise.resolve();
-    return new Promise((resolve) => stream.end(resolve));
-  }
-
-  private fail(error: Error): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.failureListener?.(error);
+    this.early = null;
+    if (!stream || this.failed) return;
+    return new Promise((resolve) => {
+      stream.once("close", () => resolve());
+      stream.end();
+    });
   }
 }
 

@@ -13,7 +13,8 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT>
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N] [--agent codex|claude]               run the offline demo (local tickets + real codex or claude + demo model)
+  baton demo [--port N] [--agent codex|claude] [--sandbox]   run the offline demo (local tickets + real codex or claude + demo model)
+  baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
   baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
@@ -27,6 +28,10 @@ const USAGE = `Usage:
  */
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [first, ...rest] = argv;
+  if (wantsHelp(argv)) {
+    io.out.write(usageOf(argv));
+    return 0;
+  }
   try {
     switch (first) {
       case "validate": {
@@ -55,15 +60,30 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       }
       case "demo": {
         const { values } = parse(() =>
-          parseArgs({ args: rest, options: { port: { type: "string" }, agent: { type: "string" } } }),
+          parseArgs({
+            args: rest,
+            options: { port: { type: "string" }, agent: { type: "string" }, sandbox: { type: "boolean" } },
+          }),
         );
         const { demoCommand } = await import("./commands/demo.ts");
-        return await demoCommand({ port: parsePort(values.port), agent: parseAgent(values.agent) }, io);
+        return await demoCommand(
+          { port: parsePort(values.port), agent: parseAgent(values.agent), sandbox: values.sandbox ?? false },
+          io,
+        );
+      }
+      case "sandbox": {
+        const { values, positionals } = parse(() =>
+          parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: { image: { type: "string" }, codex: { type: "string" } },
+          }),
+        );
+        const { sandboxCommand } = await import("./commands/sandbox.ts");
+        return await sandboxCommand(positionals, values, io);
       }
       case "help":
-      case "--help":
-      case "-h":
-        io.out.write(USAGE);
+        io.out.write(usageOf(rest));
         return 0;
       default: {
         const { values, positionals: paths } = parse(() =>
@@ -96,6 +116,33 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     if (error.category === "usage") io.err.write(`\n${USAGE}`);
     return error.category === "usage" ? 2 : 1;
   }
+}
+
+/** `--help` or `-h` anywhere before a `--`, on any command or subcommand (present or added later). */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+/**
+ * The usage lines of the longest command prefix of `argv` that USAGE documents (`issue move`, then
+ * `issue`), with their indented notes; the whole text when none matches (the run command, a path).
+ */
+function usageOf(argv: string[]): string {
+  const words = argv.filter((arg) => !arg.startsWith("-"));
+  const lines = USAGE.split("\n");
+  for (let length = Math.min(words.length, 2); length > 0; length--) {
+    const prefix = `  baton ${words.slice(0, length).join(" ")}`;
+    const picked: string[] = [];
+    let inCommand = false;
+    for (const line of lines) {
+      if (line.startsWith("  baton")) inCommand = line === prefix || line.startsWith(`${prefix} `);
+      else if (!line.startsWith("      ")) inCommand = false;
+      if (inCommand) picked.push(line);
+    }
+    if (picked.length > 0) return `Usage:\n${picked.join("\n")}\n`;
+  }
+  return USAGE;
 }
 
 /** Runs a parseArgs call, turning its errors into usage errors. */

@@ -24,7 +24,14 @@ export interface WorkflowTemplateOptions {
   intervalMs?: number;
   /** Runs headless Claude Code (`agent.kind: claude`) with this command instead of Codex. */
   claude?: { command: string; comment?: string };
+  /** A `sandbox:` section (YAML, newline-terminated); default: a commented-out example. */
+  sandbox?: string;
 }
+
+const SANDBOX_COMMENT = `# sandbox:                    # run each agent in a Docker container (build the image: baton sandbox build)
+#   kind: docker
+#   model_url: https://api.openai.com/v1   # the only place the agent can reach
+`;
 
 /** A WORKFLOW.md for the local tracker with every core section spelled out. */
 export function workflowTemplate(options: WorkflowTemplateOptions): string {
@@ -65,7 +72,7 @@ ${codexComment}codex:
   approval_policy: never      # unattended: command and file approvals are granted, inside the sandbox
   thread_sandbox: workspace-write
   stall_timeout_ms: 300000
-${claude}---
+${claude}${options.sandbox ?? SANDBOX_COMMENT}---
 ${STARTER_PROMPT}
 `;
 }

@@ -1,5 +1,5 @@
 import type { BatonError, Logger } from "@baton/domain";
-import { toBatonError } from "@baton/domain";
+import { SecretRedactor, toBatonError } from "@baton/domain";
 import {
   type ConfigSource,
   Orchestrator,
@@ -15,14 +15,17 @@ import {
 } from "@baton/runner";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
-import { type ServiceConfig, WorkflowStore } from "@baton/workflow";
-import { type Launcher, LocalLauncher, LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
+import { configSecrets, envReferenceName, type ServiceConfig, WorkflowStore } from "@baton/workflow";
+import { type Launcher, LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
+import { LogHealth } from "./log-health.ts";
+import { removeExpiredServiceLogs } from "./logging.ts";
+import { createLaunchers, type Launchers } from "./sandbox.ts";
 import { SessionLogs } from "./session-log.ts";
 
 /**
  * `BATON_EXECUTOR=serialized` passes every run message through JSON, as a remote executor would
- * (the end-to-end suite runs under it in CI).
+ * (`pnpm test` runs the CLI's end-to-end suites under it).
  */
 export const EXECUTOR_ENV = "BATON_EXECUTOR";
 
@@ -31,14 +34,20 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
-  /** Runs agents (and hooks, unless `hookLauncher` is given). */
+  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
   launcher?: Launcher;
-  hookLauncher?: Launcher;
+  /** Everything Baton writes passes through it; the service adds the config's secrets. */
+  redactor?: SecretRedactor;
+  /** Where log-file trouble is reported (the run command shares it with the file log). */
+  logHealth?: LogHealth;
   /** Durable orchestrator state; in memory only when absent. */
   stateStore?: StateStore;
   /** The state directory this Baton holds the lock of; marks every process it starts. */
   stateDir?: string;
 }
+
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Baton wired together: the live workflow, the tracker it names, the in-process executor running
@@ -46,15 +55,20 @@ export interface ServiceOptions {
  */
 export class BatonService {
   private stopped = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly store: WorkflowStore,
     readonly orchestrator: Orchestrator,
     readonly sessionLogs: SessionLogs,
+    readonly logHealth: LogHealth,
+    readonly redactor: SecretRedactor,
     private readonly tracker: LiveTracker,
+    private readonly logsRoot: string,
+    private readonly logger: Logger,
+    private readonly launchers: Launchers,
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
-    private readonly logger: Logger,
   ) {}
 
   /**
@@ -63,17 +77,33 @@ export class BatonService {
    */
   static async create(options: ServiceOptions): Promise<BatonService> {
     const { logger, env } = options;
-    // Hooks and agents run through separate launchers (a sandbox may contain one and not the other).
-    const agentLauncher = options.launcher ?? new LocalLauncher();
-    const hookLauncher = options.hookLauncher ?? options.launcher ?? new LocalLauncher();
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
+    const startup = store.current().config;
+    const launchers: Launchers = options.launcher
+      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
+      : await createLaunchers({
+          sandbox: startup.sandbox,
+          hooksSandboxed: startup.hooks.sandbox,
+          workflowPath: startup.workflowPath,
+          env,
+          logger,
+        }).catch((error: unknown) => {
+          store.close();
+          throw error;
+        });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
     );
     const config = () => store.current().config;
+    const redactor = options.redactor ?? new SecretRedactor();
+    const learnSecrets = () => {
+      redactor.add(...configSecrets(config(), trackerProfiles));
+      redactor.addFromEnv(env, tracker.for(config().tracker).secretEnvironmentNames());
+    };
     // Build the tracker now so a tracker that cannot start fails startup, not the first tick.
     tracker.for(config().tracker);
+    learnSecrets();
 
     const source: ConfigSource = {
       current: () => orchestratorView(config()),
@@ -96,7 +126,7 @@ export class BatonService {
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
-        launcher: hookLauncher,
+        launcher: launchers.hook,
         logger,
         env,
       });
@@ -106,40 +136,60 @@ export class BatonService {
     const host: RunHost = {
       prepare() {
         const snapshot = store.current();
-        const adapter = tracker.for(snapshot.config.tracker);
-        const rawProvider = (
-          snapshot.definition.config.tracker as { provider?: Record<string, unknown> } | undefined
-        )?.provider;
-        const profile = trackerProfiles.find((candidate) => candidate.kind === snapshot.config.tracker.kind);
+        const { config: current, definition } = snapshot;
+        const adapter = tracker.for(current.tracker);
+        const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
+          ?.provider;
+        const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
+        // The status token too: an agent holding it could drive Baton's operator actions.
+        const serverTokenName = envReferenceName(
+          (definition.config.server as { token?: unknown } | undefined)?.token,
+        );
         const secretEnvNames = [
           ...adapter.secretEnvironmentNames(),
           ...(profile?.secretEnvironmentNames(rawProvider ?? {}) ?? []),
+          ...(serverTokenName ? [serverTokenName] : []),
         ];
         const spec = runSpecFrom(snapshot, { tools: adapter.agentTools?.() ?? [], secretEnvNames });
         return { spec, gateway: trackerGateway(adapter) };
       },
     };
+    const serialized = env[EXECUTOR_ENV] === "serialized";
+    if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
     const executor = new InProcessExecutor(
       host,
       (message, gateway) =>
         createAttemptDeps(message, {
-          launcher: agentLauncher,
-          hookLauncher,
+          launcher: launchers.agent,
+          hookLauncher: launchers.hook,
           env,
           gateway,
           logger,
           stateDir: options.stateDir ?? null,
         }),
-      { serialize: env[EXECUTOR_ENV] === "serialized" },
+      { serialize: serialized },
     );
-    if (env[EXECUTOR_ENV] === "serialized")
-      logger.info({}, "executor=serialized (every run message crosses JSON)");
 
-    const sessionLogs = new SessionLogs(options.logsRoot, logger);
+    const logHealth = options.logHealth ?? new LogHealth(options.logsRoot, process.stderr);
+    const sessionLogs = new SessionLogs({
+      logsRoot: options.logsRoot,
+      logger,
+      limits: () => {
+        const { max_file_bytes, max_files, retention_days } = config().logs;
+        return { maxFileBytes: max_file_bytes, maxFiles: max_files, retentionDays: retention_days };
+      },
+      redact: (text) => redactor.redact(text),
+      health: logHealth,
+    });
     orchestrator = new Orchestrator({
       config: source,
       executor,
-      workspaces: { remove: (identifier) => workspaces(config()).remove(identifier) },
+      workspaces: {
+        async remove(identifier) {
+          await workspaces(config()).remove(identifier);
+          sessionLogs.remove(identifier);
+        },
+      },
       logger,
       ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
     });
@@ -149,6 +199,7 @@ export class BatonService {
     });
     store.subscribe((event) => {
       if (event.type === "reloaded") {
+        learnSecrets();
         logger.info(
           { workflow: store.path, warnings: event.config.warnings },
           "action=workflow_reload outcome=applied",
@@ -165,17 +216,22 @@ export class BatonService {
       store,
       orchestrator,
       sessionLogs,
+      logHealth,
+      redactor,
       tracker,
+      options.logsRoot,
+      logger,
+      launchers,
       options.stateStore ?? null,
       options.stateDir ?? null,
-      logger,
     );
   }
 
   /**
    * Kills whatever a dead Baton on the same state directory left running (its processes carry the
    * directory in BATON_STATE_DIR; we hold the lock, so none of them is a live instance's), then the
-   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6).
+   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
+   * expired logs are removed now and every hour.
    */
   async start(): Promise<void> {
     if (this.stateDir !== null) {
@@ -187,7 +243,21 @@ export class BatonService {
         );
       }
     }
+    this.sweepLogs();
+    this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
+    this.sweepTimer.unref();
     await this.orchestrator.start();
+  }
+
+  /** Log retention. Touches only Baton's own log files (never the state store or anything else). */
+  sweepLogs(): void {
+    try {
+      this.sessionLogs.sweep();
+      const { retention_days } = this.store.current().config.logs;
+      removeExpiredServiceLogs(this.logsRoot, Date.now() - retention_days * DAY_MS);
+    } catch (error) {
+      this.logger.warn({ reason: (error as Error).message }, "action=log_retention outcome=failed");
+    }
   }
 
   /** False once `stop()` has stopped the orchestrator. */
@@ -202,7 +272,9 @@ export class BatonService {
 
   /** Graceful stop: interrupts turns, lets after_run hooks finish, closes watchers and files. */
   async stop(): Promise<void> {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
+    await this.launchers.close();
     this.stopped = true;
     this.store.close();
     this.tracker.close();

@@ -1,10 +1,21 @@
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import {
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+} from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentEvent, Logger } from "@baton/domain";
 import { workspaceKey } from "@baton/workspace";
+import type { LogHealth } from "./log-health.ts";
 
 const FLUSH_INTERVAL_MS = 200;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Bytes read per step when paging a session log; a longer line makes the read grow to fit it. */
 const READ_CHUNK_BYTES = 256 * 1024;
 
@@ -15,29 +26,60 @@ export interface SessionLogPage {
   has_more: boolean;
 }
 
+export interface SessionLogLimits {
+  /** An issue's log rolls over at this size; its previous part is kept as `<key>.1.jsonl`. */
+  maxFileBytes: number;
+  /** All session logs together stay under 2 × maxFiles × maxFileBytes. */
+  maxFiles: number;
+  /** Logs not written for this many days are removed by `sweep()`. */
+  retentionDays: number;
+}
+
+export interface SessionLogsOptions {
+  logsRoot: string;
+  logger: Logger;
+  /** Read at every use, so WORKFLOW.md edits apply to the next write. */
+  limits: () => SessionLogLimits;
+  /** Applied to every line before it is written (secret redaction). */
+  redact?: (text: string) => string;
+  health?: LogHealth;
+  now?: () => number;
+}
+
 /**
  * Per-issue session logs: every agent event of an issue appended as one JSON line to
  * `<logs-root>/sessions/<workspace key>.jsonl`. High-volume streaming deltas are kept without
  * their payload. Lines are batched per file and written every FLUSH_INTERVAL_MS (one write per
- * file instead of one per event: busy sessions emit thousands of events a second). A failing file
- * is dropped with one warning; the service keeps running.
+ * file instead of one per event: busy sessions emit thousands of events a second).
+ *
+ * Bounded: an issue's file rolls over at `maxFileBytes` (the previous part kept as `.1.jsonl`),
+ * the least recently written logs go first when all of them pass their budget, and `sweep()`
+ * removes logs older than the retention period. A failing file is dropped and reported once
+ * through `health`; the service keeps running.
  */
 export class SessionLogs {
   private readonly streams = new Map<string, WriteStream>();
+  private readonly sizes = new Map<string, number>();
   private readonly pending = new Map<string, string[]>();
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly failed = new Set<string>();
+  private readonly redact: (text: string) => string;
+  private readonly now: () => number;
   readonly dir: string;
 
-  constructor(
-    logsRoot: string,
-    private readonly logger: Logger,
-  ) {
-    this.dir = join(logsRoot, "sessions");
+  constructor(private readonly options: SessionLogsOptions) {
+    this.dir = join(options.logsRoot, "sessions");
+    this.redact = options.redact ?? ((text) => text);
+    this.now = options.now ?? Date.now;
   }
 
   pathFor(identifier: string): string {
     return join(this.dir, `${workspaceKey(identifier)}.jsonl`);
+  }
+
+  /** Where the part before the last roll-over is kept. */
+  previousPathFor(identifier: string): string {
+    return join(this.dir, `${workspaceKey(identifier)}.1.jsonl`);
   }
 
   append(identifier: string, event: AgentEvent): void {
@@ -69,7 +111,9 @@ export class SessionLogs {
     try {
       const { size } = await file.stat();
       const events: Record<string, unknown>[] = [];
-      let position = Math.min(cursor, size);
+      // A cursor past the end is from before the file rolled over: start again at its beginning
+      // (the part before is kept as previousPathFor and listed by the API).
+      let position = cursor > size ? 0 : cursor;
       let chunk = READ_CHUNK_BYTES;
       while (events.length < limit && position < size) {
         const length = Math.min(chunk, size - position);
@@ -110,8 +154,29 @@ export class SessionLogs {
   /** Writes an issue's pending lines and closes its file (the next event reopens it in append mode). */
   release(identifier: string): void {
     this.flushOne(identifier);
-    this.streams.get(identifier)?.end();
-    this.streams.delete(identifier);
+    this.closeStream(identifier);
+  }
+
+  /** Removes an issue's logs (its workspace is gone, so are they). */
+  remove(identifier: string): void {
+    this.pending.delete(identifier);
+    this.closeStream(identifier);
+    this.failed.delete(identifier);
+    for (const path of [this.pathFor(identifier), this.previousPathFor(identifier)])
+      rmSync(path, { force: true });
+  }
+
+  /**
+   * Removes logs not written within the retention period, then the least recently written ones
+   * while all of them together exceed their budget. Open files are left alone.
+   */
+  sweep(): void {
+    const { retentionDays } = this.options.limits();
+    const cutoff = this.now() - retentionDays * DAY_MS;
+    for (const file of this.files()) {
+      if (file.mtimeMs < cutoff && !file.open) rmSync(file.path, { force: true });
+    }
+    this.enforceBudget();
   }
 
   async close(): Promise<void> {
@@ -127,12 +192,45 @@ export class SessionLogs {
     for (const identifier of [...this.pending.keys()]) this.flushOne(identifier);
   }
 
+  /** Writes pending lines, rolling the file over whenever the next lines would pass the size limit. */
   private flushOne(identifier: string): void {
     const lines = this.pending.get(identifier);
     if (!lines) return;
     this.pending.delete(identifier);
+    const limit = this.options.limits().maxFileBytes;
+    let chunk = "";
+    for (const line of lines) {
+      const redacted = this.redact(line);
+      const size = (this.sizes.get(identifier) ?? 0) + Buffer.byteLength(chunk);
+      if (size > 0 && size + Buffer.byteLength(redacted) > limit) {
+        this.write(identifier, chunk);
+        chunk = "";
+        this.rollOver(identifier);
+      }
+      chunk += redacted;
+    }
+    this.write(identifier, chunk);
+  }
+
+  private write(identifier: string, text: string): void {
+    if (text === "" || this.failed.has(identifier)) return;
+    const stream = this.streamFor(identifier);
+    if (!stream) return;
+    stream.write(text);
+    this.sizes.set(identifier, (this.sizes.get(identifier) ?? 0) + Buffer.byteLength(text));
+  }
+
+  private rollOver(identifier: string): void {
     if (this.failed.has(identifier)) return;
-    this.streamFor(identifier)?.write(lines.join(""));
+    this.closeStream(identifier);
+    try {
+      // Writes still queued on the closed stream land in the renamed file: same inode.
+      renameSync(this.pathFor(identifier), this.previousPathFor(identifier));
+    } catch (error) {
+      this.fail(identifier, this.pathFor(identifier), error as Error);
+      return;
+    }
+    this.enforceBudget();
   }
 
   private streamFor(identifier: string): WriteStream | null {
@@ -141,9 +239,12 @@ export class SessionLogs {
     const path = this.pathFor(identifier);
     try {
       mkdirSync(this.dir, { recursive: true });
-      const stream = createWriteStream(path, { flags: "a" });
+      // Opened synchronously so the file exists at once: a roll-over may rename it right away.
+      const stream = createWriteStream(path, { fd: openSync(path, "a") });
       stream.on("error", (error) => this.fail(identifier, path, error));
       this.streams.set(identifier, stream);
+      this.sizes.set(identifier, sizeOf(path));
+      this.enforceBudget();
       return stream;
     } catch (error) {
       this.fail(identifier, path, error as Error);
@@ -151,14 +252,83 @@ export class SessionLogs {
     }
   }
 
+  private closeStream(identifier: string): void {
+    this.streams.get(identifier)?.end();
+    this.streams.delete(identifier);
+    this.sizes.delete(identifier);
+  }
+
+  /**
+   * Least recently written first, until all session logs fit 2 × maxFiles × maxFileBytes. An open
+   * file counts as full: it may grow to maxFileBytes before the next check.
+   */
+  private enforceBudget(): void {
+    const { maxFiles, maxFileBytes } = this.options.limits();
+    const budget = 2 * maxFiles * maxFileBytes;
+    const files = this.files().sort((a, b) => a.mtimeMs - b.mtimeMs);
+    let total = files.reduce(
+      (sum, file) => sum + (file.open ? Math.max(file.size, maxFileBytes) : file.size),
+      0,
+    );
+    for (const file of files) {
+      if (total <= budget) return;
+      if (file.open) continue;
+      rmSync(file.path, { force: true });
+      total -= file.size;
+    }
+  }
+
+  private files(): { path: string; size: number; mtimeMs: number; open: boolean }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((name) => name.endsWith(".jsonl"));
+    } catch {
+      return [];
+    }
+    // An open file's size on disk lags behind what was handed to its stream.
+    const openSizes = new Map(
+      [...this.streams.keys()].map((identifier) => [
+        this.pathFor(identifier),
+        this.sizes.get(identifier) ?? 0,
+      ]),
+    );
+    const files = [];
+    for (const name of names) {
+      const path = join(this.dir, name);
+      try {
+        const stat = statSync(path);
+        const open = openSizes.get(path);
+        files.push({
+          path,
+          size: Math.max(stat.size, open ?? 0),
+          mtimeMs: stat.mtimeMs,
+          open: open !== undefined,
+        });
+      } catch {
+        // Removed meanwhile.
+      }
+    }
+    return files;
+  }
+
   private fail(identifier: string, path: string, error: Error): void {
     if (this.failed.has(identifier)) return;
     this.failed.add(identifier);
     this.streams.delete(identifier);
     this.pending.delete(identifier);
-    this.logger.warn(
-      { issue_identifier: identifier, path, reason: error.message },
-      "action=session_log outcome=disabled",
-    );
+    if (this.options.health?.fail("session_logs", path, error) ?? true) {
+      this.options.logger.warn(
+        { issue_identifier: identifier, path, reason: error.message },
+        "action=session_log outcome=disabled",
+      );
+    }
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -113,5 +113,34 @@ describe("baton init and baton issue", () => {
     const unknown = await baton(["issue", "move", "BAT-99", "Done"], dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("BAT-99");
+  });
+});
+
+describe("--help", () => {
+  it("[B.ops-help] prints the usage of every command and subcommand with --help or -h and exits 0, doing nothing else", async () => {
+    const dir = await tempDir();
+    const cases: [string[], string, string?][] = [
+      [["--help"], "baton validate"],
+      [["-h"], "baton init"],
+      [["help"], "baton demo"],
+      [["validate", "--help"], "baton validate [path-to-WORKFLOW.md]", "baton init"],
+      [["init", "-h"], "baton init [DIR]", "baton validate"],
+      [["issue", "--help"], "baton issue move <ID> <STATE>", "baton demo"],
+      [["issue", "create", "--help"], "baton issue create <title>", "baton issue list"],
+      [["issue", "list", "-h"], "baton issue list [--state S]", "baton issue move"],
+      [["issue", "move", "BAT-1", "Done", "--help"], "baton issue move <ID> <STATE>", "baton issue list"],
+      [["issue", "comment", "-h"], "baton issue comment <ID> <TEXT>", "baton issue create"],
+      [["demo", "--help"], "baton demo [--port N]", "baton issue"],
+      [["WORKFLOW.md", "--port", "0", "--help"], "baton [path-to-WORKFLOW.md]"],
+    ];
+    for (const [args, shown, notShown] of cases) {
+      const result = await baton(args, dir);
+      expect(result, args.join(" ")).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout, args.join(" ")).toMatch(/^Usage:\n/);
+      expect(result.stdout, args.join(" ")).toContain(shown);
+      if (notShown) expect(result.stdout, args.join(" ")).not.toContain(notShown);
+    }
+    // Nothing ran: no WORKFLOW.md, no ticket folder, no demo folder was created.
+    expect(await readdir(dir)).toEqual([]);
   });
 });

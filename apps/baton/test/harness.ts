@@ -97,6 +97,10 @@ export interface ProjectOptions {
   prompt?: string;
   tickets?: NewTicket[];
   script: ModelScript;
+  /** Replaces the real codex command (e.g. with a scripted fake app-server's), or wraps it. */
+  codexCommand?: string | ((realCodex: string) => string);
+  /** Extra environment for every baton process and CLI call. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -114,6 +118,7 @@ export class Project {
     readonly codexCommand: string,
     readonly home: string,
     private readonly codexExtra: string,
+    readonly env: Record<string, string>,
   ) {}
 
   static async create(options: ProjectOptions): Promise<Project> {
@@ -122,7 +127,11 @@ export class Project {
     await mkdir(home);
     const provider = await startFakeModelProvider(options.script);
     const codexHome = await prepareCodexHome({ baseUrl: provider.baseUrl });
-    const codexCommand = `CODEX_HOME='${codexHome.home}' '${codexBinary()}' app-server`;
+    const realCodex = `CODEX_HOME='${codexHome.home}' '${codexBinary()}' app-server`;
+    const codexCommand =
+      typeof options.codexCommand === "function"
+        ? options.codexCommand(realCodex)
+        : (options.codexCommand ?? realCodex);
     const store = new LocalTicketStore(join(dir, "tickets"), { prefix: "BAT" });
     const project = new Project(
       dir,
@@ -132,6 +141,7 @@ export class Project {
       codexCommand,
       home,
       options.codex ?? "",
+      options.env ?? {},
     );
     await project.writeWorkflow(options.frontMatter ?? "", options.prompt);
     for (const ticket of options.tickets ?? []) await store.create(ticket);
@@ -175,16 +185,23 @@ ${prompt}
   }
 
   /** Starts `baton` on this project's WORKFLOW.md; logs are JSON lines because stdout is a pipe. */
-  start(args: string[] = []): BatonProcess {
-    return this.startWith([this.workflowPath, ...args]);
+  start(args: string[] = [], env: Record<string, string> = {}): BatonProcess {
+    return this.startWith([this.workflowPath, ...args], env);
   }
 
-  /** Starts `baton` with exactly these arguments. */
-  startWith(args: string[]): BatonProcess {
+  /** Starts `baton` with exactly these arguments (and these variables added to its environment). */
+  startWith(args: string[], env: Record<string, string> = {}): BatonProcess {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       cwd: this.dir,
       // A private HOME keeps the developer's shell profile out of the agent's login shells.
-      env: { ...process.env, HOME: this.home, BATON_LOG_LEVEL: "debug", INIT_CWD: this.dir },
+      env: {
+        ...process.env,
+        HOME: this.home,
+        BATON_LOG_LEVEL: "debug",
+        INIT_CWD: this.dir,
+        ...this.env,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const baton = new BatonProcess(child);
@@ -193,10 +210,13 @@ ${prompt}
   }
 
   /** Runs a one-shot CLI command (`baton issue move ...`) against this project. */
-  async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  async cli(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       cwd: this.dir,
-      env: { ...process.env, HOME: this.home, INIT_CWD: this.dir },
+      env: { ...process.env, HOME: this.home, INIT_CWD: this.dir, ...this.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelReply } from "@baton/testkit";
 import { scripts } from "@baton/testkit";
@@ -116,14 +116,14 @@ describe("baton service lifecycle", () => {
     await baton.stop();
   });
 
-  it("[S13.2-sink-failure] keeps running when the log file cannot be written", async () => {
+  it("[S13.2-sink-failure][B.ops-log-trouble-reported] keeps running when the logs root cannot be written, and says so once on stderr", async () => {
     project = await Project.create({
       script: scripts.toolThenMessage("local_tracker", { action: "set_state", state: "Human Review" }),
       tickets: [{ title: "Still works", priority: 1 }],
     });
-    // A directory where the log file should be: every write fails, even for root.
+    // A regular file where the logs root should be: nothing can be created under it, even as root.
     const logsRoot = join(project.dir, "broken-logs");
-    await mkdir(join(logsRoot, "baton.log"), { recursive: true });
+    await writeFile(logsRoot, "not a directory");
     const baton = project.start(["--logs-root", logsRoot]);
     await waitFor(
       async () => (await project!.store.list(["Human Review"])).length === 1,
@@ -132,6 +132,9 @@ describe("baton service lifecycle", () => {
     );
     const warning = await baton.waitForLog(["action=log_sink outcome=disabled"], 5_000);
     expect(warning.sink).toBe(join(logsRoot, "baton.log"));
+    await baton.waitForLog(["action=session_log outcome=disabled"], 5_000);
+    expect(baton.stderr.match(/cannot write logs under/g)).toHaveLength(1);
+    expect(baton.stderr).toContain(logsRoot);
     expect(baton.child.exitCode).toBeNull();
     await baton.stop();
   });

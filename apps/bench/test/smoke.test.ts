@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { dockerdSkipReason } from "@baton/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type BenchResults,
@@ -62,6 +63,18 @@ describe("benchmark harness at smoke size", () => {
     expectWellFormed(measurements, ["startup_to_first_tick_p50", "startup_to_state_200_p50"]);
     expect(measurements[0]!.value).toBeGreaterThan(0);
   }, 90_000);
+
+  const noDockerd = dockerdSkipReason();
+  it.skipIf(noDockerd !== null)(
+    `[B.sandbox-bench] times a sandboxed start from container create to turn/start and reads the container's memory${noDockerd === null ? "" : ` (skipped: ${noDockerd})`}`,
+    async () => {
+      const measurements = await runSmoke("sandbox_start");
+      expectWellFormed(measurements, ["sandbox_start_to_turn_p50", "sandbox_container_memory_p50"]);
+      expect(measurements[0]!.details.runs).toBe(1);
+      expect(measurements[1]!.value).toBeGreaterThan(1);
+    },
+    180_000,
+  );
 });
 
 describe("benchmark results", () => {

@@ -42,6 +42,13 @@ export function defaultTurnSandboxPolicy(canonicalWorkspace: string) {
   return { type: "workspaceWrite", writableRoots: [canonicalWorkspace], networkAccess: false };
 }
 
+/**
+ * Inside a launcher that confines the process (a container with only the workspace writable and no
+ * network but the model relay), Codex runs commands without a sandbox of its own: that one would
+ * need user namespaces, which the container does not grant. The container is the wall.
+ */
+export const CONFINED_TURN_SANDBOX_POLICY = Object.freeze({ type: "dangerFullAccess" });
+
 export function turnStartParams(options: {
   threadId: string;
   prompt: string;

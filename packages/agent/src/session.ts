@@ -14,6 +14,7 @@ import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/doma
 import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
+  CONFINED_TURN_SANDBOX_POLICY,
   DEFAULT_CLIENT_INFO,
   defaultTurnSandboxPolicy,
   initializeParams,
@@ -159,6 +160,7 @@ class AppServerSession implements CodexSession {
 
   constructor(
     private readonly options: CodexSessionOptions,
+    /** The workspace as the app-server sees it: its cwd and writable root. */
     private readonly cwd: string,
     private readonly child: LaunchedProcess,
   ) {
@@ -242,7 +244,11 @@ class AppServerSession implements CodexSession {
           threadId: this.threadId,
           prompt: input.prompt,
           cwd: this.cwd,
-          sandboxPolicy: this.options.turnSandboxPolicy ?? defaultTurnSandboxPolicy(this.cwd),
+          sandboxPolicy:
+            this.options.turnSandboxPolicy ??
+            (this.options.launcher.confines === true
+              ? CONFINED_TURN_SANDBOX_POLICY
+              : defaultTurnSandboxPolicy(this.cwd)),
         }),
         (result) => this.onTurnStartResult(turn, result),
       );
@@ -589,16 +595,18 @@ class AppServerSession implements CodexSession {
   private onExit(status: ExitStatus): void {
     const notFound = status.code === COMMAND_NOT_FOUND_EXIT && !this.sawProtocolOutput;
     const how = status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
-    this.exit = notFound
-      ? new BatonError(
-          "codex_not_found",
-          `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
-          { command: this.options.command },
-        )
-      : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
-          exit_code: status.code,
-          signal: status.signal,
-        });
+    this.exit = status.error
+      ? status.error
+      : notFound
+        ? new BatonError(
+            "codex_not_found",
+            `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
+            { command: this.options.command },
+          )
+        : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
+            exit_code: status.code,
+            signal: status.signal,
+          });
     for (const request of this.pending.values()) {
       clearTimeout(request.timer);
       request.reject(this.exit);

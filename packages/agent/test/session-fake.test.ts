@@ -7,6 +7,7 @@ import {
   type FakeAppServer,
   type FakeAppServerScenario,
 } from "@baton/testkit";
+import type { LaunchedProcess, LaunchSpec } from "@baton/workspace";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CodexSession, type CodexSessionOptions, startCodexSession } from "../src/index.ts";
 import { EventLog, protocolErrors, RecordingLauncher, type TempWorkspace, tempWorkspace } from "./harness.ts";
@@ -669,5 +670,64 @@ describe("telemetry", () => {
       .filter((event) => event.rate_limits !== undefined)
       .map((event) => event.rate_limits);
     expect(limits.at(-1)).toEqual({ limitId: "codex", primary: { usedPercent: 25 }, planType: "pro" });
+  });
+});
+
+/** A launcher shaped like the Docker sandbox: the workspace appears at /workspace, and it confines. */
+class ContainerLikeLauncher extends RecordingLauncher {
+  readonly confines = true;
+  exitCause: BatonError | null = null;
+
+  override visiblePath(): string {
+    return "/workspace";
+  }
+
+  override launch(spec: LaunchSpec): LaunchedProcess {
+    const launched = super.launch(spec);
+    return {
+      ...launched,
+      exited: launched.exited.then((status) =>
+        this.exitCause === null ? status : { ...status, error: this.exitCause },
+      ),
+    };
+  }
+}
+
+describe("launchers that sandbox", () => {
+  it("[B.sandbox-workspace-mount] gives Codex the launcher's view of the workspace as cwd, and leaves confinement to a confining launcher", async () => {
+    const launcher = new ContainerLikeLauncher();
+    const { session } = await start({}, { launcher });
+    await session.runTurn(TURN);
+    const threadStart = launcher.sent.find((message) => message.method === "thread/start");
+    const turnStart = launcher.sent.find((message) => message.method === "turn/start");
+    expect(threadStart?.params).toMatchObject({ cwd: "/workspace" });
+    expect(turnStart?.params).toMatchObject({
+      cwd: "/workspace",
+      sandboxPolicy: { type: "dangerFullAccess" },
+    });
+    // The host path is what the launcher mounts.
+    expect(launcher.launches[0]?.cwd).not.toBe("/workspace");
+  });
+
+  it("[B.sandbox-oom] an exit the launcher explains (an OOM kill) fails the turn with the launcher's category", async () => {
+    const launcher = new ContainerLikeLauncher();
+    launcher.exitCause = new BatonError(
+      "sandbox_oom",
+      "the sandbox container for issue ABC-1 ran out of memory",
+    );
+    const { session } = await start(
+      {
+        turns: [
+          [
+            { type: "agentMessage", text: "working" },
+            { type: "exit", code: 137 },
+          ],
+        ],
+      },
+      { launcher },
+    );
+    const error = await rejection(session.runTurn(TURN));
+    expect(error.category).toBe("sandbox_oom");
+    expect(error.message).toBe("the sandbox container for issue ABC-1 ran out of memory");
   });
 });

@@ -5,4 +5,5 @@ export * from "./issue.ts";
 export * from "./launcher.ts";
 export * from "./logger.ts";
 export * from "./paths.ts";
+export * from "./secrets.ts";
 export * from "./tracker.ts";

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import type { BatonError } from "./errors.ts";
 
 /** How to start a command inside a workspace. */
 export interface LaunchSpec {
@@ -19,6 +20,11 @@ export interface LaunchSpec {
 export interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /**
+   * Why the launcher ended the process, when it knows better than the exit code: a sandbox
+   * container killed for memory (`sandbox_oom`), an image or daemon that was not there.
+   */
+  error?: BatonError;
 }
 
 export interface LaunchedProcess {
@@ -43,4 +49,10 @@ export interface Launcher {
    * identity for local processes). Agent clients send this as the agent's cwd and writable root.
    */
   visiblePath(hostPath: string): string;
+  /**
+   * True when the launcher itself confines what the process can write and reach (a sandbox
+   * container). Codex's own sandbox cannot nest inside one (it needs user namespaces), so the agent
+   * client then leaves confinement to the launcher instead of asking Codex for a workspaceWrite policy.
+   */
+  readonly confines?: boolean;
 }

@@ -6,6 +6,8 @@ export interface EventStreamOptions {
   maxBufferedBytes: number;
   heartbeatMs: number;
   now?: () => Date;
+  /** Applied to every frame before it is sent (secret redaction). */
+  redact?: (text: string) => string;
 }
 
 interface Client {
@@ -37,9 +39,11 @@ export class EventStream {
   private nextId = 1;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly now: () => Date;
+  private readonly redact: (text: string) => string;
 
   constructor(private readonly options: EventStreamOptions) {
     this.now = options.now ?? (() => new Date());
+    this.redact = options.redact ?? ((text) => text);
     this.heartbeat = setInterval(
       () => this.publish("heartbeat", { at: this.now().toISOString() }),
       options.heartbeatMs,
@@ -86,7 +90,7 @@ export class EventStream {
 
   private publish(type: string, data: unknown): void {
     if (this.clients.size === 0) return;
-    const frame = sseFrame(type, data, this.nextId++);
+    const frame = this.redact(sseFrame(type, data, this.nextId++));
     for (const client of this.clients) {
       if (client.pending) this.hold(client, frame);
       else this.write(client, frame);

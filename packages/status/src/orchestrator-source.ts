@@ -3,6 +3,7 @@ import { BatonError } from "@baton/domain";
 import type { Orchestrator } from "@baton/orchestrator";
 import type {
   ErrorView,
+  LogsStatus,
   SessionEventsPage,
   StatusEvent,
   StatusSource,
@@ -33,6 +34,10 @@ export interface OrchestratorStatusSourceOptions {
   isRunning(): boolean;
   /** Where an issue's agent session log is written, if the service keeps one. */
   sessionLogPath?: (identifier: string) => string;
+  /** Where the older part of a capped session log is kept after it rolled over. */
+  previousSessionLogPath?: (identifier: string) => string;
+  /** Health of the service's log files. */
+  logs?: () => LogsStatus;
   /** Reads a page of an issue's session log (null when there is none); the one reader of those files. */
   readSessionLog?: (identifier: string, cursor: number, limit: number) => Promise<SessionEventsPage | null>;
   now?: () => Date;
@@ -83,9 +88,15 @@ export class OrchestratorStatusSource implements StatusSource {
     if (!this.options.isRunning()) throw unavailable();
     const detail = this.options.orchestrator.issueDetail(identifier);
     if (detail === null) return null;
-    const logPath = this.options.sessionLogPath?.(identifier);
-    const logs =
-      logPath !== undefined && existsSync(logPath) ? [{ label: "latest", path: logPath, url: null }] : [];
+    const files = [
+      { label: "latest", path: this.options.sessionLogPath?.(identifier) },
+      { label: "previous", path: this.options.previousSessionLogPath?.(identifier) },
+    ];
+    const logs = files
+      .filter(
+        (file): file is { label: string; path: string } => file.path !== undefined && existsSync(file.path),
+      )
+      .map((file) => ({ ...file, url: null }));
     return { ...detail, logs: { codex_session_logs: logs } };
   }
 
@@ -112,6 +123,10 @@ export class OrchestratorStatusSource implements StatusSource {
       last_reload: this.lastReload,
       error: failure ? { ...errorView(failure.error), at: failure.at.toISOString() } : null,
     };
+  }
+
+  logs(): LogsStatus | null {
+    return this.options.logs?.() ?? null;
   }
 
   subscribe(listener: (event: StatusEvent) => void): () => void {

@@ -113,6 +113,23 @@ export const workflowStatusSchema = object(
   "The live WORKFLOW.md: the last reload result and any current validation error.",
 );
 
+export const logsStatusSchema = object(
+  {
+    root: { type: "string" },
+    status: { type: "string", enum: ["ok", "failing"] },
+    problems: {
+      type: "array",
+      items: object({
+        sink: { type: "string" },
+        path: { type: "string" },
+        reason: { type: "string" },
+        at: timestamp,
+      }),
+    },
+  },
+  "Baton's log files: `failing` once one could not be written (unwritable logs root, full disk). Scheduling goes on.",
+);
+
 export const stateSchema = object({
   generated_at: timestamp,
   counts: object({
@@ -149,6 +166,7 @@ export const stateSchema = object({
     },
   }),
   workflow: workflowStatusSchema,
+  logs: nullable(logsStatusSchema),
 });
 
 export const issueDetailSchema = object({

@@ -8,6 +8,7 @@ import { loadDashboard } from "./dashboard.ts";
 import { EventStream, sseFrame } from "./event-stream.ts";
 import { lazyCompilersFactory } from "./lazy-compilers.ts";
 import { StatusMetrics } from "./metrics.ts";
+import { logRefusal, refuseOperatorRequest } from "./operator-guard.ts";
 import {
   errorSchema,
   issueDetailSchema,
@@ -32,6 +33,8 @@ export interface StatusServerOptions {
   heartbeatMs?: number;
   /** Unsent bytes an event-stream client may fall behind by before it is disconnected. */
   maxClientBufferBytes?: number;
+  /** Applied to every response body and event before it is sent: removes secret values. */
+  redact?: (text: string) => string;
 }
 
 export interface StatusServer {
@@ -124,12 +127,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const logger = options.logger ?? silentLogger;
   const snapshotTimeoutMs = options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS;
   const { source } = options;
+  const redact = options.redact ?? ((text: string) => text);
 
   const dashboard = await loadDashboard();
   const metrics = new StatusMetrics();
   const stream = new EventStream({
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER_BYTES,
+    redact,
   });
   const unsubscribe = source.subscribe((event) => {
     metrics.record(event);
@@ -161,9 +166,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const stateView = async (): Promise<StateView> => ({
     ...(await bounded(() => source.snapshot(), snapshotTimeoutMs)),
     workflow: source.workflow(),
+    logs: source.logs?.() ?? null,
   });
 
-  installGuards(app, token);
+  installGuards(app, token, logger);
+  // Agent output (messages, errors) can echo a key the agent was given: no answer carries one.
+  app.addHook("onSend", async (_request, _reply, payload) =>
+    typeof payload === "string" ? redact(payload) : payload,
+  );
   installErrorHandling(app, logger);
 
   app.get("/", { schema: { hide: true } }, (_request, reply) =>
@@ -234,7 +244,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       }
       reply.hijack();
       request.raw.socket.setNoDelay(true);
-      client.start(sseFrame("snapshot", initial));
+      client.start(redact(sseFrame("snapshot", initial)));
     },
   );
 
@@ -403,26 +413,33 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
 /**
  * Token check when a token is configured; without one (loopback only), the Host header must name a
- * loopback host too, so a web page cannot reach the API through DNS rebinding.
+ * loopback host too, so a web page cannot reach the API through DNS rebinding. Then, with or
+ * without a token, every state-changing request on any route (present or added later) must come
+ * from this server's own origin with a JSON body: other web pages cannot act for the operator.
  */
-function installGuards(app: FastifyInstance, token: string | null): void {
+function installGuards(app: FastifyInstance, token: string | null, logger: Logger): void {
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("x-content-type-options", "nosniff").header("cache-control", "no-store");
     if (token === null) {
       if (!isLoopbackHost(hostName(request.headers.host))) {
         return sendError(reply, "forbidden_host", "this status server answers only to loopback host names");
       }
-      return;
+    } else {
+      const pageShell =
+        request.routeOptions.url === "/" && (request.method === "GET" || request.method === "HEAD");
+      if (!pageShell && !bearerMatches(request.headers.authorization, token)) {
+        reply.header("www-authenticate", 'Bearer realm="baton"');
+        return sendError(
+          reply,
+          "unauthorized",
+          "missing or wrong bearer token (Authorization: Bearer <server.token>)",
+        );
+      }
     }
-    const pageShell =
-      request.routeOptions.url === "/" && (request.method === "GET" || request.method === "HEAD");
-    if (pageShell || bearerMatches(request.headers.authorization, token)) return;
-    reply.header("www-authenticate", 'Bearer realm="baton"');
-    return sendError(
-      reply,
-      "unauthorized",
-      "missing or wrong bearer token (Authorization: Bearer <server.token>)",
-    );
+    const refusal = refuseOperatorRequest(request);
+    if (refusal === null) return;
+    logRefusal(logger, request, refusal);
+    return sendError(reply, refusal.code, refusal.message);
   });
 }
 

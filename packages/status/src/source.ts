@@ -34,6 +34,14 @@ export interface SessionLogRef {
 
 export type IssueDetailView = IssueDetail & { logs: { codex_session_logs: SessionLogRef[] } };
 
+/** Whether Baton's own log files are being written (part of `GET /api/v1/state`). */
+export interface LogsStatus {
+  root: string;
+  /** `failing` once a log file could not be written; Baton keeps scheduling without it. */
+  status: "ok" | "failing";
+  problems: { sink: string; path: string; reason: string; at: string }[];
+}
+
 /** One page of an issue's session log: events from `cursor` on, and where the next page starts. */
 export interface SessionEventsPage {
   events: Record<string, unknown>[];
@@ -41,7 +49,7 @@ export interface SessionEventsPage {
   has_more: boolean;
 }
 
-export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus };
+export type StateView = OrchestratorSnapshot & { workflow: WorkflowStatus; logs: LogsStatus | null };
 
 /**
  * Everything the status server reads, so tests can stand in for the orchestrator (e.g. a snapshot
@@ -54,6 +62,8 @@ export interface StatusSource {
   /** `queued: false` means the orchestrator is not running. */
   requestRefresh(): RefreshResult;
   workflow(): WorkflowStatus;
+  /** The log files' health, when the service writes any. */
+  logs?(): LogsStatus | null;
   /** Operator stop (B.operator-stop); `reason` is required. */
   stopIssue(identifier: string, reason: string): Promise<OperatorActionResult>;
   /** Operator retry now (B.operator-retry). */

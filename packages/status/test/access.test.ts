@@ -103,3 +103,34 @@ describe("binding and access", () => {
     );
   });
 });
+
+describe("secret redaction", () => {
+  it("[B.ops-no-secret-on-disk] removes secret values from every answer and event-stream frame", async () => {
+    const secret = "sk-live-SECRET-0123456789";
+    const redact = (text: string) => text.replaceAll(secret, "[redacted]");
+    const source = stubSource({
+      workflow: () => ({
+        path: "/repo/WORKFLOW.md",
+        last_reload: null,
+        error: { category: "x", message: `bad ${secret}`, at: new Date().toISOString() },
+      }),
+    });
+    const server = await startStatusServer({ port: 0, source, redact });
+    cleanups.push(() => server.close());
+    const state = await call(`${server.url}/api/v1/state`);
+    expect(state.body.workflow.error.message).toBe("bad [redacted]");
+    const events = await connectEvents(server.url);
+    const snapshot = await events.next((frame) => frame.event === "snapshot", "the snapshot");
+    expect(JSON.stringify(snapshot)).toContain("bad [redacted]");
+    source.emit({
+      type: "workflow_reload_failed",
+      at: new Date().toISOString(),
+      path: "/repo/WORKFLOW.md",
+      error: { category: "x", message: `again ${secret}` },
+    });
+    const failed = await events.next((frame) => frame.event === "workflow_reload_failed", "the failure");
+    expect(JSON.stringify(failed)).toContain("again [redacted]");
+    expect(JSON.stringify(events.frames)).not.toContain(secret);
+    await events.close();
+  });
+});

@@ -31,6 +31,10 @@ export type FakeTurnStep =
   | { type: "rateLimits"; rateLimits: unknown }
   /** An `item/completed` agent message. */
   | { type: "agentMessage"; text: string }
+  /** `item/completed` agent messages of `messageBytes` each until `bytes` were sent (log-volume tests). */
+  | { type: "flood"; bytes: number; messageBytes: number }
+  /** An agent message holding the fake's whole environment as `NAME=value` lines. */
+  | { type: "echoEnv" }
   | { type: "sleep"; ms: number }
   /** Goes silent for good: no output and no answers, input is still recorded. */
   | { type: "hang" }
@@ -187,6 +191,28 @@ function runFakeServer(scenarioPath: string, transcriptPath: string, startupPath
           turnId,
           item: { type: "agentMessage", id: `msg_${turnId}`, text: step.text },
         });
+      case "flood": {
+        const text = "x".repeat(step.messageBytes);
+        for (let sent = 0; sent < step.bytes; sent += step.messageBytes) {
+          if (signal.aborted) throw new AbortedTurn();
+          const item = { type: "agentMessage", id: `msg_${turnId}_${sent}`, text };
+          const flushed = process.stdout.write(
+            `${JSON.stringify({ method: "item/completed", params: { threadId: THREAD_ID, turnId, item } })}\n`,
+          );
+          if (!flushed) await new Promise((resolve) => process.stdout.once("drain", resolve));
+        }
+        return;
+      }
+      case "echoEnv": {
+        const text = Object.entries(process.env)
+          .map(([name, value]) => `${name}=${value}`)
+          .join("\n");
+        return notify("item/completed", {
+          threadId: THREAD_ID,
+          turnId,
+          item: { type: "agentMessage", id: `msg_${turnId}_env`, text },
+        });
+      }
       case "sleep":
         return waitOrAbort(signal, (done) => setTimeout(done, step.ms));
       case "hang":

@@ -28,6 +28,8 @@ export interface ServiceConfig {
     after_run: string | null;
     before_remove: string | null;
     timeout_ms: number;
+    /** With sandbox.kind docker: hooks run in the sandbox image too. */
+    sandbox: boolean;
   };
   agent: {
     max_concurrent_agents: number;
@@ -63,11 +65,32 @@ export interface ServiceConfig {
     /** 0 or less disables stall detection. */
     stall_timeout_ms: number;
   };
+  /** Baton extension: where agents and hooks run (see @baton/sandbox). */
+  sandbox: SandboxConfig;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
   server: { port: number | null; host: string; token: string | null };
+  /** Baton extension: bounds on the log files under the logs root. */
+  logs: { max_file_bytes: number; max_files: number; retention_days: number };
   /** Things that did not stop the config from loading but the operator should know (ignored entries, fallbacks). */
   warnings: string[];
 }
+
+export type SandboxConfig =
+  | { kind: "none" }
+  | {
+      kind: "docker";
+      image: string;
+      network: "none" | "model-only";
+      /** Resolved upstream of the model relay; null only with network none. */
+      model_url: string | null;
+      env: string[];
+      /** Bytes; null: no limit. */
+      memory: number | null;
+      cpus: number | null;
+      pids_limit: number | null;
+      user: string | null;
+      read_only_mounts: string[];
+    };
 
 export interface ResolveConfigOptions {
   env: Env;
@@ -77,7 +100,18 @@ export interface ResolveConfigOptions {
 export const DEFAULT_WORKSPACE_ROOT_NAME = "symphony_workspaces";
 
 /** Sections whose own keys Baton reads; a YAML null at either level means "use the default". */
-const SECTIONS = ["tracker", "polling", "workspace", "hooks", "agent", "codex", "claude", "server"] as const;
+const SECTIONS = [
+  "tracker",
+  "polling",
+  "workspace",
+  "hooks",
+  "agent",
+  "codex",
+  "claude",
+  "sandbox",
+  "server",
+  "logs",
+] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
 const LEGACY_TRACKER_KEYS = ["endpoint", "api_key", "project_slug", "assignee"] as const;
@@ -95,11 +129,25 @@ interface ValidFrontMatter {
   workspace: { root?: string };
   hooks: Partial<Record<"after_create" | "before_run" | "after_run" | "before_remove", string>> & {
     timeout_ms: number;
+    sandbox: boolean;
   };
   agent: ServiceConfig["agent"];
   codex: Omit<ServiceConfig["codex"], "turn_sandbox_policy"> & { turn_sandbox_policy?: CodexPassThrough };
   claude: Omit<ServiceConfig["claude"], "model"> & { model?: string };
+  sandbox: {
+    kind: "none" | "docker";
+    image: string;
+    network: "none" | "model-only";
+    model_url?: string;
+    env: string[];
+    memory: string | number;
+    cpus?: number;
+    pids_limit: number;
+    user?: string;
+    read_only_mounts: string[];
+  };
   server: { port?: number; host: string; token?: string };
+  logs: ServiceConfig["logs"];
 }
 
 /**
@@ -148,6 +196,14 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     }
   }
   const token = resolveServerToken(valid.server.token, options.env, problems);
+  const sandbox = resolveSandbox(valid.sandbox, options.env, problems);
+  if (sandbox.kind === "docker" && valid.agent.kind === "claude") {
+    problems.push({
+      field: "sandbox.kind",
+      message:
+        "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
+    });
+  }
   throwIfAny(problems, definition.path);
 
   const provider = resolveProvider(
@@ -176,6 +232,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       after_run: valid.hooks.after_run ?? null,
       before_remove: valid.hooks.before_remove ?? null,
       timeout_ms: valid.hooks.timeout_ms,
+      sandbox: valid.hooks.sandbox,
     },
     agent: { ...valid.agent },
     codex: {
@@ -188,7 +245,9 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       stall_timeout_ms: valid.codex.stall_timeout_ms,
     },
     claude: { ...valid.claude, model: valid.claude.model ?? null },
+    sandbox,
     server: { port: valid.server.port ?? null, host: valid.server.host, token },
+    logs: { ...valid.logs },
     warnings,
   };
 }
@@ -208,6 +267,18 @@ export function describeConfig(
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
   return { ...copy, server: { ...copy.server, token: copy.server.token === null ? null : "***" } };
+}
+
+/**
+ * The secret values the config holds once resolved: `server.token` and the tracker profile's secret
+ * provider keys (API keys, webhook secrets). Whatever Baton writes is redacted of these; a new
+ * config key holding a secret is added here (and masked by describeConfig).
+ */
+export function configSecrets(config: ServiceConfig, trackerProfiles: readonly TrackerProfile[]): string[] {
+  const secretKeys =
+    trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
+  const values = secretKeys.map((key) => config.tracker.provider[key]);
+  return [config.server.token, ...values].filter((value): value is string => typeof value === "string");
 }
 
 /** Copies the front matter, drops YAML nulls from Baton's sections and makes sure each section is a map. */
@@ -302,6 +373,82 @@ function resolveServerToken(token: string | undefined, env: Env, problems: Confi
     return null;
   }
   return resolved as string;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+};
+
+/** Checks what the schema cannot: the size syntax, the model URL (after `$VAR`), mount overlaps. */
+function resolveSandbox(
+  sandbox: ValidFrontMatter["sandbox"],
+  env: Env,
+  problems: ConfigProblem[],
+): SandboxConfig {
+  if (sandbox.kind === "none") return { kind: "none" };
+  const memory = parseSize(sandbox.memory);
+  if (memory === null) {
+    problems.push({
+      field: "sandbox.memory",
+      message: `sandbox.memory must be a size such as 512m or 4g, got ${formatValue(sandbox.memory)}`,
+    });
+  }
+  let modelUrl: string | null = null;
+  if (sandbox.network === "model-only") {
+    const resolved =
+      sandbox.model_url === undefined ? undefined : resolveEnvReference(sandbox.model_url, env);
+    if (resolved === undefined) {
+      problems.push({
+        field: "sandbox.model_url",
+        message:
+          sandbox.model_url === undefined
+            ? "sandbox.model_url is required with sandbox.network model-only (the model provider's base URL, e.g. https://api.openai.com/v1)"
+            : `sandbox.model_url refers to $${envReferenceName(sandbox.model_url)}, which is unset or empty`,
+      });
+    } else if (!/^https?:\/\/[^/\s]+/.test(resolved as string)) {
+      problems.push({
+        field: "sandbox.model_url",
+        message: `sandbox.model_url must be an http(s) URL, got ${formatValue(resolved)}`,
+      });
+    } else {
+      modelUrl = resolved as string;
+    }
+  }
+  for (const mount of sandbox.read_only_mounts) {
+    const inside = mount.includes(":") ? mount.slice(mount.indexOf(":") + 1) : mount;
+    if (inside === "/workspace" || inside.startsWith("/workspace/") || inside === "/") {
+      problems.push({
+        field: "sandbox.read_only_mounts",
+        message: `sandbox.read_only_mounts entry ${JSON.stringify(mount)} would cover / or /workspace inside the container`,
+      });
+    }
+  }
+  return {
+    kind: "docker",
+    image: sandbox.image.trim(),
+    network: sandbox.network,
+    model_url: modelUrl,
+    env: [...new Set(sandbox.env)],
+    memory,
+    cpus: sandbox.cpus ?? null,
+    pids_limit: sandbox.pids_limit,
+    user: sandbox.user?.trim() ?? null,
+    read_only_mounts: [...sandbox.read_only_mounts],
+  };
+}
+
+/** `512m`, `4g`, `1073741824` → bytes; null when Docker would not accept it. */
+function parseSize(value: string | number): number | null {
+  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)\s*$/i.exec(value);
+  if (match === null) return null;
+  const bytes = Math.floor(Number(match[1]) * MEMORY_UNITS[match[2]!.toLowerCase()]!);
+  return bytes > 0 ? bytes : null;
 }
 
 function throwIfAny(problems: ConfigProblem[], path: string): void {

@@ -55,6 +55,7 @@ describe("defaults", () => {
         after_run: null,
         before_remove: null,
         timeout_ms: 60000,
+        sandbox: true,
       },
       agent: {
         max_concurrent_agents: 10,
@@ -83,7 +84,9 @@ describe("defaults", () => {
         read_timeout_ms: 15000,
         stall_timeout_ms: 300000,
       },
+      sandbox: { kind: "none" },
       server: { port: null, host: "127.0.0.1", token: null },
+      logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },
       warnings: [],
     });
   });
@@ -363,5 +366,67 @@ describe("describeConfig", () => {
     expect(describeConfig(resolveYaml(LINEAR), [linearLikeProfile])).toMatchObject({
       server: { token: null },
     });
+  });
+});
+
+describe("sandbox", () => {
+  it("[B.sandbox-config] kind none is the default; docker fills image, network, env and limits", () => {
+    expect(resolveYaml(LINEAR).sandbox).toEqual({ kind: "none" });
+    const config = resolveYaml(`${LINEAR}\nsandbox:\n  kind: docker\n  model_url: $MODEL_URL`, {
+      ...testEnv,
+      MODEL_URL: "https://api.openai.com/v1",
+    });
+    expect(config.sandbox).toEqual({
+      kind: "docker",
+      image: "baton-agent:latest",
+      network: "model-only",
+      model_url: "https://api.openai.com/v1",
+      env: ["OPENAI_API_KEY"],
+      memory: 4 * 1024 ** 3,
+      cpus: null,
+      pids_limit: 1024,
+      user: null,
+      read_only_mounts: [],
+    });
+    expect(config.hooks.sandbox).toBe(true);
+    const tuned = resolveYaml(
+      `${LINEAR}\nhooks:\n  sandbox: false\nsandbox:\n  kind: docker\n  network: none\n  memory: 512m\n  cpus: 1.5\n  pids_limit: 64\n  user: "1000:1000"\n  read_only_mounts: [/opt/tools, "/srv/data:/data"]`,
+    );
+    expect(tuned.sandbox).toMatchObject({
+      network: "none",
+      model_url: null,
+      memory: 512 * 1024 ** 2,
+      cpus: 1.5,
+      pids_limit: 64,
+      user: "1000:1000",
+      read_only_mounts: ["/opt/tools", "/srv/data:/data"],
+    });
+    expect(tuned.hooks.sandbox).toBe(false);
+  });
+
+  it("[B.sandbox-config] rejects what a container could not honour, naming each field", () => {
+    const error = resolveError(`${LINEAR}\nsandbox:\n  kind: podman\n  network: bridge`);
+    expect(error.message).toContain("sandbox.kind must be none or docker");
+    expect(error.message).toContain("sandbox.network must be none or model-only");
+    const docker = resolveError(
+      `${LINEAR}\nsandbox:\n  kind: docker\n  memory: lots\n  read_only_mounts: [relative/path, /workspace]`,
+    );
+    expect(docker.message).toContain(
+      "sandbox.read_only_mounts[0] must be an absolute path: /host or /host:/container",
+    );
+    const semantic = resolveError(
+      `${LINEAR}\nsandbox:\n  kind: docker\n  memory: lots\n  read_only_mounts: [/workspace]`,
+    );
+    expect(semantic.message).toContain("sandbox.memory must be a size such as 512m or 4g");
+    expect(semantic.message).toContain("sandbox.model_url is required with sandbox.network model-only");
+    expect(semantic.message).toContain("would cover / or /workspace inside the container");
+    expect(
+      resolveError(
+        `${LINEAR}\nagent:\n  kind: claude\nsandbox:\n  kind: docker\n  model_url: https://x.test/v1`,
+      ).message,
+    ).toContain("sandbox.kind docker runs the Codex agent only");
+    expect(
+      resolveError(`${LINEAR}\nsandbox:\n  kind: docker\n  model_url: $UNSET_MODEL_URL`).message,
+    ).toContain("sandbox.model_url refers to $UNSET_MODEL_URL, which is unset or empty");
   });
 });

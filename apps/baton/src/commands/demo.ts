@@ -9,7 +9,7 @@ import {
   startFakeAnthropicProvider,
   startFakeModelProvider,
 } from "@baton/demo";
-import { type CommandIO, println } from "../io.ts";
+import { type CommandIO, println, usageError } from "../io.ts";
 import { workflowTemplate, writeSampleTickets, writeWorkflow } from "../scaffold.ts";
 import { runCommand } from "./run.ts";
 
@@ -21,19 +21,28 @@ import { runCommand } from "./run.ts";
  * `--agent claude` the agent is headless Claude Code, driven by the same demo model behind a fake
  * Anthropic API (or, with ANTHROPIC_API_KEY and BATON_DEMO_MODEL=off, by Anthropic's).
  */
-export async function demoCommand(
-  options: { port?: number; agent?: "codex" | "claude" },
-  io: CommandIO,
-): Promise<number> {
+export interface DemoOptions {
+  port?: number;
+  agent?: "codex" | "claude";
+  /** Run every agent in a Docker container (image from `baton sandbox build`, daemon at DOCKER_HOST). */
+  sandbox?: boolean;
+}
+
+export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<number> {
   const demoDir = join(io.cwd, ".baton", "demo");
   await rm(demoDir, { recursive: true, force: true });
   await mkdir(demoDir, { recursive: true });
+  if (options.agent === "claude" && options.sandbox) {
+    throw usageError("--sandbox runs the Codex agent only; the agent image has no Claude Code yet");
+  }
   if (options.agent === "claude") return claudeDemo(demoDir, options, io);
 
   const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.OPENAI_API_KEY);
   const provider = realModel ? null : await startFakeModelProvider(demoScript());
   try {
     // The home lives in the user's cache dir, never under /tmp: Codex refuses sandbox helpers there.
+    if (options.sandbox)
+      return await runDemo(demoDir, null, realModel, options, sandboxedIo(io, provider?.baseUrl));
     const codexHome = provider ? await prepareCodexHome({ baseUrl: provider.baseUrl }) : null;
     try {
       return await runDemo(demoDir, codexHome?.home ?? null, realModel, options, io);
@@ -87,13 +96,16 @@ async function runDemo(
   demoDir: string,
   codexHome: string | null,
   realModel: boolean,
-  options: { port?: number },
+  options: DemoOptions,
   io: CommandIO,
 ): Promise<number> {
   const codex = shellQuote(codexBinary());
-  const codexCommand = codexHome
-    ? `CODEX_HOME=${shellQuote(codexHome)} ${codex} app-server`
-    : `${codex} app-server`;
+  // In the sandbox, codex is the image's, configured to reach the model through Baton's relay.
+  const codexCommand = options.sandbox
+    ? "codex app-server"
+    : codexHome
+      ? `CODEX_HOME=${shellQuote(codexHome)} ${codex} app-server`
+      : `${codex} app-server`;
   const workflowPath = await writeWorkflow(
     demoDir,
     workflowTemplate({
@@ -102,6 +114,15 @@ async function runDemo(
       codexComment: realModel
         ? "# Demo with the real model: codex uses OPENAI_API_KEY."
         : "# OFFLINE DEMO MODEL: codex talks to Baton's scripted demo model on 127.0.0.1, not a real model.",
+      ...(options.sandbox && {
+        sandbox: [
+          "sandbox:                      # every agent and hook runs in a container (baton sandbox build)",
+          "  kind: docker",
+          "  network: model-only          # the container reaches the model through Baton's relay, nothing else",
+          `  model_url: ${realModel ? "https://api.openai.com/v1" : "$BATON_DEMO_MODEL_URL"}`,
+          "",
+        ].join("\n"),
+      }),
     }),
   );
   return startDemo(
@@ -155,6 +176,15 @@ async function startDemo(
     },
     io,
   );
+}
+
+/** The sandboxed demo's environment: the relay's upstream, and a placeholder key for the offline model. */
+function sandboxedIo(io: CommandIO, offlineModelUrl: string | undefined): CommandIO {
+  if (offlineModelUrl === undefined) return io;
+  return {
+    ...io,
+    env: { ...io.env, BATON_DEMO_MODEL_URL: offlineModelUrl, OPENAI_API_KEY: "offline-demo-model" },
+  };
 }
 
 function shellQuote(value: string): string {

@@ -1,9 +1,10 @@
 import { dirname, join, resolve } from "node:path";
-import { isBatonError } from "@baton/domain";
+import { isBatonError, SecretRedactor } from "@baton/domain";
 import { SqliteStateStore } from "@baton/state";
-import { selectWorkflowPath } from "@baton/workflow";
+import { selectWorkflowPath, workflowSchema } from "@baton/workflow";
 import type { HttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
+import { LogHealth } from "../log-health.ts";
 import { createLogging } from "../logging.ts";
 import { BatonService } from "../service.ts";
 import { renderStatus } from "../status.ts";
@@ -21,6 +22,15 @@ export interface RunOptions {
 
 const STATUS_REFRESH_MS = 1000;
 
+/** The schema's `logs` defaults, for the file log of a startup that failed before the config loaded. */
+const logDefaults = (
+  workflowSchema as { properties: { logs: { properties: Record<string, { default: number }> } } }
+).properties.logs.properties;
+const DEFAULT_FILE_LIMITS = {
+  maxFileBytes: logDefaults.max_file_bytes!.default,
+  maxFiles: logDefaults.max_files!.default,
+};
+
 /**
  * `baton [path] [--port N] [--logs-root DIR]`: runs the service until SIGINT/SIGTERM. Exit 0 after
  * a clean shutdown, 1 when startup fails; a second signal during shutdown exits at once.
@@ -30,14 +40,19 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   const logsRoot = resolve(io.cwd, options.logsRoot ?? join(dirname(workflowPath), ".baton", "logs"));
   const tty = Boolean((io.out as NodeJS.WriteStream).isTTY);
   const footer = tty ? new PinnedFooter(io.out as NodeJS.WriteStream) : undefined;
+  // Secrets from the environment are known at once; the service adds those of WORKFLOW.md.
+  const redactor = new SecretRedactor();
+  redactor.addFromEnv(io.env);
+  const redact = (text: string) => redactor.redact(text);
   const logging = createLogging({
     pretty: tty,
     console: io.out,
-    file: join(logsRoot, "baton.log"),
     footer,
     level: io.env.BATON_LOG_LEVEL ?? "info",
+    redact,
   });
   const { logger } = logging;
+  const logHealth = new LogHealth(logsRoot, io.err);
   // With --port the server is certain: its modules (fastify, the dashboard) load while WORKFLOW.md does.
   let httpModule = options.port !== undefined ? import("../http.ts") : null;
   httpModule?.catch(() => {});
@@ -59,6 +74,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       logger,
       stateStore,
       stateDir,
+      redactor,
+      logHealth,
     });
   } catch (error) {
     stateStore?.close();
@@ -67,11 +84,20 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       { workflow: workflowPath, category: error.category, reason: error.message },
       "action=startup outcome=failed",
     );
+    await logging.openFile({ root: logsRoot, ...DEFAULT_FILE_LIMITS, health: logHealth });
     await logging.close();
     println(io.err, `Failed to start Baton with ${workflowPath}`);
-    println(io.err, `error ${error.category}: ${error.message}`);
+    println(io.err, redact(`error ${error.category}: ${error.message}`));
     return 1;
   }
+  const { max_file_bytes, max_files } = service.store.current().config.logs;
+  // Not awaited: lines are kept until the file is open, and startup does not wait for it.
+  void logging.openFile({
+    root: logsRoot,
+    maxFileBytes: max_file_bytes,
+    maxFiles: max_files,
+    health: logHealth,
+  });
   // `--port` wins over `server.port`; either one turns the status API and dashboard on.
   const port = options.port ?? service.store.current().config.server.port;
   let http: HttpServer | null = null;
@@ -89,11 +115,20 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       );
       await service.stop();
       await logging.close();
-      println(io.err, `Failed to start the Baton status server: error ${error.category}: ${error.message}`);
+      println(
+        io.err,
+        redact(`Failed to start the Baton status server: error ${error.category}: ${error.message}`),
+      );
       return 1;
     }
     logger.info({ url: http.url }, "action=http_server outcome=listening");
   }
+  // Listen for the stop signal before scheduling starts: a SIGTERM that arrives while the first tick
+  // runs (agents, sandbox containers) must shut down cleanly, not kill the process outright.
+  const signalled = new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once("SIGINT", () => resolveSignal("SIGINT"));
+    process.once("SIGTERM", () => resolveSignal("SIGTERM"));
+  });
   // Scheduling starts only now, so the status server's metrics and event stream see the first dispatch.
   await service.start();
   logger.info({ workflow: workflowPath, logs_root: logsRoot }, "action=startup outcome=running");
@@ -106,10 +141,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       )
     : null;
 
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once("SIGINT", () => resolveSignal("SIGINT"));
-    process.once("SIGTERM", () => resolveSignal("SIGTERM"));
-  });
+  const signal = await signalled;
   const forceExit = () => {
     println(io.err, "Second signal: exiting without waiting for agents to stop.");
     process.exit(130);

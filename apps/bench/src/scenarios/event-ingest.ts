@@ -110,7 +110,14 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
       tools: [],
     },
     workspace: { root },
-    hooks: { after_create: null, before_run: null, after_run: null, before_remove: null, timeout_ms: 60_000 },
+    hooks: {
+      after_create: null,
+      before_run: null,
+      after_run: null,
+      before_remove: null,
+      timeout_ms: 60_000,
+      sandbox: false,
+    },
     agent: { kind: "codex", max_turns: 1 },
     codex: {
       command: "memory app-server",

@@ -3,6 +3,7 @@ import { CONCURRENT_SESSIONS_FULL, concurrentSessions } from "./concurrent-sessi
 import { DURABLE_STATE_FULL, durableState } from "./durable-state.ts";
 import { EVENT_INGEST_FULL, eventIngest } from "./event-ingest.ts";
 import { PICKUP_LATENCY_FULL, pickupLatency } from "./pickup-latency.ts";
+import { SANDBOX_START_FULL, sandboxStart } from "./sandbox-start.ts";
 import { STARTUP_FULL, startup } from "./startup.ts";
 import { TICK_COST_FULL, tickCost } from "./tick-cost.ts";
 
@@ -46,5 +47,9 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "startup",
     run: (size) => startup(size === "full" ? STARTUP_FULL : { runs: 1, tickets: 2 }),
+  },
+  {
+    name: "sandbox_start",
+    run: (size) => sandboxStart(size === "full" ? SANDBOX_START_FULL : { runs: 1 }),
   },
 ];
