@@ -761,7 +761,7 @@ describe("InProcessExecutor", () => {
     expectFailed(outcome, "invalid_workflow_config");
   });
 
-  it("[B.runner-serializable-messages] a serialized executor passes requests, reports, tool calls and outcomes through JSON and behaves the same", async () => {
+  it("[B.runner-serializable-messages][B.runner-tool-gateway] a serialized executor passes requests, reports, tool calls and outcomes through JSON and behaves the same; the tool call runs on the host's tracker", async () => {
     const h = harness({
       deps: { maxTurns: 1 },
       script: [

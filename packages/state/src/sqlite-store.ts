@@ -22,6 +22,11 @@ export interface SqliteStateStoreOptions {
   /** Called with a message for each problem that was repaired (bad file moved aside, rows dropped). */
   warn?: (message: string) => void;
   now?: () => Date;
+  /**
+   * Applied to every row's JSON before it is written: the state holds agent events, hook output and
+   * error messages, which may quote a secret; none may reach the disk (docs/safety.md).
+   */
+  redact?: (text: string) => string;
 }
 
 function isClaim(value: unknown): value is Claim {
@@ -236,7 +241,7 @@ export class SqliteStateStore implements StateStore {
       for (const id of change.claims) {
         const claim = state.claims[id];
         if (claim === undefined) statements.deleteClaim.run(id);
-        else statements.upsertClaim.run(id, JSON.stringify(claim));
+        else statements.upsertClaim.run(id, this.redact(JSON.stringify(claim)));
       }
       for (const id of change.completed) statements.addCompleted.run(id);
       const meta: Meta = {
@@ -245,8 +250,12 @@ export class SqliteStateStore implements StateStore {
         rate_limits: state.rate_limits,
         retry_seq: state.retry_seq,
       };
-      statements.putMeta.run(JSON.stringify(meta));
+      statements.putMeta.run(this.redact(JSON.stringify(meta)));
     })();
+  }
+
+  private redact(json: string): string {
+    return this.options.redact ? this.options.redact(json) : json;
   }
 
   close(): void {

@@ -66,6 +66,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       dir: stateDir,
       warn: (message) =>
         logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
+      redact,
     });
     service = await BatonService.create({
       workflowPath,
