@@ -157,27 +157,6 @@ describe("launch and handshake", () => {
     expect(protocolErrors(await codexProtocolValidator(), launcher.sent, launcher.received)).toEqual([]);
   });
 
-  it("[B.runner-visible-path] sends the path the launcher says the agent sees as cwd and writable root, and launches on the host path", async () => {
-    const setup = await setUp({});
-    setup.launcher.mapPath = (hostPath) => hostPath.replace(setup.ws.root, "/sandbox/workspaces");
-    const session = await startCodexSession(setup.options);
-    cleanups.push(() => session.stop());
-    await session.runTurn(TURN);
-    const hostCwd = await realpath(setup.ws.workspace);
-    const seen = setup.launcher.mapPath(hostCwd);
-    expect(seen.startsWith("/sandbox/workspaces/")).toBe(true);
-
-    const received = await setup.fake.received();
-    expect(setup.launcher.launches[0]?.cwd).toBe(hostCwd);
-    expect(received.find((message) => message.method === "thread/start")?.params).toMatchObject({
-      cwd: seen,
-    });
-    expect(received.find((message) => message.method === "turn/start")?.params).toMatchObject({
-      cwd: seen,
-      sandboxPolicy: { type: "workspaceWrite", writableRoots: [seen], networkAccess: false },
-    });
-  });
-
   it("[S10.2-policy-fields] passes an explicit turn sandbox policy through unchanged", async () => {
     const policy = { type: "readOnly", networkAccess: false };
     const { session, fake } = await start({}, { turnSandboxPolicy: policy });
@@ -694,7 +673,7 @@ class ContainerLikeLauncher extends RecordingLauncher {
 }
 
 describe("launchers that sandbox", () => {
-  it("[B.sandbox-workspace-mount] gives Codex the launcher's view of the workspace as cwd, and leaves confinement to a confining launcher", async () => {
+  it("[B.sandbox-workspace-mount][B.runner-visible-path] gives Codex the launcher's view of the workspace as cwd, and leaves confinement to a confining launcher", async () => {
     const launcher = new ContainerLikeLauncher();
     const { session } = await start({}, { launcher });
     await session.runTurn(TURN);
