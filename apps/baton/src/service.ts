@@ -1,36 +1,33 @@
-import { startClaudeSession, startCodexSession } from "@baton/agent";
 import type { Logger } from "@baton/domain";
 import { BatonError, SecretRedactor, toBatonError } from "@baton/domain";
 import {
-  type AttemptDeps,
   type ConfigSource,
-  InProcessExecutor,
   Orchestrator,
   type OrchestratorConfig,
-  type RunRequest,
   type StateStore,
 } from "@baton/orchestrator";
+import {
+  createAttemptDeps,
+  InProcessExecutor,
+  type RunHost,
+  runSpecFrom,
+  trackerGateway,
+} from "@baton/runner";
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
-import {
-  configSecrets,
-  envReferenceName,
-  renderPrompt,
-  type ServiceConfig,
-  WorkflowStore,
-} from "@baton/workflow";
-import {
-  type Launcher,
-  LocalLeftoverReaper,
-  RUN_ID_ENV,
-  STATE_DIR_ENV,
-  WorkspaceManager,
-} from "@baton/workspace";
+import { configSecrets, envReferenceName, type ServiceConfig, WorkflowStore } from "@baton/workflow";
+import { type Launcher, LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
 import { LogHealth } from "./log-health.ts";
 import { removeExpiredServiceLogs } from "./logging.ts";
 import { createLaunchers, type Launchers } from "./sandbox.ts";
 import { SessionLogs } from "./session-log.ts";
+
+/**
+ * `BATON_EXECUTOR=serialized` passes every run message through JSON, as a remote executor would
+ * (`pnpm test` runs the CLI's end-to-end suites under it).
+ */
+export const EXECUTOR_ENV = "BATON_EXECUTOR";
 
 export interface ServiceOptions {
   workflowPath: string;
@@ -39,14 +36,14 @@ export interface ServiceOptions {
   logger: Logger;
   /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
   launcher?: Launcher;
-  /** Durable orchestrator state; in memory only when absent. */
-  stateStore?: StateStore;
-  /** The state directory this Baton holds the lock of; marks every process it starts. */
-  stateDir?: string;
   /** Everything Baton writes passes through it; the service adds the config's secrets. */
   redactor?: SecretRedactor;
   /** Where log-file trouble is reported (the run command shares it with the file log). */
   logHealth?: LogHealth;
+  /** Durable orchestrator state; in memory only when absent. */
+  stateStore?: StateStore;
+  /** The state directory this Baton holds the lock of; marks every process it starts. */
+  stateDir?: string;
 }
 
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
@@ -68,10 +65,10 @@ export class BatonService {
     readonly redactor: SecretRedactor,
     private readonly tracker: LiveTracker,
     private readonly logsRoot: string,
-    private readonly stateStore: StateStore | null,
-    private readonly stateDir: string | null,
     private readonly logger: Logger,
     private readonly launchers: Launchers,
+    private readonly stateStore: StateStore | null,
+    private readonly stateDir: string | null,
   ) {}
 
   /**
@@ -125,68 +122,54 @@ export class BatonService {
       },
     };
 
-    const workspaces = (current: ServiceConfig, runEnv = env) =>
+    const workspaces = (current: ServiceConfig) =>
       new WorkspaceManager({
         root: current.workspace.root,
         hooks: current.hooks,
         hookTimeoutMs: current.hooks.timeout_ms,
         launcher: launchers.hook,
         logger,
-        env: runEnv,
+        env,
       });
 
-    // Everything an attempt uses is taken from the config at its start: reloads apply to the next one.
-    const attemptDeps = (request: RunRequest): AttemptDeps => {
-      const { config: current, definition } = store.current();
-      const adapter = tracker.for(current.tracker);
-      // Every process of the run carries its id, so a restarted Baton can find its leftovers.
-      const runEnv: Record<string, string | undefined> = { ...env, [RUN_ID_ENV]: request.run_id };
-      if (options.stateDir) runEnv[STATE_DIR_ENV] = options.stateDir;
-      const workspace = workspaces(current, runEnv);
-      const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
-        ?.provider;
-      const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
-      // The status token too: an agent holding it could drive Baton's operator actions.
-      const serverTokenName = envReferenceName(
-        (definition.config.server as { token?: unknown } | undefined)?.token,
-      );
-      const secretEnvNames = [
-        ...new Set([
+    // The run's spec and tracker are taken in the same synchronous step as the dispatch decision,
+    // from the same workflow snapshot: reloads apply to the next attempt, never to this one.
+    const host: RunHost = {
+      prepare() {
+        const snapshot = store.current();
+        const { config: current, definition } = snapshot;
+        const adapter = tracker.for(current.tracker);
+        const rawProvider = (definition.config.tracker as { provider?: Record<string, unknown> } | undefined)
+          ?.provider;
+        const profile = trackerProfiles.find((candidate) => candidate.kind === current.tracker.kind);
+        // The status token too: an agent holding it could drive Baton's operator actions.
+        const serverTokenName = envReferenceName(
+          (definition.config.server as { token?: unknown } | undefined)?.token,
+        );
+        const secretEnvNames = [
           ...adapter.secretEnvironmentNames(),
           ...(profile?.secretEnvironmentNames(rawProvider ?? {}) ?? []),
           ...(serverTokenName ? [serverTokenName] : []),
-        ]),
-      ];
-      return {
-        workspace,
-        tracker: adapter,
-        promptTemplate: definition.promptTemplate,
-        renderPrompt,
-        activeStates: current.tracker.active_states,
-        terminalStates: current.tracker.terminal_states,
-        requiredLabels: current.tracker.required_labels,
-        maxTurns: current.agent.max_turns,
-        agentCommand: current.agent.kind === "claude" ? current.claude.command : current.codex.command,
-        logger,
-        async startSession(session) {
-          const cwd = await workspace.assertAgentCwd(session.workspacePath, session.issue.identifier);
-          const common = {
-            workspacePath: cwd,
-            workspaceRoot: current.workspace.root,
-            launcher: launchers.agent,
-            env: runEnv,
-            secretEnvNames,
-            tools: session.tools,
-            executeTool: session.executeTool,
-            onEvent: session.onEvent,
-            logger: logger.child({ issue_id: session.issue.id, issue_identifier: session.issue.identifier }),
-          };
-          return current.agent.kind === "claude"
-            ? startClaudeSession({ ...common, ...claudeSessionSettings(current) })
-            : startCodexSession({ ...common, ...codexSessionSettings(current) });
-        },
-      };
+        ];
+        const spec = runSpecFrom(snapshot, { tools: adapter.agentTools?.() ?? [], secretEnvNames });
+        return { spec, gateway: trackerGateway(adapter) };
+      },
     };
+    const serialized = env[EXECUTOR_ENV] === "serialized";
+    if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
+    const executor = new InProcessExecutor(
+      host,
+      (message, gateway) =>
+        createAttemptDeps(message, {
+          launcher: launchers.agent,
+          hookLauncher: launchers.hook,
+          env,
+          gateway,
+          logger,
+          stateDir: options.stateDir ?? null,
+        }),
+      { serialize: serialized },
+    );
 
     const logHealth = options.logHealth ?? new LogHealth(options.logsRoot, process.stderr);
     const sessionLogs = new SessionLogs({
@@ -201,7 +184,7 @@ export class BatonService {
     });
     orchestrator = new Orchestrator({
       config: source,
-      executor: new InProcessExecutor(attemptDeps),
+      executor,
       workspaces: {
         async remove(identifier) {
           await workspaces(config()).remove(identifier);
@@ -238,10 +221,10 @@ export class BatonService {
       redactor,
       tracker,
       options.logsRoot,
-      options.stateStore ?? null,
-      options.stateDir ?? null,
       logger,
       launchers,
+      options.stateStore ?? null,
+      options.stateDir ?? null,
     );
   }
 
@@ -252,9 +235,6 @@ export class BatonService {
    * expired logs are removed now and every hour.
    */
   async start(): Promise<void> {
-    this.sweepLogs();
-    this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
-    this.sweepTimer.unref();
     if (this.stateDir !== null) {
       const killed = await new LocalLeftoverReaper().killInstanceLeftovers(this.stateDir);
       if (killed.length > 0) {
@@ -264,6 +244,9 @@ export class BatonService {
         );
       }
     }
+    this.sweepLogs();
+    this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
+    this.sweepTimer.unref();
     await this.orchestrator.start();
   }
 
@@ -299,22 +282,6 @@ export class BatonService {
     this.stateStore?.close();
     await this.sessionLogs.close();
   }
-}
-
-function codexSessionSettings(config: ServiceConfig) {
-  return {
-    command: config.codex.command,
-    approvalPolicy: config.codex.approval_policy,
-    threadSandbox: config.codex.thread_sandbox,
-    turnSandboxPolicy: config.codex.turn_sandbox_policy,
-    readTimeoutMs: config.codex.read_timeout_ms,
-    turnTimeoutMs: config.codex.turn_timeout_ms,
-  };
-}
-
-function claudeSessionSettings(config: ServiceConfig) {
-  const { turn_timeout_ms, read_timeout_ms, stall_timeout_ms: _stall, ...settings } = config.claude;
-  return { settings, readTimeoutMs: read_timeout_ms, turnTimeoutMs: turn_timeout_ms };
 }
 
 const orchestratorViews = new WeakMap<ServiceConfig, OrchestratorConfig>();

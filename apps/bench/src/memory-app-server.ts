@@ -97,6 +97,10 @@ export class MemoryAppServerLauncher implements Launcher {
 
   constructor(private readonly onTurnStarted: (server: MemoryAppServer, turnId: string) => void) {}
 
+  visiblePath(hostPath: string): string {
+    return hostPath;
+  }
+
   launch(spec: LaunchSpec): LaunchedProcess {
     return new MemoryAppServer(this.launched++, spec.cwd, this.onTurnStarted);
   }

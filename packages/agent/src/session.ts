@@ -3,12 +3,14 @@ import type {
   AgentEvent,
   AgentEventName,
   AgentToolSpec,
+  ExitStatus,
+  LaunchedProcess,
+  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
 import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import type { ExitStatus, LaunchedProcess, Launcher } from "@baton/workspace";
 import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
@@ -88,9 +90,8 @@ export async function startCodexSession(options: CodexSessionOptions): Promise<C
     ...(options.env !== undefined && { env: options.env }),
     unsetEnv: options.secretEnvNames,
   });
-  // What Codex sees as the workspace: the host path locally, the mount point inside a container.
-  const visibleCwd = options.launcher.visiblePath?.(cwd) ?? cwd;
-  const session = new AppServerSession(options, visibleCwd, child);
+  // The agent is told the path it sees (a container mounts the workspace elsewhere), as cwd and writable root.
+  const session = new AppServerSession(options, options.launcher.visiblePath(cwd), child);
   try {
     await session.handshake();
   } catch (error) {

@@ -1,6 +1,5 @@
 import { realpath, stat } from "node:fs/promises";
-import path from "node:path";
-import { BatonError } from "@baton/domain";
+import { BatonError, containmentProblem } from "@baton/domain";
 
 /**
  * Resolves the agent's working directory and proves it is an issue workspace: an existing
@@ -10,13 +9,7 @@ import { BatonError } from "@baton/domain";
 export async function canonicalAgentCwd(workspacePath: string, workspaceRoot: string): Promise<string> {
   const root = await canonical(workspaceRoot, "workspace root");
   const workspace = await canonical(workspacePath, "workspace");
-  const relative = path.relative(root, workspace);
-  if (
-    relative === "" ||
-    relative === ".." ||
-    relative.startsWith(`..${path.sep}`) ||
-    path.isAbsolute(relative)
-  ) {
+  if (containmentProblem(root, workspace) !== null) {
     throw new BatonError(
       "invalid_workspace_cwd",
       `Refusing to start Codex in ${workspacePath}: its real path ${workspace} is not inside the workspace root ${root}`,

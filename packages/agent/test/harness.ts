@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import type { AgentEvent, AgentEventName } from "@baton/domain";
+import type { AgentEvent, AgentEventName, LaunchedProcess, Launcher, LaunchSpec } from "@baton/domain";
 import type { CodexProtocolValidator } from "@baton/testkit";
-import { type LaunchedProcess, type Launcher, type LaunchSpec, LocalLauncher } from "@baton/workspace";
+import { LocalLauncher } from "@baton/workspace";
 
 export interface TempWorkspace {
   root: string;
@@ -80,6 +80,12 @@ export class RecordingLauncher implements Launcher {
   readonly launches: LaunchSpec[] = [];
   readonly pids: number[] = [];
   private readonly inner = new LocalLauncher();
+  /** How the launched process sees host paths (a container's mount); identity unless a test sets it. */
+  mapPath: (hostPath: string) => string = (hostPath) => hostPath;
+
+  visiblePath(hostPath: string): string {
+    return this.mapPath(hostPath);
+  }
 
   launch(spec: LaunchSpec): LaunchedProcess {
     this.launches.push(spec);

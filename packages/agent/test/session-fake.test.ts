@@ -657,7 +657,7 @@ class ContainerLikeLauncher extends RecordingLauncher {
   readonly confines = true;
   exitCause: BatonError | null = null;
 
-  visiblePath(): string {
+  override visiblePath(): string {
     return "/workspace";
   }
 
@@ -673,7 +673,7 @@ class ContainerLikeLauncher extends RecordingLauncher {
 }
 
 describe("launchers that sandbox", () => {
-  it("[B.sandbox-workspace-mount] gives Codex the launcher's view of the workspace as cwd, and leaves confinement to a confining launcher", async () => {
+  it("[B.sandbox-workspace-mount][B.runner-visible-path] gives Codex the launcher's view of the workspace as cwd, and leaves confinement to a confining launcher", async () => {
     const launcher = new ContainerLikeLauncher();
     const { session } = await start({}, { launcher });
     await session.runTurn(TURN);

@@ -26,6 +26,11 @@ export class BatonError extends Error {
     return { category: this.category, message: this.message, details: { ...this.details } };
   }
 
+  /** The error again from its plain record (as it arrives from another process). */
+  static fromRecord(record: ErrorRecord): BatonError {
+    return new BatonError(record.category, record.message, { ...record.details });
+  }
+
   /** `category: message`, the one-line form used in logs and CLI output. */
   override toString(): string {
     return `${this.category}: ${this.message}`;

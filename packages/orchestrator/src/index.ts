@@ -9,4 +9,3 @@ export * from "./pipeline.ts";
 export * from "./ports.ts";
 export * from "./snapshot.ts";
 export * from "./state.ts";
-export * from "./worker/index.ts";

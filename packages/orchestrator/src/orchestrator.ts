@@ -309,13 +309,15 @@ export class Orchestrator {
         return;
       case "cancel_run": {
         const run = this.runs.get(effect.run_id);
-        try {
-          run?.handle.cancel(effect.reason);
-        } catch (error) {
+        const cancelFailed = (error: unknown) =>
           this.logger.error(
             { issue_id: effect.issue_id, reason: toBatonError(error, "cancel_failed").toString() },
             "action=stop outcome=failed",
           );
+        try {
+          run?.handle.cancel(effect.reason).catch(cancelFailed);
+        } catch (error) {
+          cancelFailed(error);
         }
         return;
       }

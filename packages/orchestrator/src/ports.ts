@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentToolSpec, BatonError, Issue, ToolResult, TrackerAdapter } from "@baton/domain";
+import type { AgentEvent, BatonError, Issue, TrackerAdapter } from "@baton/domain";
 import type { BudgetConfig } from "./budget.ts";
 import type { OrchestratorState, RunProcess } from "./state.ts";
 
@@ -89,8 +89,12 @@ export type RunOutcome =
   | { kind: "cancelled"; reason: string };
 
 export interface RunHandle {
-  /** Stops the attempt: interrupts the turn, stops the agent, still runs after_run, then settles `done`. */
-  cancel(reason: string): void;
+  /**
+   * Stops the attempt: interrupts the turn, stops the agent, still runs after_run, then settles
+   * `done`. The promise settles when the request to stop was delivered (a remote run may still be
+   * finishing; `done` says when it is over).
+   */
+  cancel(reason: string): Promise<void>;
   /** Settles once the attempt is over, after after_run. Never rejects. */
   readonly done: Promise<RunOutcome>;
 }
@@ -98,37 +102,19 @@ export interface RunHandle {
 /** The seam where runs go: in-process now, a BullMQ worker pool later. */
 export interface RunExecutor {
   start(request: RunRequest, reporter: RunReporter): RunHandle;
+  /** Run ids of the attempts this executor is running now. */
+  activeRuns?(): string[];
+  /**
+   * Re-attaches to a run it is still running (by id), sending its further reports to `reporter`;
+   * null when it no longer knows that run. A restarted orchestrator uses this before it treats a
+   * saved running claim as lost.
+   */
+  attach?(runId: string, reporter: RunReporter): RunHandle | null;
 }
 
 /** Removes an issue's workspace (runs before_remove). Used for terminal issues. */
 export interface WorkspaceCleaner {
   remove(identifier: string): Promise<void>;
-}
-
-// ---- Ports used by the in-process worker loop (SPEC 16.5) -------------------------------------
-
-/** The workspace operations one attempt needs (implemented by @baton/workspace's WorkspaceManager). */
-export interface AttemptWorkspace {
-  prepare(identifier: string): Promise<{ path: string; createdNow: boolean }>;
-  /** before_run rejects on failure/timeout; after_run never rejects. */
-  runHook(name: "before_run" | "after_run", path: string): Promise<unknown>;
-}
-
-/** A live coding-agent session (implemented by @baton/agent's CodexSession). */
-export interface AgentSession {
-  /** The agent's process id, which leads its own process group; null when not known. */
-  readonly pid?: number | null;
-  runTurn(turn: { prompt: string; title: string }): Promise<unknown>;
-  interrupt(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export interface AgentSessionRequest {
-  workspacePath: string;
-  issue: Issue;
-  tools: AgentToolSpec[];
-  executeTool(name: string, args: unknown): Promise<ToolResult>;
-  onEvent(event: AgentEvent): void;
 }
 
 // ---- Durable state -----------------------------------------------------------------------------

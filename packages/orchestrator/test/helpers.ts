@@ -182,7 +182,10 @@ export class FakeExecutor implements RunExecutor {
     if (this.startError) throw this.startError;
     const run = new FakeRun(request, reporter, this.settleOnCancel);
     this.runs.push(run);
-    return { cancel: (reason) => run.cancel(reason), done: run.done };
+    return {
+      cancel: async (reason) => run.cancel(reason),
+      done: run.done,
+    };
   }
 
   runsFor(issueId: string): FakeRun[] {

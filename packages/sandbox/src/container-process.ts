@@ -1,6 +1,6 @@
 import { PassThrough, type Readable, type Writable } from "node:stream";
+import type { ExitStatus, LaunchedProcess } from "@baton/domain";
 import { BatonError, toBatonError } from "@baton/domain";
-import type { ExitStatus, LaunchedProcess } from "@baton/workspace";
 import type Docker from "dockerode";
 import { describeDaemon, missingImageError } from "./daemon.ts";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { LaunchedProcess, Launcher, LaunchSpec } from "@baton/workspace";
+import type { LaunchedProcess, Launcher, LaunchSpec } from "@baton/domain";
 import type Docker from "dockerode";
 import { ContainerProcess } from "./container-process.ts";
 import { LABELS } from "./daemon.ts";

@@ -59,7 +59,7 @@ export class ManualExecutor implements RunExecutor {
   start(request: RunRequest, reporter: RunReporter): RunHandle {
     const run = new ManualRun(request, reporter);
     this.runs.push(run);
-    return { cancel: (reason) => run.finish({ kind: "cancelled", reason }), done: run.done };
+    return { cancel: async (reason) => run.finish({ kind: "cancelled", reason }), done: run.done };
   }
 
   runFor(identifier: string): ManualRun | undefined {

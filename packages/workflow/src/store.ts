@@ -11,6 +11,8 @@ import { parseWorkflow, readWorkflowSource, type WorkflowDefinition } from "./lo
 export interface WorkflowSnapshot {
   definition: WorkflowDefinition;
   config: ServiceConfig;
+  /** sha256 of the file's content this snapshot was read from (recorded in every run's spec). */
+  contentHash: string;
 }
 
 /** Why the newest version of WORKFLOW.md was rejected, and when. */
@@ -185,7 +187,7 @@ export class WorkflowStore {
 
 function evaluate(source: string, path: string, options: ResolveConfigOptions): WorkflowSnapshot {
   const definition = parseWorkflow(source, path);
-  return { definition, config: resolveConfig(definition, options) };
+  return { definition, config: resolveConfig(definition, options), contentHash: contentHash(source) };
 }
 
 function contentHash(source: string): string {

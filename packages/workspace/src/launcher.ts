@@ -1,60 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import type { BatonError } from "@baton/domain";
+import type { ExitStatus, LaunchedProcess, Launcher, LaunchSpec } from "@baton/domain";
 
-/** How to start a command inside a workspace. */
-export interface LaunchSpec {
-  /** Shell command string, run as `bash -lc <command>` (SPEC 10.1, 9.4). */
-  command: string;
-  /** Working directory: the issue workspace. */
-  cwd: string;
-  /** Base environment for the child; defaults to the parent's. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /**
-   * Variable names the child must not see (tracker secrets, SPEC 15.3). They are removed from the
-   * environment and also unset inside the login shell before the command runs, so a profile
-   * script cannot export them again.
-   */
-  unsetEnv?: readonly string[];
-}
-
-export interface ExitStatus {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /**
-   * Why the launcher ended the process, when it knows better than the exit code: a sandbox
-   * container killed for memory (`sandbox_oom`), an image or daemon that was not there.
-   */
-  error?: BatonError;
-}
-
-export interface LaunchedProcess {
-  readonly pid: number | null;
-  readonly stdin: Writable;
-  readonly stdout: Readable;
-  readonly stderr: Readable;
-  /** Resolves once the process has exited and its stdio is closed. */
-  readonly exited: Promise<ExitStatus>;
-  /** Signals the whole process group (the shell and everything it started). */
-  kill(signal?: NodeJS.Signals): void;
-}
-
-/** The seam where agents and hooks are started: local processes or sandbox containers. */
-export interface Launcher {
-  launch(spec: LaunchSpec): LaunchedProcess;
-  /**
-   * The path the launched process sees for a host path the launch uses (its cwd, the workspace):
-   * the same path for local processes, the mount point inside a container. The agent client
-   * sends this as Codex's cwd and writable root. Absent: identity.
-   */
-  visiblePath?(hostPath: string): string;
-  /**
-   * True when the launcher itself confines what the process can write and reach (a sandbox
-   * container). Codex's own sandbox cannot nest inside one (it needs user namespaces), so the agent
-   * client then leaves confinement to the launcher instead of asking Codex for a workspaceWrite policy.
-   */
-  readonly confines?: boolean;
-}
+export type { ExitStatus, LaunchedProcess, Launcher, LaunchSpec };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -74,6 +22,7 @@ export function loginShellScript(command: string, unsetEnv: readonly string[] = 
  * behind, and a forgotten background job cannot hold the output pipes open.
  */
 export class LocalLauncher implements Launcher {
+  /** A local process sees the host's paths. */
   visiblePath(hostPath: string): string {
     return hostPath;
   }

@@ -1,11 +1,17 @@
 import type { Stats } from "node:fs";
 import { lstat, mkdir, readlink, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { BatonError, type Logger, silentLogger } from "@baton/domain";
+import {
+  BatonError,
+  type ContainmentProblem,
+  canonicalPath,
+  containmentProblem,
+  type Logger,
+  silentLogger,
+} from "@baton/domain";
 import { executeHook, FATAL_HOOKS, type HookName, type HookResult, type WorkspaceHooks } from "./hooks.ts";
 import { workspaceKey } from "./key.ts";
 import { type Launcher, LocalLauncher } from "./launcher.ts";
-import { type ContainmentProblem, canonicalPath, containmentProblem } from "./paths.ts";
 
 /** A snapshot of the workspace settings; the orchestrator builds a manager per attempt from current config. */
 export interface WorkspaceSettings {

@@ -183,6 +183,7 @@ describe("hook execution", () => {
     const launched: string[] = [];
     const local = new LocalLauncher();
     const spy: Launcher = {
+      visiblePath: (hostPath) => hostPath,
       launch(spec) {
         launched.push(`${spec.cwd}:${spec.command}`);
         return local.launch(spec);

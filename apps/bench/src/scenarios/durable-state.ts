@@ -164,7 +164,7 @@ function storeCost(options: DurableStateOptions): Measurement[] {
 
 class IdleExecutor implements RunExecutor {
   start() {
-    return { cancel: () => {}, done: new Promise<RunOutcome>(() => {}) };
+    return { cancel: async () => {}, done: new Promise<RunOutcome>(() => {}) };
   }
 }
 

@@ -1,11 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startCodexSession } from "@baton/agent";
-import { InProcessExecutor, Orchestrator, type OrchestratorConfig } from "@baton/orchestrator";
+import { Orchestrator, type OrchestratorConfig } from "@baton/orchestrator";
+import { createAttemptDeps, InProcessExecutor, type RunSpec, trackerGateway } from "@baton/runner";
 import { MemoryTracker, makeIssue } from "@baton/tracker";
-import { renderPrompt } from "@baton/workflow";
-import { WorkspaceManager } from "@baton/workspace";
 import { type MemoryAppServer, MemoryAppServerLauncher } from "../memory-app-server.ts";
 import { pipeChunks, turnTraffic } from "../notifications.ts";
 import { type Measurement, measure } from "../report.ts";
@@ -103,37 +101,51 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
     codex: { stall_timeout_ms: 300_000, turn_timeout_ms: 3_600_000 },
     budget: null,
   };
-  const workspace = new WorkspaceManager({
-    root,
-    hooks: { after_create: null, before_run: null, after_run: null, before_remove: null },
-    hookTimeoutMs: 60_000,
-  });
-  const executor = new InProcessExecutor(() => ({
-    workspace,
-    tracker,
-    promptTemplate: "Work on {{ issue.identifier }}: {{ issue.title }}",
-    renderPrompt,
-    activeStates: config.tracker.active_states,
-    terminalStates: config.tracker.terminal_states,
-    requiredLabels: [],
-    maxTurns: 1,
-    startSession: (request) =>
-      startCodexSession({
-        command: "memory app-server",
-        workspacePath: request.workspacePath,
-        workspaceRoot: root,
-        launcher,
-        secretEnvNames: [],
-        approvalPolicy: "never",
-        threadSandbox: "workspace-write",
-        turnSandboxPolicy: null,
-        readTimeoutMs: 30_000,
-        turnTimeoutMs: 3_600_000,
-        tools: request.tools,
-        executeTool: request.executeTool,
-        onEvent: request.onEvent,
-      }),
-  }));
+  // The same spec and deps factory the CLI uses; only the launcher (in-memory app-servers) differs.
+  const spec: RunSpec = {
+    workflow: { path: path.join(root, "WORKFLOW.md"), content_hash: "bench" },
+    prompt_template: "Work on {{ issue.identifier }}: {{ issue.title }}",
+    tracker: {
+      kind: "memory",
+      active_states: config.tracker.active_states,
+      terminal_states: config.tracker.terminal_states,
+      required_labels: [],
+      tools: [],
+    },
+    workspace: { root },
+    hooks: {
+      after_create: null,
+      before_run: null,
+      after_run: null,
+      before_remove: null,
+      timeout_ms: 60_000,
+      sandbox: false,
+    },
+    agent: { kind: "codex", max_turns: 1 },
+    codex: {
+      command: "memory app-server",
+      approval_policy: "never",
+      thread_sandbox: "workspace-write",
+      turn_sandbox_policy: null,
+      read_timeout_ms: 30_000,
+      turn_timeout_ms: 3_600_000,
+    },
+    claude: {
+      command: "claude",
+      model: null,
+      permission_mode: "default",
+      allowed_tools: [],
+      disallowed_tools: [],
+      extra_args: [],
+      read_timeout_ms: 30_000,
+      turn_timeout_ms: 3_600_000,
+    },
+    withheld_env: [],
+  };
+  const executor = new InProcessExecutor(
+    { prepare: () => ({ spec, gateway: trackerGateway(tracker) }) },
+    (message, gateway) => createAttemptDeps(message, { launcher, env: process.env, gateway }),
+  );
   const orchestrator = new Orchestrator({
     config: { current: () => config, tracker: () => tracker, preflight: async () => null },
     executor,

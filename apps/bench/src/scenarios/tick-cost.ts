@@ -27,7 +27,7 @@ class HoldingExecutor implements RunExecutor {
     const done = new Promise<RunOutcome>((resolve) => {
       cancel = (reason) => resolve({ kind: "cancelled", reason });
     });
-    return { cancel, done };
+    return { cancel: async (reason: string) => cancel(reason), done };
   }
 }
 

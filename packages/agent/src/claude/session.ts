@@ -4,12 +4,14 @@ import type {
   AgentEvent,
   AgentEventName,
   AgentToolSpec,
+  ExitStatus,
+  LaunchedProcess,
+  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
 import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import type { ExitStatus, LaunchedProcess, Launcher } from "@baton/workspace";
 import { LineSplitter, MAX_LINE_BYTES } from "../framing.ts";
 import type { TurnInput, TurnOutcome } from "../session.ts";
 import { canonicalAgentCwd } from "../workspace-cwd.ts";

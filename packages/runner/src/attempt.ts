@@ -1,15 +1,9 @@
-import type { AgentEvent, Issue, Logger, ToolResult, TrackerAdapter } from "@baton/domain";
+import type { AgentEvent, AgentToolSpec, Issue, Logger, ToolResult } from "@baton/domain";
 import { BatonError, normalizeState, runFailureDisposition, silentLogger, toBatonError } from "@baton/domain";
-import { isActiveStateIn } from "../decisions.ts";
-import type {
-  AgentSession,
-  AgentSessionRequest,
-  AttemptWorkspace,
-  RunOutcome,
-  RunReporter,
-  RunRequest,
-} from "../ports.ts";
+import { isActiveStateIn, type RunOutcome, type RunRequest } from "@baton/orchestrator";
 import { continuationGuidance, decideAfterTurn, type TurnLoopStopReason } from "./continuation.ts";
+import type { RunReport, ToolGateway } from "./messages.ts";
+import type { AgentSession, AgentSessionRequest, AttemptWorkspace } from "./ports.ts";
 
 /**
  * Everything one attempt needs, chosen from the config snapshot taken when the attempt starts: a
@@ -20,7 +14,10 @@ export interface AttemptDeps {
   startSession(request: AgentSessionRequest): Promise<AgentSession>;
   renderPrompt(template: string, context: { issue: Issue; attempt: number | null }): Promise<string>;
   promptTemplate: string;
-  tracker: Pick<TrackerAdapter, "fetchIssuesByIds" | "agentTools" | "executeAgentTool">;
+  /** The host-side tools offered to the agent (from the run spec). */
+  tools: readonly AgentToolSpec[];
+  /** How the run reaches the host: tool calls and issue re-reads, never the tracker itself. */
+  gateway: ToolGateway;
   activeStates: readonly string[];
   terminalStates: readonly string[];
   requiredLabels: readonly string[];
@@ -46,11 +43,11 @@ export type AttemptPhase =
 export async function runAttempt(
   request: RunRequest,
   deps: AttemptDeps,
-  reporter: RunReporter,
+  report: (report: RunReport) => void,
   signal: AbortSignal,
 ): Promise<RunOutcome> {
   try {
-    return await new WorkerAttempt(request, deps, reporter, signal).run();
+    return await new WorkerAttempt(request, deps, report, signal).run();
   } catch (error) {
     return { kind: "failed", error: toBatonError(error, "worker_error") };
   }
@@ -73,7 +70,7 @@ class WorkerAttempt {
   constructor(
     private readonly request: RunRequest,
     private readonly deps: AttemptDeps,
-    private readonly reporter: RunReporter,
+    private readonly report: (report: RunReport) => void,
     private readonly signal: AbortSignal,
   ) {
     this.issue = request.issue;
@@ -111,7 +108,7 @@ class WorkerAttempt {
     // attempt settles nothing it started is still touching the workspace.
     const workspace = await deps.workspace.prepare(this.issue.identifier);
     this.workspacePath = workspace.path;
-    this.reporter.workspaceReady(workspace.path);
+    this.report({ type: "workspace_ready", run_id: request.run_id, path: workspace.path });
     this.throwIfCancelled();
     await deps.workspace.runHook("before_run", workspace.path);
     this.throwIfCancelled();
@@ -128,7 +125,11 @@ class WorkerAttempt {
     const session = await deps.startSession(this.sessionRequest(workspace.path));
     this.session = session;
     if (typeof session.pid === "number") {
-      this.reporter.processStarted({ pid: session.pid, command: deps.agentCommand ?? "" });
+      this.report({
+        type: "process_started",
+        run_id: request.run_id,
+        process: { pid: session.pid, command: deps.agentCommand ?? "" },
+      });
     }
     this.throwIfCancelled();
 
@@ -149,7 +150,7 @@ class WorkerAttempt {
     return {
       workspacePath,
       issue: this.issue,
-      tools: this.deps.tracker.agentTools?.() ?? [],
+      tools: [...this.deps.tools],
       executeTool: (name, args) => this.executeTool(name, args),
       onEvent: (event) => this.forwardEvent(event),
     };
@@ -168,8 +169,7 @@ class WorkerAttempt {
   private async refreshIssue(): Promise<Issue | undefined> {
     const { id, identifier } = this.issue;
     try {
-      const found = await this.deps.tracker.fetchIssuesByIds([id]);
-      return found.find((candidate) => candidate.id === id);
+      return await this.fetchIssue();
     } catch (error) {
       const cause = toBatonError(error, "worker_error");
       throw new BatonError(
@@ -181,27 +181,46 @@ class WorkerAttempt {
     }
   }
 
+  /** The issue as the tracker returns it now, read by the host through the gateway. */
+  private async fetchIssue(): Promise<Issue | undefined> {
+    const reply = await this.deps.gateway({
+      type: "fetch_issue",
+      run_id: this.request.run_id,
+      issue_id: this.issue.id,
+    });
+    if (reply.type === "error") throw BatonError.fromRecord(reply.error);
+    if (reply.type !== "issue")
+      throw new BatonError("worker_error", `unexpected gateway reply ${reply.type}`);
+    return reply.issue ?? undefined;
+  }
+
   /**
    * Runs a tracker tool call, telling the orchestrator while it executes and whether it was the
    * agent's own hand-off (the ticket left the active states), so reconciliation lets the turn finish.
    */
   private async executeTool(name: string, args: unknown): Promise<ToolResult> {
-    const { tracker } = this.deps;
-    if (!tracker.executeAgentTool) {
-      return { success: false, output: { error: `unsupported tool: ${name}` } };
-    }
-    this.reporter.toolCallStarted();
+    const runId = this.request.run_id;
+    this.report({ type: "tool_call_started", run_id: runId, tool: name });
     let handoff: string | null = null;
     try {
-      const result = await tracker.executeAgentTool(name, args, { issue: this.issue });
-      if (result.success && this.handoffState === null) handoff = await this.ownHandoff();
-      return result;
+      const reply = await this.deps.gateway({
+        type: "execute_tool",
+        run_id: runId,
+        issue: this.issue,
+        tool: name,
+        arguments: args,
+      });
+      if (reply.type === "error") throw BatonError.fromRecord(reply.error);
+      if (reply.type !== "tool_result")
+        throw new BatonError("tool_error", `unexpected gateway reply ${reply.type}`);
+      if (reply.result.success && this.handoffState === null) handoff = await this.ownHandoff();
+      return reply.result;
     } catch (error) {
       const failure = toBatonError(error, "tool_error");
       this.log.warn({ tool: name, error: failure.toString() }, `tool call failed tool=${name}`);
       return { success: false, output: { error: failure.toString() } };
     } finally {
-      this.reporter.toolCallEnded(handoff);
+      this.report({ type: "tool_call_ended", run_id: runId, tool: name, handoff_state: handoff });
     }
   }
 
@@ -209,9 +228,7 @@ class WorkerAttempt {
   private async ownHandoff(): Promise<string | null> {
     let fresh: Issue | undefined;
     try {
-      fresh = (await this.deps.tracker.fetchIssuesByIds([this.issue.id])).find(
-        (candidate) => candidate.id === this.issue.id,
-      );
+      fresh = await this.fetchIssue();
     } catch (error) {
       this.log.debug({ error: String(error) }, "state read after a tool call failed");
       return null;
@@ -225,7 +242,7 @@ class WorkerAttempt {
 
   private forwardEvent(event: AgentEvent): void {
     if (event.session_id) this.sessionId = event.session_id;
-    this.reporter.agentEvent(event);
+    this.report({ type: "agent_event", run_id: this.request.run_id, event });
   }
 
   private async interrupt(session: AgentSession): Promise<void> {

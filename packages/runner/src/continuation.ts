@@ -1,5 +1,5 @@
 import type { Issue } from "@baton/domain";
-import { isActiveStateIn, issueRoutable } from "../decisions.ts";
+import { isActiveStateIn, issueRoutable } from "@baton/orchestrator";
 
 /** The config values that decide whether a worker keeps going after a turn (snapshotted at attempt start). */
 export interface ContinuationRules {

@@ -1,3 +1,4 @@
+/** The one containment rule for workspaces, used by the workspace manager and the agent clients. */
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 

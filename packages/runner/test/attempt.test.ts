@@ -1,15 +1,18 @@
 import type { AgentEvent, AgentToolSpec, Issue, Logger, ToolContext, ToolResult } from "@baton/domain";
 import { BatonError } from "@baton/domain";
+import type { RunOutcome, RunReporter } from "@baton/orchestrator";
 import { MemoryTracker, makeIssue } from "@baton/tracker";
 import { describe, expect, it } from "vitest";
-import { type AttemptDeps, decideAfterTurn, InProcessExecutor, runAttempt } from "../src/index.ts";
-import type {
-  AgentSession,
-  AgentSessionRequest,
-  AttemptWorkspace,
-  RunOutcome,
-  RunReporter,
-} from "../src/ports.ts";
+import {
+  type AttemptDeps,
+  decideAfterTurn,
+  deliverReport,
+  InProcessExecutor,
+  type RunSpec,
+  runAttempt,
+  trackerGateway,
+} from "../src/index.ts";
+import type { AgentSession, AgentSessionRequest, AttemptWorkspace } from "../src/ports.ts";
 
 // ---- in-test fakes ---------------------------------------------------------------------------
 
@@ -248,7 +251,8 @@ function harness(options: { script?: TurnStep[]; issue?: Partial<Issue>; deps?: 
       return fakeRender(template, context);
     },
     promptTemplate: TEMPLATE,
-    tracker,
+    tools: tracker.agentTools(),
+    gateway: trackerGateway(tracker),
     activeStates: ["Todo", "In Progress"],
     terminalStates: ["Done"],
     requiredLabels: [],
@@ -258,7 +262,12 @@ function harness(options: { script?: TurnStep[]; issue?: Partial<Issue>; deps?: 
   };
   const controller = new AbortController();
   const run = (attempt: number | null = null) =>
-    runAttempt({ issue, attempt, run_id: "run-1" }, deps, reporter, controller.signal);
+    runAttempt(
+      { issue, attempt, run_id: "run-1" },
+      deps,
+      (report) => deliverReport(report, reporter),
+      controller.signal,
+    );
   const refreshCalls = () => tracker.calls.filter((call) => call.op === "fetchIssuesByIds").length;
   return {
     timeline,
@@ -632,7 +641,7 @@ describe("runAttempt tools and logs", () => {
   it("[S10.7-session-tool-snapshot] answers tool calls with a failure result when the tracker ships no tools", async () => {
     const bare = new MemoryTracker([makeIssue({ id: "issue-1", identifier: "MT-1", state: "In Progress" })]);
     const h = harness({
-      deps: { tracker: bare, maxTurns: 1 },
+      deps: { tools: [], gateway: trackerGateway(bare), maxTurns: 1 },
       script: [
         async (request) => {
           expect(await request.executeTool("tracker_comment", {})).toEqual({
@@ -669,6 +678,21 @@ describe("runAttempt tools and logs", () => {
 
 // ---- executor --------------------------------------------------------------------------------
 
+/** The executor's host hands out a spec; these tests' deps factory does not read it. */
+const TEST_SPEC = { prompt_template: TEMPLATE } as RunSpec;
+
+function executorFor(
+  depsFor: () => AttemptDeps,
+  trackerFor: () => MemoryTracker,
+  options: { serialize?: boolean } = {},
+): InProcessExecutor {
+  return new InProcessExecutor(
+    { prepare: () => ({ spec: TEST_SPEC, gateway: trackerGateway(trackerFor()) }) },
+    (_message, gateway) => ({ ...depsFor(), gateway }),
+    options,
+  );
+}
+
 describe("InProcessExecutor", () => {
   const noReporter: RunReporter = {
     workspaceReady() {},
@@ -680,10 +704,14 @@ describe("InProcessExecutor", () => {
 
   it("[S16.5-cancellation] cancel() stops the running attempt and done settles cancelled after after_run", async () => {
     const h = harness({ script: ["hang"] });
-    const executor = new InProcessExecutor(() => h.deps);
+    const executor = executorFor(
+      () => h.deps,
+      () => h.tracker,
+    );
     const handle = executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, noReporter);
     await waitFor(() => h.agent.sessions[0]?.turnInFlight === true, "the turn to start");
-    handle.cancel("reconciliation: issue is terminal");
+    expect(executor.activeRuns()).toEqual(["run-1"]);
+    await handle.cancel("reconciliation: issue is terminal");
 
     expect(await handle.done).toEqual({ kind: "cancelled", reason: "reconciliation: issue is terminal" });
     expect(h.agent.only.running).toBe(false);
@@ -694,15 +722,20 @@ describe("InProcessExecutor", () => {
     const h = harness({ script: ["hang"] });
     const reloadedTracker = new ToolTracker([h.issue]);
     let current: AttemptDeps = h.deps;
-    const executor = new InProcessExecutor(() => current);
+    let currentTracker: MemoryTracker = h.tracker;
+    const executor = executorFor(
+      () => current,
+      () => currentTracker,
+    );
     const handle = executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, noReporter);
     await waitFor(() => h.agent.sessions[0]?.turnInFlight === true, "the turn to start");
 
-    current = { ...h.deps, tracker: reloadedTracker, maxTurns: 1 };
+    current = { ...h.deps, maxTurns: 1 };
+    currentTracker = reloadedTracker;
     await h.agent.only.request.executeTool("tracker_comment", { body: "mid-run" });
     expect(h.tracker.toolCalls).toHaveLength(1);
     expect(reloadedTracker.toolCalls).toHaveLength(0);
-    handle.cancel("test over");
+    await handle.cancel("test over");
     await handle.done;
 
     const next = new FakeAgent([]);
@@ -714,14 +747,86 @@ describe("InProcessExecutor", () => {
   });
 
   it("[S10.7-fail-on-error] settles done as failed, never rejecting, when the deps cannot be built", async () => {
-    const executor = new InProcessExecutor(() => {
-      throw new BatonError("invalid_workflow_config", "agent.max_turns must be greater than 0");
-    });
+    const executor = new InProcessExecutor(
+      { prepare: () => ({ spec: TEST_SPEC, gateway: async () => ({ type: "issue", issue: null }) }) },
+      () => {
+        throw new BatonError("invalid_workflow_config", "agent.max_turns must be greater than 0");
+      },
+    );
     const handle = executor.start(
       { issue: makeIssue({ id: "x", identifier: "X-1" }), attempt: null, run_id: "run-1" },
       noReporter,
     );
     const outcome = await handle.done;
     expectFailed(outcome, "invalid_workflow_config");
+  });
+
+  it("[B.runner-serializable-messages][B.runner-tool-gateway] a serialized executor passes requests, reports, tool calls and outcomes through JSON and behaves the same; the tool call runs on the host's tracker", async () => {
+    const h = harness({
+      deps: { maxTurns: 1 },
+      script: [
+        async (request) => {
+          expect(await request.executeTool("tracker_comment", { body: "hi" })).toEqual({
+            success: true,
+            output: { commented_on: "MT-1" },
+          });
+        },
+      ],
+    });
+    const reports: string[] = [];
+    const reporter: RunReporter = {
+      workspaceReady: (path) => reports.push(`ready:${path}`),
+      agentEvent: (event) => reports.push(`event:${event.event}`),
+      toolCallStarted: () => reports.push("tool_started"),
+      toolCallEnded: (state) => reports.push(`tool_ended:${state}`),
+      processStarted: () => reports.push("process"),
+    };
+    const executor = executorFor(
+      () => h.deps,
+      () => h.tracker,
+      { serialize: true },
+    );
+    const handle = executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, reporter);
+    expect(await handle.done).toEqual({ kind: "normal", turns: 1, reason: "max_turns" });
+    expect(reports).toContain(`ready:${WS}`);
+    expect(reports).toContain("tool_started");
+    expect(reports).toContain("tool_ended:null");
+    // The host's tracker executed the call; the run only ever saw a copy of the issue.
+    expect(h.tracker.toolCalls).toHaveLength(1);
+    expect(h.tracker.toolCalls[0]?.context.issue).not.toBe(h.issue);
+    expect(h.tracker.toolCalls[0]?.context.issue).toEqual(h.issue);
+  });
+
+  it("[B.runner-serializable-messages] a failed outcome crosses as a plain error record and arrives as a BatonError", async () => {
+    const h = harness({ script: [() => h.tracker.failNext("tracker_status", "Linear answered HTTP 500")] });
+    const executor = executorFor(
+      () => h.deps,
+      () => h.tracker,
+      { serialize: true },
+    );
+    const outcome = await executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, noReporter).done;
+    expectFailed(outcome, "tracker_status");
+    expect(executor.activeRuns()).toEqual([]);
+  });
+
+  it("[B.runner-reattach] re-attaching to an active run by id sends its further reports to the new reporter", async () => {
+    const h = harness({ script: ["hang"] });
+    const executor = executorFor(
+      () => h.deps,
+      () => h.tracker,
+    );
+    const handle = executor.start({ issue: h.issue, attempt: null, run_id: "run-1" }, noReporter);
+    await waitFor(() => h.agent.sessions[0]?.turnInFlight === true, "the turn to start");
+    const events: string[] = [];
+    const attached = executor.attach("run-1", {
+      ...noReporter,
+      toolCallStarted: () => events.push("started"),
+    });
+    expect(attached).not.toBeNull();
+    expect(executor.attach("run-unknown", noReporter)).toBeNull();
+    await h.agent.only.request.executeTool("tracker_comment", {});
+    expect(events).toEqual(["started"]);
+    await attached?.cancel("test over");
+    expect(await handle.done).toMatchObject({ kind: "cancelled" });
   });
 });

@@ -1,3 +1,0 @@
-export * from "./attempt.ts";
-export * from "./continuation.ts";
-export * from "./executor.ts";

@@ -1,0 +1,87 @@
+import { startClaudeSession, startCodexSession } from "@baton/agent";
+import type { Logger } from "@baton/domain";
+import { silentLogger } from "@baton/domain";
+import { renderPrompt } from "@baton/workflow";
+import { type Launcher, RUN_ID_ENV, STATE_DIR_ENV, WorkspaceManager } from "@baton/workspace";
+import type { AttemptDeps } from "./attempt.ts";
+import type { RunStartMessage, ToolGateway } from "./messages.ts";
+
+export interface AttemptDepsOptions {
+  /** Runs the agent process. */
+  launcher: Launcher;
+  /** Runs the workspace hooks; the agent's launcher when absent. */
+  hookLauncher?: Launcher;
+  /** The environment processes of this run start from (the spec's `withheld_env` is removed). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The host's tool gateway for this run. */
+  gateway: ToolGateway;
+  logger?: Logger;
+  /** The state directory of the Baton that owns this run; marks its processes (BATON_STATE_DIR). */
+  stateDir?: string | null;
+}
+
+/**
+ * Everything one attempt needs, built from its start message alone (SPEC 10.7, 16.5): the
+ * workspace manager, the prompt, the continuation rules and the agent session (Codex or Claude, as
+ * the spec's `agent.kind` says). The same function serves the CLI, the benchmarks and a queue worker.
+ */
+export function createAttemptDeps(message: RunStartMessage, options: AttemptDepsOptions): AttemptDeps {
+  const { spec } = message;
+  const logger = options.logger ?? silentLogger;
+  // Every process of the run carries its id, so a restarted Baton can find its leftovers.
+  const env: Record<string, string | undefined> = { ...options.env, [RUN_ID_ENV]: message.run_id };
+  if (options.stateDir) env[STATE_DIR_ENV] = options.stateDir;
+  const workspace = new WorkspaceManager({
+    root: spec.workspace.root,
+    hooks: spec.hooks,
+    hookTimeoutMs: spec.hooks.timeout_ms,
+    launcher: options.hookLauncher ?? options.launcher,
+    logger,
+    env,
+  });
+  return {
+    workspace,
+    tools: spec.tracker.tools,
+    gateway: options.gateway,
+    promptTemplate: spec.prompt_template,
+    renderPrompt,
+    activeStates: spec.tracker.active_states,
+    terminalStates: spec.tracker.terminal_states,
+    requiredLabels: spec.tracker.required_labels,
+    maxTurns: spec.agent.max_turns,
+    agentCommand: spec.agent.kind === "claude" ? spec.claude.command : spec.codex.command,
+    logger,
+    async startSession(session) {
+      const cwd = await workspace.assertAgentCwd(session.workspacePath, session.issue.identifier);
+      const common = {
+        workspacePath: cwd,
+        workspaceRoot: spec.workspace.root,
+        launcher: options.launcher,
+        env,
+        secretEnvNames: spec.withheld_env,
+        tools: session.tools,
+        executeTool: session.executeTool,
+        onEvent: session.onEvent,
+        logger: logger.child({ issue_id: session.issue.id, issue_identifier: session.issue.identifier }),
+      };
+      if (spec.agent.kind === "claude") {
+        const { turn_timeout_ms, read_timeout_ms, ...settings } = spec.claude;
+        return startClaudeSession({
+          ...common,
+          settings,
+          readTimeoutMs: read_timeout_ms,
+          turnTimeoutMs: turn_timeout_ms,
+        });
+      }
+      return startCodexSession({
+        ...common,
+        command: spec.codex.command,
+        approvalPolicy: spec.codex.approval_policy,
+        threadSandbox: spec.codex.thread_sandbox,
+        turnSandboxPolicy: spec.codex.turn_sandbox_policy,
+        readTimeoutMs: spec.codex.read_timeout_ms,
+        turnTimeoutMs: spec.codex.turn_timeout_ms,
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { AgentEvent, ErrorRecord, Issue, ToolResult } from "@baton/domain";
+import type { RunProcess } from "@baton/orchestrator";
+import type { RunSpec } from "./spec.ts";
+
+/**
+ * Everything that crosses between the orchestrator's host and a run is one of these plain JSON
+ * messages, so a run can live in another process or on another host (a queue worker, a container)
+ * and behave exactly as an in-process one.
+ */
+
+/** Start one attempt: its id, the issue as dispatched, the attempt number and the frozen spec. */
+export interface RunStartMessage {
+  run_id: string;
+  issue: Issue;
+  attempt: number | null;
+  spec: RunSpec;
+}
+
+/** What a running attempt reports back while it works (SPEC 10.4, 16.5). */
+export type RunReport =
+  | { type: "workspace_ready"; run_id: string; path: string }
+  | { type: "agent_event"; run_id: string; event: AgentEvent }
+  | { type: "process_started"; run_id: string; process: RunProcess }
+  | { type: "tool_call_started"; run_id: string; tool: string }
+  | { type: "tool_call_ended"; run_id: string; tool: string; handoff_state: string | null };
+
+/** How the attempt ended; errors are plain records, never class instances. */
+export type RunOutcomeMessage =
+  | { type: "outcome"; run_id: string; kind: "normal"; turns: number; reason: string }
+  | { type: "outcome"; run_id: string; kind: "failed" | "blocked"; error: ErrorRecord }
+  | { type: "outcome"; run_id: string; kind: "cancelled"; reason: string };
+
+/** A run asks the orchestrator's host to do something only the host can (it holds the credentials). */
+export type ToolGatewayRequest =
+  | { type: "execute_tool"; run_id: string; issue: Issue; tool: string; arguments: unknown }
+  | { type: "fetch_issue"; run_id: string; issue_id: string };
+
+export type ToolGatewayReply =
+  | { type: "tool_result"; result: ToolResult }
+  | { type: "issue"; issue: Issue | null }
+  | { type: "error"; error: ErrorRecord };
+
+/** The host's side of the gateway: one request, one reply. Never rejects. */
+export type ToolGateway = (request: ToolGatewayRequest) => Promise<ToolGatewayReply>;

@@ -1,0 +1,59 @@
+import type { AgentToolSpec } from "@baton/domain";
+import type { ServiceConfig, WorkflowSnapshot } from "@baton/workflow";
+
+/**
+ * The immutable, JSON-only description of how one run runs: the slice of the effective config it
+ * needs, taken from the same workflow snapshot the orchestrator decided under. It holds no secret:
+ * tracker credentials stay on the orchestrator's host (tools go through the gateway), and
+ * `withheld_env` names (never values) the variables the agent must not inherit.
+ */
+export interface RunSpec {
+  workflow: { path: string; content_hash: string };
+  prompt_template: string;
+  tracker: {
+    kind: string;
+    active_states: string[];
+    terminal_states: string[];
+    required_labels: string[];
+    /** The host-side tools the agent is offered; calls go through the tool gateway. */
+    tools: AgentToolSpec[];
+  };
+  workspace: { root: string };
+  hooks: ServiceConfig["hooks"];
+  agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number };
+  codex: Omit<ServiceConfig["codex"], "stall_timeout_ms">;
+  claude: Omit<ServiceConfig["claude"], "stall_timeout_ms">;
+  /** Tracker secret variable names the agent and hooks must not inherit (SPEC 10.5, 15.3). */
+  withheld_env: string[];
+}
+
+/** What the host knows about the tracker at dispatch: the tools it offers and its secrets' names. */
+export interface RunSpecTracker {
+  tools: AgentToolSpec[];
+  secretEnvNames: readonly string[];
+}
+
+/** The run spec for a dispatch decided under `snapshot` (deep-copied: later edits never reach it). */
+export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker): RunSpec {
+  const { config, definition } = snapshot;
+  const { stall_timeout_ms: _codexStall, ...codex } = config.codex;
+  const { stall_timeout_ms: _claudeStall, ...claude } = config.claude;
+  const spec: RunSpec = {
+    workflow: { path: config.workflowPath, content_hash: snapshot.contentHash },
+    prompt_template: definition.promptTemplate,
+    tracker: {
+      kind: config.tracker.kind,
+      active_states: config.tracker.active_states,
+      terminal_states: config.tracker.terminal_states,
+      required_labels: config.tracker.required_labels,
+      tools: tracker.tools,
+    },
+    workspace: { root: config.workspace.root },
+    hooks: config.hooks,
+    agent: { kind: config.agent.kind, max_turns: config.agent.max_turns },
+    codex,
+    claude,
+    withheld_env: [...new Set(tracker.secretEnvNames)],
+  };
+  return structuredClone(spec);
+}
