@@ -6,5 +6,6 @@ export * from "./fake-app-server.ts";
 export * from "./github/index.ts";
 export * from "./linear/index.ts";
 export * from "./protocol-schema.ts";
+export * from "./redis.ts";
 export * from "./scripts.ts";
 export * from "./webhook-sender.ts";
