@@ -247,6 +247,7 @@ export class Orchestrator {
       { checking: this.checking, next_tick_at_ms: this.tickQueued ? now : this.nextTickAtMs },
       this.lastError,
       this.storeStatus(),
+      [...(this.store?.connections?.() ?? []), ...(this.executor.connections?.() ?? [])],
       this.config.current(),
     );
   }
@@ -456,7 +457,11 @@ export class Orchestrator {
   // ---- durable state ---------------------------------------------------------------------------
 
   private storeStatus(): StateStoreStatus {
-    return { kind: this.store?.kind ?? "memory", path: this.store?.path ?? null, error: this.storeError };
+    return {
+      kind: this.store?.kind ?? "memory",
+      path: this.store?.path ?? null,
+      error: this.storeError,
+    };
   }
 
   private saveSoon(): void {

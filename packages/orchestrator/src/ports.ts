@@ -110,6 +110,8 @@ export interface RunExecutor {
    * saved running claim as lost.
    */
   attach?(runId: string, reporter: RunReporter): RunHandle | null;
+  /** The executor's connections (a queue's Redis), shown by the status API. */
+  connections?(): ConnectionHealth[];
 }
 
 /** Removes an issue's workspace (runs before_remove). Used for terminal issues. */
@@ -126,14 +128,32 @@ export interface StateChange {
   completed: readonly string[];
 }
 
+/** The health of a connection a store or an executor depends on; never holds a password. */
+export interface ConnectionHealth {
+  /** What the connection is for: `state`, `queue`, ... */
+  role: string;
+  /** The server's URL with its password redacted. */
+  url: string;
+  status: "connecting" | "connected" | "reconnecting" | "unreachable" | "closed";
+  /** When it entered this status (ISO 8601). */
+  since: string;
+  last_error: string | null;
+  failed_attempts: number;
+}
+
 /**
  * Where the orchestrator state is kept across restarts. `save` is synchronous: the shell records a
  * transition before it carries out any of its effects, and a save that throws pauses dispatching.
  */
 export interface StateStore {
-  readonly kind: "memory" | "sqlite";
-  /** The file or directory the state lives in, for the status API and log lines. */
+  readonly kind: "memory" | "sqlite" | "redis";
+  /**
+   * Where the state lives, for the status API and log lines: a file, or the Redis URL (password
+   * redacted) and key prefix.
+   */
   readonly path: string | null;
+  /** A networked store's connections (Redis), shown by the status API; absent for files. */
+  connections?(): ConnectionHealth[];
   /** The saved state (null when there is none yet) and warnings about anything that was dropped. */
   load(): { state: OrchestratorState | null; warnings: string[] };
   save(change: StateChange): void;

@@ -1,6 +1,7 @@
 import type { TokenCounts } from "@baton/domain";
 import { errorRecordText } from "@baton/domain";
 import { type BudgetConfig, type BudgetView, budgetView } from "./budget.ts";
+import type { ConnectionHealth } from "./ports.ts";
 import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
@@ -84,12 +85,17 @@ export interface OrchestratorSnapshot {
   polling: { checking: boolean; next_tick_at: string | null };
   /** The durable state store: where it is and whether the last write failed (dispatch then stops). */
   state_store: StateStoreStatus;
+  /**
+   * The connections the state store and the executor depend on (Redis), empty when there are
+   * none. While the store's is not `connected`, state writes fail and dispatch pauses.
+   */
+  connections: ConnectionHealth[];
   /** Token spend against the budgets (B.budget). */
   budget: BudgetView;
 }
 
 export interface StateStoreStatus {
-  kind: "memory" | "sqlite";
+  kind: "memory" | "sqlite" | "redis";
   path: string | null;
   /** Set while writes fail: no new run starts until one succeeds again. */
   error: LoopError | null;
@@ -224,6 +230,7 @@ export function buildSnapshot(
   polling: PollingView,
   lastError: LoopError | null,
   store: StateStoreStatus,
+  connections: ConnectionHealth[],
   config: BudgetConfig,
 ): OrchestratorSnapshot {
   const running: RunningRow[] = [];
@@ -259,6 +266,7 @@ export function buildSnapshot(
     last_error: lastError,
     polling: { checking: polling.checking, next_tick_at: isoOrNull(polling.next_tick_at_ms) },
     state_store: store,
+    connections,
     budget: budgetView(state.budget, config, nowMs),
   };
 }

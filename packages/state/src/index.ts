@@ -1,3 +1,5 @@
 export * from "./lock.ts";
 export * from "./redis.ts";
+export * from "./redis-lease.ts";
+export * from "./redis-store.ts";
 export * from "./sqlite-store.ts";

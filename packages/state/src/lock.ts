@@ -19,7 +19,8 @@ export interface InstanceLock {
 
 const LOCK_FILE = "baton.lock";
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

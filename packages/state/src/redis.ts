@@ -258,12 +258,14 @@ export function connectRedis(url: string, options: RedisConnectOptions): RedisCo
     async close() {
       if (closing) return;
       closing = true;
-      try {
-        if (client.status === "ready") await client.quit();
-        else client.disconnect(false);
-      } catch {
-        client.disconnect(false);
+      // QUIT waits for the replies to what was sent; a server gone silent must not hold us up.
+      if (client.status === "ready") {
+        await Promise.race([
+          client.quit().catch(() => {}),
+          new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+        ]);
       }
+      client.disconnect(false);
       setStatus("closed");
     },
   };

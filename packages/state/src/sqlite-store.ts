@@ -1,22 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BatonError } from "@baton/domain";
-import type { Claim, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
-import { CLAIM_DEFAULTS, emptyState, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
+import type { OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
 import Database from "better-sqlite3";
 import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
+import { checkSchemaVersion, metaRecord, stateFromRecords } from "./records.ts";
 
 const DB_FILE = "state.db";
-
-/** The saved fields of the state besides claims and completed issues (one small row). */
-interface Meta {
-  schema_version: number;
-  totals: OrchestratorState["totals"];
-  rate_limits: unknown;
-  retry_seq: number;
-  /** Token spend per issue and period (B.budget); absent in states saved before budgets existed. */
-  budget?: OrchestratorState["budget"];
-}
 
 export interface SqliteStateStoreOptions {
   /** The state directory, e.g. `<workflow dir>/.baton/state`. */
@@ -29,22 +19,6 @@ export interface SqliteStateStoreOptions {
    */
   redact?: (text: string) => string;
   now?: () => Date;
-}
-
-function isClaim(value: unknown): value is Claim {
-  if (typeof value !== "object" || value === null) return false;
-  const claim = value as Partial<Claim>;
-  return (
-    (claim.status === "running" ||
-      claim.status === "retry_queued" ||
-      claim.status === "blocked" ||
-      claim.status === "stopped") &&
-    typeof claim.run_id === "string" &&
-    typeof claim.issue === "object" &&
-    claim.issue !== null &&
-    Array.isArray(claim.recent_events) &&
-    typeof claim.session === "object"
-  );
 }
 
 /**
@@ -99,24 +73,11 @@ export class SqliteStateStore implements StateStore {
     return store;
   }
 
-  /** An older Baton refuses a newer state rather than misreading it. */
   private checkSchemaVersion(): void {
     const row = this.database().prepare("SELECT value FROM meta WHERE key = 'state'").get() as
       | { value: string }
       | undefined;
-    let version: unknown;
-    try {
-      version = row === undefined ? undefined : (JSON.parse(row.value) as Partial<Meta>).schema_version;
-    } catch {
-      return; // unreadable totals are reported (and dropped) by load()
-    }
-    if (typeof version === "number" && version > STATE_SCHEMA_VERSION) {
-      throw new BatonError(
-        "state_schema_newer",
-        `${this.path} was written by a newer Baton (state schema ${version}; this Baton reads up to ${STATE_SCHEMA_VERSION}). Upgrade Baton, or move the state directory ${this.dir} aside to start afresh.`,
-        { path: this.path, schema_version: version },
-      );
-    }
+    checkSchemaVersion(row?.value ?? null, this.path, `move the state directory ${this.dir} aside`);
   }
 
   private warn(message: string): void {
@@ -203,36 +164,14 @@ export class SqliteStateStore implements StateStore {
       issue_id: string;
       value: string;
     }[];
-    if (metaRow === undefined && claimRows.length === 0) return { state: null, warnings };
-
-    const state = emptyState();
-    if (metaRow !== undefined) {
-      let meta: Partial<Meta> | null = null;
-      try {
-        meta = JSON.parse(metaRow.value) as Partial<Meta>;
-      } catch {
-        warnings.push(`${this.path}: dropped unreadable totals (token totals restart from zero)`);
-      }
-      if (meta !== null) {
-        if (meta.totals) state.totals = meta.totals;
-        state.rate_limits = meta.rate_limits ?? null;
-        state.retry_seq = meta.retry_seq ?? 0;
-        if (meta.budget) state.budget = meta.budget;
-      }
-    }
-    for (const row of claimRows) {
-      let claim: unknown;
-      try {
-        claim = JSON.parse(row.value);
-      } catch {
-        claim = null;
-      }
-      if (isClaim(claim)) state.claims[row.issue_id] = { ...CLAIM_DEFAULTS, ...claim };
-      else warnings.push(`${this.path}: dropped the unreadable claim of issue ${row.issue_id}`);
-    }
-    for (const row of db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[]) {
-      state.completed[row.issue_id] = true;
-    }
+    const completed = db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[];
+    const { state, badMeta, badClaims } = stateFromRecords({
+      meta: metaRow?.value ?? null,
+      claims: claimRows.map((row) => [row.issue_id, row.value]),
+      completed: completed.map((row) => row.issue_id),
+    });
+    if (badMeta) warnings.push(`${this.path}: dropped unreadable totals (token totals restart from zero)`);
+    for (const id of badClaims) warnings.push(`${this.path}: dropped the unreadable claim of issue ${id}`);
     return { state, warnings };
   }
 
@@ -247,14 +186,7 @@ export class SqliteStateStore implements StateStore {
         else statements.upsertClaim.run(id, this.redact(JSON.stringify(claim)));
       }
       for (const id of change.completed) statements.addCompleted.run(id);
-      const meta: Meta = {
-        schema_version: STATE_SCHEMA_VERSION,
-        totals: state.totals,
-        rate_limits: state.rate_limits,
-        retry_seq: state.retry_seq,
-        budget: state.budget,
-      };
-      statements.putMeta.run(this.redact(JSON.stringify(meta)));
+      statements.putMeta.run(this.redact(JSON.stringify(metaRecord(state))));
     })();
   }
 

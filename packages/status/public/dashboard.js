@@ -277,6 +277,17 @@
         `running on the last good version. ${invalid.category}: ${invalid.message}`,
       );
     }
+    for (const link of state?.connections ?? []) {
+      if (link.status === "connected" || link.status === "closed") continue;
+      const reason = link.last_error ? ` (${link.last_error})` : "";
+      add(
+        "bad",
+        `Redis ${link.status}:`,
+        `${link.role} connection to ${link.url} since ${formatTime(link.since)}${reason}; retrying with backoff.`,
+      );
+    }
+    const store = state?.state_store?.error;
+    if (store) add("bad", "State store:", `${store.message}. No new run starts until it can write again.`);
     const loop = state?.last_error;
     if (loop) add("warn", "Poll loop:", `${loop.category}: ${loop.message} (${formatTime(loop.at)})`);
     $("alerts").replaceChildren(...alerts);

@@ -21,6 +21,16 @@ function nullable<T extends { type: string }>(schema: T) {
   return { ...schema, type: [schema.type, "null"] } as const;
 }
 
+/** One Redis connection's health (B.redis-health); never holds the password. */
+export const connectionHealthSchema = object({
+  role: { type: "string", description: "What the connection is for: state, queue, ..." },
+  url: { type: "string", description: "The server's URL with its password redacted." },
+  status: { type: "string", enum: ["connecting", "connected", "reconnecting", "unreachable", "closed"] },
+  since: { type: "string", format: "date-time" },
+  last_error: nullableString,
+  failed_attempts: { type: "integer", minimum: 0 },
+});
+
 export const tokenCountsSchema = object({
   input_tokens: { type: "integer", minimum: 0 },
   output_tokens: { type: "integer", minimum: 0 },
@@ -158,13 +168,22 @@ export const stateSchema = object({
   },
   polling: object({ checking: { type: "boolean" }, next_tick_at: nullableTimestamp }),
   state_store: object({
-    kind: { type: "string", enum: ["memory", "sqlite"] },
-    path: nullableString,
+    kind: { type: "string", enum: ["memory", "sqlite", "redis"] },
+    path: {
+      ...nullableString,
+      description: "The state file, or the Redis URL (password redacted) and key prefix.",
+    },
     error: {
       ...nullable(loopErrorSchema),
       description: "Set while the durable state cannot be written: no new run starts until a write succeeds.",
     },
   }),
+  connections: {
+    type: "array",
+    description:
+      "The Redis connections of the state store and the queue executor (empty without them). While the state store's is not connected, state writes fail, no new run starts, and it is retried with backoff.",
+    items: connectionHealthSchema,
+  },
   budget: object(
     {
       period: object({

@@ -194,6 +194,7 @@ export function emptySnapshot() {
     last_error: null,
     polling: { checking: false, next_tick_at: null },
     state_store: { kind: "memory" as const, path: null, error: null },
+    connections: [],
     budget: {
       period: { name: null, key: null, tokens: 0, max_tokens: null, exhausted: false, cost: null },
       max_tokens_per_issue: null,
