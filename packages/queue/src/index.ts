@@ -1,1 +1,4 @@
-export {};
+export * from "./connection.ts";
+export * from "./executor.ts";
+export * from "./wire.ts";
+export * from "./worker.ts";

@@ -20,7 +20,13 @@ export type UpMessage =
   | RunReport
   | RunOutcomeMessage
   | { type: "worker_started"; run_id: string; worker: WorkerInfo }
-  | { type: "gateway_request"; run_id: string; request_id: string; worker_id: string; request: ToolGatewayRequest };
+  | {
+      type: "gateway_request";
+      run_id: string;
+      request_id: string;
+      worker_id: string;
+      request: ToolGatewayRequest;
+    };
 
 export type DownMessage =
   | { type: "gateway_reply"; request_id: string; reply: ToolGatewayReply }
@@ -35,6 +41,8 @@ export function queueKeys(queueName: string) {
     reports: `${base}:reports`,
     inbox: (workerId: string) => `${base}:inbox:${workerId}`,
     cancel: (runId: string) => `${base}:cancel:${runId}`,
+    /** The worker holding a run (JSON WorkerInfo), for an orchestrator that re-attaches. */
+    holder: (runId: string) => `${base}:holder:${runId}`,
   };
 }
 
