@@ -4,8 +4,10 @@ import {
   type ConfigSource,
   Orchestrator,
   type OrchestratorConfig,
+  type RunExecutor,
   type StateStore,
 } from "@baton/orchestrator";
+import { QueueExecutor } from "@baton/queue";
 import {
   createAttemptDeps,
   InProcessExecutor,
@@ -69,6 +71,7 @@ export class BatonService {
     private readonly launchers: Launchers,
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
+    private readonly closeExecutor: () => Promise<void>,
   ) {}
 
   /**
@@ -155,21 +158,44 @@ export class BatonService {
         return { spec, gateway: trackerGateway(adapter) };
       },
     };
-    const serialized = env[EXECUTOR_ENV] === "serialized";
-    if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
-    const executor = new InProcessExecutor(
-      host,
-      (message, gateway) =>
-        createAttemptDeps(message, {
-          launcher: launchers.agent,
-          hookLauncher: launchers.hook,
-          env,
-          gateway,
-          logger,
-          stateDir: options.stateDir ?? null,
-        }),
-      { serialize: serialized },
-    );
+    let executor: RunExecutor;
+    let closeExecutor = async () => {};
+    if (startup.executor.kind === "queue") {
+      // B.queue: attempts run on `baton worker` processes; this process keeps every decision.
+      const queue = await QueueExecutor.open({
+        redisUrl: startup.executor.redis_url,
+        queueName: startup.executor.queue_name,
+        host,
+        gateway: () => trackerGateway(tracker.for(config().tracker)),
+        logger,
+      }).catch(async (error: unknown) => {
+        store.close();
+        await launchers.close();
+        throw error;
+      });
+      logger.info(
+        { queue: startup.executor.queue_name, unfinished_jobs: queue.activeRuns().length },
+        "action=executor outcome=ready kind=queue",
+      );
+      executor = queue;
+      closeExecutor = () => queue.close();
+    } else {
+      const serialized = env[EXECUTOR_ENV] === "serialized";
+      if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
+      executor = new InProcessExecutor(
+        host,
+        (message, gateway) =>
+          createAttemptDeps(message, {
+            launcher: launchers.agent,
+            hookLauncher: launchers.hook,
+            env,
+            gateway,
+            logger,
+            stateDir: options.stateDir ?? null,
+          }),
+        { serialize: serialized },
+      );
+    }
 
     const logHealth = options.logHealth ?? new LogHealth(options.logsRoot, process.stderr);
     const sessionLogs = new SessionLogs({
@@ -225,6 +251,7 @@ export class BatonService {
       launchers,
       options.stateStore ?? null,
       options.stateDir ?? null,
+      closeExecutor,
     );
   }
 
@@ -275,6 +302,7 @@ export class BatonService {
   async stop(): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
+    await this.closeExecutor();
     await this.launchers.close();
     this.stopped = true;
     this.store.close();

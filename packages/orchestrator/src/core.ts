@@ -22,7 +22,15 @@ import type { ExitKind, IssueRef, OrchestratorEvent } from "./events.ts";
 import { recentEntryOf } from "./events.ts";
 import type { OrchestratorConfig } from "./ports.ts";
 import { isoAt } from "./snapshot.ts";
-import type { Claim, OrchestratorState, RetryCause, RetryKind, RunProcess, StopRequest } from "./state.ts";
+import type {
+  Claim,
+  OrchestratorState,
+  RetryCause,
+  RetryKind,
+  RunProcess,
+  RunWorker,
+  StopRequest,
+} from "./state.ts";
 import { CLAIM_DEFAULTS, newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
 
 /**
@@ -46,6 +54,7 @@ export type OrchestratorInput =
   | { type: "run_start_failed"; issue_id: string; run_id: string; error: ErrorRecord }
   | { type: "workspace_ready"; issue_id: string; run_id: string; path: string }
   | { type: "process_started"; issue_id: string; run_id: string; process: RunProcess }
+  | { type: "worker_assigned"; issue_id: string; run_id: string; worker: RunWorker }
   | { type: "agent_event"; issue_id: string; run_id: string; event: AgentEvent }
   /** Several agent events in arrival order (the shell batches what arrives in one turn of the event loop). */
   | { type: "agent_events"; items: { issue_id: string; run_id: string; event: AgentEvent }[] }
@@ -74,7 +83,8 @@ export type OrchestratorInput =
   /** Graceful stop: running attempts are cancelled and will be retried by the next Baton. */
   | { type: "shutdown" }
   /** The state was just reloaded from the store by a new Baton: settle what the dead one left. */
-  | { type: "restarted"; warnings: string[] };
+  /** `reattached`: run ids of saved running claims the executor still runs (re-attached, not lost). */
+  | { type: "restarted"; warnings: string[]; reattached?: readonly string[] };
 
 export type Effect =
   | { kind: "start_run"; issue_id: string; run_id: string; issue: Issue; attempt: number | null }
@@ -287,6 +297,20 @@ export function step(
       t.emit({ type: "process_started", at: t.at, ...refOf(input.issue_id, claim), ...input.process });
       break;
     }
+    case "worker_assigned": {
+      const claim = runningClaim(t, input.issue_id, input.run_id);
+      if (!claim) break;
+      t.put(input.issue_id, { ...claim, worker: input.worker });
+      t.emit({
+        type: "worker_assigned",
+        at: t.at,
+        ...refOf(input.issue_id, claim),
+        worker_host: input.worker.host,
+        worker_pid: input.worker.pid,
+        worker_id: input.worker.id,
+      });
+      break;
+    }
     case "agent_event":
       agentEvent(t, input.issue_id, input.run_id, input.event);
       break;
@@ -339,7 +363,7 @@ export function step(
       }
       break;
     case "restarted":
-      restarted(t, input.warnings);
+      restarted(t, input.warnings, new Set(input.reattached ?? []));
       break;
   }
   return t.result();
@@ -722,12 +746,14 @@ function release(t: Transition, id: string, claim: Claim, reason: string): void 
 }
 
 /**
- * A new Baton took over the state: runs the dead one left are counted as failed with category
- * `orchestrator_restarted` (after their leftovers are killed) and retried with backoff; retries
- * keep their original due time; blocked claims stay blocked.
+ * A new Baton took over the state: runs the executor still runs (on queue workers) keep their
+ * claims, with a fresh stall window; other runs the dead one left are counted as failed with
+ * category `orchestrator_restarted` (after their leftovers are killed) and retried with backoff;
+ * retries keep their original due time; blocked claims stay blocked.
  */
-function restarted(t: Transition, warnings: string[]): void {
+function restarted(t: Transition, warnings: string[], reattached: ReadonlySet<string>): void {
   let lost = 0;
+  let kept = 0;
   let retrying = 0;
   let blocked = 0;
   let stopped = 0;
@@ -748,6 +774,11 @@ function restarted(t: Transition, warnings: string[]): void {
         seq: claim.retry?.seq ?? 0,
         due_at_ms: claim.due_at_ms ?? t.now,
       });
+      continue;
+    }
+    if (reattached.has(claim.run_id)) {
+      kept += 1;
+      t.put(id, { ...claim, session: { ...claim.session, last_event_at_ms: t.now } });
       continue;
     }
     lost += 1;
@@ -775,6 +806,7 @@ function restarted(t: Transition, warnings: string[]): void {
     type: "state_restored",
     at: t.at,
     running_lost: lost,
+    running_reattached: kept,
     retrying,
     blocked,
     stopped,

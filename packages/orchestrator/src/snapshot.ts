@@ -26,6 +26,8 @@ export interface RunningRow {
   tokens: TokenCounts;
   workspace_path: string | null;
   attempt: number | null;
+  /** The queue worker running the attempt; null when it runs in this process. */
+  worker: { host: string; pid: number } | null;
 }
 
 export interface RetryRow {
@@ -163,6 +165,7 @@ function runningRow(id: string, entry: Claim): RunningRow {
     tokens: { ...entry.session.tokens },
     workspace_path: entry.workspace_path,
     attempt: entry.attempt,
+    worker: entry.worker === null ? null : { host: entry.worker.host, pid: entry.worker.pid },
   };
 }
 

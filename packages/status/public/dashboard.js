@@ -110,6 +110,11 @@
     return node;
   }
 
+  /** Where a running attempt runs: a queue worker's host and pid, or this Baton process. */
+  function workerText(worker) {
+    return worker ? `${worker.host} (pid ${worker.pid})` : "this process";
+  }
+
   function cell(label, className, ...children) {
     const td = el("td", className, ...children);
     td.dataset.label = label;
@@ -223,6 +228,7 @@
         cell("Last activity", "message", plain(row.last_message || row.last_event || "starting…")),
         ticking("Runtime", "since", row.started_at),
         cell("Tokens", "num", formatNumber(row.tokens.total_tokens)),
+        cell("Worker", "mono", workerText(row.worker)),
       ),
     );
     fillTable("retrying", state.retrying, (row) =>
@@ -413,6 +419,7 @@
     if (detail.running) {
       pairs.push(["Session", detail.running.session_id ?? "starting"]);
       pairs.push(["Turns", detail.running.turn_count]);
+      pairs.push(["Worker", el("span", "mono", workerText(detail.running.worker))]);
       pairs.push([
         "Tokens",
         `${formatNumber(detail.running.tokens.total_tokens)} (${formatNumber(detail.running.tokens.input_tokens)} in · ${formatNumber(detail.running.tokens.output_tokens)} out)`,
