@@ -42,8 +42,12 @@ export interface ServiceOptions {
   redactor?: SecretRedactor;
   /** Where log-file trouble is reported (the run command shares it with the file log). */
   logHealth?: LogHealth;
-  /** Durable orchestrator state; in memory only when absent. */
-  stateStore?: StateStore;
+  /**
+   * Opens the durable orchestrator state once WORKFLOW.md is read (the executor decides where it
+   * lives: SQLite for `local`, Redis for `queue`); in memory only when absent. Called before
+   * anything else starts, so a second orchestrator stops before it touches anything.
+   */
+  openStateStore?: (startup: ServiceConfig) => Promise<StateStore>;
   /** The state directory this Baton holds the lock of; marks every process it starts. */
   stateDir?: string;
 }
@@ -82,6 +86,12 @@ export class BatonService {
     const { logger, env } = options;
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
     const startup = store.current().config;
+    const stateStore = options.openStateStore
+      ? await options.openStateStore(startup).catch((error: unknown) => {
+          store.close();
+          throw error;
+        })
+      : null;
     const launchers: Launchers = options.launcher
       ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
       : await createLaunchers({
@@ -218,7 +228,7 @@ export class BatonService {
         },
       },
       logger,
-      ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
+      ...(stateStore ? { store: stateStore, reaper: new LocalLeftoverReaper() } : {}),
     });
     orchestrator.subscribe((event) => {
       if (event.type === "agent_event") sessionLogs.append(event.issue_identifier, event.event);
@@ -249,7 +259,7 @@ export class BatonService {
       options.logsRoot,
       logger,
       launchers,
-      options.stateStore ?? null,
+      stateStore,
       options.stateDir ?? null,
       closeExecutor,
     );
@@ -307,7 +317,8 @@ export class BatonService {
     this.stopped = true;
     this.store.close();
     this.tracker.close();
-    this.stateStore?.close();
+    // A Redis store's close waits for its last writes and frees its lease.
+    await this.stateStore?.close();
     await this.sessionLogs.close();
   }
 }

@@ -11,7 +11,8 @@ let project: Project | undefined;
 let redis: TestRedisServer | undefined;
 
 afterEach(async () => {
-  for (const b of project?.batons ?? []) console.log("TAIL", b.child.spawnargs.slice(2, 3).join(" "), b.tail(40));
+  for (const b of project?.batons ?? [])
+    console.log("TAIL", b.child.spawnargs.slice(2, 3).join(" "), b.tail(40));
   await project?.close();
   project = undefined;
   await redis?.stop();

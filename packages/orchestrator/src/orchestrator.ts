@@ -681,7 +681,8 @@ export class Orchestrator {
     await this.refreshClaims("stopped", problems);
 
     // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
-    if (this.storeError) this.save();
+    // A store that knows it cannot write now (Redis unreachable) fails that save before a dispatch.
+    if (this.storeError || this.store?.unavailable?.()) this.save();
     let dispatched = 0;
     const preflightError = await this.preflight();
     if (preflightError) {

@@ -156,6 +156,11 @@ export interface StateStore {
   readonly path: string | null;
   /** A networked store's connections (Redis), shown by the status API; absent for files. */
   connections?(): ConnectionHealth[];
+  /**
+   * Why a write would fail right now (its server cannot be reached), or null. Asked before each
+   * dispatch, so that no run starts while its record could not be written.
+   */
+  unavailable?(): string | null;
   /** The saved state (null when there is none yet) and warnings about anything that was dropped. */
   load(): { state: OrchestratorState | null; warnings: string[] };
   save(change: StateChange): void;

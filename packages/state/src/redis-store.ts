@@ -81,7 +81,7 @@ export class RedisStateStore implements StateStore {
     });
     const store = new RedisStateStore(connection, options);
     try {
-      await connection.ready(options.connectTimeoutMs ?? Number.MAX_SAFE_INTEGER / 2);
+      await connection.ready(options.connectTimeoutMs ?? Number.POSITIVE_INFINITY);
       store.lease = await acquireRedisLease(connection.client, `baton:${options.namespace}:orchestrator`, {
         where: `the Redis namespace ${options.namespace} at ${connection.url}`,
         leaseMs: options.leaseMs,
@@ -175,6 +175,13 @@ export class RedisStateStore implements StateStore {
     return [this.redis.health()];
   }
 
+  unavailable(): string | null {
+    const health = this.redis.health();
+    if (health.status === "connected") return null;
+    const reason = health.last_error ? ` (${health.last_error})` : "";
+    return `Redis at ${health.url} is ${health.status} since ${health.since}${reason}; the state is written once it is back`;
+  }
+
   save(change: StateChange): void {
     if (this.closing !== null) throw new BatonError("state_store_failed", `${this.path} is closed`);
     const { state } = change;
@@ -197,14 +204,9 @@ export class RedisStateStore implements StateStore {
         "state_locked",
         `${lost}; restart this orchestrator once the other one is stopped`,
       );
-    const health = this.redis.health();
-    if (health.status !== "connected") {
-      throw new BatonError(
-        "state_store_failed",
-        `Redis at ${health.url} is ${health.status} since ${health.since}${health.last_error ? ` (${health.last_error})` : ""}; the state is written once it is back`,
-        { url: health.url, status: health.status },
-      );
-    }
+    const unavailable = this.unavailable();
+    if (unavailable !== null)
+      throw new BatonError("state_store_failed", unavailable, { url: this.redis.url });
     this.flush();
     if (this.writeError !== null) {
       throw new BatonError(

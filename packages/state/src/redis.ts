@@ -45,7 +45,8 @@ export interface RedisConnection {
   onHealthChange(listener: (health: RedisHealth) => void): () => void;
   /**
    * Resolves once connected; rejects with a BatonError naming the URL (redacted) and the reason
-   * when it is not connected within `timeoutMs` (default 10 s) or the password is refused.
+   * when it is not connected within `timeoutMs` (default 10 s; Infinity waits for as long as it
+   * takes) or the password is refused.
    */
   ready(timeoutMs?: number): Promise<void>;
   /** Removes the password (and its URL-encoded form) from a text. */
@@ -246,7 +247,8 @@ export function connectRedis(url: string, options: RedisConnectOptions): RedisCo
                 `cannot reach Redis at ${shownUrl} within ${timeoutMs / 1000}s (${health.last_error ?? "no answer"})`,
                 { url: shownUrl, role: options.role },
               );
-        const timer = setTimeout(() => finish(failure()), timeoutMs);
+        // Infinity: wait for as long as it takes (setTimeout itself cannot wait longer than ~24 days).
+        const timer = Number.isFinite(timeoutMs) ? setTimeout(() => finish(failure()), timeoutMs) : undefined;
         // A refused password will not fix itself while we wait: report it at once.
         const unsubscribe = this.onHealthChange((next) => {
           if (next.status === "connected") finish(null);

@@ -11,6 +11,7 @@ import {
   type RunOutcome,
   type RunReporter,
   type RunRequest,
+  type StateStore,
 } from "@baton/orchestrator";
 import { MemoryTracker, makeIssue, trackerProfiles } from "@baton/tracker";
 import { WorkflowStore } from "@baton/workflow";
@@ -110,6 +111,7 @@ export interface Live {
 export async function startLive(
   issues: Issue[],
   serverOptions: Partial<Omit<StatusServerOptions, "source">> = {},
+  stateStore?: StateStore,
 ): Promise<Live> {
   const dir = await mkdtemp(join(tmpdir(), "baton-status-"));
   const workflowPath = join(dir, "WORKFLOW.md");
@@ -125,7 +127,12 @@ export async function startLive(
       return store.lastError()?.error ?? null;
     },
   };
-  const orchestrator = new Orchestrator({ config, executor, workspaces: { remove: async () => {} } });
+  const orchestrator = new Orchestrator({
+    config,
+    executor,
+    workspaces: { remove: async () => {} },
+    ...(stateStore ? { store: stateStore } : {}),
+  });
   const live = { running: false } as Live;
   const source = new OrchestratorStatusSource({
     orchestrator,

@@ -1,7 +1,8 @@
 import { dirname, join, resolve } from "node:path";
 import { isBatonError, SecretRedactor } from "@baton/domain";
-import { SqliteStateStore } from "@baton/state";
-import { selectWorkflowPath, workflowSchema } from "@baton/workflow";
+import type { StateStore } from "@baton/orchestrator";
+import { RedisStateStore, SqliteStateStore } from "@baton/state";
+import { redisUrlPassword, type ServiceConfig, selectWorkflowPath, workflowSchema } from "@baton/workflow";
 import type { HttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
 import { LogHealth } from "../log-health.ts";
@@ -59,15 +60,32 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
 
   const stateDir = resolve(io.cwd, options.stateDir ?? join(dirname(workflowPath), ".baton", "state"));
   let service: BatonService;
-  let stateStore: SqliteStateStore | null = null;
+  let stateStore: StateStore | null = null;
+  // Opened as soon as WORKFLOW.md is read: a second orchestrator on the same state directory (local)
+  // or Redis queue (queue) must stop before it touches anything.
+  const openStateStore = async (startup: ServiceConfig): Promise<StateStore> => {
+    if (startup.executor.kind === "queue") {
+      const { redis_url, queue_name } = startup.executor;
+      redactor.add(redisUrlPassword(redis_url));
+      stateStore = await RedisStateStore.open({
+        url: redis_url,
+        namespace: queue_name,
+        redact,
+        logger,
+        warn: (message) =>
+          logger.warn({ queue: queue_name, reason: message }, "action=state_load outcome=repaired"),
+      });
+    } else {
+      stateStore = SqliteStateStore.open({
+        dir: stateDir,
+        redact,
+        warn: (message) =>
+          logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
+      });
+    }
+    return stateStore;
+  };
   try {
-    // Opened first: a second Baton on the same state directory must stop before it touches anything.
-    stateStore = SqliteStateStore.open({
-      dir: stateDir,
-      redact,
-      warn: (message) =>
-        logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
-    });
     service = await BatonService.create({
       workflowPath,
       logsRoot,
@@ -75,11 +93,11 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       logger,
       redactor,
       logHealth,
-      stateStore,
+      openStateStore,
       stateDir,
     });
   } catch (error) {
-    stateStore?.close();
+    await (stateStore as StateStore | null)?.close();
     if (!isBatonError(error)) throw error;
     logger.error(
       { workflow: workflowPath, category: error.category, reason: error.message },
