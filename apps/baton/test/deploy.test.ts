@@ -147,6 +147,7 @@ describe("deploy/ kit", () => {
 
     // Orchestrator and workers agree on the Redis URL; the sample WORKFLOW.md reads it from there.
     const urls = new Set(batonServices.map(([, service]) => service.environment?.BATON_REDIS_URL));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolates it, not JavaScript.
     expect([...urls]).toEqual(["redis://:${REDIS_PASSWORD}@redis:6379"]);
     const store = await WorkflowStore.open(join(deploy, "workflow/WORKFLOW.md"), {
       env: {
