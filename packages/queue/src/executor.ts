@@ -9,6 +9,7 @@ import {
   runOutcomeOf,
   type ToolGateway,
 } from "@baton/runner";
+import type { RedisConnection, RedisHealth } from "@baton/state";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { connectQueueRedis } from "./connection.ts";
@@ -68,6 +69,7 @@ export class QueueExecutor implements RunExecutor {
   private readonly leftOver = new Set<string>();
   private readonly keys;
   private readonly logger: Logger;
+  private readonly connections: RedisConnection[];
   private readonly redis: Redis;
   private readonly reader: Redis;
   private readonly queue: Queue;
@@ -80,8 +82,11 @@ export class QueueExecutor implements RunExecutor {
   private constructor(private readonly options: QueueExecutorOptions) {
     this.keys = queueKeys(options.queueName);
     this.logger = options.logger ?? silentLogger;
-    this.redis = connectQueueRedis(options.redisUrl, "orchestrator", this.logger);
-    this.reader = connectQueueRedis(options.redisUrl, "orchestrator-reader", this.logger);
+    const commands = connectQueueRedis(options.redisUrl, "queue", this.logger);
+    const reader = connectQueueRedis(options.redisUrl, "queue-reports", this.logger);
+    this.connections = [commands, reader];
+    this.redis = commands.client;
+    this.reader = reader.client;
     this.queue = new Queue(options.queueName, { connection: this.redis, prefix: QUEUE_PREFIX });
     this.queue.on("error", () => {
       // Connection trouble is logged once by the connection itself; BullMQ retries.
@@ -172,7 +177,12 @@ export class QueueExecutor implements RunExecutor {
     this.reader.disconnect();
     await this.readLoop;
     await this.queue.close().catch(() => {});
-    await this.redis.quit().catch(() => {});
+    for (const connection of this.connections) await connection.close();
+  }
+
+  /** The health of its Redis connections, for the status API. */
+  redisHealth(): RedisHealth[] {
+    return this.connections.map((connection) => connection.health());
   }
 
   private track(runId: string, reporter: RunReporter, gateway: ToolGateway): TrackedRun {
