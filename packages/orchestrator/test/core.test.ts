@@ -333,7 +333,9 @@ describe("restart", () => {
       status: "retry_queued",
       last_error: { category: "orchestrator_restarted" },
     });
-    expect(result.effects.map((effect) => [effect.kind, effect.issue_id])).toEqual([
+    expect(
+      result.effects.map((effect) => [effect.kind, "issue_id" in effect ? effect.issue_id : null]),
+    ).toEqual([
       ["kill_leftovers", "2"],
       ["arm_retry", "2"],
     ]);
