@@ -32,15 +32,18 @@ afterEach(async () => {
 });
 
 /** A model whose first answer waits until `open()`; then each turn hands the ticket off. */
-function gatedHandOff(): { script: ModelScript; open: () => void } {
+function gatedHandOff(): { script: ModelScript; open: () => void; answered: () => number } {
   let open!: () => void;
+  let answered = 0;
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
   return {
     open,
+    answered: () => answered,
     script: async (request: ModelRequest) => {
       await gate;
+      answered += 1;
       return handOff(request);
     },
   };
@@ -300,11 +303,18 @@ describe.skipIf(skip !== null)(
         () => `a model request\n${first.tail()}`,
       );
       await first.stop("SIGKILL");
+      // The agent's hand-off tool call is sent while no orchestrator listens; the new one answers it.
+      model.open();
+      await waitFor(
+        () => model.answered() > 0,
+        30_000,
+        () => `the model's tool call answer\n${worker!.tail()}`,
+      );
+      // Codex turns the answer into its tool call to the worker within moments; none is listening.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       const second = project.start();
       const restored = await second.waitForLog(["action=state_restore"], 30_000);
       expect(restored).toMatchObject({ running_reattached: 1, running_lost: 0 });
-      // The re-attached run's tool call is answered by the new orchestrator's gateway.
-      model.open();
       await handedOff(project, second, worker!);
       const exit = await second.waitForLog(["action=worker_exit"], 20_000);
       expect(exit).toMatchObject({ issue_identifier: "BAT-1", outcome: "normal" });
