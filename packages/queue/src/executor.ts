@@ -9,6 +9,7 @@ import {
   runOutcomeOf,
   type ToolGateway,
 } from "@baton/runner";
+import type { RedisConnection, RedisHealth } from "@baton/state";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { connectQueueRedis } from "./connection.ts";
@@ -68,20 +69,24 @@ export class QueueExecutor implements RunExecutor {
   private readonly leftOver = new Set<string>();
   private readonly keys;
   private readonly logger: Logger;
+  private readonly connections: RedisConnection[];
   private readonly redis: Redis;
   private readonly reader: Redis;
   private readonly queue: Queue;
   private lastReportId = "0-0";
   private closed = false;
-  private readLoop: Promise<void> = Promise.resolve();
+  private readLoop: Promise<void> | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private checking = false;
 
   private constructor(private readonly options: QueueExecutorOptions) {
     this.keys = queueKeys(options.queueName);
     this.logger = options.logger ?? silentLogger;
-    this.redis = connectQueueRedis(options.redisUrl, "orchestrator", this.logger);
-    this.reader = connectQueueRedis(options.redisUrl, "orchestrator-reader", this.logger);
+    const commands = connectQueueRedis(options.redisUrl, "queue", this.logger);
+    const reader = connectQueueRedis(options.redisUrl, "queue-reports", this.logger);
+    this.connections = [commands, reader];
+    this.redis = commands.client;
+    this.reader = reader.client;
     this.queue = new Queue(options.queueName, { connection: this.redis, prefix: QUEUE_PREFIX });
     this.queue.on("error", () => {
       // Connection trouble is logged once by the connection itself; BullMQ retries.
@@ -89,8 +94,10 @@ export class QueueExecutor implements RunExecutor {
   }
 
   /**
-   * Connects (waiting for Redis, with backoff, as long as it takes), notes the jobs still
-   * unfinished (so `attach` can re-attach them) and starts following the report stream.
+   * Connects (waiting for Redis, with backoff, as long as it takes) and notes the jobs still
+   * unfinished (so `attach` can re-attach them). The report stream is followed from where the last
+   * orchestrator left it, once the first run is started or re-attached: messages a re-attached run
+   * sent while no orchestrator was listening (tool calls, its outcome) are handled, not skipped.
    */
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
     const executor = new QueueExecutor(options);
@@ -99,15 +106,18 @@ export class QueueExecutor implements RunExecutor {
   }
 
   private async init(): Promise<void> {
-    const last = (await this.redis.xrevrange(this.keys.reports, "+", "-", "COUNT", 1)) as [
-      string,
-      string[],
-    ][];
-    this.lastReportId = last[0]?.[0] ?? "0-0";
+    const cursor = await this.redis.get(this.keys.reportsCursor);
+    if (cursor !== null) this.lastReportId = cursor;
+    else {
+      const last = (await this.redis.xrevrange(this.keys.reports, "+", "-", "COUNT", 1)) as [
+        string,
+        string[],
+      ][];
+      this.lastReportId = last[0]?.[0] ?? "0-0";
+    }
     for (const job of await this.queue.getJobs([...UNFINISHED])) {
       if (job?.id !== undefined) this.leftOver.add(job.id);
     }
-    this.readLoop = this.followReports();
     const interval = this.options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
     this.checkTimer = setInterval(() => void this.checkJobs(), interval);
     this.checkTimer.unref();
@@ -122,6 +132,7 @@ export class QueueExecutor implements RunExecutor {
       spec,
     };
     const run = this.track(request.run_id, reporter, gateway);
+    this.follow();
     this.queue
       .add(ATTEMPT_JOB, message, {
         jobId: request.run_id,
@@ -157,6 +168,8 @@ export class QueueExecutor implements RunExecutor {
     if (!this.leftOver.delete(runId)) return null;
     const run = this.track(runId, reporter, this.options.gateway());
     run.enqueued = true;
+    // Followed once the caller has re-attached all its runs in this synchronous pass.
+    queueMicrotask(() => this.follow());
     // Who holds it is told again, so the claim shows its worker and a cancel can reach it.
     void this.redis.get(this.keys.holder(runId)).then((holder) => {
       if (holder === null || run.settled || run.worker !== null) return;
@@ -171,8 +184,14 @@ export class QueueExecutor implements RunExecutor {
     if (this.checkTimer !== null) clearInterval(this.checkTimer);
     this.reader.disconnect();
     await this.readLoop;
+    await this.redis.set(this.keys.reportsCursor, this.lastReportId).catch(() => null);
     await this.queue.close().catch(() => {});
-    await this.redis.quit().catch(() => {});
+    for (const connection of this.connections) await connection.close();
+  }
+
+  /** The health of its Redis connections, for the status API. */
+  redisHealth(): RedisHealth[] {
+    return this.connections.map((connection) => connection.health());
   }
 
   private track(runId: string, reporter: RunReporter, gateway: ToolGateway): TrackedRun {
@@ -248,6 +267,10 @@ export class QueueExecutor implements RunExecutor {
 
   // ---- the report stream -------------------------------------------------------------------------
 
+  private follow(): void {
+    this.readLoop ??= this.followReports();
+  }
+
   private async followReports(): Promise<void> {
     while (!this.closed) {
       let batches: [string, [string, string[]][]][] | null;
@@ -271,6 +294,7 @@ export class QueueExecutor implements RunExecutor {
           this.lastReportId = id;
           for (const message of entryMessages<UpMessage>(fields)) this.onMessage(message);
         }
+        void this.redis.set(this.keys.reportsCursor, this.lastReportId).catch(() => null);
       }
     }
   }

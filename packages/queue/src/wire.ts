@@ -39,6 +39,8 @@ export function queueKeys(queueName: string) {
   const base = `${QUEUE_PREFIX}:${queueName}`;
   return {
     reports: `${base}:reports`,
+    /** The id of the last report entry the orchestrator handled: a restarted one goes on from there. */
+    reportsCursor: `${base}:reports:cursor`,
     inbox: (workerId: string) => `${base}:inbox:${workerId}`,
     cancel: (runId: string) => `${base}:cancel:${runId}`,
     /** The worker holding a run (JSON WorkerInfo), for an orchestrator that re-attaches. */

@@ -12,6 +12,7 @@ import {
   type ToolGateway,
   type ToolGatewayReply,
 } from "@baton/runner";
+import type { RedisConnection } from "@baton/state";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { connectQueueRedis } from "./connection.ts";
@@ -58,7 +59,7 @@ export class QueueWorker {
   private readonly redis: Redis;
   private readonly inboxReader: Redis;
   private readonly worker: Worker;
-  private readonly workerConnection: Redis;
+  private readonly connections: RedisConnection[];
   private readonly running = new Map<string, AbortController>();
   private readonly pendingReplies = new Map<string, (reply: ToolGatewayReply) => void>();
   private pending: UpMessage[] = [];
@@ -77,12 +78,15 @@ export class QueueWorker {
       worker_host: this.info.host,
       worker_pid: this.info.pid,
     });
-    this.redis = connectQueueRedis(options.redisUrl, "worker", this.logger);
-    this.inboxReader = connectQueueRedis(options.redisUrl, "worker-inbox", this.logger);
+    const commands = connectQueueRedis(options.redisUrl, "worker", this.logger);
+    const inbox = connectQueueRedis(options.redisUrl, "worker-inbox", this.logger);
+    const jobs = connectQueueRedis(options.redisUrl, "worker-jobs", this.logger);
+    this.connections = [commands, inbox, jobs];
+    this.redis = commands.client;
+    this.inboxReader = inbox.client;
     this.inboxLoop = this.followInbox();
-    this.workerConnection = connectQueueRedis(options.redisUrl, "worker-queue", this.logger);
     this.worker = new Worker(options.queueName, (job) => this.process(job), {
-      connection: this.workerConnection,
+      connection: jobs.client,
       prefix: QUEUE_PREFIX,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
@@ -122,8 +126,7 @@ export class QueueWorker {
     this.inboxReader.disconnect();
     await this.inboxLoop;
     await this.redis.del(this.keys.inbox(this.info.id)).catch(() => 0);
-    await this.redis.quit().catch(() => {});
-    await this.workerConnection.quit().catch(() => {});
+    for (const connection of this.connections) await connection.close();
   }
 
   private async process(job: Job<RunStartMessage>): Promise<RunOutcomeMessage> {
