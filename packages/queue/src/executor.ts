@@ -69,7 +69,7 @@ export class QueueExecutor implements RunExecutor {
   private readonly leftOver = new Set<string>();
   private readonly keys;
   private readonly logger: Logger;
-  private readonly connections: RedisConnection[];
+  private readonly redisConnections: RedisConnection[];
   private readonly redis: Redis;
   private readonly reader: Redis;
   private readonly queue: Queue;
@@ -84,7 +84,7 @@ export class QueueExecutor implements RunExecutor {
     this.logger = options.logger ?? silentLogger;
     const commands = connectQueueRedis(options.redisUrl, "queue", this.logger);
     const reader = connectQueueRedis(options.redisUrl, "queue-reports", this.logger);
-    this.connections = [commands, reader];
+    this.redisConnections = [commands, reader];
     this.redis = commands.client;
     this.reader = reader.client;
     this.queue = new Queue(options.queueName, { connection: this.redis, prefix: QUEUE_PREFIX });
@@ -186,12 +186,12 @@ export class QueueExecutor implements RunExecutor {
     await this.readLoop;
     await this.redis.set(this.keys.reportsCursor, this.lastReportId).catch(() => null);
     await this.queue.close().catch(() => {});
-    for (const connection of this.connections) await connection.close();
+    for (const connection of this.redisConnections) await connection.close();
   }
 
-  /** The health of its Redis connections, for the status API. */
-  redisHealth(): RedisHealth[] {
-    return this.connections.map((connection) => connection.health());
+  /** The health of its Redis connections, for the status API (`connections` in /api/v1/state). */
+  connections(): RedisHealth[] {
+    return this.redisConnections.map((connection) => connection.health());
   }
 
   private track(runId: string, reporter: RunReporter, gateway: ToolGateway): TrackedRun {
