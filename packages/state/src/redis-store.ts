@@ -56,6 +56,8 @@ export class RedisStateStore implements StateStore {
   private writeError: { message: string; generation: number } | null = null;
   private generation = 0;
   private closing: Promise<void> | null = null;
+  /** Settles once Redis answered the last write sent (whether it succeeded or not). */
+  private lastWrite: Promise<void> = Promise.resolve();
   private lease: RedisLease | null = null;
 
   private constructor(
@@ -233,7 +235,7 @@ export class RedisStateStore implements StateStore {
     }
     if (completed.length > 0) write.sadd(this.key("completed"), ...completed);
     if (meta !== null) write.set(this.key("meta"), meta);
-    write
+    this.lastWrite = write
       .exec()
       .then((results) => {
         const failed = results?.find(([error]) => error !== null)?.[0];
@@ -255,6 +257,11 @@ export class RedisStateStore implements StateStore {
 
   private redact(text: string): string {
     return this.options.redact ? this.options.redact(text) : text;
+  }
+
+  /** Resolves once Redis has answered every write sent so far (benchmarks, orderly shutdown). */
+  written(): Promise<void> {
+    return this.lastWrite;
   }
 
   /**

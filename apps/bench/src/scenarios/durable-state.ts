@@ -15,7 +15,8 @@ import {
   type RunOutcome,
   step,
 } from "@baton/orchestrator";
-import { SqliteStateStore } from "@baton/state";
+import { RedisStateStore, SqliteStateStore } from "@baton/state";
+import { startRedisServer } from "@baton/testkit";
 import { MemoryTracker, makeIssue } from "@baton/tracker";
 import { LocalLeftoverReaper } from "@baton/workspace";
 import { type Measurement, measure } from "../report.ts";
@@ -162,6 +163,66 @@ function storeCost(options: DurableStateOptions): Measurement[] {
   }
 }
 
+/**
+ * The same transitions saved to the Redis store (queue executor) on a local redis-server with an
+ * append-only file (fsync every second, as deploy/compose.yaml runs it). Two costs: what `save`
+ * takes on the orchestrator's event loop (it sends the MULTI/EXEC and returns), and how long until
+ * Redis acknowledged the write (awaited after each save, so transitions do not overlap).
+ */
+async function redisStoreCost(options: DurableStateOptions): Promise<Measurement[]> {
+  const redis = await startRedisServer({ password: "bench-redis-password" });
+  const store = await RedisStateStore.open({ url: redis.url, namespace: "bench", connectTimeoutMs: 10_000 });
+  try {
+    const now = Date.now();
+    let state: OrchestratorState = emptyState();
+    for (let index = 50; index < 250; index++) state.claims[`issue-${index}`] = storedClaim(index, now);
+    store.save({ state, claims: Object.keys(state.claims), completed: [] });
+    await store.written();
+    const onLoop: number[] = [];
+    const acknowledged: number[] = [];
+    for (const input of transitions(options.transitions)) {
+      const result = step(state, input, Date.now(), config);
+      state = result.state;
+      const startedAt = performance.now();
+      store.save({ state, claims: result.changed, completed: result.completed });
+      onLoop.push(performance.now() - startedAt);
+      await store.written();
+      acknowledged.push(performance.now() - startedAt);
+    }
+    const details = {
+      transitions: onLoop.length,
+      stored_claims: Object.keys(state.claims).length,
+      p50_ms: percentile(onLoop, 50),
+      max_ms: Math.max(...onLoop),
+      acknowledged_p50_ms: percentile(acknowledged, 50),
+      acknowledged_max_ms: Math.max(...acknowledged),
+    };
+    return [
+      measure(
+        "state_store_redis_transition_p99",
+        percentile(onLoop, 99),
+        "ms",
+        { op: "<=", limit: 2 },
+        details,
+      ),
+      measure(
+        "state_store_redis_acknowledged_p99",
+        percentile(acknowledged, 99),
+        "ms",
+        { op: "<=", limit: 10 },
+        {
+          transitions: acknowledged.length,
+          p50_ms: percentile(acknowledged, 50),
+          max_ms: Math.max(...acknowledged),
+        },
+      ),
+    ];
+  } finally {
+    await store.close();
+    await redis.stop();
+  }
+}
+
 class IdleExecutor implements RunExecutor {
   start() {
     return { cancel: async () => {}, done: new Promise<RunOutcome>(() => {}) };
@@ -232,5 +293,5 @@ async function restart(options: DurableStateOptions): Promise<Measurement[]> {
 }
 
 export async function durableState(options: DurableStateOptions): Promise<Measurement[]> {
-  return [...storeCost(options), ...(await restart(options))];
+  return [...storeCost(options), ...(await redisStoreCost(options)), ...(await restart(options))];
 }
