@@ -325,6 +325,67 @@ describe.skipIf(skip !== null)(
       stopWatching = undefined;
     });
 
+    it("[B.queue-done-when] 20 tickets, 3 workers: each reaches its hand-off exactly once while a worker is SIGKILLed, Redis restarted and the orchestrator SIGKILLed and restarted", async () => {
+      const tickets = 20;
+      // Every model answer takes a moment, so runs are in flight when each fault strikes.
+      const slowHandOff: ModelScript = async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return handOff(request);
+      };
+      const { project, redis } = await queueProject({
+        durable: true,
+        frontMatter: "agent:\n  max_concurrent_agents: 6\n  max_retry_backoff_ms: 1000",
+        script: slowHandOff,
+        codexCommand: await recordingAgent(),
+        tickets: Array.from({ length: tickets }, (_, index) => ({
+          title: `Ticket ${index + 1}`,
+          priority: 2,
+        })),
+      });
+      watchAgents();
+      const orchestrators = [project.start()];
+      const workers = Array.from({ length: 3 }, () =>
+        startWorker(project, redis.url, ["--concurrency", "2"]),
+      );
+      const all = () => [...orchestrators, ...workers];
+      const handedOffCount = async () => (await project.store.list(["Human Review"])).length;
+      const atLeast = (count: number) =>
+        waitFor(
+          async () => (await handedOffCount()) >= count,
+          120_000,
+          () =>
+            `${count} tickets handed off\n${all()
+              .map((process) => process.tail(10))
+              .join("\n----\n")}`,
+        );
+
+      // A worker holding a job is killed.
+      const assigned = await orchestrators[0]!.waitForLog(["action=worker outcome=assigned"], 60_000);
+      await workers.find((worker) => worker.child.pid === assigned.worker_pid)!.stop("SIGKILL");
+      await atLeast(5);
+      await redis.restart();
+      await atLeast(10);
+      await orchestrators[0]!.stop("SIGKILL");
+      orchestrators.push(project.start());
+      await atLeast(tickets);
+
+      // Exactly one hand-off per ticket: all 20 are in Human Review, and no ticket's hand-off tool
+      // call ran twice (counted from the model's side: the requests that carry its result back).
+      const handoffCalls = new Map<string, number>();
+      for (const request of project.provider.requests) {
+        if (request.turnToolOutputs.length === 0) continue;
+        const ticket = /Work on (BAT-\d+):/.exec(JSON.stringify(request.input))?.[1];
+        if (ticket !== undefined) handoffCalls.set(ticket, (handoffCalls.get(ticket) ?? 0) + 1);
+      }
+      expect([...handoffCalls.values()].filter((count) => count > 1)).toEqual([]);
+      const recorded = orchestrators.flatMap((baton) => baton.find("action=handoff outcome=recorded"));
+      expect(new Set(recorded.map((line) => line.issue_identifier)).size).toBe(recorded.length);
+      expect(await handedOffCount()).toBe(tickets);
+      expect((await project.store.list(["Todo", "In Progress"])).length).toBe(0);
+      await stopWatching!();
+      stopWatching = undefined;
+    }, 300_000);
+
     it("[B.queue-redis-restart] Redis restarted mid-run: orchestrator and worker reconnect and the run continues to its hand-off", async () => {
       const model = gatedHandOff();
       const { project, redis } = await queueProject({
