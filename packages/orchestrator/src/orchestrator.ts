@@ -61,6 +61,8 @@ export interface RefreshResult {
 type AgentEventItem = Extract<OrchestratorInput, { type: "agent_events" }>["items"][number];
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+/** Agent events applied as one step at most (see `queueAgentEvent`). */
+const AGENT_EVENT_BATCH = 64;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
 
@@ -275,6 +277,9 @@ export class Orchestrator {
   private queueAgentEvent(item: AgentEventItem): void {
     this.pendingAgentEvents.push(item);
     if (this.pendingAgentEvents.length === 1) queueMicrotask(() => this.flushAgentEvents());
+    // A long burst is applied in slices: events (and their parsed payloads) held until the end of
+    // the turn would outlive V8's young generation and make every collection copy them.
+    else if (this.pendingAgentEvents.length >= AGENT_EVENT_BATCH) this.flushAgentEvents();
   }
 
   private flushAgentEvents(): void {
