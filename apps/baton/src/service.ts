@@ -72,6 +72,7 @@ export class BatonService {
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
     private readonly closeExecutor: () => Promise<void>,
+    private readonly executorReady: () => Promise<void>,
   ) {}
 
   /**
@@ -160,25 +161,27 @@ export class BatonService {
     };
     let executor: RunExecutor;
     let closeExecutor = async () => {};
+    let executorReady = async () => {};
     if (startup.executor.kind === "queue") {
-      // B.queue: attempts run on `baton worker` processes; this process keeps every decision.
-      const queue = await QueueExecutor.open({
+      // B.queue: attempts run on `baton worker` processes; this process keeps every decision. It
+      // connects in the background: the status API is up (and says so) while Redis is away.
+      const queueName = startup.executor.queue_name;
+      const queue = QueueExecutor.connect({
         redisUrl: startup.executor.redis_url,
-        queueName: startup.executor.queue_name,
+        queueName,
         host,
         gateway: () => trackerGateway(tracker.for(config().tracker)),
         logger,
-      }).catch(async (error: unknown) => {
-        store.close();
-        await launchers.close();
-        throw error;
       });
-      logger.info(
-        { queue: startup.executor.queue_name, unfinished_jobs: queue.activeRuns().length },
-        "action=executor outcome=ready kind=queue",
-      );
       executor = queue;
       closeExecutor = () => queue.close();
+      executorReady = async () => {
+        await queue.ready();
+        logger.info(
+          { queue: queueName, unfinished_jobs: queue.activeRuns().length },
+          "action=executor outcome=ready kind=queue",
+        );
+      };
     } else {
       const serialized = env[EXECUTOR_ENV] === "serialized";
       if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
@@ -252,6 +255,7 @@ export class BatonService {
       options.stateStore ?? null,
       options.stateDir ?? null,
       closeExecutor,
+      executorReady,
     );
   }
 
@@ -274,6 +278,8 @@ export class BatonService {
     this.sweepLogs();
     this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
     this.sweepTimer.unref();
+    // The queue executor must know the unfinished jobs before the orchestrator re-attaches runs.
+    await this.executorReady();
     await this.orchestrator.start();
   }
 
