@@ -7,7 +7,6 @@ import {
   type RunExecutor,
   type StateStore,
 } from "@baton/orchestrator";
-import { QueueExecutor } from "@baton/queue";
 import {
   createAttemptDeps,
   InProcessExecutor,
@@ -166,6 +165,8 @@ export class BatonService {
       // B.queue: attempts run on `baton worker` processes; this process keeps every decision. It
       // connects in the background: the status API is up (and says so) while Redis is away.
       const queueName = startup.executor.queue_name;
+      // Loaded only here: bullmq and ioredis are not free to import for a local Baton.
+      const { QueueExecutor } = await import("@baton/queue");
       const queue = QueueExecutor.connect({
         redisUrl: startup.executor.redis_url,
         queueName,
