@@ -7,7 +7,6 @@ import {
   type RunExecutor,
   type StateStore,
 } from "@baton/orchestrator";
-import { QueueExecutor } from "@baton/queue";
 import {
   createAttemptDeps,
   InProcessExecutor,
@@ -76,6 +75,7 @@ export class BatonService {
     private readonly stateStore: StateStore | null,
     private readonly stateDir: string | null,
     private readonly closeExecutor: () => Promise<void>,
+    private readonly executorReady: () => Promise<void>,
   ) {}
 
   /**
@@ -170,25 +170,29 @@ export class BatonService {
     };
     let executor: RunExecutor;
     let closeExecutor = async () => {};
+    let executorReady = async () => {};
     if (startup.executor.kind === "queue") {
-      // B.queue: attempts run on `baton worker` processes; this process keeps every decision.
-      const queue = await QueueExecutor.open({
+      // B.queue: attempts run on `baton worker` processes; this process keeps every decision. It
+      // connects in the background: the status API is up (and says so) while Redis is away.
+      const queueName = startup.executor.queue_name;
+      // Loaded only here: bullmq and ioredis are not free to import for a local Baton.
+      const { QueueExecutor } = await import("@baton/queue");
+      const queue = QueueExecutor.connect({
         redisUrl: startup.executor.redis_url,
-        queueName: startup.executor.queue_name,
+        queueName,
         host,
         gateway: () => trackerGateway(tracker.for(config().tracker)),
         logger,
-      }).catch(async (error: unknown) => {
-        store.close();
-        await launchers.close();
-        throw error;
       });
-      logger.info(
-        { queue: startup.executor.queue_name, unfinished_jobs: queue.activeRuns().length },
-        "action=executor outcome=ready kind=queue",
-      );
       executor = queue;
       closeExecutor = () => queue.close();
+      executorReady = async () => {
+        await queue.ready();
+        logger.info(
+          { queue: queueName, unfinished_jobs: queue.activeRuns().length },
+          "action=executor outcome=ready kind=queue",
+        );
+      };
     } else {
       const serialized = env[EXECUTOR_ENV] === "serialized";
       if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
@@ -262,6 +266,7 @@ export class BatonService {
       stateStore,
       options.stateDir ?? null,
       closeExecutor,
+      executorReady,
     );
   }
 
@@ -284,6 +289,8 @@ export class BatonService {
     this.sweepLogs();
     this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
     this.sweepTimer.unref();
+    // The queue executor must know the unfinished jobs before the orchestrator re-attaches runs.
+    await this.executorReady();
     await this.orchestrator.start();
   }
 

@@ -75,6 +75,7 @@ export class QueueExecutor implements RunExecutor {
   private readonly queue: Queue;
   private lastReportId = "0-0";
   private closed = false;
+  private initialized: Promise<void> = Promise.resolve();
   private readLoop: Promise<void> | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private checking = false;
@@ -100,9 +101,22 @@ export class QueueExecutor implements RunExecutor {
    * sent while no orchestrator was listening (tool calls, its outcome) are handled, not skipped.
    */
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
-    const executor = new QueueExecutor(options);
-    await executor.init();
+    const executor = QueueExecutor.connect(options);
+    await executor.ready();
     return executor;
+  }
+
+  /** Starts connecting and returns at once; `ready()` settles once `attach` knows the unfinished jobs. */
+  static connect(options: QueueExecutorOptions): QueueExecutor {
+    const executor = new QueueExecutor(options);
+    executor.initialized = executor.init();
+    executor.initialized.catch(() => {});
+    return executor;
+  }
+
+  /** Resolves once connected and the unfinished jobs are known (waits as long as Redis is away). */
+  ready(): Promise<void> {
+    return this.initialized;
   }
 
   private async init(): Promise<void> {
