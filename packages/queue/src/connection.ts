@@ -1,5 +1,5 @@
 import type { Logger } from "@baton/domain";
-import { connectRedis, type RedisConnection } from "@baton/state";
+import { connectRedis, type RedisConnection } from "@baton/state/redis";
 
 /**
  * A connection for the queue through the one helper (`connectRedis` in @baton/state): redis:// or

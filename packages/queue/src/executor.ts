@@ -9,7 +9,7 @@ import {
   runOutcomeOf,
   type ToolGateway,
 } from "@baton/runner";
-import type { RedisConnection, RedisHealth } from "@baton/state";
+import type { RedisConnection, RedisHealth } from "@baton/state/redis";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { connectQueueRedis } from "./connection.ts";

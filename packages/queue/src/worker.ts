@@ -12,7 +12,7 @@ import {
   type ToolGateway,
   type ToolGatewayReply,
 } from "@baton/runner";
-import type { RedisConnection } from "@baton/state";
+import type { RedisConnection } from "@baton/state/redis";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { connectQueueRedis } from "./connection.ts";

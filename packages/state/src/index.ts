@@ -1,5 +1,3 @@
 export * from "./lock.ts";
-export * from "./redis.ts";
-export * from "./redis-lease.ts";
-export * from "./redis-store.ts";
 export * from "./sqlite-store.ts";
+// The Redis store and connection helper are `@baton/state/redis`: a local Baton never loads ioredis.

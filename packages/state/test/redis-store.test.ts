@@ -1,7 +1,7 @@
 import { redisSkipReason, startRedisServer, type TestRedisServer } from "@baton/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RedisStateStore, type RedisStateStoreOptions } from "../src/index.ts";
+import { RedisStateStore, type RedisStateStoreOptions } from "../src/redis-index.ts";
 import { claim, recordingLogger, stateWith, until } from "./helpers.ts";
 
 /** The Redis store's own behaviour; what every store does is in store-contract.test.ts. */

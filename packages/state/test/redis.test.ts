@@ -9,7 +9,7 @@ import {
   type TestRedisServer,
 } from "@baton/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectRedis, parseRedisUrl, type RedisConnection, redactRedisUrl } from "../src/index.ts";
+import { connectRedis, parseRedisUrl, type RedisConnection, redactRedisUrl } from "../src/redis-index.ts";
 import { recordingLogger, until } from "./helpers.ts";
 
 const skip = redisSkipReason();

@@ -8,7 +8,8 @@ import { redisSkipReason, startRedisServer, type TestRedisServer } from "@baton/
 import Database from "better-sqlite3";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RedisStateStore, SqliteStateStore } from "../src/index.ts";
+import { SqliteStateStore } from "../src/index.ts";
+import { RedisStateStore } from "../src/redis-index.ts";
 import { claim, stateWith } from "./helpers.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { RedisStateStore } from "@baton/state";
+import { RedisStateStore } from "@baton/state/redis";
 import {
   launchHeadlessChromium,
   redisSkipReason,

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { isBatonError, SecretRedactor } from "@baton/domain";
 import type { StateStore } from "@baton/orchestrator";
-import { RedisStateStore, SqliteStateStore } from "@baton/state";
+import { SqliteStateStore } from "@baton/state";
 import { redisUrlPassword, type ServiceConfig, selectWorkflowPath, workflowSchema } from "@baton/workflow";
 import type { HttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
@@ -68,6 +68,8 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     if (startup.executor.kind === "queue") {
       const { redis_url, queue_name } = startup.executor;
       redactor.add(redisUrlPassword(redis_url));
+      // Loaded only in queue mode: ioredis is ~75 modules a local Baton does not need.
+      const { RedisStateStore } = await import("@baton/state/redis");
       stateStore = await RedisStateStore.open({
         url: redis_url,
         namespace: queue_name,

@@ -15,7 +15,8 @@ import {
   type RunOutcome,
   step,
 } from "@baton/orchestrator";
-import { RedisStateStore, SqliteStateStore } from "@baton/state";
+import { SqliteStateStore } from "@baton/state";
+import { RedisStateStore } from "@baton/state/redis";
 import { startRedisServer } from "@baton/testkit";
 import { MemoryTracker, makeIssue } from "@baton/tracker";
 import { LocalLeftoverReaper } from "@baton/workspace";

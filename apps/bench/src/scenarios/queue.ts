@@ -205,7 +205,7 @@ async function relayRate(url: string, notifications: number): Promise<number> {
 /** The alternative: each event as a job progress update, read back through BullMQ's QueueEvents. */
 async function bullmqEventsRate(url: string, notifications: number): Promise<number> {
   const name = `events-${Date.now()}`;
-  const { connectRedis } = await import("@baton/state");
+  const { connectRedis } = await import("@baton/state/redis");
   const connections = [0, 1, 2].map((index) => connectRedis(url, { role: `bench-${index}` }));
   const queue = new Queue(name, { connection: connections[0]!.client });
   const events = new QueueEvents(name, { connection: connections[1]!.client });

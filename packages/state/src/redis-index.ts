@@ -1,0 +1,3 @@
+export * from "./redis.ts";
+export * from "./redis-lease.ts";
+export * from "./redis-store.ts";
