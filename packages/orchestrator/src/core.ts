@@ -22,17 +22,17 @@ import type { ExitKind, IssueRef, OrchestratorEvent } from "./events.ts";
 import { recentEntryOf } from "./events.ts";
 import type { GateDecision, PipelineProgress } from "./pipeline.ts";
 import type { OrchestratorConfig, PipelineEnd, WorkflowPhaseChange } from "./ports.ts";
-import {
-  awaitingRefreshed,
-  gateDecided,
-  pipelineEnded,
-  pipelineOfExit,
-  pausedAtGate,
-  workflowPhaseReported,
-} from "./workflow-phases.ts";
 import { isoAt } from "./snapshot.ts";
 import type { Claim, OrchestratorState, RetryCause, RetryKind, RunProcess, StopRequest } from "./state.ts";
 import { CLAIM_DEFAULTS, newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
+import {
+  awaitingRefreshed,
+  gateDecided,
+  pausedAtGate,
+  pipelineEnded,
+  pipelineOfExit,
+  workflowPhaseReported,
+} from "./workflow-phases.ts";
 
 /**
  * The pure core: `step(state, input, now, config) → { state, effects, events }`. Every decision
@@ -106,8 +106,8 @@ export type Effect =
       run_id: string;
       issue: Issue;
       attempt: number | null;
-      /** `phases:` workflows: where the run resumes (null: a first run, or no phases). */
-      pipeline: PipelineProgress | null;
+      /** `phases:` workflows: where the run resumes (absent: a first run, or no phases). */
+      pipeline?: PipelineProgress;
     }
   | { kind: "cancel_run"; issue_id: string; run_id: string; reason: string }
   | { kind: "arm_retry"; issue_id: string; seq: number; due_at_ms: number }
@@ -440,7 +440,14 @@ function startRun(
     run_id: runId,
     state: issue.state,
   });
-  t.effect({ kind: "start_run", issue_id: issue.id, run_id: runId, issue, attempt, pipeline: claim.pipeline });
+  t.effect({
+    kind: "start_run",
+    issue_id: issue.id,
+    run_id: runId,
+    issue,
+    attempt,
+    ...(claim.pipeline ? { pipeline: claim.pipeline } : {}),
+  });
 }
 
 function dispatchCandidate(t: Transition, issue: Issue, runId: string): void {

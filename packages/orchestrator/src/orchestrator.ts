@@ -444,7 +444,12 @@ export class Orchestrator {
     let handle: ReturnType<RunExecutor["start"]>;
     try {
       handle = this.executor.start(
-        { issue: effect.issue, attempt: effect.attempt, run_id: runId, pipeline: effect.pipeline },
+        {
+          issue: effect.issue,
+          attempt: effect.attempt,
+          run_id: runId,
+          ...(effect.pipeline ? { pipeline: effect.pipeline } : {}),
+        },
         this.reporterFor(id, runId),
       );
     } catch (error) {
@@ -744,7 +749,8 @@ export class Orchestrator {
       const issue = byId.get(id);
       if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
       else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
-      else if (status === "awaiting_approval") this.apply({ type: "awaiting_refreshed", issue_id: id, issue });
+      else if (status === "awaiting_approval")
+        this.apply({ type: "awaiting_refreshed", issue_id: id, issue });
       else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
     }
   }

@@ -39,9 +39,16 @@ export function pipelineView(progress: PipelineProgress): PipelineView {
     cycles: Object.values(progress.cycles).reduce((sum, used) => sum + used, 0),
     cycles_by_phase: { ...progress.cycles },
     waiting: progress.waiting
-      ? { gate_id: progress.waiting.gate_id, artifact: progress.waiting.artifact, since: isoAt(progress.waiting.since_ms) }
+      ? {
+          gate_id: progress.waiting.gate_id,
+          artifact: progress.waiting.artifact,
+          since: isoAt(progress.waiting.since_ms),
+        }
       : null,
-    gates: progress.pipeline.gates.map((gate) => ({ id: gate.id, approved: progress.approved_gates.includes(gate.id) })),
+    gates: progress.pipeline.gates.map((gate) => ({
+      id: gate.id,
+      approved: progress.approved_gates.includes(gate.id),
+    })),
   };
 }
 

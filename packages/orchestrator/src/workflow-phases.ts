@@ -75,7 +75,13 @@ export function pausedAtGate(t: Transition, id: string, claim: Claim): void {
     retry: null,
     blocked_at_ms: null,
   });
-  t.emit({ type: "gate_waiting", at: t.at, ...refOf(id, claim), gate_id: waiting.gate_id, artifact: waiting.artifact });
+  t.emit({
+    type: "gate_waiting",
+    at: t.at,
+    ...refOf(id, claim),
+    gate_id: waiting.gate_id,
+    artifact: waiting.artifact,
+  });
   t.effect({
     kind: "update_ticket",
     issue_id: id,
@@ -114,7 +120,14 @@ export function pipelineEnded(t: Transition, id: string, claim: Claim, end: Pipe
   const identifier = claim.issue.identifier;
   if (end.kind === "succeeded") {
     const moveTo = end.tracker?.state ?? null;
-    t.emit({ type: "pipeline_ended", at: t.at, ...refOf(id, claim), outcome: "succeeded", reason: null, move_to_state: moveTo });
+    t.emit({
+      type: "pipeline_ended",
+      at: t.at,
+      ...refOf(id, claim),
+      outcome: "succeeded",
+      reason: null,
+      move_to_state: moveTo,
+    });
     if (end.tracker && (end.tracker.comment !== null || moveTo !== null)) {
       t.effect({
         kind: "update_ticket",
@@ -127,16 +140,28 @@ export function pipelineEnded(t: Transition, id: string, claim: Claim, end: Pipe
     }
     t.update({ completed: { ...t.state.completed, [id]: true } });
     t.completed.push(id);
-    scheduleRetry(t, id, { ...claim, pipeline: null }, {
-      attempt: 1,
-      kind: "continuation",
-      cause: "continuation",
-      error: null,
-    });
+    scheduleRetry(
+      t,
+      id,
+      { ...claim, pipeline: null },
+      {
+        attempt: 1,
+        kind: "continuation",
+        cause: "continuation",
+        error: null,
+      },
+    );
     return;
   }
   const moveTo = end.tracker.state;
-  t.emit({ type: "pipeline_ended", at: t.at, ...refOf(id, claim), outcome: "exhausted", reason: end.reason, move_to_state: moveTo });
+  t.emit({
+    type: "pipeline_ended",
+    at: t.at,
+    ...refOf(id, claim),
+    outcome: "exhausted",
+    reason: end.reason,
+    move_to_state: moveTo,
+  });
   t.effect({
     kind: "update_ticket",
     issue_id: id,
@@ -145,7 +170,11 @@ export function pipelineEnded(t: Transition, id: string, claim: Claim, end: Pipe
     comment: [end.tracker.comment, `Baton: ${end.reason}.`].filter((line) => line !== null).join("\n\n"),
     move_to_state: moveTo,
   });
-  holdBlocked(t, id, claim, { category: "pipeline_exhausted", message: end.reason, details: { phase: end.phase } });
+  holdBlocked(t, id, claim, {
+    category: "pipeline_exhausted",
+    message: end.reason,
+    details: { phase: end.phase },
+  });
 }
 
 function holdBlocked(t: Transition, id: string, claim: Claim, error: NonNullable<Claim["last_error"]>): void {
@@ -190,7 +219,14 @@ export function gateDecided(t: Transition, id: string, decision: GateDecision, b
   const next = { ...claim, pipeline: decided.progress };
   if (decided.outcome?.kind === "rejected") {
     const reason = decided.outcome.reason;
-    t.emit({ type: "pipeline_ended", at: t.at, ...refOf(id, claim), outcome: "rejected", reason, move_to_state: null });
+    t.emit({
+      type: "pipeline_ended",
+      at: t.at,
+      ...refOf(id, claim),
+      outcome: "rejected",
+      reason,
+      move_to_state: null,
+    });
     t.effect({
       kind: "update_ticket",
       issue_id: id,
@@ -203,7 +239,13 @@ export function gateDecided(t: Transition, id: string, decision: GateDecision, b
     t.reply = { ok: true, status: "rejected" };
     return;
   }
-  scheduleRetry(t, id, next, { attempt: 1, kind: "continuation", cause: "approval", error: null, delayMs: 0 });
+  scheduleRetry(t, id, next, {
+    attempt: 1,
+    kind: "continuation",
+    cause: "approval",
+    error: null,
+    delayMs: 0,
+  });
   t.reply = { ok: true, status: "resumed" };
 }
 
@@ -213,10 +255,12 @@ export function awaitingRefreshed(t: Transition, id: string, fresh: Issue | unde
   if (claim?.status !== "awaiting_approval") return;
   const action = recheckBlocked(fresh, t.config);
   if (action.kind === "stay") {
-    if (JSON.stringify(action.issue) !== JSON.stringify(claim.issue)) t.put(id, { ...claim, issue: action.issue });
+    if (JSON.stringify(action.issue) !== JSON.stringify(claim.issue))
+      t.put(id, { ...claim, issue: action.issue });
     return;
   }
-  if (action.cleanup) t.effect({ kind: "remove_workspace", issue_id: id, identifier: claim.issue.identifier });
+  if (action.cleanup)
+    t.effect({ kind: "remove_workspace", issue_id: id, identifier: claim.issue.identifier });
   release(t, id, claim, action.reason);
 }
 
