@@ -1,6 +1,7 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { demoScript, type ModelRequest } from "@baton/testkit";
+import { fileURLToPath } from "node:url";
+import { demoScript, launchHeadlessChromium, type ModelRequest } from "@baton/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type BatonProcess, Project, waitFor } from "./harness.ts";
 
@@ -152,6 +153,15 @@ describe("phases: pipelines end to end with the real codex binary and the offlin
       "review",
     ]);
     await baton.stop();
+    // So does every record of the session log.
+    const records = (await readFile(join(project.dir, ".baton/logs/sessions/BAT-1.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { workflow_phase?: string });
+    expect(records.every((record) => record.workflow_phase !== undefined)).toBe(true);
+    expect(new Set(records.map((record) => record.workflow_phase))).toEqual(
+      new Set(["plan", "implement", "review"]),
+    );
   }, 180_000);
 
   it("[B.phases-gate-approve][B.phases-gate-restart] a gate stays paused across a restart and is approved from the CLI; no finished phase runs again", async () => {
@@ -291,4 +301,40 @@ describe("phases: pipelines end to end with the real codex binary and the offlin
     });
     await second.stop();
   }, 240_000);
+
+  it("[B.phases-dashboard][B.phases-gate-approve] the dashboard shows the pipeline and the plan awaiting approval, and its Approve button resumes the run", async () => {
+    project = await Project.create({
+      script: demoScript(),
+      frontMatter: phasesYaml(),
+      tickets: [{ title: "Approve me in the browser", priority: 1 }],
+    });
+    const baton = project.start(["--port", "0"]);
+    const url = await listening(baton);
+    await baton.waitForLog(["action=gate outcome=waiting"], 60_000);
+    const browser = await launchHeadlessChromium({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(url);
+      const row = page.locator('#awaiting tr[data-issue="BAT-1"]');
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.textContent()).toContain("after:plan");
+      expect(await page.locator("#count-awaiting").textContent()).toBe("1");
+      await row.click();
+      const artifact = page.locator("#gate-artifact");
+      await expect.poll(() => artifact.textContent(), { timeout: 10_000 }).toContain("# Plan for BAT-1");
+      expect(await page.locator("#pipeline-phases").textContent()).toBe(
+        "plan (agent)implement (agent)test (run)review (agent)",
+      );
+      expect(await page.locator("#pipeline-phases li.completed").textContent()).toBe("plan (agent)");
+      const artifacts = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
+      await mkdir(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, "dashboard-gate.png"), fullPage: true });
+      await page.locator("#approve").click();
+      await untilState(baton, "Human Review");
+      expect(baton.find("action=gate outcome=approved")[0]).toMatchObject({ by: "dashboard" });
+    } finally {
+      await browser.close();
+    }
+    await baton.stop();
+  }, 180_000);
 });
