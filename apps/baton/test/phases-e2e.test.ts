@@ -1,9 +1,15 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { demoScript, launchHeadlessChromium, type ModelRequest } from "@baton/testkit";
+import { LocalTicketStore } from "@baton/tracker";
 import { afterEach, describe, expect, it } from "vitest";
-import { type BatonProcess, Project, waitFor } from "./harness.ts";
+import { BatonProcess, Project, waitFor } from "./harness.ts";
+
+const BATON_BIN = fileURLToPath(new URL("../bin/baton.js", import.meta.url));
 
 let project: Project | undefined;
 
@@ -337,4 +343,60 @@ describe("phases: pipelines end to end with the real codex binary and the offlin
     }
     await baton.stop();
   }, 180_000);
+
+  it("[B.phases-demo] baton demo --phases: the offline demo model plans, the gate pauses, the CLI approves with --workflow, and the ticket passes test and review", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "baton-phases-demo-"));
+    const home = join(dir, "home");
+    await mkdir(home);
+    const port = await freePort();
+    // The demo's CODEX_HOME must live outside the temp dir (Codex refuses its sandbox helper there).
+    const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+    const env = { ...process.env, HOME: home, INIT_CWD: dir, XDG_CACHE_HOME: cache };
+    const child = spawn(process.execPath, [BATON_BIN, "demo", "--phases", "--port", String(port)], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const baton = new BatonProcess(child);
+    try {
+      const store = new LocalTicketStore(join(dir, ".baton", "demo", "tickets"), { prefix: "BAT" });
+      await baton.waitForLog(["action=gate outcome=waiting"], 90_000);
+      expect(baton.stderr).toContain("WAITS FOR YOUR APPROVAL");
+      const workflow = join(dir, ".baton", "demo", "WORKFLOW.md");
+      const approve = spawnSync(process.execPath, [BATON_BIN, "approve", "BAT-1", "--workflow", workflow], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+      });
+      expect(approve.stdout, approve.stderr).toBe("approved BAT-1: the run resumes at its next phase\n");
+      await waitFor(
+        async () => (await store.get("BAT-1")).state === "Human Review",
+        90_000,
+        () => `BAT-1 in Human Review\n${baton.tail()}`,
+      );
+      const comments = (await store.details("BAT-1")).comments.map((comment) => comment.body).join("\n");
+      expect(comments).toContain("# Plan for BAT-1");
+      expect(comments).toContain("Plan approved, checks green, review passed.");
+      // The demo's review asked for one fix first.
+      expect(baton.find("action=workflow_phase", "outcome=sent_back")[0]).toMatchObject({
+        issue_identifier: "BAT-1",
+        workflow_phase: "review",
+      });
+      expect(await baton.stop()).toMatchObject({ code: 0 });
+    } finally {
+      await baton.stop("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
