@@ -156,6 +156,7 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
       turn_timeout_ms: 3_600_000,
     },
     withheld_env: [],
+    pipeline: null,
   };
   const executor = new InProcessExecutor(
     { prepare: () => ({ spec, gateway: trackerGateway(tracker) }) },
