@@ -8,4 +8,3 @@ export {
   type TurnInput,
   type TurnOutcome,
 } from "./session.ts";
-export { canonicalAgentCwd } from "./workspace-cwd.ts";

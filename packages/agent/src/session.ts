@@ -2,16 +2,22 @@ import { performance } from "node:perf_hooks";
 import type {
   AgentEvent,
   AgentEventName,
-  AgentToolSpec,
   ExitStatus,
   LaunchedProcess,
-  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
+import { BatonError, canonicalAgentCwd, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
+import {
+  AgentProcess,
+  type AgentProcessOptions,
+  COMMAND_NOT_FOUND_EXIT,
+  deliverEvent,
+  handshakeOrStop,
+  stderrSummary,
+} from "./agent-process.ts";
+import { MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
   CONFINED_TURN_SANDBOX_POLICY,
@@ -24,34 +30,15 @@ import {
 import { decideServerRequest, toolCallResponse } from "./server-requests.ts";
 import { formatTokens, summarizeNotification } from "./summaries.ts";
 import { absoluteTokenTotals, mergeRateLimits, tokenDelta } from "./telemetry.ts";
-import { canonicalAgentCwd } from "./workspace-cwd.ts";
 
-export interface CodexSessionOptions {
+export interface CodexSessionOptions extends AgentProcessOptions {
   /** `codex.command`, run as `bash -lc` by the launcher. */
   command: string;
-  workspacePath: string;
-  workspaceRoot: string;
-  launcher: Launcher;
-  /** Base environment for the child; the launcher's default when absent. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
-  secretEnvNames: readonly string[];
   approvalPolicy: unknown;
   threadSandbox: unknown;
   /** Explicit turn sandbox policy, or null for Baton's default (workspace-write on the issue workspace). */
   turnSandboxPolicy: unknown | null;
-  readTimeoutMs: number;
-  turnTimeoutMs: number;
-  /** Tools advertised to the agent for this session; bound here, a config reload does not change them. */
-  tools: readonly AgentToolSpec[];
-  executeTool(name: string, args: unknown): Promise<ToolResult>;
-  onEvent(event: AgentEvent): void;
-  logger?: Logger;
   clientInfo?: ClientInfo;
-  /** How long `stop()` waits after closing stdin, and again after SIGTERM, before escalating. */
-  stopGraceMs?: number;
-  /** Longest protocol line accepted; longer ones are dropped and reported as `malformed`. */
-  maxLineBytes?: number;
 }
 
 export interface TurnInput {
@@ -83,24 +70,16 @@ export interface CodexSession {
  * `response_timeout`, `response_error`, `port_exit`) after emitting `startup_failed`.
  */
 export async function startCodexSession(options: CodexSessionOptions): Promise<CodexSession> {
-  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
+  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot, "Codex");
   const child = options.launcher.launch({
     command: options.command,
     cwd,
     ...(options.env !== undefined && { env: options.env }),
+    ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
     unsetEnv: options.secretEnvNames,
   });
   // The agent is told the path it sees (a container mounts the workspace elsewhere), as cwd and writable root.
-  const session = new AppServerSession(options, options.launcher.visiblePath(cwd), child);
-  try {
-    await session.handshake();
-  } catch (error) {
-    const failure = toBatonError(error, "response_error");
-    session.emitStartupFailed(failure);
-    await session.stop();
-    throw failure;
-  }
-  return session;
+  return handshakeOrStop(new AppServerSession(options, options.launcher.visiblePath(cwd), child));
 }
 
 interface PendingRequest {
@@ -131,9 +110,6 @@ interface IncomingMessage {
   error?: { code?: unknown; message?: unknown; data?: unknown };
 }
 
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
-const STDERR_ATTENTION = /\b(error|fatal|panic)\b/i;
-const COMMAND_NOT_FOUND_EXIT = 127;
 /** JSON-RPC "method not found". */
 const METHOD_NOT_FOUND = -32601;
 
@@ -147,7 +123,7 @@ class AppServerSession implements CodexSession {
   private turn: ActiveTurn | null = null;
   private lastActivityAt = 0;
   private sawProtocolOutput = false;
-  private lastStderrLine = "";
+  private readonly process: AgentProcess;
   private exit: BatonError | null = null;
   private stopping = false;
   private currentTitle: string | null = null;
@@ -162,33 +138,23 @@ class AppServerSession implements CodexSession {
     private readonly options: CodexSessionOptions,
     /** The workspace as the app-server sees it: its cwd and writable root. */
     private readonly cwd: string,
-    private readonly child: LaunchedProcess,
+    child: LaunchedProcess,
   ) {
     this.pid = child.pid;
     this.logger = (options.logger ?? silentLogger).child({ codex_app_server_pid: child.pid });
     this.toolNames = new Set(options.tools.map((tool) => tool.name));
-    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-    const stdout = new LineSplitter(
+    this.process = new AgentProcess(
+      child,
       {
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => this.onOverlongLine(bytes, head),
+        stderr: (line) => this.emit("stderr", stderrSummary(line), undefined, { line }),
+        exit: (status) => this.onExit(status),
       },
-      maxLineBytes,
+      this.logger,
+      "codex",
+      options.maxLineBytes,
     );
-    const stderr = new LineSplitter(
-      {
-        line: (line) => this.onStderrLine(line),
-        overlong: (bytes, head) => this.onStderrLine(`${head}… (${bytes} bytes)`),
-      },
-      maxLineBytes,
-    );
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stdout.on("end", () => stdout.end());
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.stderr.on("end", () => stderr.end());
-    // A write racing the child's exit must not crash Baton; the exit itself is reported.
-    child.stdin.on("error", () => {});
-    void child.exited.then((status) => this.onExit(status));
   }
 
   async handshake(): Promise<void> {
@@ -283,15 +249,7 @@ class AppServerSession implements CodexSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const grace = this.options.stopGraceMs ?? 2_000;
-    this.child.stdin.end();
-    if (!(await settlesWithin(this.child.exited, grace))) {
-      this.child.kill("SIGTERM");
-      if (!(await settlesWithin(this.child.exited, grace))) this.child.kill("SIGKILL");
-    }
-    await this.child.exited;
-    // Commands the agent started may outlive the server in its process group.
-    this.child.kill("SIGKILL");
+    await this.process.stop(this.options.stopGraceMs ?? 2_000);
   }
 
   emitStartupFailed(error: BatonError): void {
@@ -304,7 +262,7 @@ class AppServerSession implements CodexSession {
   // ---- outgoing ----
 
   private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.process.write(message);
   }
 
   /** Sends a request; `onResult` runs synchronously when the answer is read, before later lines. */
@@ -399,16 +357,6 @@ class AppServerSession implements CodexSession {
       undefined,
       { bytes, head },
     );
-  }
-
-  private onStderrLine(raw: string): void {
-    // Codex colours its diagnostics; logs and summaries want the plain text.
-    const line = raw.replace(ANSI_ESCAPE, "");
-    if (line.trim() === "") return;
-    this.lastStderrLine = line;
-    if (STDERR_ATTENTION.test(line)) this.logger.warn({ line }, "codex stderr");
-    else this.logger.debug({ line }, "codex stderr");
-    this.emit("stderr", line.length > 200 ? `${line.slice(0, 200)}…` : line, undefined, { line });
   }
 
   private onResponse(id: number, message: IncomingMessage): void {
@@ -600,7 +548,7 @@ class AppServerSession implements CodexSession {
       : notFound
         ? new BatonError(
             "codex_not_found",
-            `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
+            `Codex command not found: \`${this.options.command}\` exited 127 (${this.process.lastStderrLine() || "no output"})`,
             { command: this.options.command },
           )
         : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
@@ -681,11 +629,7 @@ class AppServerSession implements CodexSession {
     if (method !== undefined) agentEvent.method = method;
     if (payload !== undefined) agentEvent.payload = payload;
     if (extra !== undefined) Object.assign(agentEvent, extra);
-    try {
-      this.options.onEvent(agentEvent);
-    } catch (error) {
-      this.logger.error({ err: error, event }, "agent event listener threw");
-    }
+    deliverEvent(this.options, this.logger, agentEvent);
   }
 }
 
@@ -710,14 +654,4 @@ function stringAt(value: unknown, ...keys: string[]): string | null {
   let current = value;
   for (const key of keys) current = field(current, key);
   return typeof current === "string" ? current : null;
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

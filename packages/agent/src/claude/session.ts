@@ -3,18 +3,22 @@ import { performance } from "node:perf_hooks";
 import type {
   AgentEvent,
   AgentEventName,
-  AgentToolSpec,
   ExitStatus,
   LaunchedProcess,
-  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import { LineSplitter, MAX_LINE_BYTES } from "../framing.ts";
+import { BatonError, canonicalAgentCwd, silentLogger, ZERO_TOKENS } from "@baton/domain";
+import {
+  AgentProcess,
+  type AgentProcessOptions,
+  COMMAND_NOT_FOUND_EXIT,
+  deliverEvent,
+  handshakeOrStop,
+  stderrSummary,
+} from "../agent-process.ts";
 import type { TurnInput, TurnOutcome } from "../session.ts";
-import { canonicalAgentCwd } from "../workspace-cwd.ts";
 import { type ClaudeCommandSettings, claudeCommandLine } from "./command.ts";
 import { type SessionToolServer, startSessionToolServer } from "./mcp-server.ts";
 import {
@@ -27,27 +31,9 @@ import {
   turnUsage,
 } from "./records.ts";
 
-export interface ClaudeSessionOptions {
+/** `tools` are served to the agent over this session's MCP server; `env` carries the model variables (ANTHROPIC_*). */
+export interface ClaudeSessionOptions extends AgentProcessOptions {
   settings: ClaudeCommandSettings;
-  workspacePath: string;
-  workspaceRoot: string;
-  launcher: Launcher;
-  /** Base environment for the child (it carries ANTHROPIC_API_KEY); the launcher's default when absent. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
-  secretEnvNames: readonly string[];
-  /** How long the handshake and an interrupt may wait for Claude Code's answer. */
-  readTimeoutMs: number;
-  /** A turn that produces no output for this long fails with `turn_timeout`. */
-  turnTimeoutMs: number;
-  /** Tools served to the agent over this session's MCP server; bound here, like Codex's. */
-  tools: readonly AgentToolSpec[];
-  executeTool(name: string, args: unknown): Promise<ToolResult>;
-  onEvent(event: AgentEvent): void;
-  logger?: Logger;
-  /** How long `stop()` waits after closing stdin, and again after SIGTERM, before escalating. */
-  stopGraceMs?: number;
-  maxLineBytes?: number;
 }
 
 /** A live Claude Code session: the same shape as a Codex session, so the worker loop drives either. */
@@ -66,7 +52,7 @@ export interface ClaudeSession {
  * `claude_not_found`, `response_timeout`, `port_exit`) after emitting `startup_failed`.
  */
 export async function startClaudeSession(options: ClaudeSessionOptions): Promise<ClaudeSession> {
-  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
+  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot, "Claude Code");
   const sessionId = randomUUID();
   let session: ClaudeCodeSession | null = null;
   const tools = await startSessionToolServer({
@@ -84,6 +70,7 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
       cwd,
       // Baton's tools are few and always needed: offer them directly instead of behind tool search.
       env: { ...(options.env ?? process.env), ENABLE_TOOL_SEARCH: "false" },
+      ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
       unsetEnv: options.secretEnvNames,
     });
   } catch (error) {
@@ -91,15 +78,7 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
     throw error;
   }
   session = new ClaudeCodeSession(options, sessionId, child, tools);
-  try {
-    await session.handshake();
-  } catch (error) {
-    const failure = toBatonError(error, "response_error");
-    session.emitStartupFailed(failure);
-    await session.stop();
-    throw failure;
-  }
-  return session;
+  return handshakeOrStop(session);
 }
 
 interface ActiveTurn {
@@ -117,9 +96,6 @@ interface PendingControl {
   timer: NodeJS.Timeout;
 }
 
-const STDERR_TAIL_LINES = 20;
-const STDERR_TAIL_CHARS = 2_000;
-const COMMAND_NOT_FOUND_EXIT = 127;
 /** Modes where a denied tool is the operator's standing answer, not a question for a human. */
 const DENYING_MODES: ReadonlySet<string> = new Set(["dontAsk"]);
 
@@ -133,7 +109,7 @@ class ClaudeCodeSession implements ClaudeSession {
   private toolCallsInFlight = 0;
   private lastActivityAt = 0;
   private sawOutput = false;
-  private readonly stderrTail: string[] = [];
+  private readonly process: AgentProcess;
   private exit: BatonError | null = null;
   private stopping = false;
   private tokens: TokenCounts = ZERO_TOKENS;
@@ -141,7 +117,7 @@ class ClaudeCodeSession implements ClaudeSession {
   constructor(
     private readonly options: ClaudeSessionOptions,
     readonly threadId: string,
-    private readonly child: LaunchedProcess,
+    child: LaunchedProcess,
     private readonly tools: SessionToolServer,
   ) {
     this.pid = child.pid;
@@ -149,30 +125,21 @@ class ClaudeCodeSession implements ClaudeSession {
       claude_pid: child.pid,
       claude_session_id: threadId,
     });
-    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-    const stdout = new LineSplitter(
+    this.process = new AgentProcess(
+      child,
       {
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => {
           this.lastActivityAt = performance.now();
           this.emit("malformed", `dropped a ${bytes}-byte stream-json line`, undefined, { bytes, head });
         },
+        stderr: (line) => this.emit("stderr", stderrSummary(line), undefined, { line }),
+        exit: (status) => this.onExit(status),
       },
-      maxLineBytes,
+      this.logger,
+      "claude",
+      options.maxLineBytes,
     );
-    const stderr = new LineSplitter(
-      {
-        line: (line) => this.onStderrLine(line),
-        overlong: (bytes, head) => this.onStderrLine(`${head}… (${bytes} bytes)`),
-      },
-      maxLineBytes,
-    );
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stdout.on("end", () => stdout.end());
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.stderr.on("end", () => stderr.end());
-    child.stdin.on("error", () => {});
-    void child.exited.then((status) => this.onExit(status));
   }
 
   async handshake(): Promise<void> {
@@ -213,14 +180,7 @@ class ClaudeCodeSession implements ClaudeSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const grace = this.options.stopGraceMs ?? 2_000;
-    this.child.stdin.end();
-    if (!(await settlesWithin(this.child.exited, grace))) {
-      this.child.kill("SIGTERM");
-      if (!(await settlesWithin(this.child.exited, grace))) this.child.kill("SIGKILL");
-    }
-    await this.child.exited;
-    this.child.kill("SIGKILL");
+    await this.process.stop(this.options.stopGraceMs ?? 2_000);
     await this.tools.close();
   }
 
@@ -251,7 +211,7 @@ class ClaudeCodeSession implements ClaudeSession {
   // ---- outgoing ----
 
   private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.process.write(message);
   }
 
   /** A control request (`initialize`, `interrupt`); settles with Claude Code's control_response. */
@@ -468,21 +428,8 @@ class ClaudeCodeSession implements ClaudeSession {
     this.finishTurn(turn, new BatonError("turn_failed", message, { subtype: stringAt(record, "subtype") }));
   }
 
-  private onStderrLine(line: string): void {
-    if (line.trim() === "") return;
-    this.stderrTail.push(line);
-    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    this.logger.debug({ line }, "claude stderr");
-    this.emit("stderr", line.length > 200 ? `${line.slice(0, 200)}…` : line, undefined, { line });
-  }
-
-  private stderrTailText(): string {
-    const text = this.stderrTail.join("\n");
-    return text.length > STDERR_TAIL_CHARS ? `…${text.slice(-STDERR_TAIL_CHARS)}` : text;
-  }
-
   private onExit(status: ExitStatus): void {
-    const tail = this.stderrTailText();
+    const tail = this.process.stderrTail();
     const how = status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
     this.exit =
       status.code === COMMAND_NOT_FOUND_EXIT && !this.sawOutput
@@ -574,20 +521,6 @@ class ClaudeCodeSession implements ClaudeSession {
     if (method !== undefined) agentEvent.method = method;
     if (payload !== undefined) agentEvent.payload = payload;
     if (extra !== undefined) Object.assign(agentEvent, extra);
-    try {
-      this.options.onEvent(agentEvent);
-    } catch (error) {
-      this.logger.error({ err: error, event }, "agent event listener threw");
-    }
+    deliverEvent(this.options, this.logger, agentEvent);
   }
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
