@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type CodexSession, startCodexSession } from "@baton/agent";
 import { agentEnvAllowlist, processEnvironment } from "@baton/domain";
-import { type FakeModelProvider, scripts, startFakeModelProvider } from "@baton/testkit";
+import { describeWithDockerd, type FakeModelProvider, scripts, startFakeModelProvider } from "@baton/testkit";
 import { WorkspaceManager } from "@baton/workspace";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   assertDaemonReachable,
   assertImagePresent,
@@ -16,7 +16,6 @@ import {
 } from "../src/index.ts";
 import {
   collect,
-  describeWithDockerd,
   type SandboxFixture,
   sandboxSettings,
   startSandboxFixture,
@@ -39,7 +38,7 @@ function port(provider: FakeModelProvider): number {
   return Number(new URL(provider.baseUrl).port);
 }
 
-describeWithDockerd("Docker sandbox", () => {
+describeWithDockerd(describe, "Docker sandbox", () => {
   let fixture: SandboxFixture;
   beforeAll(async () => {
     fixture = await startSandboxFixture();
@@ -332,7 +331,7 @@ describeWithDockerd("Docker sandbox", () => {
   }, 60_000);
 });
 
-describeWithDockerd("Docker daemon checks", () => {
+describeWithDockerd(describe, "Docker daemon checks", () => {
   it("[B.sandbox-daemon-unreachable] an unreachable daemon is a sandbox_docker_unavailable error naming the socket", async () => {
     const docker = connectDocker({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
     await expect(assertDaemonReachable(docker)).rejects.toMatchObject({
