@@ -1,5 +1,6 @@
 import type {
   AgentEvent,
+  AgentEventName,
   AgentToolSpec,
   ExitStatus,
   LaunchedProcess,
@@ -35,6 +36,30 @@ export interface AgentProcessOptions {
   stopGraceMs?: number;
   /** Longest protocol line accepted; longer ones are dropped and reported as `malformed`. */
   maxLineBytes?: number;
+}
+
+export interface TurnInput {
+  prompt: string;
+  /** Issue-identifying session title, e.g. `ABC-123: Fix login`. */
+  title: string;
+}
+
+export interface TurnOutcome {
+  threadId: string;
+  turnId: string;
+  sessionId: string;
+}
+
+/** A live agent session, Codex or Claude Code: the same shape, so the worker loop drives either. */
+export interface AgentClientSession {
+  readonly threadId: string;
+  readonly pid: number | null;
+  /** Starts a turn on the session and settles when it ends. Rejects with a BatonError. */
+  runTurn(input: TurnInput): Promise<TurnOutcome>;
+  /** Asks the agent to interrupt the active turn; `runTurn` then rejects with `turn_cancelled`. */
+  interrupt(): Promise<void>;
+  /** Ends the agent's process: stdin closed, then SIGTERM, then SIGKILL of its process group. */
+  stop(): Promise<void>;
 }
 
 /** What the client does with its process's output. */
@@ -154,12 +179,90 @@ export async function handshakeOrStop<Session extends Handshaking>(session: Sess
   return session;
 }
 
-/** Delivers an event to the client's listener; a listener that throws is logged, never fatal. */
-export function deliverEvent(options: AgentProcessOptions, logger: Logger, event: AgentEvent): void {
+/** Where an event happened: the session's process, thread and (during a turn) turn. */
+export interface EventContext {
+  pid: number | null;
+  /** "" before the thread is known. */
+  threadId: string;
+  turnId: string | null;
+  sessionId: string | null;
+}
+
+export type EventExtra = Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">;
+
+/**
+ * Builds an agent event (field by field: this runs for every protocol message) and delivers it to
+ * the client's listener; a listener that throws is logged, never fatal.
+ */
+export function emitAgentEvent(
+  options: AgentProcessOptions,
+  logger: Logger,
+  context: EventContext,
+  event: AgentEventName,
+  summary: string,
+  extra?: EventExtra,
+  payload?: unknown,
+  method?: string,
+): void {
+  const agentEvent: AgentEvent = { event, timestamp: isoNow(), codex_app_server_pid: context.pid, summary };
+  if (context.threadId !== "") agentEvent.thread_id = context.threadId;
+  if (context.turnId !== null) agentEvent.turn_id = context.turnId;
+  if (context.sessionId !== null) agentEvent.session_id = context.sessionId;
+  if (method !== undefined) agentEvent.method = method;
+  if (payload !== undefined) agentEvent.payload = payload;
+  if (extra !== undefined) Object.assign(agentEvent, extra);
   try {
-    options.onEvent(event);
+    options.onEvent(agentEvent);
   } catch (error) {
-    logger.error({ err: error, event: event.event }, "agent event listener threw");
+    logger.error({ err: error, event }, "agent event listener threw");
+  }
+}
+
+let lastIsoMs = Number.NaN;
+let lastIso = "";
+
+/** The current time in RFC 3339; bursts of protocol messages share a millisecond, so the string is reused. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
+}
+
+/**
+ * A turn's `turn_timeout` watch: fires once the agent has produced nothing for `timeoutMs` while no
+ * tool call of Baton's was running. One timer per turn, re-armed lazily, so output only has to
+ * stamp the time of the last activity (a cheap hot path).
+ */
+export class SilenceTimer {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly timeoutMs: number,
+    /** Milliseconds since the agent's last output. */
+    private readonly silentFor: () => number,
+    /** True while a tool call runs: silence then is Baton's, not the agent's. */
+    private readonly busy: () => boolean,
+    private readonly fire: () => void,
+  ) {
+    this.arm(timeoutMs);
+  }
+
+  clear(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private arm(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      if (this.busy()) return this.arm(this.timeoutMs);
+      const silent = this.silentFor();
+      if (silent < this.timeoutMs) return this.arm(this.timeoutMs - silent);
+      this.timer = null;
+      this.fire();
+    }, delayMs);
   }
 }
 

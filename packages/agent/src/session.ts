@@ -1,6 +1,5 @@
 import { performance } from "node:perf_hooks";
 import type {
-  AgentEvent,
   AgentEventName,
   ExitStatus,
   LaunchedProcess,
@@ -10,12 +9,17 @@ import type {
 } from "@baton/domain";
 import { BatonError, canonicalAgentCwd, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
 import {
+  type AgentClientSession,
   AgentProcess,
   type AgentProcessOptions,
   COMMAND_NOT_FOUND_EXIT,
-  deliverEvent,
+  type EventExtra,
+  emitAgentEvent,
   handshakeOrStop,
+  SilenceTimer,
   stderrSummary,
+  type TurnInput,
+  type TurnOutcome,
 } from "./agent-process.ts";
 import { MAX_LINE_BYTES } from "./framing.ts";
 import {
@@ -41,28 +45,8 @@ export interface CodexSessionOptions extends AgentProcessOptions {
   clientInfo?: ClientInfo;
 }
 
-export interface TurnInput {
-  prompt: string;
-  /** Issue-identifying session title, e.g. `ABC-123: Fix login`. */
-  title: string;
-}
-
-export interface TurnOutcome {
-  threadId: string;
-  turnId: string;
-  sessionId: string;
-}
-
-export interface CodexSession {
-  readonly threadId: string;
-  readonly pid: number | null;
-  /** Starts a turn on the session's thread and settles when it ends. Rejects with a BatonError. */
-  runTurn(input: TurnInput): Promise<TurnOutcome>;
-  /** Asks the server to interrupt the active turn; `runTurn` then rejects with `turn_cancelled`. */
-  interrupt(): Promise<void>;
-  /** Ends the app-server process: stdin closed, then SIGTERM, then SIGKILL of its process group. */
-  stop(): Promise<void>;
-}
+/** A Codex app-server session; its `threadId` is the Codex thread. */
+export type CodexSession = AgentClientSession;
 
 /**
  * Starts `codex app-server` in the issue workspace and performs the handshake (initialize,
@@ -96,7 +80,7 @@ interface ActiveTurn {
   sessionId: string | null;
   resolve(outcome: TurnOutcome): void;
   reject(error: BatonError): void;
-  timer: NodeJS.Timeout | null;
+  timer: SilenceTimer | null;
   toolCallsInFlight: number;
   /** Message of the last `error` notification, reported if the turn then fails. */
   lastError: string | null;
@@ -200,7 +184,7 @@ class AppServerSession implements CodexSession {
     });
     const turn = this.turn!;
     this.lastActivityAt = performance.now();
-    this.armTurnTimer(turn, this.options.turnTimeoutMs);
+    turn.timer = this.turnTimer(turn);
     // The outcome may settle (timeout, exit) while turn/start is pending; the caller gets it below.
     outcome.catch(() => {});
     try {
@@ -571,27 +555,28 @@ class AppServerSession implements CodexSession {
     this.finishTurn(turn, error);
   }
 
-  private armTurnTimer(turn: ActiveTurn, delayMs: number): void {
-    turn.timer = setTimeout(() => {
-      // One timer per turn, re-armed lazily: messages only stamp `lastActivityAt` (cheap hot path).
-      const timeoutMs = this.options.turnTimeoutMs;
-      const silentFor = performance.now() - this.lastActivityAt;
-      if (turn.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
-      if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
-      const error = new BatonError(
-        "turn_timeout",
-        `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
-        { turn_id: turn.turnId, timeout_ms: timeoutMs },
-      );
-      this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
-      this.finishTurn(turn, error);
-    }, delayMs);
+  private turnTimer(turn: ActiveTurn): SilenceTimer {
+    const timeoutMs = this.options.turnTimeoutMs;
+    return new SilenceTimer(
+      timeoutMs,
+      () => performance.now() - this.lastActivityAt,
+      () => turn.toolCallsInFlight > 0,
+      () => {
+        const error = new BatonError(
+          "turn_timeout",
+          `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
+          { turn_id: turn.turnId, timeout_ms: timeoutMs },
+        );
+        this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+        this.finishTurn(turn, error);
+      },
+    );
   }
 
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
-    if (turn.timer !== null) clearTimeout(turn.timer);
+    turn.timer?.clear();
     if (error !== null) {
       turn.reject(error);
       return;
@@ -609,41 +594,28 @@ class AppServerSession implements CodexSession {
   private emit(
     event: AgentEventName,
     summary: string,
-    extra?: Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">,
+    extra?: EventExtra,
     payload?: unknown,
     method?: string,
   ): void {
-    // Built field by field: this runs for every protocol message.
-    const agentEvent: AgentEvent = {
-      event,
-      timestamp: isoNow(),
-      codex_app_server_pid: this.pid,
-      summary,
-    };
-    if (this.threadId !== "") agentEvent.thread_id = this.threadId;
     const turn = this.turn;
-    if (turn !== null && turn.turnId !== null) {
-      agentEvent.turn_id = turn.turnId;
-      agentEvent.session_id = turn.sessionId!;
-    }
-    if (method !== undefined) agentEvent.method = method;
-    if (payload !== undefined) agentEvent.payload = payload;
-    if (extra !== undefined) Object.assign(agentEvent, extra);
-    deliverEvent(this.options, this.logger, agentEvent);
+    const turnId = turn?.turnId ?? null;
+    emitAgentEvent(
+      this.options,
+      this.logger,
+      {
+        pid: this.pid,
+        threadId: this.threadId,
+        turnId,
+        sessionId: turnId === null ? null : (turn?.sessionId ?? null),
+      },
+      event,
+      summary,
+      extra,
+      payload,
+      method,
+    );
   }
-}
-
-let lastIsoMs = Number.NaN;
-let lastIso = "";
-
-/** The current time in RFC 3339; bursts of protocol messages share a millisecond, so the string is reused. */
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastIsoMs) {
-    lastIso = new Date(ms).toISOString();
-    lastIsoMs = ms;
-  }
-  return lastIso;
 }
 
 function field(value: unknown, key: string): unknown {

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type {
-  AgentEvent,
   AgentEventName,
   ExitStatus,
   LaunchedProcess,
@@ -11,14 +10,18 @@ import type {
 } from "@baton/domain";
 import { BatonError, canonicalAgentCwd, silentLogger, ZERO_TOKENS } from "@baton/domain";
 import {
+  type AgentClientSession,
   AgentProcess,
   type AgentProcessOptions,
   COMMAND_NOT_FOUND_EXIT,
-  deliverEvent,
+  type EventExtra,
+  emitAgentEvent,
   handshakeOrStop,
+  SilenceTimer,
   stderrSummary,
+  type TurnInput,
+  type TurnOutcome,
 } from "../agent-process.ts";
-import type { TurnInput, TurnOutcome } from "../session.ts";
 import { type ClaudeCommandSettings, claudeCommandLine } from "./command.ts";
 import { type SessionToolServer, startSessionToolServer } from "./mcp-server.ts";
 import {
@@ -36,15 +39,8 @@ export interface ClaudeSessionOptions extends AgentProcessOptions {
   settings: ClaudeCommandSettings;
 }
 
-/** A live Claude Code session: the same shape as a Codex session, so the worker loop drives either. */
-export interface ClaudeSession {
-  /** Claude Code's session id (Baton chooses it with `--session-id`). */
-  readonly threadId: string;
-  readonly pid: number | null;
-  runTurn(input: TurnInput): Promise<TurnOutcome>;
-  interrupt(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** A headless Claude Code session; its `threadId` is Claude Code's session id (Baton chooses it with `--session-id`). */
+export type ClaudeSession = AgentClientSession;
 
 /**
  * Starts headless Claude Code in the issue workspace with Baton's per-session MCP tool server and
@@ -85,7 +81,7 @@ interface ActiveTurn {
   number: number;
   resolve(outcome: TurnOutcome): void;
   reject(error: BatonError): void;
-  timer: NodeJS.Timeout | null;
+  timer: SilenceTimer | null;
   interruptRequested: boolean;
 }
 
@@ -161,7 +157,7 @@ class ClaudeCodeSession implements ClaudeSession {
     });
     const turn = this.turn!;
     this.lastActivityAt = performance.now();
-    this.armTurnTimer(turn, this.options.turnTimeoutMs);
+    turn.timer = this.turnTimer(turn);
     outcome.catch(() => {});
     // The session title has no place in Claude Code's protocol: it goes into the logs only.
     this.write({ type: "user", message: { role: "user", content: input.prompt } });
@@ -465,27 +461,29 @@ class ClaudeCodeSession implements ClaudeSession {
     this.finishTurn(turn, error);
   }
 
-  private armTurnTimer(turn: ActiveTurn, delayMs: number): void {
-    turn.timer = setTimeout(() => {
-      const timeoutMs = this.options.turnTimeoutMs;
-      const silentFor = performance.now() - this.lastActivityAt;
-      if (this.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
-      if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
-      const error = new BatonError(
-        "turn_timeout",
-        `Claude turn ${this.sessionIdOf(turn)} produced no output for ${timeoutMs} ms (claude.turn_timeout_ms)`,
-        { timeout_ms: timeoutMs },
-      );
-      this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
-      this.control("interrupt", {}).catch(() => {});
-      this.finishTurn(turn, error);
-    }, delayMs);
+  private turnTimer(turn: ActiveTurn): SilenceTimer {
+    const timeoutMs = this.options.turnTimeoutMs;
+    return new SilenceTimer(
+      timeoutMs,
+      () => performance.now() - this.lastActivityAt,
+      () => this.toolCallsInFlight > 0,
+      () => {
+        const error = new BatonError(
+          "turn_timeout",
+          `Claude turn ${this.sessionIdOf(turn)} produced no output for ${timeoutMs} ms (claude.turn_timeout_ms)`,
+          { timeout_ms: timeoutMs },
+        );
+        this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+        this.control("interrupt", {}).catch(() => {});
+        this.finishTurn(turn, error);
+      },
+    );
   }
 
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
-    if (turn.timer !== null) clearTimeout(turn.timer);
+    turn.timer?.clear();
     if (error !== null) {
       turn.reject(error);
       return;
@@ -502,25 +500,25 @@ class ClaudeCodeSession implements ClaudeSession {
   private emit(
     event: AgentEventName,
     summary: string,
-    extra?: Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">,
+    extra?: EventExtra,
     payload?: unknown,
     method?: string,
   ): void {
-    const agentEvent: AgentEvent = {
-      event,
-      timestamp: new Date().toISOString(),
-      codex_app_server_pid: this.pid,
-      summary,
-      thread_id: this.threadId,
-    };
     const turn = this.turn;
-    if (turn !== null) {
-      agentEvent.turn_id = String(turn.number);
-      agentEvent.session_id = this.sessionIdOf(turn);
-    }
-    if (method !== undefined) agentEvent.method = method;
-    if (payload !== undefined) agentEvent.payload = payload;
-    if (extra !== undefined) Object.assign(agentEvent, extra);
-    deliverEvent(this.options, this.logger, agentEvent);
+    emitAgentEvent(
+      this.options,
+      this.logger,
+      {
+        pid: this.pid,
+        threadId: this.threadId,
+        turnId: turn === null ? null : String(turn.number),
+        sessionId: turn === null ? null : this.sessionIdOf(turn),
+      },
+      event,
+      summary,
+      extra,
+      payload,
+      method,
+    );
   }
 }
