@@ -64,6 +64,8 @@ export interface AgentClientSession {
 
 /** What the client does with its process's output. */
 export interface AgentProcessHandlers {
+  /** A stdout chunk arrived (before its lines are handed to `line`). */
+  chunk?(): void;
   /** One protocol line from stdout. */
   line(line: string): void;
   /** A stdout line over the limit: dropped, only its head kept. */
@@ -105,7 +107,10 @@ export class AgentProcess {
       },
       maxLineBytes,
     );
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      handlers.chunk?.();
+      stdout.push(chunk);
+    });
     child.stdout.on("end", () => stdout.end());
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.stderr.on("end", () => stderr.end());

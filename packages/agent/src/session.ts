@@ -130,6 +130,10 @@ class AppServerSession implements CodexSession {
     this.process = new AgentProcess(
       child,
       {
+        // Stamped per chunk, not per line: the lines of one chunk arrived together.
+        chunk: () => {
+          this.lastActivityAt = performance.now();
+        },
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => this.onOverlongLine(bytes, head),
         stderr: (line) => this.emit("stderr", stderrSummary(line), undefined, { line }),
@@ -302,7 +306,6 @@ class AppServerSession implements CodexSession {
   // ---- incoming ----
 
   private onStdoutLine(line: string): void {
-    this.lastActivityAt = performance.now();
     let message: IncomingMessage;
     try {
       message = JSON.parse(line);
@@ -334,7 +337,6 @@ class AppServerSession implements CodexSession {
   }
 
   private onOverlongLine(bytes: number, head: string): void {
-    this.lastActivityAt = performance.now();
     this.emit(
       "malformed",
       `dropped a ${bytes}-byte protocol line (limit ${this.options.maxLineBytes ?? MAX_LINE_BYTES})`,

@@ -23,7 +23,7 @@ import {
   type TurnOutcome,
 } from "../agent-process.ts";
 import { type ClaudeCommandSettings, claudeCommandLine } from "./command.ts";
-import { type SessionToolServer, startSessionToolServer } from "./mcp-server.ts";
+import type { SessionToolServer } from "./mcp-server.ts";
 import {
   addTokens,
   assistantSummaries,
@@ -51,6 +51,9 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
   const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot, "Claude Code");
   const sessionId = randomUUID();
   let session: ClaudeCodeSession | null = null;
+  // Loaded with the first Claude session: the MCP SDK (and zod, hono) is ~200 modules that a Codex
+  // Baton, and every Baton's startup, does without.
+  const { startSessionToolServer } = await import("./mcp-server.ts");
   const tools = await startSessionToolServer({
     tools: options.tools,
     executeTool: options.executeTool,
