@@ -1,5 +1,5 @@
 import type { Logger } from "@baton/domain";
-import { type BatonError, SecretRedactor, toBatonError } from "@baton/domain";
+import { BatonError, SecretRedactor, STATE_DIR_ENV, toBatonError } from "@baton/domain";
 import {
   type ConfigSource,
   Orchestrator,
@@ -16,7 +16,7 @@ import {
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
 import { configSecrets, envReferenceName, type ServiceConfig, WorkflowStore } from "@baton/workflow";
-import { type Launcher, LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
+import { LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
 import { LogHealth } from "./log-health.ts";
 import { removeExpiredServiceLogs } from "./logging.ts";
@@ -34,8 +34,6 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
-  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
-  launcher?: Launcher;
   /** Everything Baton writes passes through it; the service adds the config's secrets. */
   redactor?: SecretRedactor;
   /** Where log-file trouble is reported (the run command shares it with the file log). */
@@ -79,18 +77,16 @@ export class BatonService {
     const { logger, env } = options;
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
     const startup = store.current().config;
-    const launchers: Launchers = options.launcher
-      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
-      : await createLaunchers({
-          sandbox: startup.sandbox,
-          hooksSandboxed: startup.hooks.sandbox,
-          workflowPath: startup.workflowPath,
-          env,
-          logger,
-        }).catch((error: unknown) => {
-          store.close();
-          throw error;
-        });
+    const launchers: Launchers = await createLaunchers({
+      sandbox: startup.sandbox,
+      hooksSandboxed: startup.hooks.sandbox,
+      workflowPath: startup.workflowPath,
+      env,
+      logger,
+    }).catch((error: unknown) => {
+      store.close();
+      throw error;
+    });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
@@ -129,6 +125,8 @@ export class BatonService {
         launcher: launchers.hook,
         logger,
         env,
+        hookEnv: current.hooks.env,
+        ...(options.stateDir && { marks: { [STATE_DIR_ENV]: options.stateDir } }),
       });
 
     // The run's spec and tracker are taken in the same synchronous step as the dispatch decision,
