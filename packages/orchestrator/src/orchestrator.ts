@@ -115,6 +115,9 @@ export class Orchestrator {
   private tickTimer: unknown = null;
   private nextTickAtMs: number | null = null;
   private tickQueued = false;
+  /** Issues a tracker said changed (B.webhook), refreshed one by one in the next queued pass. */
+  private readonly pendingTargets = new Set<string>();
+  private targetsQueued = false;
   private checking = false;
   private lastError: LoopError | null = null;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
@@ -181,6 +184,25 @@ export class Orchestrator {
     if (this.lifecycle !== "running") return { queued: false, coalesced: false, requested_at };
     const queuedNow = this.queueTick();
     return { queued: true, coalesced: !queuedNow, requested_at };
+  }
+
+  /**
+   * B.webhook: the tracker said this issue changed. Queues a targeted refresh of it alone (one
+   * `fetchIssue` request, no candidate query): a running, blocked or stopped claim is reconciled
+   * with the fresh snapshot, an unclaimed issue is dispatched when eligible. Requests for an issue
+   * already waiting join it, and a queued full tick covers them all; polling stays the fallback.
+   */
+  refreshIssue(issueId: string): RefreshResult {
+    const requested_at = isoAt(this.clock.now());
+    if (this.lifecycle !== "running") return { queued: false, coalesced: false, requested_at };
+    if (this.tickQueued || this.pendingTargets.has(issueId))
+      return { queued: true, coalesced: true, requested_at };
+    this.pendingTargets.add(issueId);
+    if (!this.targetsQueued) {
+      this.targetsQueued = true;
+      void this.enqueue("refresh_issue", () => this.refreshTargets());
+    }
+    return { queued: true, coalesced: false, requested_at };
   }
 
   /** Stops polling and retries, cancels running attempts and waits (bounded) for them to finish. Idempotent. */
@@ -682,6 +704,48 @@ export class Orchestrator {
     } catch (error) {
       return toBatonError(error, "preflight_failed");
     }
+  }
+
+  private async refreshTargets(): Promise<void> {
+    this.targetsQueued = false;
+    const ids = [...this.pendingTargets];
+    this.pendingTargets.clear();
+    for (const id of ids) {
+      if (this.lifecycle !== "running") return;
+      await this.refreshTarget(id);
+    }
+  }
+
+  /** One issue a webhook named: reconcile its claim, or dispatch it, from one fresh snapshot. */
+  private async refreshTarget(id: string): Promise<void> {
+    let issue: Issue | null;
+    try {
+      issue = await this.config.tracker().fetchIssue(id);
+    } catch (error) {
+      // The targeted read failed: a full tick reads the tracker the usual way instead.
+      this.trackerError("refresh_issue", error);
+      this.queueTick();
+      return;
+    }
+    if (this.lifecycle !== "running") return;
+    const claim = this.state.claims[id];
+    if (claim !== undefined) {
+      if (claim.stop_request !== null) return;
+      const fresh = issue ?? undefined;
+      if (claim.status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue: fresh });
+      else if (claim.status === "blocked")
+        this.apply({ type: "blocked_refreshed", issue_id: id, issue: fresh });
+      else if (claim.status === "stopped")
+        this.apply({ type: "stopped_refreshed", issue_id: id, issue: fresh, baseline_only: false });
+      // A queued retry re-reads its issue when it is due.
+      return;
+    }
+    if (issue === null || this.storeError) return;
+    // The same gate as a tick: a workflow that does not validate dispatches nothing (the tick reports it).
+    if ((await this.preflight()) !== null || this.lifecycle !== "running") return;
+    const config = this.config.current();
+    if (dispatchIneligibility(issue, config, schedulingView(this.state, this.clock.now())) !== null) return;
+    this.apply({ type: "dispatch", issue, run_id: this.newRunId() });
   }
 
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
