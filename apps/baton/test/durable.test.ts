@@ -127,17 +127,45 @@ async function waitUntilMidRun(baton: BatonProcess, dir: string, alsoFailing: bo
   return ready;
 }
 
-/** Every process the dead Baton's runs started is gone (zombies waiting for init count as gone). */
-async function expectDeadInstanceGone(records: ProcRecord[], restartedAt: number): Promise<void> {
-  expect(records.length).toBeGreaterThanOrEqual(4);
+/**
+ * When the restarted Baton took the state lock (`baton.lock` names it with its start time): the
+ * restart from Baton's side. Before it, the time goes to the OS and Node starting a process,
+ * which on a loaded machine alone can take seconds.
+ */
+async function lockTakenAt(dir: string, restarted: BatonProcess): Promise<number> {
+  const lock = join(dir, ".baton", "state", "baton.lock");
+  let holder: { pid?: number; started_at?: string } = {};
   await waitFor(
     async () => {
-      for (const record of records) if (await isRunning(record.pid)) return false;
-      return true;
+      holder = JSON.parse(await readFile(lock, "utf8").catch(() => "{}")) as typeof holder;
+      return holder.pid === restarted.child.pid;
+    },
+    60_000,
+    () => `the restarted Baton to take the state lock\n${restarted.tail()}`,
+  );
+  return Date.parse(String(holder.started_at));
+}
+
+/** Every process the dead Baton's runs started is gone within 5 s of the restart (zombies waiting for init count as gone). */
+async function expectDeadInstanceGone(
+  records: ProcRecord[],
+  restarted: BatonProcess,
+  dir: string,
+): Promise<void> {
+  expect(records.length).toBeGreaterThanOrEqual(4);
+  const restartedAt = await lockTakenAt(dir, restarted);
+  let living: ProcRecord[] = [];
+  await waitFor(
+    async () => {
+      living = [];
+      for (const record of records) if (await isRunning(record.pid)) living.push(record);
+      return living.length === 0;
     },
     Math.max(restartedAt + 5000 - Date.now(), 0),
-    () =>
-      `the dead instance's processes ${records.map((record) => record.pid).join(", ")} to be gone 5 s after the restart`,
+    () => {
+      const cleanup = restarted.find("action=leftover_cleanup")[0];
+      return `the dead instance's processes ${records.map((record) => record.pid).join(", ")} to be gone 5 s after the restart; still alive: ${JSON.stringify(living)}; the restarted Baton's leftover cleanup: ${cleanup ? `${Date.parse(String(cleanup.time)) - restartedAt} ms after it took the lock, pids ${String(cleanup.pids)}` : "not logged"}\n${restarted.tail()}`;
+    },
   );
 }
 
@@ -184,7 +212,7 @@ async function restartAndExpectRecovery(crash: Crash, repair?: (reason: string) 
   const { before, history, retry } = crash;
   const restartedAt = Date.now();
   const second = crash.project.start(["--port", "0"]);
-  await expectDeadInstanceGone(crash.deadRecords, restartedAt);
+  await expectDeadInstanceGone(crash.deadRecords, second, crash.project.dir);
   if (repair) await repaired(second, repair);
   await second.waitForLog(["action=state_restore outcome=loaded"], 30_000);
   const after = await api(second, "/api/v1/state");
@@ -301,9 +329,8 @@ describe("durable state across a killed Baton", () => {
     await writeFile(db, Buffer.alloc(8192, 0x5a));
     await writeFile(`${db}-wal`, Buffer.alloc(8192, 0x5a));
 
-    const restartedAt = Date.now();
     const third = project.start(["--port", "0"]);
-    await expectDeadInstanceGone(deadRecords, restartedAt);
+    await expectDeadInstanceGone(deadRecords, third, project.dir);
     await repaired(third, (reason) =>
       /state\.db could not be read .* moved aside to .*state\.db\.corrupt-/.test(reason),
     );
