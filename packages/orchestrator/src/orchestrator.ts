@@ -44,7 +44,11 @@ export interface OrchestratorDeps {
 
 /** The answer to an operator's stop or retry (B.operator). */
 export type OperatorActionResult =
-  | ({ ok: true; status: "stopping" | "stopped" | "retry_queued"; requested_at: string } & IssueRefView)
+  | ({
+      ok: true;
+      status: "stopping" | "stopped" | "retry_queued" | "resumed" | "rejected";
+      requested_at: string;
+    } & IssueRefView)
   | { ok: false; code: "issue_not_found" | "conflict" | "orchestrator_unavailable"; message: string };
 
 interface IssueRefView {
@@ -61,8 +65,16 @@ export interface RefreshResult {
 type AgentEventItem = Extract<OrchestratorInput, { type: "agent_events" }>["items"][number];
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+/** Agent events applied as one step at most (see `queueAgentEvent`). */
+const AGENT_EVENT_BATCH = 64;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
+/**
+ * Claims changed by agent events alone (session summary, recent events) are saved at most this
+ * long after: with hundreds of streaming sessions, rewriting every claim each second was the
+ * largest cost of the process. Token totals and spend (the meta row) keep the 1 s batch.
+ */
+const AGENT_EVENT_SAVE_MS = 5000;
 
 function replyFor(
   reply: OperatorReply | undefined,
@@ -128,9 +140,12 @@ export class Orchestrator {
 
   // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
   private readonly unsavedClaims = new Set<string>();
+  /** Claims whose only unsaved changes came from agent events (saved in the slower batch). */
+  private readonly agentEventClaims = new Set<string>();
   private unsavedCompleted: string[] = [];
   private unsavedMeta = false;
   private saveTimer: NodeJS.Timeout | null = null;
+  private agentEventSaveTimer: NodeJS.Timeout | null = null;
   private storeError: LoopError | null = null;
 
   constructor(deps: OrchestratorDeps) {
@@ -225,6 +240,34 @@ export class Orchestrator {
     return this.operatorAction(identifier, (issue_id) => ({ type: "operator_retry", issue_id }));
   }
 
+  /**
+   * Approves the gate the issue waits at (B.phases-gate): the run is queued at once and resumes at
+   * the next phase. `by` names who decided (an API caller, the CLI, a ticket comment's author) for
+   * the log and the issue's history. Conflict when the issue is not waiting at a gate.
+   */
+  approveGate(identifier: string, by: string | null = null): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({
+      type: "gate_decision",
+      issue_id,
+      decision: { kind: "approve" },
+      by,
+    }));
+  }
+
+  /**
+   * Rejects the gate the issue waits at: the reason goes back to the gate's `on_reject` phase as its
+   * `feedback` (status `resumed`), or, with no attempts left, the issue is held as blocked and the
+   * ticket told why (status `rejected`).
+   */
+  rejectGate(identifier: string, reason: string, by: string | null = null): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({
+      type: "gate_decision",
+      issue_id,
+      decision: { kind: "reject", reason },
+      by,
+    }));
+  }
+
   /** Runs an operator action in the queue, so it never interleaves with a tick or a retry timer. */
   private async operatorAction(
     identifier: string,
@@ -246,7 +289,7 @@ export class Orchestrator {
         result = {
           ok: false,
           code: "issue_not_found",
-          message: `issue ${identifier} is not running, retrying, blocked or stopped in this Baton process`,
+          message: `issue ${identifier} is not running, retrying, blocked, stopped or awaiting approval in this Baton process`,
         };
         return;
       }
@@ -276,7 +319,7 @@ export class Orchestrator {
   issueDetail(identifier: string): IssueDetail | null {
     this.flushAgentEvents();
     // The history shown is saved first (agent events are otherwise saved in batches).
-    if (this.unsavedClaims.size > 0) this.save();
+    if (this.unsavedClaims.size > 0 || this.agentEventClaims.size > 0) this.save();
     return buildIssueDetail(this.state, identifier);
   }
 
@@ -290,13 +333,19 @@ export class Orchestrator {
   // ---- transitions -----------------------------------------------------------------------------
 
   /**
-   * Agent events arrive in bursts (a chunk of protocol messages is parsed in one go): they are
-   * applied as one step at the end of the current turn of the event loop, or before any other
-   * input, so order is kept and the state is copied once per burst rather than once per event.
+   * Agent events arrive in bursts (a chunk of protocol messages is parsed in one go, many sessions'
+   * pipes are read in one turn of the event loop): they are applied as one step once the turn's I/O
+   * is handled, or before any other input, so order is kept and the state is copied once per burst
+   * rather than once per event.
    */
   private queueAgentEvent(item: AgentEventItem): void {
     this.pendingAgentEvents.push(item);
-    if (this.pendingAgentEvents.length === 1) queueMicrotask(() => this.flushAgentEvents());
+    // After the I/O of this event-loop turn: the reads of all sessions' pipes in one turn become
+    // one step, which copies the claims record (and the budget's issue table) once for all of them.
+    if (this.pendingAgentEvents.length === 1) setImmediate(() => this.flushAgentEvents());
+    // A long burst is applied in slices: events (and their parsed payloads) held until the end of
+    // the turn would outlive V8's young generation and make every collection copy them.
+    else if (this.pendingAgentEvents.length >= AGENT_EVENT_BATCH) this.flushAgentEvents();
   }
 
   private flushAgentEvents(): void {
@@ -312,12 +361,21 @@ export class Orchestrator {
     const result = step(this.state, input, this.clock.now(), this.config.current());
     if (result.state === this.state && result.events.length === 0) return result;
     this.state = result.state;
-    for (const id of result.changed) this.unsavedClaims.add(id);
+    if (input.type === "agent_events") {
+      for (const id of result.changed) if (!this.unsavedClaims.has(id)) this.agentEventClaims.add(id);
+      this.saveAgentEventsSoon();
+    } else {
+      for (const id of result.changed) {
+        this.unsavedClaims.add(id);
+        this.agentEventClaims.delete(id);
+      }
+    }
     this.unsavedCompleted.push(...result.completed);
     this.unsavedMeta = true;
     // Persist before effect: a transition with effects is saved now. One without (agent events,
     // fresher tracker snapshots) is saved in a batch within LAZY_SAVE_MS, or with the next one.
-    if (result.effects.length === 0) this.saveSoon();
+    // A workflow phase's progress is saved at once too: a restart must never repeat a finished phase.
+    if (result.effects.length === 0 && input.type !== "workflow_phase") this.saveSoon();
     else this.save();
     for (const event of result.events) this.publish(event);
     for (const effect of result.effects) this.carryOut(effect);
@@ -393,6 +451,9 @@ export class Orchestrator {
       case "report_budget_exceeded":
         void this.enqueue("budget_report", () => this.reportBudgetExceeded(effect));
         return;
+      case "update_ticket":
+        void this.enqueue("ticket_update", () => this.updateTicket(effect));
+        return;
       case "kill_leftovers":
         // Collected and carried out together by start(): one scan of the process table for all runs.
         this.leftoverRuns.push(effect);
@@ -431,7 +492,12 @@ export class Orchestrator {
     let handle: ReturnType<RunExecutor["start"]>;
     try {
       handle = this.executor.start(
-        { issue: effect.issue, attempt: effect.attempt, run_id: runId },
+        {
+          issue: effect.issue,
+          attempt: effect.attempt,
+          run_id: runId,
+          ...(effect.pipeline ? { pipeline: effect.pipeline } : {}),
+        },
         this.reporterFor(id, runId),
       );
     } catch (error) {
@@ -465,6 +531,8 @@ export class Orchestrator {
       toolCallStarted: () => this.apply({ type: "tool_call_started", issue_id: id, run_id: runId }),
       toolCallEnded: (handoffState) =>
         this.apply({ type: "tool_call_ended", issue_id: id, run_id: runId, handoff_state: handoffState }),
+      workflowPhase: (progress, change) =>
+        this.apply({ type: "workflow_phase", issue_id: id, run_id: runId, progress, change }),
     };
   }
 
@@ -483,8 +551,14 @@ export class Orchestrator {
 
   private saveSoon(): void {
     if (this.saveTimer !== null || this.store === null) return;
-    this.saveTimer = setTimeout(() => this.save(), LAZY_SAVE_MS);
+    this.saveTimer = setTimeout(() => this.save({ withAgentEventClaims: false }), LAZY_SAVE_MS);
     this.saveTimer.unref();
+  }
+
+  private saveAgentEventsSoon(): void {
+    if (this.agentEventSaveTimer !== null || this.store === null) return;
+    this.agentEventSaveTimer = setTimeout(() => this.save(), AGENT_EVENT_SAVE_MS);
+    this.agentEventSaveTimer.unref();
   }
 
   private saveTotals(): void {
@@ -497,30 +571,34 @@ export class Orchestrator {
     }
   }
 
-  /** Writes everything not yet saved. A failure pauses dispatch until a later save succeeds. */
-  private save(): void {
+  /**
+   * Writes everything not yet saved (but claims changed only by agent events when
+   * `withAgentEventClaims` is false: the lazy 1 s batch). A failure pauses dispatch until a later
+   * save succeeds.
+   */
+  private save({ withAgentEventClaims } = { withAgentEventClaims: true }): void {
     if (this.saveTimer !== null) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    if (this.store === null) {
-      this.unsavedClaims.clear();
-      this.unsavedCompleted = [];
-      this.unsavedMeta = false;
-      return;
+    if (withAgentEventClaims && this.agentEventSaveTimer !== null) {
+      clearTimeout(this.agentEventSaveTimer);
+      this.agentEventSaveTimer = null;
     }
-    try {
-      this.store.save({
-        state: this.state,
-        claims: [...this.unsavedClaims],
-        completed: this.unsavedCompleted,
-      });
-    } catch (error) {
-      const problem = toBatonError(error, "state_store_failed");
-      const first = this.storeError === null;
-      this.storeError = { category: "state_store_failed", message: problem.message, at: this.nowIso() };
-      if (first) this.publish({ type: "state_store_failed", at: this.nowIso(), error: problem.toRecord() });
-      return;
+    const claims = withAgentEventClaims
+      ? [...this.unsavedClaims, ...this.agentEventClaims]
+      : [...this.unsavedClaims];
+    if (this.store !== null) {
+      try {
+        this.store.save({ state: this.state, claims, completed: this.unsavedCompleted });
+      } catch (error) {
+        const problem = toBatonError(error, "state_store_failed");
+        const first = this.storeError === null;
+        this.storeError = { category: "state_store_failed", message: problem.message, at: this.nowIso() };
+        if (first) this.publish({ type: "state_store_failed", at: this.nowIso(), error: problem.toRecord() });
+        return;
+      }
     }
     this.unsavedClaims.clear();
+    if (withAgentEventClaims) this.agentEventClaims.clear();
     this.unsavedCompleted = [];
     this.unsavedMeta = false;
     if (this.storeError !== null) {
@@ -664,6 +742,7 @@ export class Orchestrator {
     await this.refreshClaims("running", problems);
     await this.refreshClaims("blocked", problems);
     await this.refreshClaims("stopped", problems);
+    await this.refreshClaims("awaiting_approval", problems);
 
     // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
     if (this.storeError) this.save();
@@ -693,7 +772,7 @@ export class Orchestrator {
       if (status === "running") counts.running += 1;
       else if (status === "retry_queued") counts.retrying += 1;
       else if (status === "blocked") counts.blocked += 1;
-      else counts.stopped += 1;
+      else if (status === "stopped") counts.stopped += 1;
     }
     this.publish({ type: "tick_completed", at: this.nowIso(), ...counts });
   }
@@ -750,7 +829,7 @@ export class Orchestrator {
 
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
   private async refreshClaims(
-    status: "running" | "blocked" | "stopped",
+    status: "running" | "blocked" | "stopped" | "awaiting_approval",
     problems: LoopError[],
   ): Promise<void> {
     const ids = Object.entries(this.state.claims)
@@ -770,6 +849,8 @@ export class Orchestrator {
       const issue = byId.get(id);
       if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
       else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
+      else if (status === "awaiting_approval")
+        this.apply({ type: "awaiting_refreshed", issue_id: id, issue });
       else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
     }
   }
@@ -812,6 +893,32 @@ export class Orchestrator {
       }
     } catch (error) {
       this.trackerError("budget_report", error);
+    }
+  }
+
+  /** Comments on the ticket and/or moves it for a `phases:` workflow (a waiting gate, the pipeline's end). */
+  private async updateTicket(effect: Extract<Effect, { kind: "update_ticket" }>): Promise<void> {
+    const tracker = this.config.tracker();
+    const fields = { issue_id: effect.issue_id, issue_identifier: effect.identifier };
+    try {
+      if (effect.comment !== null) {
+        if (tracker.commentOnIssue === undefined)
+          this.logger.warn(
+            fields,
+            `action=${effect.purpose} outcome=comment_skipped reason=tracker_${tracker.kind}_cannot_comment`,
+          );
+        else await tracker.commentOnIssue(effect.issue_id, effect.comment);
+      }
+      if (effect.move_to_state !== null) {
+        if (tracker.moveIssue === undefined)
+          this.logger.warn(
+            { ...fields, state: effect.move_to_state },
+            `action=${effect.purpose} outcome=move_skipped reason=tracker_${tracker.kind}_cannot_move_tickets`,
+          );
+        else await tracker.moveIssue(effect.issue_id, effect.move_to_state);
+      }
+    } catch (error) {
+      this.trackerError(effect.purpose, error);
     }
   }
 
