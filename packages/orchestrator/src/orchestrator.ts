@@ -21,7 +21,7 @@ import type {
 import { systemClock } from "./ports.ts";
 import type { IssueDetail, LoopError, OrchestratorSnapshot, StateStoreStatus } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
-import type { LiveRun, OrchestratorState } from "./state.ts";
+import type { ClaimStatus, LiveRun, OrchestratorState } from "./state.ts";
 import { emptyState } from "./state.ts";
 
 export type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
@@ -94,6 +94,26 @@ function exitOf(outcome: RunOutcome): RunExit {
 
 function recordOf(error: unknown, fallbackCategory: string): ErrorRecord {
   return toBatonError(error, fallbackCategory).toRecord();
+}
+
+/**
+ * The step a fresh snapshot of a claimed issue feeds the core, by the claim's status (a tick's
+ * batched refresh and a webhook's targeted one alike); null for a queued retry, which re-reads its
+ * issue when it is due.
+ */
+function refreshedInput(status: ClaimStatus, id: string, issue: Issue | undefined): OrchestratorInput | null {
+  switch (status) {
+    case "running":
+      return { type: "running_refreshed", issue_id: id, issue };
+    case "blocked":
+      return { type: "blocked_refreshed", issue_id: id, issue };
+    case "awaiting_approval":
+      return { type: "awaiting_refreshed", issue_id: id, issue };
+    case "stopped":
+      return { type: "stopped_refreshed", issue_id: id, issue, baseline_only: false };
+    case "retry_queued":
+      return null;
+  }
 }
 
 /**
@@ -809,14 +829,8 @@ export class Orchestrator {
     if (this.lifecycle !== "running") return;
     const claim = this.state.claims[id];
     if (claim !== undefined) {
-      if (claim.stop_request !== null) return;
-      const fresh = issue ?? undefined;
-      if (claim.status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue: fresh });
-      else if (claim.status === "blocked")
-        this.apply({ type: "blocked_refreshed", issue_id: id, issue: fresh });
-      else if (claim.status === "stopped")
-        this.apply({ type: "stopped_refreshed", issue_id: id, issue: fresh, baseline_only: false });
-      // A queued retry re-reads its issue when it is due.
+      const input = claim.stop_request === null ? refreshedInput(claim.status, id, issue ?? undefined) : null;
+      if (input !== null) this.apply(input);
       return;
     }
     if (issue === null || this.storeError) return;
@@ -846,12 +860,8 @@ export class Orchestrator {
     }
     const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
     for (const id of ids) {
-      const issue = byId.get(id);
-      if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
-      else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
-      else if (status === "awaiting_approval")
-        this.apply({ type: "awaiting_refreshed", issue_id: id, issue });
-      else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
+      const input = refreshedInput(status, id, byId.get(id));
+      if (input !== null) this.apply(input);
     }
   }
 
