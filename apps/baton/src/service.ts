@@ -51,6 +51,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Baton wired together: the live workflow, the tracker it names, the in-process executor running
  * workspace + Codex attempts, and the orchestrator owning all scheduling state.
  */
+/**
+ * Kills whatever a dead Baton on the same state directory left running: its processes carry the
+ * directory in BATON_STATE_DIR, and we hold the lock, so none of them is a live instance's. Called
+ * right after the lock is taken, before the workflow loads or the server starts, so a dead
+ * instance's agents stop as early as possible.
+ */
+export async function killDeadInstanceLeftovers(stateDir: string, logger: Logger): Promise<void> {
+  const killed = await new LocalLeftoverReaper().killInstanceLeftovers(stateDir);
+  if (killed.length > 0) {
+    logger.warn(
+      { state_dir: stateDir, pids: killed.join(",") },
+      `action=leftover_cleanup outcome=killed pids=${killed.join(",")}`,
+    );
+  }
+}
+
 export class BatonService {
   private stopped = false;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -66,7 +82,6 @@ export class BatonService {
     private readonly logger: Logger,
     private readonly launchers: Launchers,
     private readonly stateStore: StateStore | null,
-    private readonly stateDir: string | null,
   ) {}
 
   /**
@@ -222,26 +237,15 @@ export class BatonService {
       logger,
       launchers,
       options.stateStore ?? null,
-      options.stateDir ?? null,
     );
   }
 
   /**
-   * Kills whatever a dead Baton on the same state directory left running (its processes carry the
-   * directory in BATON_STATE_DIR; we hold the lock, so none of them is a live instance's), then the
-   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
+   * The saved state (the dead instance's leftovers were killed by `killDeadInstanceLeftovers` as
+   * soon as the lock was taken), startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
    * expired logs are removed now and every hour.
    */
   async start(): Promise<void> {
-    if (this.stateDir !== null) {
-      const killed = await new LocalLeftoverReaper().killInstanceLeftovers(this.stateDir);
-      if (killed.length > 0) {
-        this.logger.warn(
-          { state_dir: this.stateDir, pids: killed.join(",") },
-          `action=leftover_cleanup outcome=killed pids=${killed.join(",")}`,
-        );
-      }
-    }
     this.sweepLogs();
     this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
     this.sweepTimer.unref();
