@@ -5,6 +5,7 @@ import type {
   ToolContext,
   ToolResult,
   TrackerAdapter,
+  TrackerComment,
   TrackerConfigContext,
   TrackerSettings,
 } from "@baton/domain";
@@ -18,7 +19,13 @@ import {
 } from "./defaults.ts";
 import { type DispatchRules, normalizeLinearIssue } from "./normalize.ts";
 import type { LinearProvider } from "./profile.ts";
-import { ISSUES_BY_IDS_QUERY, ISSUES_BY_STATES_QUERY, stateFilter, VIEWER_QUERY } from "./queries.ts";
+import {
+  COMMENTS_SINCE_QUERY,
+  ISSUES_BY_IDS_QUERY,
+  ISSUES_BY_STATES_QUERY,
+  stateFilter,
+  VIEWER_QUERY,
+} from "./queries.ts";
 import { LinearTransport } from "./transport.ts";
 
 export interface LinearTrackerOptions {
@@ -182,6 +189,50 @@ export class LinearTracker implements TrackerAdapter {
       });
   }
 
+  /**
+   * Comments on the issue created after `since`, oldest first, every page. The author's keys are
+   * the user's email and id (a display name can be changed by its owner, so it never authorizes).
+   */
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    const comments: TrackerComment[] = [];
+    const seenCursors = new Set<string>();
+    let after: string | null = null;
+    for (let page = 1; ; page++) {
+      const operation = `the comments of issue ${issueId} (page ${page})`;
+      const data = await this.transport.request(
+        COMMENTS_SINCE_QUERY,
+        { issueId, since: new Date(Date.parse(since)).toISOString(), first: this.pageSize, after },
+        operation,
+      );
+      const connection = (data.issue as { comments?: unknown } | null | undefined)?.comments as
+        | { nodes?: unknown; pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } }
+        | undefined;
+      if (!Array.isArray(connection?.nodes) || typeof connection.pageInfo?.hasNextPage !== "boolean") {
+        throw new BatonError(
+          "tracker_response",
+          `Linear's answer to ${operation} has no comments connection`,
+          {
+            issue_id: issueId,
+          },
+        );
+      }
+      for (const node of connection.nodes) {
+        const comment = readLinearComment(node);
+        if (comment !== null) comments.push(comment);
+      }
+      const cursor = connection.pageInfo.endCursor;
+      if (!connection.pageInfo.hasNextPage) break;
+      if (typeof cursor !== "string" || seenCursors.has(cursor)) {
+        throw new BatonError("tracker_pagination", `Linear's paging of ${operation} does not advance`, {
+          issue_id: issueId,
+        });
+      }
+      seenCursors.add(cursor);
+      after = cursor;
+    }
+    return comments.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
   async executeAgentTool(name: string, args: unknown, _context: ToolContext): Promise<ToolResult> {
     if (name !== LINEAR_GRAPHQL_TOOL) {
       return {
@@ -217,6 +268,23 @@ export class LinearTracker implements TrackerAdapter {
       throw error;
     }
   }
+}
+
+function readLinearComment(node: unknown): TrackerComment | null {
+  const { id, body, createdAt, user } = (node ?? {}) as Record<string, unknown>;
+  const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
+  if (typeof id !== "string" || typeof body !== "string" || !Number.isFinite(at)) return null;
+  const author = (user ?? null) as { id?: unknown; name?: unknown; email?: unknown } | null;
+  const keys = [author?.email, author?.id].filter(
+    (key): key is string => typeof key === "string" && key !== "",
+  );
+  return {
+    id,
+    created_at: new Date(at).toISOString(),
+    body,
+    author: typeof author?.name === "string" ? author.name : "(unknown)",
+    author_keys: keys.map((key) => key.toLowerCase()),
+  };
 }
 
 interface IssuePage {
