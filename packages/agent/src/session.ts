@@ -2,7 +2,9 @@ import { performance } from "node:perf_hooks";
 import type {
   AgentEvent,
   AgentEventName,
+  AgentRequest,
   AgentToolSpec,
+  ApprovalAnswer,
   ExitStatus,
   LaunchedProcess,
   Launcher,
@@ -21,7 +23,7 @@ import {
   threadStartParams,
   turnStartParams,
 } from "./protocol.ts";
-import { decideServerRequest, toolCallResponse } from "./server-requests.ts";
+import { type AskedRequest, answerResult, decideServerRequest, toolCallResponse } from "./server-requests.ts";
 import { formatTokens, summarizeNotification } from "./summaries.ts";
 import { absoluteTokenTotals, mergeRateLimits, tokenDelta } from "./telemetry.ts";
 import { canonicalAgentCwd } from "./workspace-cwd.ts";
@@ -52,6 +54,15 @@ export interface CodexSessionOptions {
   stopGraceMs?: number;
   /** Longest protocol line accepted; longer ones are dropped and reported as `malformed`. */
   maxLineBytes?: number;
+  /**
+   * B.phases `approvals.agent_requests`: `gate` keeps command/file approvals and user-input requests
+   * waiting for `answerRequest` (default `block`: declined, the turn ends as approval_required).
+   */
+  agentRequests?: "block" | "gate";
+  /** With `gate`: how long a request waits before the turn ends as `agent_request_unanswered`. */
+  requestWaitMs?: number;
+  /** With `gate`: a request started waiting (`waiting` true) or stopped waiting (answered, or the turn ended). */
+  onAgentRequest?(request: AgentRequest, waiting: boolean): void;
 }
 
 export interface TurnInput {
@@ -73,6 +84,8 @@ export interface CodexSession {
   runTurn(input: TurnInput): Promise<TurnOutcome>;
   /** Asks the server to interrupt the active turn; `runTurn` then rejects with `turn_cancelled`. */
   interrupt(): Promise<void>;
+  /** Answers a waiting request (B.phases); false when it no longer waits (answered, timed out, turn over). */
+  answerRequest(requestId: string, answer: ApprovalAnswer): boolean;
   /** Ends the app-server process: stdin closed, then SIGTERM, then SIGKILL of its process group. */
   stop(): Promise<void>;
 }
@@ -110,6 +123,15 @@ interface PendingRequest {
   reject(error: BatonError): void;
   timer: NodeJS.Timeout;
 }
+
+interface WaitingRequest {
+  rpcId: number | string;
+  request: AgentRequest;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Diffs of announced file changes kept for approval requests (by item id); the oldest go first. */
+const ANNOUNCED_CHANGES_LIMIT = 50;
 
 interface ActiveTurn {
   /** Known once turn/start has been answered. */
@@ -157,6 +179,10 @@ class AppServerSession implements CodexSession {
   private readonly unsupportedOptional = new Set<string>();
   /** Optional methods whose failure was already logged this session. */
   private readonly loggedOptional = new Set<string>();
+  /** Requests waiting for a person's answer (approvals.agent_requests: gate), by request id. */
+  private readonly waiting = new Map<string, WaitingRequest>();
+  /** Unified diffs of file changes the server announced, by item id, for the approval that follows. */
+  private readonly announcedChanges = new Map<string, string>();
 
   constructor(
     private readonly options: CodexSessionOptions,
@@ -434,6 +460,7 @@ class AppServerSession implements CodexSession {
   }
 
   private onNotification(method: string, params: unknown): void {
+    if (method === "item/started" && this.options.agentRequests === "gate") this.noteFileChange(params);
     switch (method) {
       case "turn/completed":
         this.onTurnCompleted(params);
@@ -520,7 +547,13 @@ class AppServerSession implements CodexSession {
   }
 
   private onServerRequest(id: number | string, method: string, params: unknown): void {
-    const decision = decideServerRequest(method, params, this.options.approvalPolicy, this.toolNames);
+    const decision = decideServerRequest(
+      method,
+      params,
+      this.options.approvalPolicy,
+      this.toolNames,
+      this.options.agentRequests,
+    );
     switch (decision.kind) {
       case "answer":
         this.respond(id, decision.result);
@@ -532,6 +565,9 @@ class AppServerSession implements CodexSession {
         this.blockTurn(new BatonError(decision.category, decision.summary, { method }));
         return;
       }
+      case "ask":
+        this.ask(id, decision.request, params);
+        return;
       case "tool_call":
         void this.runToolCall(id, decision.tool, decision.arguments, params);
         return;
@@ -578,6 +614,101 @@ class AppServerSession implements CodexSession {
       { request: params, result },
       "item/tool/call",
     );
+  }
+
+  /** Remembers the diff of an announced file change, for the approval request that follows it. */
+  private noteFileChange(params: unknown): void {
+    const item = field(params, "item");
+    const itemId = stringAt(item, "id");
+    const changes = field(item, "changes");
+    if (stringAt(item, "type") !== "fileChange" || itemId === null || !Array.isArray(changes)) return;
+    const diff = changes
+      .map((change) => {
+        const path = stringAt(change, "path") ?? "(unknown file)";
+        const body = stringAt(change, "diff") ?? "";
+        return body.startsWith("---") || body.startsWith("diff ")
+          ? body
+          : `--- ${path}\n+++ ${path}\n${body}`;
+      })
+      .join("\n");
+    this.announcedChanges.set(itemId, diff);
+    if (this.announcedChanges.size > ANNOUNCED_CHANGES_LIMIT)
+      this.announcedChanges.delete(this.announcedChanges.keys().next().value!);
+  }
+
+  /** Keeps a request waiting for a person (approvals.agent_requests: gate), bounded by requestWaitMs. */
+  private ask(rpcId: number | string, asked: AskedRequest, params: unknown): void {
+    const itemId = stringAt(params, "itemId");
+    const request: AgentRequest = {
+      ...asked,
+      id: `${asked.method}#${rpcId}`,
+      diff:
+        asked.kind === "file_change" && itemId !== null ? (this.announcedChanges.get(itemId) ?? null) : null,
+      asked_at: isoNow(),
+    };
+    const waiting: WaitingRequest = { rpcId, request, timer: null };
+    this.waiting.set(request.id, waiting);
+    const waitMs = this.options.requestWaitMs;
+    if (waitMs !== undefined) waiting.timer = setTimeout(() => this.giveUpWaiting(waiting, waitMs), waitMs);
+    const event = asked.kind === "user_input" ? "turn_input_required" : "approval_required";
+    this.emit(
+      event,
+      `waiting for a person to ${request.summary}`,
+      undefined,
+      { request, params },
+      asked.method,
+    );
+    this.notifyRequest(request, true);
+  }
+
+  answerRequest(requestId: string, answer: ApprovalAnswer): boolean {
+    const waiting = this.waiting.get(requestId);
+    if (waiting === undefined || this.exit !== null) return false;
+    this.settle(waiting);
+    this.respond(waiting.rpcId, answerResult(waiting.request, answer));
+    this.lastActivityAt = performance.now();
+    const how = answer.decision === "approve" ? "approved" : `rejected (${answer.reason})`;
+    this.emit("notification", `${waiting.request.summary}: ${how}`, undefined, {
+      request: waiting.request,
+      answer,
+    });
+    return true;
+  }
+
+  /** Nobody answered in time: decline, so the server does not stall, and end the turn. */
+  private giveUpWaiting(waiting: WaitingRequest, waitMs: number): void {
+    if (this.waiting.get(waiting.request.id) !== waiting) return;
+    this.settle(waiting);
+    this.respond(
+      waiting.rpcId,
+      answerResult(waiting.request, { decision: "reject", reason: "no answer in time" }),
+    );
+    this.blockTurn(
+      new BatonError(
+        "agent_request_unanswered",
+        `nobody answered the agent's request to ${waiting.request.summary} within ${waitMs} ms (approvals.agent_wait_ms); the issue waits for the answer`,
+        { agent_request: waiting.request },
+      ),
+    );
+  }
+
+  private settle(waiting: WaitingRequest): void {
+    if (waiting.timer !== null) clearTimeout(waiting.timer);
+    this.waiting.delete(waiting.request.id);
+    this.notifyRequest(waiting.request, false);
+  }
+
+  /** The turn ended: requests still waiting can no longer be answered here. */
+  private settleAllWaiting(): void {
+    for (const waiting of [...this.waiting.values()]) this.settle(waiting);
+  }
+
+  private notifyRequest(request: AgentRequest, waiting: boolean): void {
+    try {
+      this.options.onAgentRequest?.(request, waiting);
+    } catch (error) {
+      this.logger.error({ err: error }, "agent request listener threw");
+    }
   }
 
   /** Ends the active turn for a request Baton will not satisfy, and tells the server to stop it. */
@@ -628,7 +759,7 @@ class AppServerSession implements CodexSession {
       // One timer per turn, re-armed lazily: messages only stamp `lastActivityAt` (cheap hot path).
       const timeoutMs = this.options.turnTimeoutMs;
       const silentFor = performance.now() - this.lastActivityAt;
-      if (turn.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
+      if (turn.toolCallsInFlight > 0 || this.waiting.size > 0) return this.armTurnTimer(turn, timeoutMs);
       if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
       const error = new BatonError(
         "turn_timeout",
@@ -643,6 +774,7 @@ class AppServerSession implements CodexSession {
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
+    this.settleAllWaiting();
     if (turn.timer !== null) clearTimeout(turn.timer);
     if (error !== null) {
       turn.reject(error);
