@@ -1,5 +1,5 @@
 import type { Logger } from "@baton/domain";
-import { BatonError, SecretRedactor, toBatonError } from "@baton/domain";
+import { type BatonError, SecretRedactor, toBatonError } from "@baton/domain";
 import {
   type ConfigSource,
   Orchestrator,
@@ -112,7 +112,6 @@ export class BatonService {
         await store.reloadIfChanged();
         const failure = store.lastError();
         if (failure) return failure.error;
-        if (config().phases !== null) return phasesNotExecuted(config().workflowPath);
         try {
           tracker.for(config().tracker);
           return null;
@@ -195,7 +194,8 @@ export class BatonService {
       ...(options.stateStore ? { store: options.stateStore, reaper: new LocalLeftoverReaper() } : {}),
     });
     orchestrator.subscribe((event) => {
-      if (event.type === "agent_event") sessionLogs.append(event.issue_identifier, event.event);
+      if (event.type === "agent_event")
+        sessionLogs.append(event.issue_identifier, event.event, event.workflow_phase);
       else if (event.type === "worker_exited") sessionLogs.release(event.issue_identifier);
     });
     store.subscribe((event) => {
@@ -300,16 +300,4 @@ function orchestratorView(config: ServiceConfig): OrchestratorConfig {
     orchestratorViews.set(config, view);
   }
   return view;
-}
-
-/**
- * `phases:` is validated, but this version does not execute phase pipelines yet. Running the body as
- * one prompt would skip the workflow's approval gates and checks, so dispatch is held instead.
- */
-function phasesNotExecuted(workflowPath: string): BatonError {
-  return new BatonError(
-    "unsupported_feature",
-    `${workflowPath}: phases: is validated but not executed by this version of Baton; nothing is dispatched (remove phases: to run the prompt body)`,
-    { path: workflowPath, field: "phases" },
-  );
 }

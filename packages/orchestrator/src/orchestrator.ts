@@ -44,7 +44,11 @@ export interface OrchestratorDeps {
 
 /** The answer to an operator's stop or retry (B.operator). */
 export type OperatorActionResult =
-  | ({ ok: true; status: "stopping" | "stopped" | "retry_queued"; requested_at: string } & IssueRefView)
+  | ({
+      ok: true;
+      status: "stopping" | "stopped" | "retry_queued" | "resumed" | "rejected";
+      requested_at: string;
+    } & IssueRefView)
   | { ok: false; code: "issue_not_found" | "conflict" | "orchestrator_unavailable"; message: string };
 
 interface IssueRefView {
@@ -203,6 +207,34 @@ export class Orchestrator {
     return this.operatorAction(identifier, (issue_id) => ({ type: "operator_retry", issue_id }));
   }
 
+  /**
+   * Approves the gate the issue waits at (B.phases-gate): the run is queued at once and resumes at
+   * the next phase. `by` names who decided (an API caller, the CLI, a ticket comment's author) for
+   * the log and the issue's history. Conflict when the issue is not waiting at a gate.
+   */
+  approveGate(identifier: string, by: string | null = null): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({
+      type: "gate_decision",
+      issue_id,
+      decision: { kind: "approve" },
+      by,
+    }));
+  }
+
+  /**
+   * Rejects the gate the issue waits at: the reason goes back to the gate's `on_reject` phase as its
+   * `feedback` (status `resumed`), or, with no attempts left, the issue is held as blocked and the
+   * ticket told why (status `rejected`).
+   */
+  rejectGate(identifier: string, reason: string, by: string | null = null): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({
+      type: "gate_decision",
+      issue_id,
+      decision: { kind: "reject", reason },
+      by,
+    }));
+  }
+
   /** Runs an operator action in the queue, so it never interleaves with a tick or a retry timer. */
   private async operatorAction(
     identifier: string,
@@ -224,7 +256,7 @@ export class Orchestrator {
         result = {
           ok: false,
           code: "issue_not_found",
-          message: `issue ${identifier} is not running, retrying, blocked or stopped in this Baton process`,
+          message: `issue ${identifier} is not running, retrying, blocked, stopped or awaiting approval in this Baton process`,
         };
         return;
       }
@@ -371,6 +403,9 @@ export class Orchestrator {
       case "report_budget_exceeded":
         void this.enqueue("budget_report", () => this.reportBudgetExceeded(effect));
         return;
+      case "update_ticket":
+        void this.enqueue("ticket_update", () => this.updateTicket(effect));
+        return;
       case "kill_leftovers":
         // Collected and carried out together by start(): one scan of the process table for all runs.
         this.leftoverRuns.push(effect);
@@ -409,7 +444,12 @@ export class Orchestrator {
     let handle: ReturnType<RunExecutor["start"]>;
     try {
       handle = this.executor.start(
-        { issue: effect.issue, attempt: effect.attempt, run_id: runId },
+        {
+          issue: effect.issue,
+          attempt: effect.attempt,
+          run_id: runId,
+          ...(effect.pipeline ? { pipeline: effect.pipeline } : {}),
+        },
         this.reporterFor(id, runId),
       );
     } catch (error) {
@@ -443,6 +483,8 @@ export class Orchestrator {
       toolCallStarted: () => this.apply({ type: "tool_call_started", issue_id: id, run_id: runId }),
       toolCallEnded: (handoffState) =>
         this.apply({ type: "tool_call_ended", issue_id: id, run_id: runId, handoff_state: handoffState }),
+      workflowPhase: (progress, change) =>
+        this.apply({ type: "workflow_phase", issue_id: id, run_id: runId, progress, change }),
     };
   }
 
@@ -642,6 +684,7 @@ export class Orchestrator {
     await this.refreshClaims("running", problems);
     await this.refreshClaims("blocked", problems);
     await this.refreshClaims("stopped", problems);
+    await this.refreshClaims("awaiting_approval", problems);
 
     // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
     if (this.storeError) this.save();
@@ -671,7 +714,7 @@ export class Orchestrator {
       if (status === "running") counts.running += 1;
       else if (status === "retry_queued") counts.retrying += 1;
       else if (status === "blocked") counts.blocked += 1;
-      else counts.stopped += 1;
+      else if (status === "stopped") counts.stopped += 1;
     }
     this.publish({ type: "tick_completed", at: this.nowIso(), ...counts });
   }
@@ -686,7 +729,7 @@ export class Orchestrator {
 
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
   private async refreshClaims(
-    status: "running" | "blocked" | "stopped",
+    status: "running" | "blocked" | "stopped" | "awaiting_approval",
     problems: LoopError[],
   ): Promise<void> {
     const ids = Object.entries(this.state.claims)
@@ -706,6 +749,8 @@ export class Orchestrator {
       const issue = byId.get(id);
       if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
       else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
+      else if (status === "awaiting_approval")
+        this.apply({ type: "awaiting_refreshed", issue_id: id, issue });
       else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
     }
   }
@@ -748,6 +793,32 @@ export class Orchestrator {
       }
     } catch (error) {
       this.trackerError("budget_report", error);
+    }
+  }
+
+  /** Comments on the ticket and/or moves it for a `phases:` workflow (a waiting gate, the pipeline's end). */
+  private async updateTicket(effect: Extract<Effect, { kind: "update_ticket" }>): Promise<void> {
+    const tracker = this.config.tracker();
+    const fields = { issue_id: effect.issue_id, issue_identifier: effect.identifier };
+    try {
+      if (effect.comment !== null) {
+        if (tracker.commentOnIssue === undefined)
+          this.logger.warn(
+            fields,
+            `action=${effect.purpose} outcome=comment_skipped reason=tracker_${tracker.kind}_cannot_comment`,
+          );
+        else await tracker.commentOnIssue(effect.issue_id, effect.comment);
+      }
+      if (effect.move_to_state !== null) {
+        if (tracker.moveIssue === undefined)
+          this.logger.warn(
+            { ...fields, state: effect.move_to_state },
+            `action=${effect.purpose} outcome=move_skipped reason=tracker_${tracker.kind}_cannot_move_tickets`,
+          );
+        else await tracker.moveIssue(effect.issue_id, effect.move_to_state);
+      }
+    } catch (error) {
+      this.trackerError(effect.purpose, error);
     }
   }
 

@@ -1,6 +1,7 @@
 import { startClaudeSession, startCodexSession } from "@baton/agent";
 import type { Logger } from "@baton/domain";
 import { silentLogger } from "@baton/domain";
+import { startPipeline } from "@baton/orchestrator";
 import { renderPrompt } from "@baton/workflow";
 import { type Launcher, RUN_ID_ENV, STATE_DIR_ENV, WorkspaceManager } from "@baton/workspace";
 import type { AttemptDeps } from "./attempt.ts";
@@ -49,6 +50,7 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
     terminalStates: spec.tracker.terminal_states,
     requiredLabels: spec.tracker.required_labels,
     maxTurns: spec.agent.max_turns,
+    pipeline: message.pipeline ?? (spec.pipeline ? startPipeline(spec.pipeline) : null),
     agentCommand: spec.agent.kind === "claude" ? spec.claude.command : spec.codex.command,
     logger,
     async startSession(session) {
@@ -62,7 +64,11 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
         tools: session.tools,
         executeTool: session.executeTool,
         onEvent: session.onEvent,
-        logger: logger.child({ issue_id: session.issue.id, issue_identifier: session.issue.identifier }),
+        logger: logger.child({
+          issue_id: session.issue.id,
+          issue_identifier: session.issue.identifier,
+          ...(session.workflowPhase ? { workflow_phase: session.workflowPhase } : {}),
+        }),
       };
       if (spec.agent.kind === "claude") {
         const { turn_timeout_ms, read_timeout_ms, ...settings } = spec.claude;
@@ -73,12 +79,14 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
           turnTimeoutMs: turn_timeout_ms,
         });
       }
+      // A phase's own codex settings (e.g. a read-only sandbox for a reviewer) win over the workflow's.
+      const codex = { ...spec.codex, ...session.codex } as typeof spec.codex;
       return startCodexSession({
         ...common,
         command: spec.codex.command,
-        approvalPolicy: spec.codex.approval_policy,
-        threadSandbox: spec.codex.thread_sandbox,
-        turnSandboxPolicy: spec.codex.turn_sandbox_policy,
+        approvalPolicy: codex.approval_policy,
+        threadSandbox: codex.thread_sandbox,
+        turnSandboxPolicy: codex.turn_sandbox_policy,
         readTimeoutMs: spec.codex.read_timeout_ms,
         turnTimeoutMs: spec.codex.turn_timeout_ms,
       });

@@ -1,4 +1,4 @@
-import type { AgentToolSpec } from "@baton/domain";
+import type { AgentToolSpec, Pipeline } from "@baton/domain";
 import type { ServiceConfig, WorkflowSnapshot } from "@baton/workflow";
 
 /**
@@ -25,6 +25,8 @@ export interface RunSpec {
   claude: Omit<ServiceConfig["claude"], "stall_timeout_ms">;
   /** Tracker secret variable names the agent and hooks must not inherit (SPEC 10.5, 15.3). */
   withheld_env: string[];
+  /** `phases:` (Baton extension): the pipeline a first run starts; null runs `prompt_template` as the SPEC says. */
+  pipeline: Pipeline | null;
 }
 
 /** What the host knows about the tracker at dispatch: the tools it offers and its secrets' names. */
@@ -54,6 +56,7 @@ export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker)
     codex,
     claude,
     withheld_env: [...new Set(tracker.secretEnvNames)],
+    pipeline: config.phases,
   };
   return structuredClone(spec);
 }

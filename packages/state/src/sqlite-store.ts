@@ -38,7 +38,8 @@ function isClaim(value: unknown): value is Claim {
     (claim.status === "running" ||
       claim.status === "retry_queued" ||
       claim.status === "blocked" ||
-      claim.status === "stopped") &&
+      claim.status === "stopped" ||
+      claim.status === "awaiting_approval") &&
     typeof claim.run_id === "string" &&
     typeof claim.issue === "object" &&
     claim.issue !== null &&
@@ -227,7 +228,8 @@ export class SqliteStateStore implements StateStore {
       } catch {
         claim = null;
       }
-      if (isClaim(claim)) state.claims[row.issue_id] = { ...CLAIM_DEFAULTS, ...claim };
+      if (isClaim(claim))
+        state.claims[row.issue_id] = { ...CLAIM_DEFAULTS, ...claim, pipeline: claim.pipeline ?? null };
       else warnings.push(`${this.path}: dropped the unreadable claim of issue ${row.issue_id}`);
     }
     for (const row of db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[]) {

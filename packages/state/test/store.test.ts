@@ -45,6 +45,7 @@ function claim(id: string, fields: Partial<Claim> = {}): Claim {
   return {
     status: "retry_queued",
     issue: makeIssue({ id, identifier: `BAT-${id}`, state: "Todo" }),
+    pipeline: null,
     run_id: `run-${id}`,
     attempt: 2,
     started_at_ms: null,

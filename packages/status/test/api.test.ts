@@ -58,7 +58,14 @@ describe("GET /api/v1/state", () => {
 
     expect(status).toBe(200);
     expect(validate("/api/v1/state", "get", "200", body)).toEqual([]);
-    expect(body.counts).toEqual({ running: 1, retrying: 1, blocked: 1, stopped: 0, completed: 0 });
+    expect(body.counts).toEqual({
+      running: 1,
+      retrying: 1,
+      blocked: 1,
+      stopped: 0,
+      completed: 0,
+      awaiting_approval: 0,
+    });
     expect(body.running).toEqual([
       expect.objectContaining({
         issue_identifier: "BAT-1",

@@ -218,11 +218,6 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
 
   const problems = checkFrontMatter(frontMatter);
   const phases = resolvePipeline(frontMatter, problems);
-  if (phases !== null) {
-    warnings.push(
-      "phases: is validated but not executed by this version of Baton: the service holds dispatch",
-    );
-  }
   if (isPlainMap(frontMatter.tracker) && frontMatter.tracker.kind === undefined) {
     problems.push({
       field: "tracker.kind",

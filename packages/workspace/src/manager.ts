@@ -11,6 +11,10 @@ import {
 } from "@baton/domain";
 import { executeHook, FATAL_HOOKS, type HookName, type HookResult, type WorkspaceHooks } from "./hooks.ts";
 import { workspaceKey } from "./key.ts";
+
+/** Output of a run phase kept for later prompts: the first and last 8 KiB (test failures sit at the end). */
+export const PHASE_OUTPUT_LIMIT_BYTES = 16_384;
+
 import { type Launcher, LocalLauncher } from "./launcher.ts";
 
 /** A snapshot of the workspace settings; the orchestrator builds a manager per attempt from current config. */
@@ -149,6 +153,29 @@ export class WorkspaceManager {
       this.logger.info({ ...log, duration_ms: result.durationMs }, `workspace hook ${name} completed`);
     }
     return result;
+  }
+
+  /**
+   * Runs a `phases:` run phase: `bash -lc command` in the workspace (through the hook launcher, so
+   * a sandbox applies), killed with its process group after `timeoutMs`. Never rejects on a
+   * failing command: the exit code (null on timeout) decides, and the output (head and tail,
+   * PHASE_OUTPUT_LIMIT_BYTES) goes to later prompts.
+   */
+  async runCommand(
+    phase: string,
+    command: string,
+    workspacePath: string,
+    timeoutMs: number,
+  ): Promise<HookResult> {
+    const cwd = await this.assertInsideRoot(workspacePath);
+    return executeHook(this.launcher, {
+      name: `phase:${phase}`,
+      script: command,
+      cwd,
+      timeoutMs,
+      env: this.settings.env,
+      outputLimitBytes: PHASE_OUTPUT_LIMIT_BYTES,
+    });
   }
 
   /**

@@ -141,6 +141,7 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
       turn_timeout_ms: 3_600_000,
     },
     withheld_env: [],
+    pipeline: null,
   };
   const executor = new InProcessExecutor(
     { prepare: () => ({ spec, gateway: trackerGateway(tracker) }) },
