@@ -160,6 +160,7 @@ describe("dashboard page", () => {
       recent_events: [],
       last_error: null,
       pipeline: null,
+      agent_request: null,
       logs: { codex_session_logs: [] },
     });
     let status: "running" | "stopped" = "running";

@@ -142,6 +142,7 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
     },
     withheld_env: [],
     pipeline: null,
+    approvals: { agent_requests: "block", agent_wait_ms: 600_000 },
   };
   const executor = new InProcessExecutor(
     { prepare: () => ({ spec, gateway: trackerGateway(tracker) }) },
