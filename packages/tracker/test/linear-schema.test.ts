@@ -26,6 +26,7 @@ async function documentsSent(): Promise<string[]> {
     });
     const issues = await adapter.fetchIssuesByStates(["Todo"]);
     await adapter.fetchIssuesByIds(issues.map((issue) => issue.id));
+    await adapter.fetchCommentsSince(issues[0]!.id, "2026-01-01T00:00:00Z");
     return [...new Set(fake.requests.map((request) => request.query))];
   } finally {
     await fake.close();
