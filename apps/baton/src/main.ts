@@ -18,7 +18,9 @@ const USAGE = `Usage:
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
   baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
-      (stop/retry/events talk to the running Baton: --url URL, else server.host/port of --workflow PATH;
+  baton approve <ID>                                         approve the gate a phases: run waits at; it resumes
+  baton reject <ID> [reason]                                 reject it; the reason goes back to the phase that made the artifact
+      (stop/retry/events/approve/reject talk to the running Baton: --url URL, else server.host/port of --workflow PATH;
        token from --token, $BATON_TOKEN or server.token)
 `;
 
@@ -54,7 +56,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       }
       case "stop":
       case "retry":
-      case "events": {
+      case "events":
+      case "approve":
+      case "reject": {
         const { operatorCommand } = await import("./commands/operator.ts");
         return await operatorCommand(first, rest, io);
       }

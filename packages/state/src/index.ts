@@ -1,2 +1,3 @@
 export * from "./lock.ts";
+export * from "./redis.ts";
 export * from "./sqlite-store.ts";

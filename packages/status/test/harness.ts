@@ -169,6 +169,8 @@ export function stubSource(overrides: Partial<StatusSource> = {}): StatusSource 
     workflow: () => ({ path: "/repo/WORKFLOW.md", last_reload: null, error: null }),
     stopIssue: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
     retryIssue: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
+    approveGate: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
+    rejectGate: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
     sessionEvents: async () => null,
     subscribe(listener) {
       listeners.add(listener);

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { openSync } from "node:fs";
+import { openSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,11 +13,16 @@ export interface RedisServerOptions {
    * loses nothing (the default: no persistence at all).
    */
   durable?: boolean;
+  /**
+   * Serve TLS only (`rediss://`) with this PEM certificate and key (see `makeTestCertificates`);
+   * clients are not asked for a certificate.
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface TestRedisServer {
   port: number;
-  /** `redis://[:password@]127.0.0.1:<port>` */
+  /** `redis://[:password@]127.0.0.1:<port>` (`rediss://` with `tls`) */
   url: string;
   /** The directory holding its log and (when durable) its append-only file. */
   dir: string;
@@ -63,8 +68,20 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const args = [
     "--bind",
     "127.0.0.1",
-    "--port",
-    String(port),
+    ...(options.tls
+      ? [
+          "--port",
+          "0",
+          "--tls-port",
+          String(port),
+          "--tls-cert-file",
+          options.tls.certFile,
+          "--tls-key-file",
+          options.tls.keyFile,
+          "--tls-auth-clients",
+          "no",
+        ]
+      : ["--port", String(port)]),
     "--dir",
     dir,
     "--save",
@@ -102,7 +119,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : "";
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${options.tls ? "rediss" : "redis"}://${auth}127.0.0.1:${port}`,
     dir,
     restart: async () => {
       await killNow();
@@ -115,6 +132,71 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await rm(dir, { recursive: true, force: true }).catch(() => {});
     },
   };
+}
+
+/** Whether `openssl` is here to make test certificates. */
+export function opensslUnavailableReason(): string | null {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return null;
+  } catch {
+    return "openssl is not installed (scripts/install-system-deps installs it)";
+  }
+}
+
+/**
+ * A throw-away CA and a server certificate for 127.0.0.1 signed by it (PEM files in `dir`), made
+ * with `openssl`, for TLS servers started by tests.
+ */
+export function makeTestCertificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const file = (name: string) => path.join(dir, name);
+  const run = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe", cwd: dir });
+  run(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    file("ca.key"),
+    "-out",
+    file("ca.crt"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=baton-test-ca",
+  );
+  run(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    file("server.key"),
+    "-out",
+    file("server.csr"),
+    "-subj",
+    "/CN=127.0.0.1",
+  );
+  writeFileSync(file("server.ext"), "subjectAltName=IP:127.0.0.1\n");
+  run(
+    "x509",
+    "-req",
+    "-in",
+    file("server.csr"),
+    "-CA",
+    file("ca.crt"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    file("server.crt"),
+    "-days",
+    "2",
+    "-extfile",
+    file("server.ext"),
+  );
+  return { caFile: file("ca.crt"), certFile: file("server.crt"), keyFile: file("server.key") };
 }
 
 async function freePort(): Promise<number> {
