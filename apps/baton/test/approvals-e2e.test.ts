@@ -54,7 +54,7 @@ const PHASES = `phases:
     output: .baton/plan.md
   - name: implement
     kind: agent
-    prompt: "IMPLEMENT-PHASE {{ issue.identifier }}: {{ outputs.plan.text }}"
+    prompt: "IMPLEMENT-PHASE {{ issue.identifier }}: follow .baton/plan.md"
 gates:
   - after: plan`;
 
@@ -68,6 +68,12 @@ describe("approval gates answered by ticket comments, end to end", () => {
     cleanups.push(() => project.close());
     const baton = project.start();
     await baton.waitForLog(["action=gate", "outcome=waiting"], 60_000);
+    await waitFor(
+      async () =>
+        (await project.store.details("BAT-1")).comments.some((comment) => comment.author === "baton"),
+      20_000,
+      () => `the gate comment on BAT-1\n${baton.tail()}`,
+    );
     const gated = await project.store.details("BAT-1");
     expect(gated.comments.at(-1)).toMatchObject({ author: "baton" });
     expect(gated.comments.at(-1)?.body).toContain("Step 1: write hello.txt");
@@ -100,7 +106,7 @@ describe("approval gates answered by ticket comments, end to end", () => {
     expect(await exists(join(project.workspace("BAT-1"), "hello.txt"))).toBe(true);
     expect(baton.find("action=gate", "outcome=approved")).toHaveLength(1);
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, 180_000);
 
   it("[B.phases-approval-e2e-comment] GitHub: only a login in approvals.approvers approves by comment; another author is ignored and reported", async () => {
     const REPO = "octo-org/web";
@@ -188,7 +194,7 @@ unused
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.every((request) => typeof request.query.since === "string")).toBe(true);
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, 180_000);
 });
 
 describe("a Codex approval request under on-request, end to end", () => {
@@ -259,5 +265,5 @@ describe("a Codex approval request under on-request, end to end", () => {
     });
     expect(baton.find("outcome=blocked")).toHaveLength(0);
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, 180_000);
 });
