@@ -165,7 +165,7 @@ unused
 
     await baton.waitForLog(["action=gate", "outcome=waiting"], 60_000);
     await waitFor(
-      () => github.comments(1).some((comment) => comment.body.includes("waiting for approval")),
+      () => github.comments(1).some((comment) => (comment.body ?? "").includes("waiting for approval")),
       20_000,
       () => `the gate comment on GH-1\n${baton.tail()}`,
     );
@@ -264,6 +264,64 @@ describe("a Codex approval request under on-request, end to end", () => {
       gate: "agent:command",
     });
     expect(baton.find("outcome=blocked")).toHaveLength(0);
+    expect(await baton.stop()).toEqual({ code: 0, signal: null });
+  }, 180_000);
+
+  it("[B.phases-approval-e2e-agent-resume] when nobody answers in time the run ends and the issue waits; the approval from the CLI resumes it on a fresh run that is told, and the same command is not asked again", async () => {
+    const script: ModelScript = (request) => {
+      switch (request.turnToolOutputs.length) {
+        case 0:
+          return { type: "shell", command: "printf later > later.txt", escalate: "outside the sandbox" };
+        case 1:
+          return {
+            type: "tool",
+            name: "local_tracker",
+            arguments: { action: "set_state", state: "Human Review" },
+          };
+        default:
+          return { type: "message", text: "Done." };
+      }
+    };
+    const project = await Project.create({
+      script,
+      tickets: [{ title: "Approved late", priority: 1 }],
+      codex: "approval_policy: on-request",
+      frontMatter: "approvals:\n  agent_requests: gate\n  agent_wait_ms: 1000",
+    });
+    cleanups.push(() => project.close());
+    const baton = project.start(["--port", "0"]);
+    const url = String((await baton.waitForLog(["action=http_server outcome=listening"], 30_000)).url);
+    await baton.waitForLog(["action=worker_exit"], 60_000);
+    await waitFor(
+      async () => {
+        const state = (await (await fetch(`${url}/api/v1/state`)).json()) as {
+          awaiting_approval: { issue_identifier: string; gate_id: string }[];
+        };
+        return state.awaiting_approval.some((row) => row.gate_id === "agent:command");
+      },
+      20_000,
+      () => `BAT-1 awaiting approval\n${baton.tail()}`,
+    );
+    expect(await exists(join(project.workspace("BAT-1"), "later.txt"))).toBe(false);
+    // Waiting holds no slot and no retry: nothing is dispatched while nobody answers.
+    const ticks = baton.find("action=tick outcome=completed").length;
+    await baton.waitForLog(["action=tick outcome=completed"], 10_000, ticks + 2);
+    expect(baton.find("action=dispatch outcome=started")).toHaveLength(1);
+
+    const approve = await project.cli(["approve", "BAT-1", "--url", url]);
+    expect(approve.code).toBe(0);
+    await waitFor(
+      async () => (await project.store.get("BAT-1")).state === "Human Review",
+      60_000,
+      () => `BAT-1 handed off\n${baton.tail()}`,
+    );
+    expect(await exists(join(project.workspace("BAT-1"), "later.txt"))).toBe(true);
+    expect(baton.find("action=dispatch outcome=started")).toHaveLength(2);
+    const told = project.provider.requests.find((request) =>
+      (request.lastUserText ?? "").includes("Decision on your earlier request"),
+    );
+    expect(told?.lastUserText).toContain("APPROVED your request to run");
+    expect(told?.lastUserText).toContain("Work on BAT-1");
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
   }, 180_000);
 });

@@ -63,6 +63,11 @@ export interface CodexSessionOptions {
   requestWaitMs?: number;
   /** With `gate`: a request started waiting (`waiting` true) or stopped waiting (answered, or the turn ended). */
   onAgentRequest?(request: AgentRequest, waiting: boolean): void;
+  /**
+   * With `gate`: commands a person already approved for an earlier run of this issue (its agent no
+   * longer waited); the same command in the same directory is accepted without asking again.
+   */
+  approvedCommands?: readonly { command: string; cwd: string | null }[];
 }
 
 export interface TurnInput {
@@ -638,6 +643,20 @@ class AppServerSession implements CodexSession {
 
   /** Keeps a request waiting for a person (approvals.agent_requests: gate), bounded by requestWaitMs. */
   private ask(rpcId: number | string, asked: AskedRequest, params: unknown): void {
+    const approved = (this.options.approvedCommands ?? []).some(
+      (entry) => asked.kind === "command" && entry.command === asked.command && entry.cwd === asked.cwd,
+    );
+    if (approved) {
+      this.respond(rpcId, answerResult(asked, { decision: "approve", note: null }));
+      this.emit(
+        "approval_auto_approved",
+        `approved earlier by a person: ${asked.summary}`,
+        undefined,
+        params,
+        asked.method,
+      );
+      return;
+    }
     const itemId = stringAt(params, "itemId");
     const request: AgentRequest = {
       ...asked,

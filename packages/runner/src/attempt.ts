@@ -302,6 +302,7 @@ class WorkerAttempt {
       onEvent: (event) => this.forwardEvent(event),
       onAgentRequest: (request, waiting) =>
         this.report({ type: "agent_request", run_id: this.request.run_id, request, waiting }),
+      approvedCommands: approvedCommandsOf(this.request.agent_decision ?? null),
     };
   }
 
@@ -490,6 +491,12 @@ class WorkerAttempt {
   }
 }
 
+/** The command an earlier run's agent asked for and a person approved, so asking again needs no new approval. */
+function approvedCommandsOf(decision: AgentDecision | null): { command: string; cwd: string | null }[] {
+  if (decision?.answer.decision !== "approve" || decision.request.command === null) return [];
+  return [{ command: decision.request.command, cwd: decision.request.cwd }];
+}
+
 /**
  * What a fresh turn is told about the decision on a request an earlier run of its agent made and
  * no longer waited for (the run timed out waiting, or Baton restarted).
@@ -504,7 +511,7 @@ export function agentDecisionNote(decision: AgentDecision): string {
     lines.push(request.kind === "user_input" ? `Answer: ${answer.note}` : `Note: ${answer.note}`);
   lines.push(
     answer.decision === "approve"
-      ? "The earlier run ended before it could act on this; do it now if it is still needed."
+      ? "The earlier run ended before it could act on this; do it now if it is still needed (the same command is approved when you ask again)."
       : "Do not do it; continue without it.",
   );
   return lines.join("\n");

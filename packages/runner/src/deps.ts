@@ -95,6 +95,7 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
               agentRequests: "gate" as const,
               requestWaitMs: spec.approvals.agent_wait_ms,
               ...(session.onAgentRequest ? { onAgentRequest: session.onAgentRequest } : {}),
+              ...(session.approvedCommands ? { approvedCommands: session.approvedCommands } : {}),
             }
           : {}),
       });

@@ -40,6 +40,8 @@ export interface AgentSessionRequest {
   onEvent(event: AgentEvent): void;
   /** B.phases approvals (`agent_requests: gate`): the agent started or stopped waiting for a person. */
   onAgentRequest?(request: AgentRequest, waiting: boolean): void;
+  /** B.phases approvals: commands a person approved for an earlier run; asked again, they are accepted. */
+  approvedCommands?: { command: string; cwd: string | null }[];
   /** `phases:` agent phases: this phase's overrides of the `codex:` settings (approval_policy, thread_sandbox, turn_sandbox_policy). */
   codex?: Record<string, unknown>;
   /** `phases:` workflows: the phase this session serves (the agent client's log lines carry it). */
