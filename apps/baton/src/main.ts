@@ -13,7 +13,9 @@ const USAGE = `Usage:
   baton issue move <ID> <STATE>
   baton issue comment <ID> <TEXT> [--author NAME]
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N] [--agent codex|claude] [--sandbox]   run the offline demo (local tickets + real codex or claude + demo model)
+  baton demo [--port N] [--agent codex|claude] [--sandbox] [--phases]
+                                                             run the offline demo (local tickets + real codex or claude + demo model);
+                                                             --phases: plan → approval gate → implement → test → review with a fix loop
   baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
@@ -66,12 +68,22 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         const { values } = parse(() =>
           parseArgs({
             args: rest,
-            options: { port: { type: "string" }, agent: { type: "string" }, sandbox: { type: "boolean" } },
+            options: {
+              port: { type: "string" },
+              agent: { type: "string" },
+              sandbox: { type: "boolean" },
+              phases: { type: "boolean" },
+            },
           }),
         );
         const { demoCommand } = await import("./commands/demo.ts");
         return await demoCommand(
-          { port: parsePort(values.port), agent: parseAgent(values.agent), sandbox: values.sandbox ?? false },
+          {
+            port: parsePort(values.port),
+            agent: parseAgent(values.agent),
+            sandbox: values.sandbox ?? false,
+            phases: values.phases ?? false,
+          },
           io,
         );
       }

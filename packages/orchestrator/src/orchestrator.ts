@@ -329,7 +329,8 @@ export class Orchestrator {
     this.unsavedMeta = true;
     // Persist before effect: a transition with effects is saved now. One without (agent events,
     // fresher tracker snapshots) is saved in a batch within LAZY_SAVE_MS, or with the next one.
-    if (result.effects.length === 0) this.saveSoon();
+    // A workflow phase's progress is saved at once too: a restart must never repeat a finished phase.
+    if (result.effects.length === 0 && input.type !== "workflow_phase") this.saveSoon();
     else this.save();
     for (const event of result.events) this.publish(event);
     for (const effect of result.effects) this.carryOut(effect);

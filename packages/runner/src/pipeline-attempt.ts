@@ -149,12 +149,28 @@ async function runAgentPhase(
   log: Logger,
 ): Promise<PhaseResult | { stopped: TurnLoopStopReason }> {
   if (phase.output) await rm(handoffPath(host.workspacePath, phase.output), { force: true });
+  // Rendered before the agent starts, so a broken prompt never launches an agent process.
+  let prompt: string;
+  try {
+    prompt = await host.renderPrompt(phase.prompt, {
+      issue: host.issue(),
+      attempt: host.attempt,
+      ...phasePromptContext(progress, phase),
+    });
+  } catch (error) {
+    const cause =
+      error instanceof BatonError ? error : new BatonError("template_render_error", String(error));
+    throw new BatonError(
+      cause.category,
+      `${cause.message.replace("of the WORKFLOW.md prompt body", "")} in phases[${phase.name}].prompt`.replace(
+        /\s+in phases/,
+        " in phases",
+      ),
+      { ...cause.details, workflow_phase: phase.name },
+      { cause: error },
+    );
+  }
   await host.session(phase, log);
-  let prompt = await host.renderPrompt(phase.prompt, {
-    issue: host.issue(),
-    attempt: host.attempt,
-    ...phasePromptContext(progress, phase),
-  });
   const maxTurns = phase.max_turns ?? host.maxTurns;
   for (let turn = 1; ; turn++) {
     log.debug({ turn, max_turns: maxTurns }, `workflow phase ${phase.name} turn ${turn}`);
