@@ -62,6 +62,11 @@ export interface TrackerComment {
    * (never the editable display name), local `[author]`. Empty for an unknown author (a bot, a deleted user).
    */
   author_keys: string[];
+  /**
+   * Written with Baton's own tracker identity: Baton's comments and the agent's tool calls (which
+   * use Baton's credentials) on Linear/GitHub, authors `baton` and `agent` locally. Never approves.
+   */
+  by_baton: boolean;
 }
 
 /** What the config layer needs to know about an adapter kind: its defaults and how it checks its keys. */

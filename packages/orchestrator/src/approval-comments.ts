@@ -14,8 +14,6 @@ export type ApprovalCommand =
 export const COMMENT_CLOCK_MARGIN_MS = 10_000;
 /** Processed comment ids remembered per claim (the newest); older ones are before any gate that can still wait. */
 export const PROCESSED_COMMENTS_LIMIT = 100;
-/** Authors Baton itself writes as on the local tracker (its own comments and the agent's tool). */
-export const RESERVED_LOCAL_AUTHORS: readonly string[] = ["agent", "baton"];
 
 const COMMAND = /^\/baton[ \t]+(approve|reject)\b(.*)$/i;
 
@@ -48,11 +46,12 @@ export function authorDecision(
   comment: TrackerComment,
   policy: ApprovalPolicy,
 ): { allowed: true } | { allowed: false; reason: string } {
-  if (
-    policy.trackerKind === "local" &&
-    comment.author_keys.some((key) => RESERVED_LOCAL_AUTHORS.includes(key))
-  ) {
-    return { allowed: false, reason: `author ${comment.author} is Baton or its agent` };
+  // The agent's tracker tool writes with Baton's credentials: such a comment must never approve.
+  if (comment.by_baton) {
+    return {
+      allowed: false,
+      reason: `author ${comment.author} is Baton's own identity (Baton or its agent)`,
+    };
   }
   if (policy.approvers === null) {
     return policy.trackerKind === "local"

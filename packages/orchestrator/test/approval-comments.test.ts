@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { parseApprovalCommand, readApprovalComments } from "../src/approval-comments.ts";
 
 function comment(id: string, body: string, author: string, keys = [author.toLowerCase()]): TrackerComment {
-  return { id, body, author, author_keys: keys, created_at: `2026-05-01T10:00:0${id.length % 10}.000Z` };
+  // Locally Baton writes as `baton` and its agent's tool as `agent`; the adapters mark those.
+  const byBaton = author === "agent" || author === "baton";
+  return {
+    id,
+    body,
+    author,
+    author_keys: keys,
+    created_at: `2026-05-01T10:00:0${id.length % 10}.000Z`,
+    by_baton: byBaton,
+  };
 }
 
 describe("ticket-comment approval commands", () => {
@@ -42,6 +51,14 @@ describe("ticket-comment approval commands", () => {
     expect(reading.ignored).toEqual([
       { comment_id: "1", author: "mallory", reason: "author mallory is not in approvals.approvers" },
     ]);
+    // Written with Baton's own token (the agent's github_api tool uses it): never, even when listed.
+    const own = { ...comment("3", "/baton approve", "baton-bot"), by_baton: true };
+    expect(
+      readApprovalComments([own], [], { trackerKind: "github", approvers: ["baton-bot"] }),
+    ).toMatchObject({
+      command: null,
+      ignored: [{ reason: "author baton-bot is Baton's own identity (Baton or its agent)" }],
+    });
     const unconfigured = readApprovalComments(comments, [], { trackerKind: "github", approvers: null });
     expect(unconfigured.command).toBeNull();
     expect(unconfigured.ignored.map((entry) => entry.reason)).toEqual([

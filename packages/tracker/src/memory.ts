@@ -103,6 +103,7 @@ export class MemoryTracker implements TrackerAdapter {
       body,
       author,
       author_keys: [author.toLowerCase()],
+      by_baton: false,
     };
     this.comments.set(issueId, [...list, comment]);
     return comment;

@@ -7,6 +7,7 @@ import {
   fakeComment,
   fakeIssue,
   fakeLabel,
+  fakeUser,
   type GitHubError,
   type GitHubIssue,
   type GitHubIssueComment,
@@ -227,6 +228,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   }
 
   function route(method: string, url: URL, body: unknown): Reply {
+    // The authenticated user: whoever the token belongs to (the login that authors API comments).
+    if (url.pathname === "/user" && method === "GET")
+      return { status: 200, body: fakeUser(login, urls.api, urls.web) };
     const segments = url.pathname.split("/").slice(1).map(decodeURIComponent);
     // /repos/{owner}/{repo}/... or /repositories/{id}/... (what GitHub's Link headers point at)
     let rest: string[];

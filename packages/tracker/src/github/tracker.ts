@@ -41,6 +41,7 @@ export class GitHubTracker implements TrackerAdapter {
   private readonly repo: string;
   private readonly stateLabels: StateLabelSettings | null;
   private readonly logger: Logger;
+  private selfLogin: Promise<string> | null = null;
 
   constructor(options: GitHubTrackerOptions) {
     const { provider } = options;
@@ -138,6 +139,7 @@ export class GitHubTracker implements TrackerAdapter {
    */
   async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
     if (!ISSUE_ID.test(issueId)) return [];
+    const self = await this.ownLogin();
     const sinceMs = Date.parse(since);
     const query = new URLSearchParams({
       since: new Date(sinceMs).toISOString(),
@@ -159,12 +161,29 @@ export class GitHubTracker implements TrackerAdapter {
         );
       }
       for (const record of response.data) {
-        const comment = readComment(record);
+        const comment = readComment(record, self);
         if (comment !== null && Date.parse(comment.created_at) > sinceMs) comments.push(comment);
       }
       target = this.nextPage(response, visited);
     }
     return comments.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /** The login Baton's token acts as (`GET /user`), asked once; its comments include the agent's tool calls. */
+  private async ownLogin(): Promise<string> {
+    this.selfLogin ??= this.client.request({ method: "GET", target: "/user" }).then((response) => {
+      this.expectStatus(response, "GET /user");
+      const login = (response.data as { login?: unknown } | null)?.login;
+      if (typeof login !== "string" || login === "")
+        throw new BatonError("tracker_response", "GitHub's answer to GET /user has no login");
+      return login.toLowerCase();
+    });
+    try {
+      return await this.selfLogin;
+    } catch (error) {
+      this.selfLogin = null;
+      throw error;
+    }
   }
 
   secretEnvironmentNames(): string[] {
@@ -255,7 +274,7 @@ export class GitHubTracker implements TrackerAdapter {
 }
 
 /** An issue comment as the approval channel reads it; null for a record without id, date or body. */
-function readComment(record: unknown): TrackerComment | null {
+function readComment(record: unknown, self: string): TrackerComment | null {
   if (typeof record !== "object" || record === null) return null;
   const { id, body, created_at: createdAt, user } = record as Record<string, unknown>;
   const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
@@ -268,6 +287,7 @@ function readComment(record: unknown): TrackerComment | null {
     body,
     author: typeof login === "string" ? login : "(unknown)",
     author_keys: typeof login === "string" ? [login.toLowerCase()] : [],
+    by_baton: typeof login === "string" && login.toLowerCase() === self,
   };
 }
 

@@ -194,6 +194,7 @@ export class LinearTracker implements TrackerAdapter {
    * the user's email and id (a display name can be changed by its owner, so it never authorizes).
    */
   async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    const self = await this.ownUserId();
     const comments: TrackerComment[] = [];
     const seenCursors = new Set<string>();
     let after: string | null = null;
@@ -217,7 +218,7 @@ export class LinearTracker implements TrackerAdapter {
         );
       }
       for (const node of connection.nodes) {
-        const comment = readLinearComment(node);
+        const comment = readLinearComment(node, self);
         if (comment !== null) comments.push(comment);
       }
       const cursor = connection.pageInfo.endCursor;
@@ -247,18 +248,23 @@ export class LinearTracker implements TrackerAdapter {
     return { terminalStates: this.options.terminalStates, assigneeId: await this.assigneeId() };
   }
 
-  /** `assignee: me` is the API key's own user, asked once per adapter (a failed lookup is retried next time). */
+  /** `assignee: me` is the API key's own user. */
   private async assigneeId(): Promise<string | null> {
     const assignee = this.options.assignee;
     if (assignee === null || assignee.toLowerCase() !== "me") return assignee;
+    return this.ownUserId();
+  }
+
+  /** The API key's own user, asked once per adapter (a failed lookup is retried next time). */
+  private async ownUserId(): Promise<string> {
     this.viewerId ??= this.transport
-      .request(VIEWER_QUERY, {}, "the viewer lookup for assignee: me")
+      .request(VIEWER_QUERY, {}, "the viewer lookup (assignee: me, Baton's own comments)")
       .then((data) => {
         const id = (data.viewer as { id?: unknown } | null | undefined)?.id;
         if (typeof id === "string" && id !== "") return id;
         throw new BatonError(
           "tracker_response",
-          "Linear's viewer answer has no user id (needed for assignee: me)",
+          "Linear's viewer answer has no user id (needed for assignee: me and to tell Baton's own comments)",
         );
       });
     try {
@@ -270,7 +276,7 @@ export class LinearTracker implements TrackerAdapter {
   }
 }
 
-function readLinearComment(node: unknown): TrackerComment | null {
+function readLinearComment(node: unknown, self: string): TrackerComment | null {
   const { id, body, createdAt, user } = (node ?? {}) as Record<string, unknown>;
   const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
   if (typeof id !== "string" || typeof body !== "string" || !Number.isFinite(at)) return null;
@@ -284,6 +290,7 @@ function readLinearComment(node: unknown): TrackerComment | null {
     body,
     author: typeof author?.name === "string" ? author.name : "(unknown)",
     author_keys: keys.map((key) => key.toLowerCase()),
+    by_baton: author?.id === self,
   };
 }
 

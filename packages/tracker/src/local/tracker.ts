@@ -32,6 +32,9 @@ export interface LocalTrackerOptions {
  */
 const WATCH_COALESCE_MS = 50;
 
+/** Authors Baton writes comments as: its own (`baton`) and its agent's tool (`agent`). */
+const BATON_AUTHORS = new Set(["baton", "agent"]);
+
 /** The `local` tracker kind: tickets are Markdown files in one folder (see docs/trackers/local.md). */
 export class LocalTracker implements TrackerAdapter {
   readonly kind = "local";
@@ -89,6 +92,7 @@ export class LocalTracker implements TrackerAdapter {
         body: comment.body,
         author: comment.author,
         author_keys: [comment.author.toLowerCase()],
+        by_baton: BATON_AUTHORS.has(comment.author.toLowerCase()),
       });
     }
     return found.sort((a, b) => a.created_at.localeCompare(b.created_at));
