@@ -555,7 +555,9 @@ describe("server requests", () => {
       .filter((message) => "result" in message)
       .map((message) => message.result);
     expect(answers).toEqual([{ decision: "decline" }, { answers: { q1: { answers: ["Yes"] } } }]);
-    expect(protocolErrors(await codexProtocolValidator(), started.launcher.sent, started.launcher.received)).toEqual([]);
+    expect(
+      protocolErrors(await codexProtocolValidator(), started.launcher.sent, started.launcher.received),
+    ).toEqual([]);
   });
 
   it("[S10.5-user-input-policy][S10.5-no-stall-user-input] answers user-input and elicitation requests and fails the turn with turn_input_required", async () => {

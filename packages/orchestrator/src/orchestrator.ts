@@ -214,11 +214,16 @@ export class Orchestrator {
    * the next phase. `by` names who decided (an API caller, the CLI, a ticket comment's author) for
    * the log and the issue's history. Conflict when the issue is not waiting at a gate.
    */
-  approveGate(identifier: string, by: string | null = null): Promise<OperatorActionResult> {
+  approveGate(
+    identifier: string,
+    by: string | null = null,
+    note: string | null = null,
+  ): Promise<OperatorActionResult> {
     return this.operatorAction(identifier, (issue_id) => ({
       type: "gate_decision",
       issue_id,
-      decision: { kind: "approve" },
+      // The note is what an agent that asked questions gets as its answer (B.phases approvals).
+      decision: note === null ? { kind: "approve" } : { kind: "approve", note },
       by,
     }));
   }

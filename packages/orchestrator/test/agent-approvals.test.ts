@@ -82,6 +82,30 @@ describe("an agent request waiting for a person", () => {
     expect(h.orchestrator.issueDetail("BAT-1")?.agent_request).toBeNull();
   });
 
+  it("[B.phases-approval-agent-gate] an approval's note is the answer an agent that asked a question gets", async () => {
+    const h = harness({ issues: [issue("1")] });
+    await h.start();
+    const run = h.executor.lastRun("1");
+    const question: AgentRequest = {
+      ...request,
+      id: "item/tool/requestUserInput#3",
+      kind: "user_input",
+      method: "item/tool/requestUserInput",
+      summary: "answer: Touch the API too?",
+      command: null,
+      questions: [{ id: "q1", header: null, question: "Touch the API too?", options: ["Yes", "No"] }],
+    };
+    run.reporter.agentRequest?.(question, true);
+    await h.orchestrator.approveGate("BAT-1", "api", "No, only the page");
+    await h.settle();
+    expect(run.answers).toEqual([
+      { requestId: question.id, answer: { decision: "approve", note: "No, only the page" } },
+    ]);
+    expect(h.eventsOf("gate_waiting")[0]?.artifact).toContain(
+      "Question: Touch the API too? (options: Yes, No)",
+    );
+  });
+
   it("[B.phases-approval-agent-resume] an answer the live agent no longer waited for goes to the next run", async () => {
     const h = harness({ issues: [issue("1")] });
     await h.start();

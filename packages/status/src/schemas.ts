@@ -381,7 +381,15 @@ export const stopBodySchema = {
 
 export const approveBodySchema = {
   type: ["object", "null"],
-  properties: { by: { type: "string", minLength: 1, maxLength: 100 } },
+  properties: {
+    by: { type: "string", minLength: 1, maxLength: 100 },
+    note: {
+      type: "string",
+      minLength: 1,
+      maxLength: 2000,
+      description: "A remark with the approval; for an agent's questions, the answer it gets.",
+    },
+  },
   additionalProperties: false,
 } as const;
 
