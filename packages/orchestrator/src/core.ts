@@ -47,6 +47,7 @@ import { CLAIM_DEFAULTS, newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
 import {
   awaitingRefreshed,
   gateDecided,
+  inRunPhase,
   pausedAtGate,
   pipelineEnded,
   pipelineOfExit,
@@ -772,6 +773,7 @@ function stallCheck(t: Transition): void {
   const timeout = t.config.codex.stall_timeout_ms;
   for (const [id, claim] of Object.entries(t.state.claims)) {
     if (claim.status !== "running" || claim.stop_request !== null || claim.started_at_ms === null) continue;
+    if (inRunPhase(claim)) continue;
     const stalledMs = stalledForMs(
       { started_at_ms: claim.started_at_ms, session: claim.session },
       t.now,

@@ -24,6 +24,16 @@ import type { Claim } from "./state.ts";
 /** How many characters of a gate's artifact go into the ticket comment (the API shows all of it). */
 export const GATE_COMMENT_ARTIFACT_CHARS = 4000;
 
+/**
+ * True while the claim's current phase is a run phase: a deterministic command with its own
+ * `timeout_ms` and no agent events, which stall detection must leave alone.
+ */
+export function inRunPhase(claim: Claim): boolean {
+  const current = claim.pipeline?.current;
+  if (!current) return false;
+  return claim.pipeline!.pipeline.phases.some((phase) => phase.name === current && phase.kind === "run");
+}
+
 /** The progress an exit carries (null when it carries none). */
 export function pipelineOfExit(exit: RunExit): PipelineProgress | null {
   return exit.kind === "awaiting_approval" || exit.kind === "pipeline_ended" ? exit.progress : null;
@@ -43,7 +53,8 @@ export function workflowPhaseReported(
 ): void {
   const claim = runningClaim(t, id, runId);
   if (!claim) return;
-  t.put(id, { ...claim, pipeline: progress });
+  // A phase change is activity: the stall clock restarts (a run phase has no agent events).
+  t.put(id, { ...claim, pipeline: progress, session: { ...claim.session, last_event_at_ms: t.now } });
   t.emit({
     type: "workflow_phase",
     at: t.at,

@@ -365,4 +365,46 @@ describe("approval gates and workflow phases in the pure core", () => {
     expect(done.state.claims["1"]).toBeUndefined();
     expect(done.effects).toContainEqual({ kind: "remove_workspace", issue_id: "1", identifier: "BAT-1" });
   });
+
+  it("[B.phases-run-phase] stall detection leaves a run phase alone (it has its own timeout) and a phase change restarts the stall clock", () => {
+    const stallConfig = makeConfig({ codex: { stall_timeout_ms: 60_000 } });
+    const pipeline: Pipeline = {
+      ...PIPELINE,
+      phases: [
+        ...PIPELINE.phases,
+        {
+          name: "test",
+          kind: "run",
+          depends_on: ["implement"],
+          output: null,
+          loop: null,
+          command: "npm test",
+          timeout_ms: 600_000,
+        },
+      ],
+    };
+    const testing = beginPhase({ ...startPipeline(pipeline), completed: ["plan", "implement"] }, "test");
+    const reported = step(
+      withClaim(running("1", null)),
+      {
+        type: "workflow_phase",
+        issue_id: "1",
+        run_id: "run-1",
+        progress: testing,
+        change: { phase: "test", status: "started", message: "run phase started" },
+      },
+      T0 + 50_000,
+      stallConfig,
+    );
+    expect(reported.state.claims["1"]!.session.last_event_at_ms).toBe(T0 + 50_000);
+    const quiet = step(reported.state, { type: "stall_check" }, T0 + 500_000, stallConfig);
+    expect(quiet.effects).toEqual([]);
+    // The same silence in an agent phase is a stall.
+    const implementing = {
+      ...reported.state.claims["1"]!,
+      pipeline: beginPhase(startPipeline(pipeline), "plan"),
+    };
+    const stalled = step(withClaim(implementing), { type: "stall_check" }, T0 + 500_000, stallConfig);
+    expect(stalled.effects.map((effect) => effect.kind)).toEqual(["cancel_run"]);
+  });
 });
