@@ -11,7 +11,7 @@ const USAGE = `Usage:
   baton issue create <title> [--priority N] [--label L]... [--state S] [--blocked-by ID]... [--description TEXT]
   baton issue list [--state S]...
   baton issue move <ID> <STATE>
-  baton issue comment <ID> <TEXT>
+  baton issue comment <ID> <TEXT> [--author NAME]
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
   baton demo [--port N] [--agent codex|claude] [--sandbox] [--phases]
                                                              run the offline demo (local tickets + real codex or claude + demo model);

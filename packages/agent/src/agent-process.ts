@@ -227,7 +227,7 @@ let lastIsoMs = Number.NaN;
 let lastIso = "";
 
 /** The current time in RFC 3339; bursts of protocol messages share a millisecond, so the string is reused. */
-function isoNow(): string {
+export function isoNow(): string {
   const ms = Date.now();
   if (ms !== lastIsoMs) {
     lastIso = new Date(ms).toISOString();

@@ -1,6 +1,8 @@
 import { performance } from "node:perf_hooks";
 import type {
   AgentEventName,
+  AgentRequest,
+  ApprovalAnswer,
   ExitStatus,
   LaunchedProcess,
   Logger,
@@ -16,6 +18,7 @@ import {
   type EventExtra,
   emitAgentEvent,
   handshakeOrStop,
+  isoNow,
   SilenceTimer,
   stderrSummary,
   type TurnInput,
@@ -31,7 +34,7 @@ import {
   threadStartParams,
   turnStartParams,
 } from "./protocol.ts";
-import { decideServerRequest, toolCallResponse } from "./server-requests.ts";
+import { type AskedRequest, answerResult, decideServerRequest, toolCallResponse } from "./server-requests.ts";
 import { formatTokens, summarizeNotification } from "./summaries.ts";
 import { absoluteTokenTotals, mergeRateLimits, tokenDelta } from "./telemetry.ts";
 
@@ -43,10 +46,27 @@ export interface CodexSessionOptions extends AgentProcessOptions {
   /** Explicit turn sandbox policy, or null for Baton's default (workspace-write on the issue workspace). */
   turnSandboxPolicy: unknown | null;
   clientInfo?: ClientInfo;
+  /**
+   * B.phases `approvals.agent_requests`: `gate` keeps command/file approvals and user-input requests
+   * waiting for `answerRequest` (default `block`: declined, the turn ends as approval_required).
+   */
+  agentRequests?: "block" | "gate";
+  /** With `gate`: how long a request waits before the turn ends as `agent_request_unanswered`. */
+  requestWaitMs?: number;
+  /** With `gate`: a request started waiting (`waiting` true) or stopped waiting (answered, or the turn ended). */
+  onAgentRequest?(request: AgentRequest, waiting: boolean): void;
+  /**
+   * With `gate`: commands a person already approved for an earlier run of this issue (its agent no
+   * longer waited); the same command in the same directory is accepted without asking again.
+   */
+  approvedCommands?: readonly { command: string; cwd: string | null }[];
 }
 
 /** A Codex app-server session; its `threadId` is the Codex thread. */
-export type CodexSession = AgentClientSession;
+export interface CodexSession extends AgentClientSession {
+  /** Answers a waiting request (B.phases); false when it no longer waits (answered, timed out, turn over). */
+  answerRequest(requestId: string, answer: ApprovalAnswer): boolean;
+}
 
 /**
  * Starts `codex app-server` in the issue workspace and performs the handshake (initialize,
@@ -73,6 +93,15 @@ interface PendingRequest {
   reject(error: BatonError): void;
   timer: NodeJS.Timeout;
 }
+
+interface WaitingRequest {
+  rpcId: number | string;
+  request: AgentRequest;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Diffs of announced file changes kept for approval requests (by item id); the oldest go first. */
+const ANNOUNCED_CHANGES_LIMIT = 50;
 
 interface ActiveTurn {
   /** Known once turn/start has been answered. */
@@ -117,6 +146,10 @@ class AppServerSession implements CodexSession {
   private readonly unsupportedOptional = new Set<string>();
   /** Optional methods whose failure was already logged this session. */
   private readonly loggedOptional = new Set<string>();
+  /** Requests waiting for a person's answer (approvals.agent_requests: gate), by request id. */
+  private readonly waiting = new Map<string, WaitingRequest>();
+  /** Unified diffs of file changes the server announced, by item id, for the approval that follows. */
+  private readonly announcedChanges = new Map<string, string>();
 
   constructor(
     private readonly options: CodexSessionOptions,
@@ -368,6 +401,7 @@ class AppServerSession implements CodexSession {
   }
 
   private onNotification(method: string, params: unknown): void {
+    if (method === "item/started" && this.options.agentRequests === "gate") this.noteFileChange(params);
     switch (method) {
       case "turn/completed":
         this.onTurnCompleted(params);
@@ -454,7 +488,13 @@ class AppServerSession implements CodexSession {
   }
 
   private onServerRequest(id: number | string, method: string, params: unknown): void {
-    const decision = decideServerRequest(method, params, this.options.approvalPolicy, this.toolNames);
+    const decision = decideServerRequest(
+      method,
+      params,
+      this.options.approvalPolicy,
+      this.toolNames,
+      this.options.agentRequests,
+    );
     switch (decision.kind) {
       case "answer":
         this.respond(id, decision.result);
@@ -466,6 +506,9 @@ class AppServerSession implements CodexSession {
         this.blockTurn(new BatonError(decision.category, decision.summary, { method }));
         return;
       }
+      case "ask":
+        this.ask(id, decision.request, params);
+        return;
       case "tool_call":
         void this.runToolCall(id, decision.tool, decision.arguments, params);
         return;
@@ -512,6 +555,115 @@ class AppServerSession implements CodexSession {
       { request: params, result },
       "item/tool/call",
     );
+  }
+
+  /** Remembers the diff of an announced file change, for the approval request that follows it. */
+  private noteFileChange(params: unknown): void {
+    const item = field(params, "item");
+    const itemId = stringAt(item, "id");
+    const changes = field(item, "changes");
+    if (stringAt(item, "type") !== "fileChange" || itemId === null || !Array.isArray(changes)) return;
+    const diff = changes
+      .map((change) => {
+        const path = stringAt(change, "path") ?? "(unknown file)";
+        const body = stringAt(change, "diff") ?? "";
+        return body.startsWith("---") || body.startsWith("diff ")
+          ? body
+          : `--- ${path}\n+++ ${path}\n${body}`;
+      })
+      .join("\n");
+    this.announcedChanges.set(itemId, diff);
+    if (this.announcedChanges.size > ANNOUNCED_CHANGES_LIMIT)
+      this.announcedChanges.delete(this.announcedChanges.keys().next().value!);
+  }
+
+  /** Keeps a request waiting for a person (approvals.agent_requests: gate), bounded by requestWaitMs. */
+  private ask(rpcId: number | string, asked: AskedRequest, params: unknown): void {
+    const approved = (this.options.approvedCommands ?? []).some(
+      (entry) => asked.kind === "command" && entry.command === asked.command && entry.cwd === asked.cwd,
+    );
+    if (approved) {
+      this.respond(rpcId, answerResult(asked, { decision: "approve", note: null }));
+      this.emit(
+        "approval_auto_approved",
+        `approved earlier by a person: ${asked.summary}`,
+        undefined,
+        params,
+        asked.method,
+      );
+      return;
+    }
+    const itemId = stringAt(params, "itemId");
+    const request: AgentRequest = {
+      ...asked,
+      id: `${asked.method}#${rpcId}`,
+      diff:
+        asked.kind === "file_change" && itemId !== null ? (this.announcedChanges.get(itemId) ?? null) : null,
+      asked_at: isoNow(),
+    };
+    const waiting: WaitingRequest = { rpcId, request, timer: null };
+    this.waiting.set(request.id, waiting);
+    const waitMs = this.options.requestWaitMs;
+    if (waitMs !== undefined) waiting.timer = setTimeout(() => this.giveUpWaiting(waiting, waitMs), waitMs);
+    const event = asked.kind === "user_input" ? "turn_input_required" : "approval_required";
+    this.emit(
+      event,
+      `waiting for a person to ${request.summary}`,
+      undefined,
+      { request, params },
+      asked.method,
+    );
+    this.notifyRequest(request, true);
+  }
+
+  answerRequest(requestId: string, answer: ApprovalAnswer): boolean {
+    const waiting = this.waiting.get(requestId);
+    if (waiting === undefined || this.exit !== null) return false;
+    this.settle(waiting);
+    this.respond(waiting.rpcId, answerResult(waiting.request, answer));
+    this.lastActivityAt = performance.now();
+    const how = answer.decision === "approve" ? "approved" : `rejected (${answer.reason})`;
+    this.emit("notification", `${waiting.request.summary}: ${how}`, undefined, {
+      request: waiting.request,
+      answer,
+    });
+    return true;
+  }
+
+  /** Nobody answered in time: decline, so the server does not stall, and end the turn. */
+  private giveUpWaiting(waiting: WaitingRequest, waitMs: number): void {
+    if (this.waiting.get(waiting.request.id) !== waiting) return;
+    this.settle(waiting);
+    this.respond(
+      waiting.rpcId,
+      answerResult(waiting.request, { decision: "reject", reason: "no answer in time" }),
+    );
+    this.blockTurn(
+      new BatonError(
+        "agent_request_unanswered",
+        `nobody answered the agent's request to ${waiting.request.summary} within ${waitMs} ms (approvals.agent_wait_ms); the issue waits for the answer`,
+        { agent_request: waiting.request },
+      ),
+    );
+  }
+
+  private settle(waiting: WaitingRequest): void {
+    if (waiting.timer !== null) clearTimeout(waiting.timer);
+    this.waiting.delete(waiting.request.id);
+    this.notifyRequest(waiting.request, false);
+  }
+
+  /** The turn ended: requests still waiting can no longer be answered here. */
+  private settleAllWaiting(): void {
+    for (const waiting of [...this.waiting.values()]) this.settle(waiting);
+  }
+
+  private notifyRequest(request: AgentRequest, waiting: boolean): void {
+    try {
+      this.options.onAgentRequest?.(request, waiting);
+    } catch (error) {
+      this.logger.error({ err: error }, "agent request listener threw");
+    }
   }
 
   /** Ends the active turn for a request Baton will not satisfy, and tells the server to stop it. */
@@ -562,7 +714,7 @@ class AppServerSession implements CodexSession {
     return new SilenceTimer(
       timeoutMs,
       () => performance.now() - this.lastActivityAt,
-      () => turn.toolCallsInFlight > 0,
+      () => turn.toolCallsInFlight > 0 || this.waiting.size > 0,
       () => {
         const error = new BatonError(
           "turn_timeout",
@@ -578,6 +730,7 @@ class AppServerSession implements CodexSession {
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
+    this.settleAllWaiting();
     turn.timer?.clear();
     if (error !== null) {
       turn.reject(error);

@@ -36,8 +36,11 @@ export interface ToolOutput {
 export type ModelReply =
   /** An assistant message; ends the turn. */
   | { type: "message"; text: string }
-  /** A function_call of Codex's shell tool `exec_command`. */
-  | { type: "shell"; command: string }
+  /**
+   * A function_call of Codex's shell tool `exec_command`. `escalate` (a justification) asks to run
+   * it outside the sandbox, which under approval policy `on-request` makes Codex ask for approval.
+   */
+  | { type: "shell"; command: string; escalate?: string }
   /** A function_call of a dynamic (client-side) tool. */
   | { type: "tool"; name: string; arguments: unknown }
   /** A custom_tool_call of the freeform `apply_patch` tool. */
@@ -256,7 +259,14 @@ function outputItem(reply: ItemReply, index: number): Record<string, unknown> {
         content: [{ type: "output_text", text: reply.text, annotations: [] }],
       };
     case "shell":
-      return functionCall(index, callId, "exec_command", { cmd: reply.command });
+      return functionCall(
+        index,
+        callId,
+        "exec_command",
+        reply.escalate === undefined
+          ? { cmd: reply.command }
+          : { cmd: reply.command, sandbox_permissions: "require_escalated", justification: reply.escalate },
+      );
     case "tool":
       return functionCall(index, callId, reply.name, reply.arguments ?? {});
     case "patch":

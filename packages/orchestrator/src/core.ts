@@ -1,5 +1,16 @@
-import type { AgentEvent, ErrorRecord, Issue } from "@baton/domain";
+import type { AgentEvent, AgentRequest, ApprovalAnswer, ErrorRecord, Issue } from "@baton/domain";
 import { errorRecordText, normalizeState } from "@baton/domain";
+import {
+  agentAnswerDelivered,
+  agentGateDecided,
+  agentRequestReported,
+  agentRunGone,
+  approvalOf,
+  commandDecision,
+  commentsRead,
+  takeAgentDecision,
+} from "./agent-approvals.ts";
+import type { CommentReading } from "./approval-comments.ts";
 import type { BudgetBreach, SpendChange } from "./budget.ts";
 import { budgetBreach, budgetExceededMessage, holdIssue, recordSpend } from "./budget.ts";
 import {
@@ -25,6 +36,7 @@ import type { GateDecision, PipelineProgress } from "./pipeline.ts";
 import type { OrchestratorConfig, PipelineEnd, WorkflowPhaseChange } from "./ports.ts";
 import { isoAt } from "./snapshot.ts";
 import type {
+  AgentDecision,
   Claim,
   CodexTotals,
   OrchestratorState,
@@ -105,6 +117,12 @@ export type OrchestratorInput =
   | { type: "gate_decision"; issue_id: string; decision: GateDecision; by: string | null }
   /** The tracker's current view of an issue waiting at a gate (released when it leaves the active states). */
   | { type: "awaiting_refreshed"; issue_id: string; issue: Issue | undefined }
+  /** B.phases approvals: the run's agent started (`waiting`) or stopped waiting for a person's answer. */
+  | { type: "agent_request"; issue_id: string; run_id: string; request: AgentRequest; waiting: boolean }
+  /** The live agent received the answer to its request (`answer_agent` was carried out). */
+  | { type: "agent_answer_delivered"; issue_id: string; run_id: string; request_id: string }
+  /** The ticket comments read for an issue with a waiting gate: processed ids, ignored and applied commands. */
+  | { type: "approval_comments"; issue_id: string; reading: CommentReading }
   /** Graceful stop: running attempts are cancelled and will be retried by the next Baton. */
   | { type: "shutdown" }
   /** The state was just reloaded from the store by a new Baton: settle what the dead one left. */
@@ -119,7 +137,11 @@ export type Effect =
       attempt: number | null;
       /** `phases:` workflows: where the run resumes (absent: a first run, or no phases). */
       pipeline?: PipelineProgress;
+      /** B.phases approvals: a decision on an earlier agent request that its prompt must tell the agent. */
+      agent_decision?: AgentDecision;
     }
+  /** Give the live agent of `run_id` the answer to its waiting request. */
+  | { kind: "answer_agent"; issue_id: string; run_id: string; request_id: string; answer: ApprovalAnswer }
   | { kind: "cancel_run"; issue_id: string; run_id: string; reason: string }
   | { kind: "arm_retry"; issue_id: string; seq: number; due_at_ms: number }
   | { kind: "clear_retry"; issue_id: string }
@@ -430,13 +452,36 @@ export function step(
       workflowPhaseReported(t, input.issue_id, input.run_id, input.progress, input.change);
       break;
     case "gate_decision":
-      gateDecided(t, input.issue_id, input.decision, input.by);
+      decideGate(t, input.issue_id, input.decision, input.by);
       break;
+    case "agent_request":
+      agentRequestReported(t, input.issue_id, input.run_id, input.request, input.waiting);
+      break;
+    case "agent_answer_delivered":
+      agentAnswerDelivered(t, input.issue_id, input.run_id, input.request_id);
+      break;
+    case "approval_comments": {
+      const claim = commentsRead(t, input.issue_id, input.reading);
+      const command = input.reading.command;
+      if (claim && command) decideGate(t, input.issue_id, commandDecision(command), command.by);
+      break;
+    }
     case "awaiting_refreshed":
       awaitingRefreshed(t, input.issue_id, input.issue);
       break;
   }
   return t.result();
+}
+
+/** A decision goes to the agent's waiting request when there is one, else to the pipeline's gate. */
+function decideGate(t: Transition, id: string, decision: GateDecision, by: string | null): void {
+  const claim = t.claim(id);
+  const request = claim ? approvalOf(claim).agent_request : null;
+  if (claim && request && (claim.status === "running" || claim.status === "awaiting_approval")) {
+    agentGateDecided(t, id, claim, request, decision, by);
+    return;
+  }
+  gateDecided(t, id, decision, by);
 }
 
 /** The running claim of this run, or undefined when the report is late (another run or none). */
@@ -472,6 +517,14 @@ function startRun(
     recent_events: previous?.recent_events ?? [],
     pipeline: previous?.pipeline ?? null,
   };
+  // The comments read stay read; a decision for the agent goes into this run's prompt.
+  const agentDecision = takeAgentDecision(previous);
+  if (previous?.approval)
+    claim.approval = {
+      agent_request: null,
+      agent_decision: null,
+      comments_read: previous.approval.comments_read,
+    };
   t.put(issue.id, claim);
   t.emit({
     type: "dispatched",
@@ -489,6 +542,7 @@ function startRun(
     issue,
     attempt,
     ...(claim.pipeline ? { pipeline: claim.pipeline } : {}),
+    ...(agentDecision ? { agent_decision: agentDecision } : {}),
   });
 }
 
@@ -663,7 +717,12 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
         error: { category: "run_cancelled", message: `cancelled: ${exit.reason}`, details: {} },
       });
       return;
-    case "blocked":
+    case "blocked": {
+      const request = unansweredRequest(exit.error);
+      if (request !== null) {
+        agentRunGone(t, id, current, request);
+        return;
+      }
       t.put(id, {
         ...current,
         status: "blocked",
@@ -675,7 +734,15 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
       });
       t.emit({ type: "blocked", at: t.at, ...refOf(id, current), error: errorRecordText(exit.error) });
       return;
+    }
   }
+}
+
+/** The agent's request a run ended on unanswered (`approvals.agent_requests: gate`), or null. */
+function unansweredRequest(error: ErrorRecord): AgentRequest | null {
+  if (error.category !== "agent_request_unanswered") return null;
+  const request = error.details.agent_request as AgentRequest | undefined;
+  return request && typeof request === "object" && typeof request.id === "string" ? request : null;
 }
 
 /**
@@ -895,6 +962,13 @@ function restarted(t: Transition, warnings: string[]): void {
       details: { run_id: claim.run_id },
     };
     endRun(t, id, claim, "lost", { error, reason: errorRecordText(error), turns: null });
+    // An agent that waited for a person is gone: the issue keeps waiting for the answer, without a run.
+    const waitingRequest = approvalOf(claim).agent_request;
+    if (waitingRequest !== null) {
+      agentRunGone(t, id, t.claim(id)!, waitingRequest);
+      awaiting += 1;
+      continue;
+    }
     scheduleRetry(t, id, t.claim(id)!, {
       attempt: nextFailureAttempt(claim.attempt),
       kind: "failure",

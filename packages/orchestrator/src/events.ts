@@ -91,6 +91,14 @@ export type OrchestratorEvent =
       reason: string | null;
       by: string | null;
     } & IssueRef)
+  /** A `/baton approve|reject` ticket comment that was not applied (author not allowed, no reason, already decided). */
+  | ({
+      type: "approval_comment_ignored";
+      at: string;
+      comment_id: string;
+      author: string;
+      reason: string;
+    } & IssueRef)
   /** The pipeline ended: every phase passed, a loop ran out of cycles, or a rejection had no attempts left. */
   | ({
       type: "pipeline_ended";
@@ -182,6 +190,8 @@ export function recentEntryOf(event: OrchestratorEvent, at_ms: number): RecentEv
         "gate_decided",
         `${event.decision} at ${event.gate_id}${event.by ? ` by ${event.by}` : ""}${event.reason ? `: ${event.reason}` : ""}`,
       );
+    case "approval_comment_ignored":
+      return recent(at_ms, "approval_comment_ignored", `comment by ${event.author} ignored: ${event.reason}`);
     case "pipeline_ended":
       return recent(at_ms, "pipeline_ended", `${event.outcome}${event.reason ? `: ${event.reason}` : ""}`);
     case "budget_exceeded":

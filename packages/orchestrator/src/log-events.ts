@@ -128,6 +128,17 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
           reason: event.reason ?? undefined,
         },
       };
+    case "approval_comment_ignored":
+      return {
+        level: "warn",
+        fields: {
+          action: "approval_comment",
+          outcome: "ignored",
+          comment_id: event.comment_id,
+          author: event.author,
+          reason: event.reason,
+        },
+      };
     case "pipeline_ended":
       return {
         level: event.outcome === "succeeded" ? "info" : "warn",

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { BatonError, ErrorRecord, Issue, Logger, TrackerAdapter } from "@baton/domain";
+import type { BatonError, ErrorRecord, Issue, Logger, TrackerAdapter, TrackerComment } from "@baton/domain";
 import { silentLogger, toBatonError } from "@baton/domain";
+import { approvalOf } from "./agent-approvals.ts";
+import { COMMENT_CLOCK_MARGIN_MS, readApprovalComments } from "./approval-comments.ts";
 import type { Effect, OperatorReply, OrchestratorInput, RunExit, StepResult } from "./core.ts";
 import { step } from "./core.ts";
 import { dispatchIneligibility, globalSlots, schedulingView, sortForDispatch } from "./decisions.ts";
@@ -21,7 +23,7 @@ import type {
 import { systemClock } from "./ports.ts";
 import type { IssueDetail, LoopError, OrchestratorSnapshot, StateStoreStatus } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
-import type { ClaimStatus, LiveRun, OrchestratorState } from "./state.ts";
+import type { Claim, ClaimStatus, LiveRun, OrchestratorState } from "./state.ts";
 import { emptyState } from "./state.ts";
 
 export type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
@@ -265,11 +267,16 @@ export class Orchestrator {
    * the next phase. `by` names who decided (an API caller, the CLI, a ticket comment's author) for
    * the log and the issue's history. Conflict when the issue is not waiting at a gate.
    */
-  approveGate(identifier: string, by: string | null = null): Promise<OperatorActionResult> {
+  approveGate(
+    identifier: string,
+    by: string | null = null,
+    note: string | null = null,
+  ): Promise<OperatorActionResult> {
     return this.operatorAction(identifier, (issue_id) => ({
       type: "gate_decision",
       issue_id,
-      decision: { kind: "approve" },
+      // The note is what an agent that asked questions gets as its answer (B.phases approvals).
+      decision: note === null ? { kind: "approve" } : { kind: "approve", note },
       by,
     }));
   }
@@ -474,6 +481,9 @@ export class Orchestrator {
       case "update_ticket":
         void this.enqueue("ticket_update", () => this.updateTicket(effect));
         return;
+      case "answer_agent":
+        void this.answerAgent(effect);
+        return;
       case "kill_leftovers":
         // Collected and carried out together by start(): one scan of the process table for all runs.
         this.leftoverRuns.push(effect);
@@ -517,6 +527,7 @@ export class Orchestrator {
           attempt: effect.attempt,
           run_id: runId,
           ...(effect.pipeline ? { pipeline: effect.pipeline } : {}),
+          ...(effect.agent_decision ? { agent_decision: effect.agent_decision } : {}),
         },
         this.reporterFor(id, runId),
       );
@@ -553,6 +564,8 @@ export class Orchestrator {
         this.apply({ type: "tool_call_ended", issue_id: id, run_id: runId, handoff_state: handoffState }),
       workflowPhase: (progress, change) =>
         this.apply({ type: "workflow_phase", issue_id: id, run_id: runId, progress, change }),
+      agentRequest: (request, waiting) =>
+        this.apply({ type: "agent_request", issue_id: id, run_id: runId, request, waiting }),
     };
   }
 
@@ -763,6 +776,7 @@ export class Orchestrator {
     await this.refreshClaims("blocked", problems);
     await this.refreshClaims("stopped", problems);
     await this.refreshClaims("awaiting_approval", problems);
+    await this.readApprovalComments(problems);
 
     // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
     if (this.storeError) this.save();
@@ -839,6 +853,62 @@ export class Orchestrator {
     const config = this.config.current();
     if (dispatchIneligibility(issue, config, schedulingView(this.state, this.clock.now())) !== null) return;
     this.apply({ type: "dispatch", issue, run_id: this.newRunId() });
+  }
+
+  /** B.phases approvals: hands the answer to the live agent; delivered, it is no longer kept for a later prompt. */
+  private async answerAgent(effect: Extract<Effect, { kind: "answer_agent" }>): Promise<void> {
+    const run = this.runs.get(effect.run_id);
+    let delivered = false;
+    try {
+      delivered = (await run?.handle.answer?.(effect.request_id, effect.answer)) ?? false;
+    } catch (error) {
+      this.logger.warn(
+        { issue_id: effect.issue_id, reason: toBatonError(error, "answer_failed").toString() },
+        "action=answer_agent outcome=failed",
+      );
+    }
+    if (!delivered) return;
+    await this.enqueue("agent_answer", () => {
+      this.apply({
+        type: "agent_answer_delivered",
+        issue_id: effect.issue_id,
+        run_id: effect.run_id,
+        request_id: effect.request_id,
+      });
+    });
+  }
+
+  /**
+   * B.phases approvals: for each issue with a waiting gate (a pipeline gate, or an agent's request),
+   * the ticket comments written since it started waiting, read for `/baton approve|reject`.
+   */
+  private async readApprovalComments(problems: LoopError[]): Promise<void> {
+    const tracker = this.config.tracker();
+    if (tracker.fetchCommentsSince === undefined) return;
+    const policy = {
+      trackerKind: tracker.kind,
+      approvers: this.config.current().approvals?.approvers ?? null,
+    };
+    for (const [id, claim] of Object.entries(this.state.claims)) {
+      const since = waitingSinceMs(claim);
+      if (since === null) continue;
+      let comments: TrackerComment[];
+      try {
+        comments = await tracker.fetchCommentsSince(
+          id,
+          new Date(since - COMMENT_CLOCK_MARGIN_MS).toISOString(),
+        );
+      } catch (error) {
+        problems.push(this.loopError(this.trackerError("read_approval_comments", error)));
+        continue;
+      }
+      const current = this.state.claims[id];
+      if (current === undefined || waitingSinceMs(current) === null) continue;
+      const reading = readApprovalComments(comments, approvalOf(current).comments_read, policy);
+      if (reading.processed.length === approvalOf(current).comments_read.length && reading.command === null)
+        continue;
+      this.apply({ type: "approval_comments", issue_id: id, reading });
+    }
   }
 
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
@@ -1016,4 +1086,13 @@ export class Orchestrator {
   private nowIso(): string {
     return isoAt(this.clock.now());
   }
+}
+
+/** When the claim's gate started waiting (ms), or null when nothing waits for a person. */
+function waitingSinceMs(claim: Claim): number | null {
+  const request = claim.approval?.agent_request;
+  if (request && (claim.status === "running" || claim.status === "awaiting_approval"))
+    return Date.parse(request.asked_at);
+  const waiting = claim.pipeline?.waiting;
+  return claim.status === "awaiting_approval" && waiting ? waiting.since_ms : null;
 }

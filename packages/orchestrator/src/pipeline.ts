@@ -176,7 +176,8 @@ export function awaitGate(
   return { ...progress, waiting: { gate_id: gate.id, artifact, since_ms: nowMs } };
 }
 
-export type GateDecision = { kind: "approve" } | { kind: "reject"; reason: string };
+/** `note`: an approval's remark; for an agent's questions, the answer (B.phases approvals). */
+export type GateDecision = { kind: "approve"; note?: string } | { kind: "reject"; reason: string };
 
 /**
  * An approval passes the waiting gate. A rejection sends its reason back to the gate's `on_reject`

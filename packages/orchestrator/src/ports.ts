@@ -1,4 +1,11 @@
-import type { AgentEvent, BatonError, Issue, TrackerAdapter } from "@baton/domain";
+import type {
+  AgentEvent,
+  AgentRequest,
+  ApprovalAnswer,
+  BatonError,
+  Issue,
+  TrackerAdapter,
+} from "@baton/domain";
 import type { BudgetConfig } from "./budget.ts";
 import type { PipelineOutcome, PipelineProgress } from "./pipeline.ts";
 import type { OrchestratorState, RunProcess } from "./state.ts";
@@ -19,6 +26,8 @@ export interface OrchestratorConfig extends BudgetConfig {
     max_tokens_per_session: number | null;
   };
   codex: { stall_timeout_ms: number; turn_timeout_ms: number };
+  /** B.phases approvals: who may approve by ticket comment (absent: nobody on Linear/GitHub). */
+  approvals?: { approvers: string[] | null };
 }
 
 /** Where the orchestrator gets its current configuration and tracker (both may change on reload). */
@@ -63,6 +72,11 @@ export interface RunRequest {
    * starts the pipeline of its run spec, if any).
    */
   pipeline?: PipelineProgress | null;
+  /**
+   * B.phases approvals: a person's decision on a request an earlier run's agent made and no longer
+   * waits for; the run's first prompt tells the agent what was decided.
+   */
+  agent_decision?: { request: AgentRequest; answer: ApprovalAnswer; by: string | null } | null;
 }
 
 /** Updates a running attempt reports back to the orchestrator while it works. */
@@ -85,6 +99,8 @@ export interface RunReporter {
    * (saved in the claim before anything else happens, so a restart never repeats a finished phase).
    */
   workflowPhase?(progress: PipelineProgress, change: WorkflowPhaseChange): void;
+  /** B.phases approvals: the agent started (`waiting`) or stopped waiting for a person's answer. */
+  agentRequest?(request: AgentRequest, waiting: boolean): void;
 }
 
 /** What happened to a workflow phase, as reported by the run (one report per change). */
@@ -125,6 +141,11 @@ export interface RunHandle {
   cancel(reason: string): Promise<void>;
   /** Settles once the attempt is over, after after_run. Never rejects. */
   readonly done: Promise<RunOutcome>;
+  /**
+   * B.phases approvals: gives the agent the answer to its waiting request; resolves false when it no
+   * longer waits (or the executor cannot reach it), and the decision then goes to the next run's prompt.
+   */
+  answer?(requestId: string, answer: ApprovalAnswer): Promise<boolean>;
 }
 
 /** The seam where runs go: in-process now, a BullMQ worker pool later. */

@@ -1,5 +1,6 @@
-import type { TokenCounts } from "@baton/domain";
+import type { AgentRequest, TokenCounts } from "@baton/domain";
 import { errorRecordText } from "@baton/domain";
+import { agentGateId, agentRequestText } from "./agent-approvals.ts";
 import { type BudgetConfig, type BudgetView, budgetView } from "./budget.ts";
 import type { PipelineProgress } from "./pipeline.ts";
 import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
@@ -68,7 +69,16 @@ export interface AwaitingRow {
   artifact: string | null;
   since: string;
   workspace_path: string | null;
-  pipeline: PipelineView;
+  /** null when the issue waits for an answer to its agent's request in a workflow without `phases:`. */
+  pipeline: PipelineView | null;
+  /** B.phases approvals: the agent's request the issue waits on (command, diff or questions). */
+  agent_request?: AgentRequest;
+}
+
+/** Present only while something waits for a person's answer to the agent, so other rows keep their shape. */
+function agentRequestField(entry: Claim): { agent_request?: AgentRequest } {
+  const request = entry.approval?.agent_request;
+  return request ? { agent_request: request } : {};
 }
 
 export interface RunningRow {
@@ -87,6 +97,8 @@ export interface RunningRow {
   workspace_path: string | null;
   attempt: number | null;
   pipeline?: PipelineView;
+  /** B.phases approvals: the request the live agent waits on for a person's answer. */
+  agent_request?: AgentRequest;
 }
 
 export interface RetryRow {
@@ -176,6 +188,8 @@ export interface IssueDetail {
   workspace: { path: string | null };
   /** `phases:` runs: phases, the current one, cycles, a waiting gate with its artifact. */
   pipeline: PipelineView | null;
+  /** B.phases approvals: the agent's request waiting for a person's answer (command, diff or questions). */
+  agent_request: AgentRequest | null;
   attempts: { restart_count: number; current_retry_attempt: number | null };
   running: RunningRow | null;
   retry: RetryRow | null;
@@ -233,6 +247,7 @@ function runningRow(id: string, entry: Claim): RunningRow {
     workspace_path: entry.workspace_path,
     attempt: entry.attempt,
     ...pipelineField(entry),
+    ...agentRequestField(entry),
   };
 }
 
@@ -266,18 +281,20 @@ function blockedRow(id: string, entry: Claim): BlockedRow {
 }
 
 function awaitingRow(id: string, entry: Claim): AwaitingRow {
-  const pipeline = pipelineView(entry.pipeline!);
+  const pipeline = entry.pipeline ? pipelineView(entry.pipeline) : null;
+  const request = entry.approval?.agent_request ?? null;
   return {
     issue_id: id,
     issue_identifier: entry.issue.identifier,
     title: entry.issue.title,
     issue_url: entry.issue.url,
     state: entry.issue.state,
-    gate_id: pipeline.waiting?.gate_id ?? "",
-    artifact: pipeline.waiting?.artifact ?? null,
-    since: pipeline.waiting?.since ?? isoAt(0),
+    gate_id: request ? agentGateId(request) : (pipeline?.waiting?.gate_id ?? ""),
+    artifact: request ? agentRequestText(request) : (pipeline?.waiting?.artifact ?? null),
+    since: request ? request.asked_at : (pipeline?.waiting?.since ?? isoAt(0)),
     workspace_path: entry.workspace_path,
     pipeline,
+    ...agentRequestField(entry),
   };
 }
 
@@ -387,6 +404,7 @@ export function buildIssueDetail(state: OrchestratorState, identifier: string): 
             : "stopped",
     workspace: { path: claim.workspace_path },
     pipeline: claim.pipeline ? pipelineView(claim.pipeline) : null,
+    agent_request: claim.approval?.agent_request ?? null,
     attempts: {
       restart_count: Math.max((currentAttempt ?? 0) - 1, 0),
       current_retry_attempt: currentAttempt,

@@ -1,4 +1,11 @@
-import type { AgentEventName, ErrorRecord, Issue, TokenCounts } from "@baton/domain";
+import type {
+  AgentEventName,
+  AgentRequest,
+  ApprovalAnswer,
+  ErrorRecord,
+  Issue,
+  TokenCounts,
+} from "@baton/domain";
 import { ZERO_TOKENS } from "@baton/domain";
 import type { BudgetBreach, BudgetLedger } from "./budget.ts";
 import { emptyLedger } from "./budget.ts";
@@ -126,6 +133,27 @@ export interface Claim {
    * attempts, retries and restarts so a run resumes after its last completed phase; dropped on release.
    */
   pipeline: PipelineProgress | null;
+  /** B.phases approvals (absent until the claim first needs it): agent requests and ticket-comment commands. */
+  approval?: ClaimApproval;
+}
+
+/** What a claim remembers about approvals; survives retries and restarts, dropped on release. */
+export interface ClaimApproval {
+  /**
+   * The agent's request waiting for a person (`approvals.agent_requests: gate`). While the claim is
+   * `running` the live agent waits for it; once the run is gone the claim is `awaiting_approval`.
+   */
+  agent_request: AgentRequest | null;
+  /** A decision on the agent's request that no live agent received: the next run's prompt carries it. */
+  agent_decision: AgentDecision | null;
+  /** Ids of ticket comments already read while a gate waited (newest last), so a command applies once. */
+  comments_read: string[];
+}
+
+export interface AgentDecision {
+  request: AgentRequest;
+  answer: ApprovalAnswer;
+  by: string | null;
 }
 
 export interface CodexTotals extends TokenCounts {

@@ -117,6 +117,7 @@ function gateComment(identifier: string, gateId: string, artifact: string | null
     "",
     `Approve: \`baton approve ${identifier}\` (or the dashboard, or POST /api/v1/${identifier}/approve).`,
     `Reject: \`baton reject ${identifier} "reason"\` (the reason goes back to the phase that produced this).`,
+    "Or reply with a comment whose first line is `/baton approve` or `/baton reject <reason>` (see approvals.approvers for who may).",
   ].join("\n");
 }
 

@@ -2,6 +2,7 @@ import type {
   AgentEvent,
   AgentPhase,
   AgentToolSpec,
+  ApprovalAnswer,
   Issue,
   Logger,
   RunPhase,
@@ -9,6 +10,7 @@ import type {
 } from "@baton/domain";
 import { BatonError, normalizeState, runFailureDisposition, silentLogger, toBatonError } from "@baton/domain";
 import {
+  type AgentDecision,
   isActiveStateIn,
   type PipelineProgress,
   type RunOutcome,
@@ -50,6 +52,12 @@ export interface AttemptDeps {
   logger?: Logger;
 }
 
+/** What the executor can do to a live attempt besides cancelling it. */
+export interface AttemptControl {
+  /** B.phases approvals: answers the agent's waiting request; false when none waits under that id. */
+  answer?(requestId: string, answer: ApprovalAnswer): boolean;
+}
+
 /** Run attempt phases as logged (SPEC 7.2). */
 export type AttemptPhase =
   | "preparing_workspace"
@@ -68,9 +76,12 @@ export async function runAttempt(
   deps: AttemptDeps,
   report: (report: RunReport) => void,
   signal: AbortSignal,
+  control: AttemptControl = {},
 ): Promise<RunOutcome> {
   try {
-    return await new WorkerAttempt(request, deps, report, signal).run();
+    const attempt = new WorkerAttempt(request, deps, report, signal);
+    control.answer = (requestId, answer) => attempt.answer(requestId, answer);
+    return await attempt.run();
   } catch (error) {
     return { kind: "failed", error: toBatonError(error, "worker_error") };
   }
@@ -90,6 +101,8 @@ class WorkerAttempt {
   private handoffState: string | null = null;
   /** `phases:` workflows: the codex overrides the live session was started with. */
   private sessionSettings: string | null = null;
+  /** B.phases approvals: a decision on an earlier run's agent request, told in this attempt's first prompt. */
+  private pendingDecision: AgentDecision | null;
   private readonly baseLog: Logger;
   /** The attempt's logger; inside a workflow phase it carries `workflow_phase`. */
   private log: Logger;
@@ -101,6 +114,7 @@ class WorkerAttempt {
     private readonly signal: AbortSignal,
   ) {
     this.issue = request.issue;
+    this.pendingDecision = request.agent_decision ?? null;
     this.baseLog = (deps.logger ?? silentLogger).child({
       issue_id: request.issue.id,
       issue_identifier: request.issue.identifier,
@@ -286,13 +300,24 @@ class WorkerAttempt {
       tools: [...this.deps.tools],
       executeTool: (name, args) => this.executeTool(name, args),
       onEvent: (event) => this.forwardEvent(event),
+      onAgentRequest: (request, waiting) =>
+        this.report({ type: "agent_request", run_id: this.request.run_id, request, waiting }),
+      approvedCommands: approvedCommandsOf(this.request.agent_decision ?? null),
     };
+  }
+
+  /** Gives the live agent a person's answer to its waiting request. */
+  answer(requestId: string, answer: ApprovalAnswer): boolean {
+    return this.session?.answerRequest?.(requestId, answer) ?? false;
   }
 
   private async runTurn(session: AgentSession, prompt: string): Promise<void> {
     const title = `${this.issue.identifier}: ${this.issue.title}`;
+    const decision = this.pendingDecision;
+    this.pendingDecision = null;
+    const text = decision === null ? prompt : `${agentDecisionNote(decision)}\n\n${prompt}`;
     try {
-      await untilAborted(session.runTurn({ prompt, title }), this.signal);
+      await untilAborted(session.runTurn({ prompt: text, title }), this.signal);
     } catch (error) {
       if (error instanceof AttemptCancelled) await this.interrupt(session);
       throw error;
@@ -464,6 +489,32 @@ class WorkerAttempt {
   private throwIfCancelled(): void {
     if (this.signal.aborted) throw new AttemptCancelled();
   }
+}
+
+/** The command an earlier run's agent asked for and a person approved, so asking again needs no new approval. */
+function approvedCommandsOf(decision: AgentDecision | null): { command: string; cwd: string | null }[] {
+  if (decision?.answer.decision !== "approve" || decision.request.command === null) return [];
+  return [{ command: decision.request.command, cwd: decision.request.cwd }];
+}
+
+/**
+ * What a fresh turn is told about the decision on a request an earlier run of its agent made and
+ * no longer waited for (the run timed out waiting, or Baton restarted).
+ */
+export function agentDecisionNote(decision: AgentDecision): string {
+  const { request, answer, by } = decision;
+  const who = by === null ? "A person" : `${by}`;
+  const what = answer.decision === "approve" ? "APPROVED" : "REJECTED";
+  const lines = [`Decision on your earlier request: ${who} ${what} your request to ${request.summary}.`];
+  if (answer.decision === "reject") lines.push(`Reason: ${answer.reason}`);
+  else if (answer.note !== null)
+    lines.push(request.kind === "user_input" ? `Answer: ${answer.note}` : `Note: ${answer.note}`);
+  lines.push(
+    answer.decision === "approve"
+      ? "The earlier run ended before it could act on this; do it now if it is still needed (the same command is approved when you ask again)."
+      : "Do not do it; continue without it.",
+  );
+  return lines.join("\n");
 }
 
 /** Settles like `work`, or rejects with AttemptCancelled as soon as the signal aborts. */

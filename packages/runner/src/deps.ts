@@ -109,6 +109,15 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
         turnSandboxPolicy: codex.turn_sandbox_policy,
         readTimeoutMs: spec.codex.read_timeout_ms,
         turnTimeoutMs: spec.codex.turn_timeout_ms,
+        // B.phases approvals: requests wait for a person instead of ending the run as blocked.
+        ...(spec.approvals.agent_requests === "gate"
+          ? {
+              agentRequests: "gate" as const,
+              requestWaitMs: spec.approvals.agent_wait_ms,
+              ...(session.onAgentRequest ? { onAgentRequest: session.onAgentRequest } : {}),
+              ...(session.approvedCommands ? { approvedCommands: session.approvedCommands } : {}),
+            }
+          : {}),
       });
     },
   };

@@ -1,5 +1,11 @@
-import type { AgentEvent, ErrorRecord, Issue, ToolResult } from "@baton/domain";
-import type { PipelineEnd, PipelineProgress, RunProcess, WorkflowPhaseChange } from "@baton/orchestrator";
+import type { AgentEvent, AgentRequest, ErrorRecord, Issue, ToolResult } from "@baton/domain";
+import type {
+  AgentDecision,
+  PipelineEnd,
+  PipelineProgress,
+  RunProcess,
+  WorkflowPhaseChange,
+} from "@baton/orchestrator";
 import type { RunSpec } from "./spec.ts";
 
 /**
@@ -19,6 +25,8 @@ export interface RunStartMessage {
    * phase, on the definition inside it); null on a first run, which starts `spec.pipeline`.
    */
   pipeline: PipelineProgress | null;
+  /** B.phases approvals: a decision on an earlier run's agent request; the first prompt tells the agent. */
+  agent_decision?: AgentDecision | null;
 }
 
 /** What a running attempt reports back while it works (SPEC 10.4, 16.5). */
@@ -29,7 +37,9 @@ export type RunReport =
   | { type: "tool_call_started"; run_id: string; tool: string }
   | { type: "tool_call_ended"; run_id: string; tool: string; handoff_state: string | null }
   /** `phases:` workflows: a phase started or ended, with the whole progress after it. */
-  | { type: "workflow_phase"; run_id: string; progress: PipelineProgress; change: WorkflowPhaseChange };
+  | { type: "workflow_phase"; run_id: string; progress: PipelineProgress; change: WorkflowPhaseChange }
+  /** B.phases approvals: the agent started (`waiting`) or stopped waiting for a person's answer. */
+  | { type: "agent_request"; run_id: string; request: AgentRequest; waiting: boolean };
 
 /** How the attempt ended; errors are plain records, never class instances. */
 export type RunOutcomeMessage =

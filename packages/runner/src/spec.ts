@@ -28,6 +28,8 @@ export interface RunSpec {
   withheld_env: string[];
   /** `phases:` (Baton extension): the pipeline a first run starts; null runs `prompt_template` as the SPEC says. */
   pipeline: Pipeline | null;
+  /** B.phases approvals: whether the agent's approval and input requests wait for a person, and how long. */
+  approvals: Pick<ServiceConfig["approvals"], "agent_requests" | "agent_wait_ms">;
 }
 
 /** What the host knows about the tracker at dispatch: the tools it offers and its secrets' names. */
@@ -58,6 +60,10 @@ export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker)
     claude,
     withheld_env: [...new Set(tracker.secretEnvNames)],
     pipeline: config.phases,
+    approvals: {
+      agent_requests: config.approvals.agent_requests,
+      agent_wait_ms: config.approvals.agent_wait_ms,
+    },
   };
   return structuredClone(spec);
 }

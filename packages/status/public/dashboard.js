@@ -221,7 +221,13 @@
         issueCell(row),
         cell("State", null, row.state, row.pipeline ? el("div", "muted", pipelineLine(row.pipeline)) : null),
         cell("Turns", "num", formatNumber(row.turn_count)),
-        cell("Last activity", "message", plain(row.last_message || row.last_event || "starting…")),
+        cell(
+          "Last activity",
+          "message",
+          row.agent_request
+            ? `waiting for approval: ${plain(row.agent_request.summary)}`
+            : plain(row.last_message || row.last_event || "starting…"),
+        ),
         ticking("Runtime", "since", row.started_at),
         cell("Tokens", "num", formatNumber(row.tokens.total_tokens)),
       ),
@@ -232,7 +238,11 @@
         null,
         issueCell(row),
         cell("Gate", "mono", row.gate_id),
-        cell("Pipeline", "message", pipelineLine(row.pipeline)),
+        cell(
+          "Pipeline",
+          "message",
+          row.pipeline ? pipelineLine(row.pipeline) : plain(row.agent_request?.summary ?? ""),
+        ),
         ticking("Waiting", "since", row.since),
       ),
     );
@@ -397,12 +407,39 @@
       .join(", ");
     $("pipeline-cycles").textContent =
       `current phase: ${pipeline.current ?? "none"} · cycles: ${pipeline.cycles}${cycles ? ` (${cycles})` : ""}`;
-    const waiting = pipeline.waiting;
-    $("gate").hidden = waiting === null || detail.status !== "awaiting_approval";
-    if (waiting === null) return;
+  }
+
+  /** A waiting gate: a pipeline's, or the agent's own request (B.phases approvals), with what awaits approval. */
+  function renderGate() {
+    const request = detail?.agent_request ?? null;
+    const waiting = detail?.pipeline?.waiting ?? null;
+    const shown = request !== null || (waiting !== null && detail.status === "awaiting_approval");
+    $("gate").hidden = !shown;
+    $("approve-note").hidden = request?.kind !== "user_input";
+    if (!shown) return;
+    if (request !== null) {
+      $("gate-title").textContent =
+        `The agent asks to ${plain(request.summary)} (since ${formatTime(request.asked_at)})`;
+      $("gate-artifact").textContent = agentRequestText(request);
+      return;
+    }
     $("gate-title").textContent =
       `Awaiting approval at ${waiting.gate_id} since ${formatTime(waiting.since)}`;
     $("gate-artifact").textContent = waiting.artifact ?? "(this gate shows no artifact)";
+  }
+
+  /** The command and its directory, the diff, or the questions: what the person decides on. */
+  function agentRequestText(request) {
+    const lines = [];
+    if (request.reason) lines.push(`Reason: ${request.reason}`);
+    if (request.command) lines.push(`Command: ${request.command}`);
+    if (request.cwd) lines.push(`Directory: ${request.cwd}`);
+    if (request.diff) lines.push("", request.diff);
+    for (const question of request.questions) {
+      const options = question.options.length > 0 ? ` (options: ${question.options.join(", ")})` : "";
+      lines.push(`${question.header ? `[${question.header}] ` : ""}${question.question}${options}`);
+    }
+    return lines.length > 0 ? lines.join("\n") : request.summary;
   }
 
   function renderDetail() {
@@ -427,6 +464,7 @@
     $("detail-message").textContent = detailProblem ?? (detail ? `${detail.status}` : "loading…");
     $("detail-events-title").hidden = !detail;
     renderPipeline();
+    renderGate();
     renderActions();
     renderSession();
     if (!detail) {
@@ -573,7 +611,15 @@
   $("session-more").addEventListener("click", () => readSession());
   $("gate-actions").addEventListener("submit", (event) => {
     event.preventDefault();
-    act(() => post(`/api/v1/${encodeURIComponent(selected)}/approve`, { by: "dashboard" }));
+    const note = $("approve-note").hidden ? "" : $("approve-note").value.trim();
+    act(() =>
+      post(
+        `/api/v1/${encodeURIComponent(selected)}/approve`,
+        note ? { by: "dashboard", note } : { by: "dashboard" },
+      ),
+    ).then(() => {
+      $("approve-note").value = "";
+    });
   });
   $("reject").addEventListener("click", () => {
     const reason = $("reject-reason").value.trim();

@@ -119,8 +119,8 @@ export class OrchestratorStatusSource implements StatusSource {
     return this.options.orchestrator.retryIssue(identifier);
   }
 
-  approveGate(identifier: string, by: string | null) {
-    return this.options.orchestrator.approveGate(identifier, by);
+  approveGate(identifier: string, by: string | null, note: string | null = null) {
+    return this.options.orchestrator.approveGate(identifier, by, note);
   }
 
   rejectGate(identifier: string, reason: string, by: string | null) {

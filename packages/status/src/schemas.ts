@@ -59,6 +59,33 @@ export const pipelineViewSchema = object(
 
 const optionalPipeline = { pipeline: pipelineViewSchema };
 
+export const agentRequestSchema = object(
+  {
+    id: { type: "string", description: "Unique within the run (protocol method and request id)." },
+    kind: { type: "string", enum: ["command", "file_change", "user_input"] },
+    method: { type: "string", description: "The Codex protocol method that asked." },
+    summary: { type: "string", description: "One line: what the agent asks to do (untrusted text)." },
+    command: { ...nullableString, description: "command: the command line (untrusted text)." },
+    cwd: nullableString,
+    reason: { ...nullableString, description: "Why the agent asks, when it says (untrusted text)." },
+    diff: { ...nullableString, description: "file_change: the change as a unified diff (untrusted text)." },
+    questions: {
+      type: "array",
+      items: object({
+        id: { type: "string" },
+        header: nullableString,
+        question: { type: "string" },
+        options: { type: "array", items: { type: "string" } },
+      }),
+    },
+    asked_at: timestamp,
+  },
+  "A Codex approval or user-input request waiting for a person (B.phases, approvals.agent_requests: gate).",
+);
+
+/** Rows of issues whose agent may be waiting for a person carry the request while it waits. */
+const optionalAgentRequest = { agent_request: agentRequestSchema };
+
 export const tokenCountsSchema = object({
   input_tokens: { type: "integer", minimum: 0 },
   output_tokens: { type: "integer", minimum: 0 },
@@ -93,7 +120,7 @@ export const runningRowSchema = withOptional(
     },
     "An issue with an agent working on it.",
   ),
-  optionalPipeline,
+  { ...optionalPipeline, ...optionalAgentRequest },
 );
 
 export const retryRowSchema = withOptional(
@@ -141,20 +168,30 @@ export const stoppedRowSchema = withOptional(
   optionalPipeline,
 );
 
-export const awaitingRowSchema = object(
-  {
-    ...issueRef,
-    state: { type: "string" },
-    gate_id: { type: "string", description: "The approval gate the run waits at (e.g. after:plan)." },
-    artifact: {
-      ...nullableString,
-      description: "What awaits approval, as the phase wrote it (untrusted text).",
+export const awaitingRowSchema = withOptional(
+  object(
+    {
+      ...issueRef,
+      state: { type: "string" },
+      gate_id: {
+        type: "string",
+        description:
+          "The approval gate the run waits at (e.g. after:plan; agent:command for an agent's request).",
+      },
+      artifact: {
+        ...nullableString,
+        description: "What awaits approval, as the phase or the agent wrote it (untrusted text).",
+      },
+      since: timestamp,
+      workspace_path: nullableString,
+      pipeline: {
+        ...nullable(pipelineViewSchema),
+        description: "null when an agent's request waits in a workflow without phases.",
+      },
     },
-    since: timestamp,
-    workspace_path: nullableString,
-    pipeline: pipelineViewSchema,
-  },
-  "A `phases:` run paused at an approval gate: no agent, no slot, workspace kept.",
+    "An issue paused for approval (a `phases:` gate, or an agent's request whose run is gone): no agent, no slot, workspace kept.",
+  ),
+  optionalAgentRequest,
 );
 
 const errorView = object({ category: { type: "string" }, message: { type: "string" } });
@@ -280,6 +317,10 @@ export const issueDetailSchema = object({
   status: { type: "string", enum: ["running", "retrying", "blocked", "stopped", "awaiting_approval"] },
   workspace: object({ path: nullableString }),
   pipeline: nullable(pipelineViewSchema),
+  agent_request: {
+    ...nullable(agentRequestSchema),
+    description: "B.phases approvals: the agent's request waiting for a person (command, diff or questions).",
+  },
   attempts: object({
     restart_count: { type: "integer", minimum: 0 },
     current_retry_attempt: { type: ["integer", "null"] },
@@ -340,7 +381,15 @@ export const stopBodySchema = {
 
 export const approveBodySchema = {
   type: ["object", "null"],
-  properties: { by: { type: "string", minLength: 1, maxLength: 100 } },
+  properties: {
+    by: { type: "string", minLength: 1, maxLength: 100 },
+    note: {
+      type: "string",
+      minLength: 1,
+      maxLength: 2000,
+      description: "A remark with the approval; for an agent's questions, the answer it gets.",
+    },
+  },
   additionalProperties: false,
 } as const;
 

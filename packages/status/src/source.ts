@@ -69,7 +69,7 @@ export interface StatusSource {
   /** Operator retry now (B.operator-retry). */
   retryIssue(identifier: string): Promise<OperatorActionResult>;
   /** Approve the gate the issue waits at (B.phases-gate-approve); `by` names who, for the log. */
-  approveGate(identifier: string, by: string | null): Promise<OperatorActionResult>;
+  approveGate(identifier: string, by: string | null, note?: string | null): Promise<OperatorActionResult>;
   /** Reject it with a reason that goes back to the gate's `on_reject` phase (B.phases-gate-reject). */
   rejectGate(identifier: string, reason: string, by: string | null): Promise<OperatorActionResult>;
   /**

@@ -29,6 +29,7 @@ async function documentsSent(): Promise<string[]> {
     await adapter.fetchIssue(issues[0]!.id);
     await adapter.commentOnIssue(issues[0]!.id, "Budget reached.");
     await adapter.moveIssue(issues[0]!.id, "Human Review");
+    await adapter.fetchCommentsSince(issues[0]!.id, "2026-01-01T00:00:00Z");
     return [...new Set(fake.requests.map((request) => request.query))];
   } finally {
     await fake.close();

@@ -84,6 +84,8 @@ export interface ServiceConfig {
   budget: BudgetSettings | null;
   /** Baton extension: the `phases:` pipeline (with `gates:` and `on_success:`); null runs the one prompt as the SPEC says. */
   phases: Pipeline | null;
+  /** Baton extension (B.phases): comment approvers and what Codex approval / user-input requests do. */
+  approvals: ApprovalSettings;
   /** Baton extension: where agents and hooks run (see @baton/sandbox). */
   sandbox: SandboxConfig;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
@@ -106,6 +108,15 @@ export interface BudgetSettings {
   on_exceeded_state: string | null;
   /** Price per million tokens, only to show cost. */
   token_rates: { input: number; output: number; currency: string } | null;
+}
+
+export interface ApprovalSettings {
+  /** Lowercased identities allowed to approve by ticket comment; null when not configured. */
+  approvers: string[] | null;
+  /** `block`: the SPEC behaviour (the run ends as blocked); `gate`: the request waits for an answer. */
+  agent_requests: "block" | "gate";
+  /** How long a live agent waits for the answer before its run ends (the answer then resumes it on a fresh turn). */
+  agent_wait_ms: number;
 }
 
 type WebhookProvider = "linear" | "github";
@@ -145,6 +156,7 @@ const SECTIONS = [
   "sandbox",
   "server",
   "logs",
+  "approvals",
 ] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
@@ -197,6 +209,7 @@ interface ValidFrontMatter {
     webhooks?: Partial<Record<WebhookProvider, { secret: string }>>;
   };
   logs: ServiceConfig["logs"];
+  approvals: { approvers?: string[]; agent_requests: "block" | "gate"; agent_wait_ms: number };
 }
 
 /**
@@ -313,6 +326,11 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     claude: { ...valid.claude, model: valid.claude.model ?? null },
     budget: budgetSettings(valid.budget),
     phases,
+    approvals: {
+      approvers: valid.approvals.approvers?.map((name) => name.trim().toLowerCase()) ?? null,
+      agent_requests: valid.approvals.agent_requests,
+      agent_wait_ms: valid.approvals.agent_wait_ms,
+    },
     sandbox,
     server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
     logs: { ...valid.logs },

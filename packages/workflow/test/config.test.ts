@@ -91,6 +91,7 @@ describe("defaults", () => {
       },
       budget: null,
       phases: null,
+      approvals: { approvers: null, agent_requests: "block", agent_wait_ms: 600000 },
       sandbox: { kind: "none" },
       server: { port: null, host: "127.0.0.1", token: null, webhooks: { linear: null, github: null } },
       logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },

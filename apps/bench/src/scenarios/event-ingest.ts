@@ -161,6 +161,7 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
     },
     withheld_env: [],
     pipeline: null,
+    approvals: { agent_requests: "block", agent_wait_ms: 600_000 },
   };
   const executor = new InProcessExecutor(
     { prepare: () => ({ spec, gateway: trackerGateway(tracker) }) },

@@ -142,7 +142,8 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (
         summary: "Approve the gate the issue waits at (B.phases)",
         description:
           "The paused `phases:` run is queued at once and resumes at the next phase. Optional JSON body " +
-          '`{ "by": "..." }` names the approver in the log and the issue history. 409 when the issue is not waiting at a gate.',
+          '`{ "by": "..." }` names the approver in the log and the issue history; `"note"` is an agent\'s answer when ' +
+          "it asked questions (B.phases approvals). 409 when the issue is not waiting at a gate.",
         params: identifierParams,
         body: approveBodySchema,
         response: { 202: operatorActionSchema, ...errorResponses },
@@ -150,8 +151,12 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (
     },
     async (request, reply) => {
       const { issue_identifier } = request.params as { issue_identifier: string };
-      const by = (request.body as { by?: string } | null)?.by ?? "api";
-      const result = await bounded(() => source.approveGate(issue_identifier, by), snapshotTimeoutMs);
+      const body = request.body as { by?: string; note?: string } | null;
+      const by = body?.by ?? "api";
+      const result = await bounded(
+        () => source.approveGate(issue_identifier, by, body?.note ?? null),
+        snapshotTimeoutMs,
+      );
       return answerOperatorAction(reply, result);
     },
   );

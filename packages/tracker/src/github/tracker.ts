@@ -5,6 +5,7 @@ import type {
   ToolContext,
   ToolResult,
   TrackerAdapter,
+  TrackerComment,
   TrackerConfigContext,
   TrackerSettings,
 } from "@baton/domain";
@@ -40,6 +41,7 @@ export class GitHubTracker implements TrackerAdapter {
   private readonly repo: string;
   private readonly stateLabels: StateLabelSettings | null;
   private readonly logger: Logger;
+  private selfLogin: Promise<string> | null = null;
 
   constructor(options: GitHubTrackerOptions) {
     const { provider } = options;
@@ -158,6 +160,59 @@ export class GitHubTracker implements TrackerAdapter {
     if (response.status !== 201) this.expectStatus(response, `POST ${target}`);
   }
 
+  /**
+   * Issue comments created after `since`, oldest first, every page. GitHub's `since` filters by
+   * last update, so edited older comments come back too and are dropped here by creation time.
+   */
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    if (!ISSUE_ID.test(issueId)) return [];
+    const self = await this.ownLogin();
+    const sinceMs = Date.parse(since);
+    const query = new URLSearchParams({
+      since: new Date(sinceMs).toISOString(),
+      per_page: String(PAGE_SIZE),
+    });
+    const comments: TrackerComment[] = [];
+    const visited = new Set<string>();
+    let target: string | null = `${this.repoPath()}/issues/${issueId}/comments?${query}`;
+    while (target !== null) {
+      visited.add(target);
+      const response = await this.client.request({ method: "GET", target });
+      if (GONE_STATUSES.has(response.status)) return [];
+      this.expectStatus(response, `GET ${this.repoPath()}/issues/${issueId}/comments`);
+      if (!Array.isArray(response.data)) {
+        throw new BatonError(
+          "tracker_response",
+          `GitHub answered the comments of GH-${issueId} in ${this.repo} with something that is not a JSON list`,
+          { issue: `GH-${issueId}`, repo: this.repo },
+        );
+      }
+      for (const record of response.data) {
+        const comment = readComment(record, self);
+        if (comment !== null && Date.parse(comment.created_at) > sinceMs) comments.push(comment);
+      }
+      target = this.nextPage(response, visited);
+    }
+    return comments.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /** The login Baton's token acts as (`GET /user`), asked once; its comments include the agent's tool calls. */
+  private async ownLogin(): Promise<string> {
+    this.selfLogin ??= this.client.request({ method: "GET", target: "/user" }).then((response) => {
+      this.expectStatus(response, "GET /user");
+      const login = (response.data as { login?: unknown } | null)?.login;
+      if (typeof login !== "string" || login === "")
+        throw new BatonError("tracker_response", "GitHub's answer to GET /user has no login");
+      return login.toLowerCase();
+    });
+    try {
+      return await this.selfLogin;
+    } catch (error) {
+      this.selfLogin = null;
+      throw error;
+    }
+  }
+
   secretEnvironmentNames(): string[] {
     return [GITHUB_TOKEN_ENV];
   }
@@ -253,6 +308,24 @@ function rawLabelNames(record: unknown): string[] {
     const name = typeof label === "string" ? label : (label as { name?: unknown } | null)?.name;
     return typeof name === "string" ? [name] : [];
   });
+}
+
+/** An issue comment as the approval channel reads it; null for a record without id, date or body. */
+function readComment(record: unknown, self: string): TrackerComment | null {
+  if (typeof record !== "object" || record === null) return null;
+  const { id, body, created_at: createdAt, user } = record as Record<string, unknown>;
+  const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
+  if ((typeof id !== "number" && typeof id !== "string") || typeof body !== "string" || !Number.isFinite(at))
+    return null;
+  const login = (user as { login?: unknown } | null | undefined)?.login;
+  return {
+    id: String(id),
+    created_at: new Date(at).toISOString(),
+    body,
+    author: typeof login === "string" ? login : "(unknown)",
+    author_keys: typeof login === "string" ? [login.toLowerCase()] : [],
+    by_baton: typeof login === "string" && login.toLowerCase() === self,
+  };
 }
 
 /** Builds the adapter from resolved settings; rejects active/terminal states the state model cannot produce. */

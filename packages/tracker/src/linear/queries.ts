@@ -93,6 +93,17 @@ query BatonLinearViewer {
   viewer { id }
 }`;
 
+/** Comments on one issue created after `$since`, page by page, each with its author (approval commands). */
+export const COMMENTS_SINCE_QUERY = `
+query BatonLinearCommentsSince($issueId: String!, $since: DateTimeOrDuration!, $first: Int!, $after: String) {
+  issue(id: $issueId) {
+    comments(filter: { createdAt: { gt: $since } }, first: $first, after: $after) {
+      nodes { id body createdAt user { id name email } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 export const LINEAR_DOCUMENTS: readonly string[] = [
   ISSUES_BY_STATES_QUERY,
   ISSUES_BY_IDS_QUERY,
@@ -101,4 +112,5 @@ export const LINEAR_DOCUMENTS: readonly string[] = [
   MOVE_ISSUE_MUTATION,
   COMMENT_MUTATION,
   VIEWER_QUERY,
+  COMMENTS_SINCE_QUERY,
 ];

@@ -5,6 +5,7 @@ import type {
   ToolContext,
   ToolResult,
   TrackerAdapter,
+  TrackerComment,
   TrackerConfigContext,
   TrackerSettings,
 } from "@baton/domain";
@@ -20,6 +21,7 @@ import { type DispatchRules, normalizeLinearIssue } from "./normalize.ts";
 import type { LinearProvider } from "./profile.ts";
 import {
   COMMENT_MUTATION,
+  COMMENTS_SINCE_QUERY,
   ISSUE_BY_ID_QUERY,
   ISSUE_TEAM_STATE_QUERY,
   ISSUES_BY_IDS_QUERY,
@@ -236,6 +238,51 @@ export class LinearTracker implements TrackerAdapter {
       });
   }
 
+  /**
+   * Comments on the issue created after `since`, oldest first, every page. The author's keys are
+   * the user's email and id (a display name can be changed by its owner, so it never authorizes).
+   */
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    const self = await this.ownUserId();
+    const comments: TrackerComment[] = [];
+    const seenCursors = new Set<string>();
+    let after: string | null = null;
+    for (let page = 1; ; page++) {
+      const operation = `the comments of issue ${issueId} (page ${page})`;
+      const data = await this.transport.request(
+        COMMENTS_SINCE_QUERY,
+        { issueId, since: new Date(Date.parse(since)).toISOString(), first: this.pageSize, after },
+        operation,
+      );
+      const connection = (data.issue as { comments?: unknown } | null | undefined)?.comments as
+        | { nodes?: unknown; pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } }
+        | undefined;
+      if (!Array.isArray(connection?.nodes) || typeof connection.pageInfo?.hasNextPage !== "boolean") {
+        throw new BatonError(
+          "tracker_response",
+          `Linear's answer to ${operation} has no comments connection`,
+          {
+            issue_id: issueId,
+          },
+        );
+      }
+      for (const node of connection.nodes) {
+        const comment = readLinearComment(node, self);
+        if (comment !== null) comments.push(comment);
+      }
+      const cursor = connection.pageInfo.endCursor;
+      if (!connection.pageInfo.hasNextPage) break;
+      if (typeof cursor !== "string" || seenCursors.has(cursor)) {
+        throw new BatonError("tracker_pagination", `Linear's paging of ${operation} does not advance`, {
+          issue_id: issueId,
+        });
+      }
+      seenCursors.add(cursor);
+      after = cursor;
+    }
+    return comments.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
   async executeAgentTool(name: string, args: unknown, _context: ToolContext): Promise<ToolResult> {
     if (name !== LINEAR_GRAPHQL_TOOL) {
       return {
@@ -250,18 +297,23 @@ export class LinearTracker implements TrackerAdapter {
     return { terminalStates: this.options.terminalStates, assigneeId: await this.assigneeId() };
   }
 
-  /** `assignee: me` is the API key's own user, asked once per adapter (a failed lookup is retried next time). */
+  /** `assignee: me` is the API key's own user. */
   private async assigneeId(): Promise<string | null> {
     const assignee = this.options.assignee;
     if (assignee === null || assignee.toLowerCase() !== "me") return assignee;
+    return this.ownUserId();
+  }
+
+  /** The API key's own user, asked once per adapter (a failed lookup is retried next time). */
+  private async ownUserId(): Promise<string> {
     this.viewerId ??= this.transport
-      .request(VIEWER_QUERY, {}, "the viewer lookup for assignee: me")
+      .request(VIEWER_QUERY, {}, "the viewer lookup (assignee: me, Baton's own comments)")
       .then((data) => {
         const id = (data.viewer as { id?: unknown } | null | undefined)?.id;
         if (typeof id === "string" && id !== "") return id;
         throw new BatonError(
           "tracker_response",
-          "Linear's viewer answer has no user id (needed for assignee: me)",
+          "Linear's viewer answer has no user id (needed for assignee: me and to tell Baton's own comments)",
         );
       });
     try {
@@ -271,6 +323,24 @@ export class LinearTracker implements TrackerAdapter {
       throw error;
     }
   }
+}
+
+function readLinearComment(node: unknown, self: string): TrackerComment | null {
+  const { id, body, createdAt, user } = (node ?? {}) as Record<string, unknown>;
+  const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
+  if (typeof id !== "string" || typeof body !== "string" || !Number.isFinite(at)) return null;
+  const author = (user ?? null) as { id?: unknown; name?: unknown; email?: unknown } | null;
+  const keys = [author?.email, author?.id].filter(
+    (key): key is string => typeof key === "string" && key !== "",
+  );
+  return {
+    id,
+    created_at: new Date(at).toISOString(),
+    body,
+    author: typeof author?.name === "string" ? author.name : "(unknown)",
+    author_keys: keys.map((key) => key.toLowerCase()),
+    by_baton: author?.id === self,
+  };
 }
 
 interface IssuePage {
