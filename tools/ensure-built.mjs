@@ -48,16 +48,26 @@ function legacyOutputs(root) {
 // itself then decides, from content hashes, what really needs compiling.
 const stampOf = (pkg) => join(pkg, "dist", ".built");
 
+/**
+ * One walk of the package's src/, without reading dist/ (it runs on every start of the CLI from the
+ * repo): stale when the stamp is missing, a source is newer than it, a directory is (a source was
+ * added, deleted or renamed in it), or JavaScript of builds from before dist/ lies among the sources.
+ */
 function isStale(pkg) {
   const stamp = stampOf(pkg);
   if (!existsSync(stamp)) return true;
   const builtAt = statSync(stamp).mtimeMs;
-  for (const source of files(join(pkg, "src"))) {
-    if (!isSource(source)) continue;
-    const output = join(pkg, "dist", `${relative(join(pkg, "src"), source).slice(0, -3)}.js`);
-    if (!existsSync(output) || statSync(source).mtimeMs > builtAt) return true;
-  }
-  return false;
+  const changedIn = (dir) => {
+    if (statSync(dir).mtimeMs > builtAt) return true;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() ? changedIn(path) : entry.name.endsWith(".js.map")) return true;
+      if (isSource(path) && statSync(path).mtimeMs > builtAt) return true;
+    }
+    return false;
+  };
+  const src = join(pkg, "src");
+  return existsSync(src) && changedIn(src);
 }
 
 /** Removes outputs of deleted sources, then compiles; exits the process if the build fails. */
@@ -80,11 +90,9 @@ export function build(root = repoRoot) {
   for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), `${new Date().toISOString()}\n`);
 }
 
-/** Rebuilds when any source is newer than its compiled output or a source was deleted. */
+/** Rebuilds when a source is newer than the last build, or was added or deleted since. */
 export function ensureBuilt(root = repoRoot) {
-  const packages = builtPackages(root);
-  const stale = packages.some((pkg) => isStale(pkg) || orphanedOutputs(pkg).length > 0);
-  if (!stale && legacyOutputs(root).length === 0) return;
+  if (!builtPackages(root).some(isStale)) return;
   process.stderr.write("baton: sources changed since the last build; compiling (pnpm build)...\n");
   build(root);
 }

@@ -182,7 +182,11 @@ class AppServerSession implements CodexSession {
       },
       maxLineBytes,
     );
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      // Stamped per chunk, not per line: the lines of one chunk arrived together.
+      this.lastActivityAt = performance.now();
+      stdout.push(chunk);
+    });
     child.stdout.on("end", () => stdout.end());
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.stderr.on("end", () => stderr.end());
@@ -360,7 +364,6 @@ class AppServerSession implements CodexSession {
   // ---- incoming ----
 
   private onStdoutLine(line: string): void {
-    this.lastActivityAt = performance.now();
     let message: IncomingMessage;
     try {
       message = JSON.parse(line);
@@ -392,7 +395,6 @@ class AppServerSession implements CodexSession {
   }
 
   private onOverlongLine(bytes: number, head: string): void {
-    this.lastActivityAt = performance.now();
     this.emit(
       "malformed",
       `dropped a ${bytes}-byte protocol line (limit ${this.options.maxLineBytes ?? MAX_LINE_BYTES})`,

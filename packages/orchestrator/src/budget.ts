@@ -80,10 +80,18 @@ export function periodTokens(ledger: BudgetLedger, config: BudgetConfig, nowMs: 
   return ledger.period.key === periodKey(config.budget.period, nowMs) ? ledger.period.tokens : 0;
 }
 
+/** What one agent event changes in the ledger: the issue's spend and the period's, both as new objects. */
+export interface SpendChange {
+  issue: IssueSpend;
+  period: BudgetLedger["period"];
+}
+
 /**
- * Folds one agent event's usage into the ledger. With an absolute total and a thread id, the
- * increase over the thread's high-water mark counts; otherwise the client's delta does. Returns
- * the same ledger when nothing was spent.
+ * Folds one agent event's usage into the issue's and the period's spend. With an absolute total
+ * and a thread id, the increase over the thread's high-water mark counts; otherwise the client's
+ * delta does. Returns null when nothing was spent. It returns the two changed entries rather than
+ * a new ledger, so the core writes them into its step's own copy: a burst of agent events copies
+ * the ledger's issue table once, not once per token update.
  */
 export function recordSpend(
   ledger: BudgetLedger,
@@ -92,19 +100,20 @@ export function recordSpend(
   threadKey: string | null,
   event: Pick<AgentEvent, "usage_totals" | "usage_delta">,
   nowMs: number,
-): BudgetLedger {
+): SpendChange | null {
   const spend = issueSpend(ledger, issue.id);
-  let increase: Spend;
+  // Plain numbers and literal objects of one shape: this runs for every token update of every session.
+  let tokens: number;
+  let input: number;
+  let output: number;
   let sessions = spend.sessions;
   if (event.usage_totals !== undefined && threadKey !== null) {
     const seen = spend.sessions[threadKey];
     const now = event.usage_totals;
-    increase = {
-      tokens: Math.max(now.total_tokens - (seen?.total_tokens ?? 0), 0),
-      input_tokens: Math.max(now.input_tokens - (seen?.input_tokens ?? 0), 0),
-      output_tokens: Math.max(now.output_tokens - (seen?.output_tokens ?? 0), 0),
-    };
-    if (increase.tokens > 0) {
+    tokens = Math.max(now.total_tokens - (seen?.total_tokens ?? 0), 0);
+    input = Math.max(now.input_tokens - (seen?.input_tokens ?? 0), 0);
+    output = Math.max(now.output_tokens - (seen?.output_tokens ?? 0), 0);
+    if (tokens > 0) {
       const highWater: TokenCounts = {
         input_tokens: Math.max(now.input_tokens, seen?.input_tokens ?? 0),
         output_tokens: Math.max(now.output_tokens, seen?.output_tokens ?? 0),
@@ -114,32 +123,30 @@ export function recordSpend(
     }
   } else if (event.usage_delta !== undefined) {
     const delta = event.usage_delta;
-    increase = {
-      tokens: Math.max(delta.total_tokens, 0),
-      input_tokens: Math.max(delta.input_tokens, 0),
-      output_tokens: Math.max(delta.output_tokens, 0),
-    };
+    tokens = Math.max(delta.total_tokens, 0);
+    input = Math.max(delta.input_tokens, 0);
+    output = Math.max(delta.output_tokens, 0);
   } else {
-    return ledger;
+    return null;
   }
-  if (increase.tokens === 0) return ledger;
+  if (tokens === 0) return null;
   const key = config.budget === null ? ledger.period.key : periodKey(config.budget.period, nowMs);
-  const periodSoFar = ledger.period.key === key ? ledger.period : { key, ...NO_SPEND };
+  const period = ledger.period.key === key ? ledger.period : { key, ...NO_SPEND };
   return {
-    issues: {
-      ...ledger.issues,
-      [issue.id]: { ...addSpend(spend, increase), identifier: issue.identifier, sessions },
+    issue: {
+      tokens: spend.tokens + tokens,
+      input_tokens: spend.input_tokens + input,
+      output_tokens: spend.output_tokens + output,
+      identifier: issue.identifier,
+      sessions,
+      held: spend.held,
     },
-    period: { ...addSpend(periodSoFar, increase), key },
-  };
-}
-
-function addSpend<T extends Spend>(base: T, more: Spend): T {
-  return {
-    ...base,
-    tokens: base.tokens + more.tokens,
-    input_tokens: base.input_tokens + more.input_tokens,
-    output_tokens: base.output_tokens + more.output_tokens,
+    period: {
+      key,
+      tokens: period.tokens + tokens,
+      input_tokens: period.input_tokens + input,
+      output_tokens: period.output_tokens + output,
+    },
   };
 }
 

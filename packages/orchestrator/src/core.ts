@@ -1,10 +1,11 @@
 import type { AgentEvent, ErrorRecord, Issue } from "@baton/domain";
 import { errorRecordText, normalizeState } from "@baton/domain";
-import type { BudgetBreach } from "./budget.ts";
+import type { BudgetBreach, SpendChange } from "./budget.ts";
 import { budgetBreach, budgetExceededMessage, holdIssue, recordSpend } from "./budget.ts";
 import {
-  applyAgentEvent,
+  addUsage,
   dispatchIneligibility,
+  foldAgentEvent,
   isActiveState,
   issueVersion,
   nextFailureAttempt,
@@ -24,11 +25,13 @@ import type { OrchestratorConfig } from "./ports.ts";
 import { isoAt } from "./snapshot.ts";
 import type {
   Claim,
+  CodexTotals,
   OrchestratorState,
   RetryCause,
   RetryKind,
   RunProcess,
   RunWorker,
+  SessionSummary,
   StopRequest,
 } from "./state.ts";
 import { CLAIM_DEFAULTS, newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
@@ -192,6 +195,37 @@ class Transition {
   drop(id: string): void {
     delete this.writableClaims()[id];
     this.changed.add(id);
+  }
+
+  /** The running claim's session as a copy this step owns, for changes in place (the agent-event hot path). */
+  session(id: string, claim: Claim): SessionSummary {
+    const target = this.edit(id, claim);
+    if (!this.owned.has(target.session)) {
+      target.session = { ...target.session };
+      this.owned.add(target.session);
+    }
+    return target.session;
+  }
+
+  /** The service totals as a copy this step owns, for changes in place. */
+  totals(): CodexTotals {
+    const state = this.writableState();
+    if (!this.owned.has(state.totals)) {
+      state.totals = { ...state.totals };
+      this.owned.add(state.totals);
+    }
+    return state.totals;
+  }
+
+  /** Writes one event's spend into this step's copy of the ledger (its issue table is copied once per step). */
+  spend(id: string, change: SpendChange): void {
+    const state = this.writableState();
+    if (!this.owned.has(state.budget)) {
+      state.budget = { issues: { ...state.budget.issues }, period: state.budget.period };
+      this.owned.add(state.budget);
+    }
+    state.budget.issues[id] = change.issue;
+    state.budget.period = change.period;
   }
 
   update(patch: Partial<OrchestratorState>): void {
@@ -446,14 +480,14 @@ function runStartFailed(t: Transition, id: string, runId: string, error: ErrorRe
 function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent): void {
   const claim = runningClaim(t, id, runId);
   if (!claim) return;
-  const update = applyAgentEvent(claim.session, t.state.totals, event, t.now);
-  t.edit(id, claim).session = update.session;
-  if (update.totals !== t.state.totals) t.update({ totals: update.totals });
-  const threadKey = update.session.thread_id ?? update.session.session_id;
-  const spentBefore = t.state.budget;
-  const ledger = recordSpend(spentBefore, t.config, claim.issue, threadKey, event, t.now);
-  if (ledger !== spentBefore) t.update({ budget: ledger });
-  if (update.rateLimits !== undefined) t.update({ rate_limits: update.rateLimits });
+  const session = t.session(id, claim);
+  const newTurn = foldAgentEvent(session, event, t.now);
+  if (event.usage_delta) addUsage(t.totals(), event.usage_delta);
+  const threadKey = session.thread_id ?? session.session_id;
+  const spent = recordSpend(t.state.budget, t.config, claim.issue, threadKey, event, t.now);
+  if (spent !== null) t.spend(id, spent);
+  if (event.rate_limits !== undefined && event.rate_limits !== null)
+    t.update({ rate_limits: event.rate_limits });
   // Built field by field: this runs for every protocol message of every session.
   const emitted: OrchestratorEvent = {
     type: "agent_event",
@@ -461,13 +495,13 @@ function agentEvent(t: Transition, id: string, runId: string, event: AgentEvent)
     issue_id: id,
     issue_identifier: claim.issue.identifier,
     event,
-    session_id: update.session.session_id,
+    session_id: session.session_id,
   };
-  if (update.newTurn) emitted.turn_started = update.session.turn_count;
+  if (newTurn) emitted.turn_started = session.turn_count;
   t.emit(emitted);
   // Checked on every event that spent tokens, so a run is stopped within one event of its ceiling.
-  if (ledger !== spentBefore && claim.stop_request === null) {
-    const breach = budgetBreach(ledger, t.config, id, update.session.tokens.total_tokens);
+  if (spent !== null && claim.stop_request === null) {
+    const breach = budgetBreach(t.state.budget, t.config, id, session.tokens.total_tokens);
     if (breach !== null) requestStop(t, id, t.claim(id)!, { kind: "budget", breach });
   }
 }

@@ -326,15 +326,6 @@ export function recheckBlocked(refreshed: Issue | undefined, config: Orchestrato
   return { kind: "release", reason: action.reason, cleanup: action.cleanup };
 }
 
-export interface AgentEventUpdate {
-  session: SessionSummary;
-  totals: CodexTotals;
-  /** Present when the event carried a rate-limit snapshot; it replaces the previous one. */
-  rateLimits?: unknown;
-  /** True when the event started a new turn (a session id not seen before in this attempt). */
-  newTurn: boolean;
-}
-
 function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
   return {
     input_tokens: a.input_tokens + b.input_tokens,
@@ -344,33 +335,29 @@ function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
 }
 
 /**
- * Folds one agent event into the attempt's live session and the service totals (SPEC 13.5). The
- * client already turned absolute thread totals into non-negative deltas, so deltas are summed.
+ * Folds one agent event into the attempt's live session (SPEC 4.1.6), in place: `session` is the
+ * current step's own copy (see `Transition` in core.ts), so a burst of events allocates nothing
+ * per event. The client already turned absolute thread totals into non-negative deltas, so deltas
+ * are summed. Returns true when the event started a new turn (a session id not seen before).
  */
-export function applyAgentEvent(
-  session: SessionSummary,
-  totals: CodexTotals,
-  event: AgentEvent,
-  receivedAtMs: number,
-): AgentEventUpdate {
+export function foldAgentEvent(session: SessionSummary, event: AgentEvent, receivedAtMs: number): boolean {
   const newTurn = event.session_id !== undefined && event.session_id !== session.session_id;
-  const delta = event.usage_delta;
-  const nextSession: SessionSummary = {
-    session_id: event.session_id ?? session.session_id,
-    thread_id: event.thread_id ?? session.thread_id,
-    codex_app_server_pid: event.codex_app_server_pid ?? session.codex_app_server_pid,
-    last_event: event.event,
-    last_message: event.summary,
-    last_event_at_ms: receivedAtMs,
-    tokens: delta ? addTokens(session.tokens, delta) : session.tokens,
-    turn_count: session.turn_count + (newTurn ? 1 : 0),
-  };
-  const nextTotals: CodexTotals = delta
-    ? { ...addTokens(totals, delta), ended_seconds: totals.ended_seconds }
-    : totals;
-  const update: AgentEventUpdate = { session: nextSession, totals: nextTotals, newTurn };
-  if (event.rate_limits !== undefined && event.rate_limits !== null) update.rateLimits = event.rate_limits;
-  return update;
+  if (event.session_id !== undefined) session.session_id = event.session_id;
+  if (event.thread_id !== undefined) session.thread_id = event.thread_id;
+  if (event.codex_app_server_pid !== null) session.codex_app_server_pid = event.codex_app_server_pid;
+  session.last_event = event.event;
+  session.last_message = event.summary;
+  session.last_event_at_ms = receivedAtMs;
+  if (newTurn) session.turn_count += 1;
+  if (event.usage_delta) session.tokens = addTokens(session.tokens, event.usage_delta);
+  return newTurn;
+}
+
+/** Adds an event's usage delta to the service totals (SPEC 13.5), in place (the step's own copy). */
+export function addUsage(totals: CodexTotals, delta: TokenCounts): void {
+  totals.input_tokens += delta.input_tokens;
+  totals.output_tokens += delta.output_tokens;
+  totals.total_tokens += delta.total_tokens;
 }
 
 // ---- operator actions (B.operator) --------------------------------------------------------------

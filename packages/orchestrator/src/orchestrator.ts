@@ -62,8 +62,16 @@ export interface RefreshResult {
 type AgentEventItem = Extract<OrchestratorInput, { type: "agent_events" }>["items"][number];
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+/** Agent events applied as one step at most (see `queueAgentEvent`). */
+const AGENT_EVENT_BATCH = 64;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
+/**
+ * Claims changed by agent events alone (session summary, recent events) are saved at most this
+ * long after: with hundreds of streaming sessions, rewriting every claim each second was the
+ * largest cost of the process. Token totals and spend (the meta row) keep the 1 s batch.
+ */
+const AGENT_EVENT_SAVE_MS = 5000;
 
 function replyFor(
   reply: OperatorReply | undefined,
@@ -126,9 +134,12 @@ export class Orchestrator {
 
   // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
   private readonly unsavedClaims = new Set<string>();
+  /** Claims whose only unsaved changes came from agent events (saved in the slower batch). */
+  private readonly agentEventClaims = new Set<string>();
   private unsavedCompleted: string[] = [];
   private unsavedMeta = false;
   private saveTimer: NodeJS.Timeout | null = null;
+  private agentEventSaveTimer: NodeJS.Timeout | null = null;
   private storeError: LoopError | null = null;
 
   constructor(deps: OrchestratorDeps) {
@@ -256,7 +267,7 @@ export class Orchestrator {
   issueDetail(identifier: string): IssueDetail | null {
     this.flushAgentEvents();
     // The history shown is saved first (agent events are otherwise saved in batches).
-    if (this.unsavedClaims.size > 0) this.save();
+    if (this.unsavedClaims.size > 0 || this.agentEventClaims.size > 0) this.save();
     return buildIssueDetail(this.state, identifier);
   }
 
@@ -270,13 +281,19 @@ export class Orchestrator {
   // ---- transitions -----------------------------------------------------------------------------
 
   /**
-   * Agent events arrive in bursts (a chunk of protocol messages is parsed in one go): they are
-   * applied as one step at the end of the current turn of the event loop, or before any other
-   * input, so order is kept and the state is copied once per burst rather than once per event.
+   * Agent events arrive in bursts (a chunk of protocol messages is parsed in one go, many sessions'
+   * pipes are read in one turn of the event loop): they are applied as one step once the turn's I/O
+   * is handled, or before any other input, so order is kept and the state is copied once per burst
+   * rather than once per event.
    */
   private queueAgentEvent(item: AgentEventItem): void {
     this.pendingAgentEvents.push(item);
-    if (this.pendingAgentEvents.length === 1) queueMicrotask(() => this.flushAgentEvents());
+    // After the I/O of this event-loop turn: the reads of all sessions' pipes in one turn become
+    // one step, which copies the claims record (and the budget's issue table) once for all of them.
+    if (this.pendingAgentEvents.length === 1) setImmediate(() => this.flushAgentEvents());
+    // A long burst is applied in slices: events (and their parsed payloads) held until the end of
+    // the turn would outlive V8's young generation and make every collection copy them.
+    else if (this.pendingAgentEvents.length >= AGENT_EVENT_BATCH) this.flushAgentEvents();
   }
 
   private flushAgentEvents(): void {
@@ -292,7 +309,15 @@ export class Orchestrator {
     const result = step(this.state, input, this.clock.now(), this.config.current());
     if (result.state === this.state && result.events.length === 0) return result;
     this.state = result.state;
-    for (const id of result.changed) this.unsavedClaims.add(id);
+    if (input.type === "agent_events") {
+      for (const id of result.changed) if (!this.unsavedClaims.has(id)) this.agentEventClaims.add(id);
+      this.saveAgentEventsSoon();
+    } else {
+      for (const id of result.changed) {
+        this.unsavedClaims.add(id);
+        this.agentEventClaims.delete(id);
+      }
+    }
     this.unsavedCompleted.push(...result.completed);
     this.unsavedMeta = true;
     // Persist before effect: a transition with effects is saved now. One without (agent events,
@@ -493,8 +518,14 @@ export class Orchestrator {
 
   private saveSoon(): void {
     if (this.saveTimer !== null || this.store === null) return;
-    this.saveTimer = setTimeout(() => this.save(), LAZY_SAVE_MS);
+    this.saveTimer = setTimeout(() => this.save({ withAgentEventClaims: false }), LAZY_SAVE_MS);
     this.saveTimer.unref();
+  }
+
+  private saveAgentEventsSoon(): void {
+    if (this.agentEventSaveTimer !== null || this.store === null) return;
+    this.agentEventSaveTimer = setTimeout(() => this.save(), AGENT_EVENT_SAVE_MS);
+    this.agentEventSaveTimer.unref();
   }
 
   private saveTotals(): void {
@@ -507,30 +538,34 @@ export class Orchestrator {
     }
   }
 
-  /** Writes everything not yet saved. A failure pauses dispatch until a later save succeeds. */
-  private save(): void {
+  /**
+   * Writes everything not yet saved (but claims changed only by agent events when
+   * `withAgentEventClaims` is false: the lazy 1 s batch). A failure pauses dispatch until a later
+   * save succeeds.
+   */
+  private save({ withAgentEventClaims } = { withAgentEventClaims: true }): void {
     if (this.saveTimer !== null) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    if (this.store === null) {
-      this.unsavedClaims.clear();
-      this.unsavedCompleted = [];
-      this.unsavedMeta = false;
-      return;
+    if (withAgentEventClaims && this.agentEventSaveTimer !== null) {
+      clearTimeout(this.agentEventSaveTimer);
+      this.agentEventSaveTimer = null;
     }
-    try {
-      this.store.save({
-        state: this.state,
-        claims: [...this.unsavedClaims],
-        completed: this.unsavedCompleted,
-      });
-    } catch (error) {
-      const problem = toBatonError(error, "state_store_failed");
-      const first = this.storeError === null;
-      this.storeError = { category: "state_store_failed", message: problem.message, at: this.nowIso() };
-      if (first) this.publish({ type: "state_store_failed", at: this.nowIso(), error: problem.toRecord() });
-      return;
+    const claims = withAgentEventClaims
+      ? [...this.unsavedClaims, ...this.agentEventClaims]
+      : [...this.unsavedClaims];
+    if (this.store !== null) {
+      try {
+        this.store.save({ state: this.state, claims, completed: this.unsavedCompleted });
+      } catch (error) {
+        const problem = toBatonError(error, "state_store_failed");
+        const first = this.storeError === null;
+        this.storeError = { category: "state_store_failed", message: problem.message, at: this.nowIso() };
+        if (first) this.publish({ type: "state_store_failed", at: this.nowIso(), error: problem.toRecord() });
+        return;
+      }
     }
     this.unsavedClaims.clear();
+    if (withAgentEventClaims) this.agentEventClaims.clear();
     this.unsavedCompleted = [];
     this.unsavedMeta = false;
     if (this.storeError !== null) {

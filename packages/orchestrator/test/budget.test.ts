@@ -1,6 +1,6 @@
 import type { AgentEvent } from "@baton/domain";
 import { describe, expect, it } from "vitest";
-import { budgetIneligibility, emptyLedger, periodKey, recordSpend } from "../src/budget.ts";
+import { budgetIneligibility, emptyLedger, periodKey, recordSpend as spendOf } from "../src/budget.ts";
 import type { OrchestratorInput, StepResult } from "../src/core.ts";
 import { step } from "../src/core.ts";
 import type { OrchestratorConfig } from "../src/ports.ts";
@@ -122,6 +122,12 @@ describe("token budgets in the pure core", () => {
   it("[B.budget-high-water] counts absolute totals against a per-session high-water mark: repeated or replayed totals never count twice", () => {
     const config = makeConfig();
     let ledger = emptyLedger();
+    const recordSpend = (...args: Parameters<typeof spendOf>) => {
+      const change = spendOf(...args);
+      return change === null
+        ? args[0]
+        : { issues: { ...args[0].issues, "1": change.issue }, period: change.period };
+    };
     ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t1", usage("t1", 300, 300), T0);
     ledger = recordSpend(ledger, config, { id: "1", identifier: "BAT-1" }, "t1", usage("t1", 300, 0), T0);
     // A restarted Baton that hears the same thread's total again adds nothing.

@@ -2,8 +2,9 @@ import type { Issue } from "@baton/domain";
 import { describe, expect, it } from "vitest";
 import { emptyLedger } from "../src/budget.ts";
 import {
-  applyAgentEvent,
+  addUsage,
   dispatchIneligibility,
+  foldAgentEvent,
   globalSlots,
   issueRoutable,
   recheckBlocked,
@@ -275,31 +276,26 @@ describe("agent event accounting", () => {
   const base = { timestamp: "2026-03-01T12:00:00.000Z", codex_app_server_pid: 77, summary: "working" };
 
   it("[S7.3-codex-update][S4.1.6-live-session][S4.1.8-codex-totals] adds usage deltas to the session and the totals and keeps the latest event", () => {
+    const session = newSession();
     const totals = { ...tokens(100, 10), ended_seconds: 12 };
-    const first = applyAgentEvent(
-      newSession(),
-      totals,
-      {
-        ...base,
-        event: "notification",
-        session_id: "th-1-tu-1",
-        thread_id: "th-1",
-        usage_delta: tokens(50, 5),
-      },
-      T0 + 1000,
-    );
-    const second = applyAgentEvent(
-      first.session,
-      first.totals,
-      {
-        ...base,
-        event: "turn_completed",
-        summary: "turn done",
-        usage_delta: tokens(20, 2),
-      },
-      T0 + 2000,
-    );
-    expect(second.session).toMatchObject({
+    const first = {
+      ...base,
+      event: "notification" as const,
+      session_id: "th-1-tu-1",
+      thread_id: "th-1",
+      usage_delta: tokens(50, 5),
+    };
+    foldAgentEvent(session, first, T0 + 1000);
+    addUsage(totals, first.usage_delta);
+    const second = {
+      ...base,
+      event: "turn_completed" as const,
+      summary: "turn done",
+      usage_delta: tokens(20, 2),
+    };
+    foldAgentEvent(session, second, T0 + 2000);
+    addUsage(totals, second.usage_delta);
+    expect(session).toMatchObject({
       session_id: "th-1-tu-1",
       thread_id: "th-1",
       codex_app_server_pid: 77,
@@ -308,38 +304,16 @@ describe("agent event accounting", () => {
       last_event_at_ms: T0 + 2000,
       tokens: tokens(70, 7),
     });
-    expect(second.totals).toEqual({ ...tokens(170, 17), ended_seconds: 12 });
-    // The input totals object is not mutated: the caller decides when to commit.
-    expect(totals).toEqual({ ...tokens(100, 10), ended_seconds: 12 });
+    expect(totals).toEqual({ ...tokens(170, 17), ended_seconds: 12 });
   });
 
   it("[S4.1.6-turn-count] counts one turn per distinct session id", () => {
-    let session = newSession();
-    const totals = { ...tokens(0, 0), ended_seconds: 0 };
+    const session = newSession();
     const turns: boolean[] = [];
     for (const sessionId of ["th-tu1", "th-tu1", undefined, "th-tu2", "th-tu3"]) {
-      const update = applyAgentEvent(
-        session,
-        totals,
-        { ...base, event: "notification", session_id: sessionId },
-        T0,
-      );
-      session = update.session;
-      turns.push(update.newTurn);
+      turns.push(foldAgentEvent(session, { ...base, event: "notification", session_id: sessionId }, T0));
     }
     expect(session.turn_count).toBe(3);
     expect(turns).toEqual([true, false, false, true, true]);
-  });
-
-  it("[S4.1.8-rate-limits] reports a rate-limit snapshot only when the event carried one", () => {
-    const totals = { ...tokens(0, 0), ended_seconds: 0 };
-    const limits = { primary: { used_percent: 40 } };
-    expect(
-      applyAgentEvent(newSession(), totals, { ...base, event: "notification", rate_limits: limits }, T0)
-        .rateLimits,
-    ).toBe(limits);
-    expect(
-      applyAgentEvent(newSession(), totals, { ...base, event: "notification" }, T0).rateLimits,
-    ).toBeUndefined();
   });
 });

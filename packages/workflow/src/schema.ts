@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
+import { validate as validateGenerated } from "./front-matter-validator.generated.ts";
 
 // Read at run time beside the package (from src/ or dist/ alike): the schema is not a build input.
 const schema: Record<string, unknown> = createRequire(import.meta.url)("../workflow.schema.json");
@@ -13,10 +14,12 @@ export interface ConfigProblem {
 /** The published schema (packages/workflow/workflow.schema.json): the validator and editors share it. */
 export const workflowSchema: Readonly<Record<string, unknown>> = schema;
 
-const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true });
-// Our own annotation: the text printed after the field name (also shown by editors that know it).
-ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
-const validateFrontMatter = ajv.compile(schema);
+/** The schema compiled ahead of time by scripts/compile-validator.mjs (Ajv is not loaded at run time). */
+interface FrontMatterValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+const validateFrontMatter: FrontMatterValidator = validateGenerated;
 
 /**
  * Validates the front matter map against the schema, filling schema defaults in place (callers pass

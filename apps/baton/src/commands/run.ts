@@ -21,6 +21,7 @@ export interface RunOptions {
 }
 
 const STATUS_REFRESH_MS = 1000;
+const FILE_LOG_DELAY_MS = 2000;
 
 /** The schema's `logs` defaults, for the file log of a startup that failed before the config loaded. */
 const logDefaults = (
@@ -92,12 +93,22 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     return 1;
   }
   const { max_file_bytes, max_files } = service.store.current().config.logs;
-  // Not awaited: lines are kept until the file is open, and startup does not wait for it.
-  void logging.openFile({
-    root: logsRoot,
-    maxFileBytes: max_file_bytes,
-    maxFiles: max_files,
-    health: logHealth,
+  // Opened after the first tick (or FILE_LOG_DELAY_MS at the latest): pino-roll brings date-fns
+  // (~300 modules) that would otherwise delay the status API and the first dispatch. Lines until
+  // then are kept in memory and written first.
+  const openFileLog = () =>
+    void logging.openFile({
+      root: logsRoot,
+      maxFileBytes: max_file_bytes,
+      maxFiles: max_files,
+      health: logHealth,
+    });
+  const fileLogTimer = setTimeout(openFileLog, FILE_LOG_DELAY_MS).unref();
+  const stopWaitingForTick = service.orchestrator.subscribe((event) => {
+    if (event.type !== "tick_completed") return;
+    stopWaitingForTick();
+    clearTimeout(fileLogTimer);
+    openFileLog();
   });
   // `--port` wins over `server.port`; either one turns the status API and dashboard on.
   const port = options.port ?? service.store.current().config.server.port;
@@ -114,6 +125,9 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
         { port, category: error.category, reason: error.message },
         "action=http_server outcome=failed",
       );
+      stopWaitingForTick();
+      clearTimeout(fileLogTimer);
+      openFileLog();
       await service.stop();
       await logging.close();
       println(
@@ -153,6 +167,9 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
   logger.info({ signal }, "action=shutdown outcome=started reason=signal");
   if (statusTimer) clearInterval(statusTimer);
   footer?.release();
+  stopWaitingForTick();
+  clearTimeout(fileLogTimer);
+  openFileLog();
   await service.stop();
   await http?.close();
   logger.info({}, "action=shutdown outcome=completed");

@@ -93,6 +93,9 @@ codex:
       loop_delay_p50_ms: report.loop_delay_p50_ms,
       loop_delay_max_ms: report.loop_delay_max_ms,
       rss_mb_at_end: report.rss_bytes / 2 ** 20,
+      // Baton's own CPU use while streaming (ms per s; 1000 = one core): unlike the latencies,
+      // other work on the machine hardly changes it.
+      baton_cpu_ms_per_s: report.cpu_ms_per_s,
     };
     return [
       measure("sessions_rss_peak", report.max_rss_bytes / 2 ** 20, "MB", { op: "<=", limit: 250 }, details),

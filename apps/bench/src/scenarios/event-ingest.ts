@@ -52,9 +52,17 @@ export async function eventIngest(options: EventIngestOptions): Promise<Measurem
   // pass down, and interleaving exposes both sides to the same conditions.
   const batonRuns: number[] = [];
   const bareRuns: number[] = [];
+  // CPU time of the process per pass as well: unlike wall time, other processes on the machine
+  // do not inflate it (it includes V8's helper threads, for both sides alike).
+  const batonCpu: number[] = [];
+  const bareCpu: number[] = [];
   for (let pass = 0; pass < 3; pass++) {
-    batonRuns.push(await ingestThroughBaton(load));
+    const baton = await ingestThroughBaton(load);
+    batonRuns.push(baton.ms);
+    batonCpu.push(baton.cpuMs);
+    const cpu = process.cpuUsage();
     bareRuns.push(bareParseMs(load.streams));
+    bareCpu.push(cpuMs(process.cpuUsage(cpu)));
   }
   const batonMs = Math.min(...batonRuns);
   const bareMs = Math.min(...bareRuns);
@@ -69,6 +77,9 @@ export async function eventIngest(options: EventIngestOptions): Promise<Measurem
     bare_parse_ms: bareMs,
     bare_parse_runs_ms: bareRuns,
     bare_parse_rate: Math.round(bareRate),
+    baton_cpu_ms: batonCpu,
+    bare_parse_cpu_ms: bareCpu,
+    cpu_ratio: Math.min(...bareCpu) / Math.min(...batonCpu),
   };
   return [
     measure("event_ingest_rate", batonRate, "notifications/s", { op: ">=", limit: 100_000 }, details),
@@ -76,8 +87,12 @@ export async function eventIngest(options: EventIngestOptions): Promise<Measurem
   ];
 }
 
-/** Runs the workload through a live orchestrator; resolves with the streaming time in ms. */
-async function ingestThroughBaton(load: Workload): Promise<number> {
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+/** Runs the workload through a live orchestrator; resolves with the streaming time and CPU time in ms. */
+async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: number }> {
   const sessions = load.streams.length;
   const root = await mkdtemp(path.join(tmpdir(), "baton-bench-ingest-"));
   const servers: MemoryAppServer[] = [];
@@ -153,10 +168,15 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
   });
   let completedTurns = 0;
   let finishedAt = 0;
+  let cpuAtStart = process.cpuUsage();
+  let cpuUsed = 0;
   orchestrator.subscribe((event) => {
     if (event.type === "agent_event" && event.event.event === "turn_completed") {
       completedTurns += 1;
-      if (completedTurns === sessions) finishedAt = performance.now();
+      if (completedTurns === sessions) {
+        finishedAt = performance.now();
+        cpuUsed = cpuMs(process.cpuUsage(cpuAtStart));
+      }
     }
   });
 
@@ -164,6 +184,7 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
     await orchestrator.start();
     await waitUntil(() => servers.length === sessions, `${sessions} turns to start`, 30_000, 5);
     const startedAt = performance.now();
+    cpuAtStart = process.cpuUsage();
     await pump(servers, load.streams);
     await waitUntil(() => finishedAt > 0, "every turn to complete", 60_000, 1);
     const totals = orchestrator.snapshot().codex_totals;
@@ -172,7 +193,7 @@ async function ingestThroughBaton(load: Workload): Promise<number> {
         `token accounting is off: ${totals.total_tokens} counted, ${load.expectedTotalTokens} streamed`,
       );
     }
-    return finishedAt - startedAt;
+    return { ms: finishedAt - startedAt, cpuMs: cpuUsed };
   } finally {
     await orchestrator.stop();
     await rm(root, { recursive: true, force: true });

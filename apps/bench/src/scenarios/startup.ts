@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { LocalTicketStore } from "@baton/tracker";
 import { BatonProcess, BenchDir } from "../baton-process.ts";
@@ -21,6 +22,20 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * CPU time (user + system, ms) the process has used so far, from /proc: unlike wall time, other
+ * work on a shared machine hardly changes it. Clock-tick resolution (10 ms); null off Linux.
+ */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Polls `GET /api/v1/state` every few ms until it answers 200; resolves with that moment. */
@@ -64,6 +79,7 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
 `);
     const samples: number[] = [];
     const stateSamples: number[] = [];
+    const stateCpuSamples: (number | null)[] = [];
     for (let run = 0; run <= options.runs; run++) {
       const startedAt = wallClockMs();
       const baton = BatonProcess.start({ workflowPath, home: bench.home, env: { BATON_LOG_LEVEL: "debug" } });
@@ -81,7 +97,10 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
       const baton = BatonProcess.start({ workflowPath, home: bench.home, port });
       try {
         const answeredAt = await firstStateAnswer(`http://127.0.0.1:${port}/api/v1/state`, 30_000, baton);
-        if (run > 0) stateSamples.push(answeredAt - startedAt);
+        if (run > 0) {
+          stateSamples.push(answeredAt - startedAt);
+          stateCpuSamples.push(cpuMsOf(baton.pid));
+        }
       } finally {
         await baton.stop();
       }
@@ -107,6 +126,8 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
           runs: stateSamples.length,
           max_ms: Math.max(...stateSamples),
           all_ms: stateSamples.map(Math.round),
+          // Process CPU time at the first 200: the load-independent view of the same startup.
+          cpu_ms: stateCpuSamples,
         },
       ),
     ];

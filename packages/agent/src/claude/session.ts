@@ -16,7 +16,7 @@ import { LineSplitter, MAX_LINE_BYTES } from "../framing.ts";
 import type { TurnInput, TurnOutcome } from "../session.ts";
 import { canonicalAgentCwd } from "../workspace-cwd.ts";
 import { type ClaudeCommandSettings, claudeCommandLine } from "./command.ts";
-import { type SessionToolServer, startSessionToolServer } from "./mcp-server.ts";
+import type { SessionToolServer } from "./mcp-server.ts";
 import {
   addTokens,
   assistantSummaries,
@@ -69,6 +69,9 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
   const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
   const sessionId = randomUUID();
   let session: ClaudeCodeSession | null = null;
+  // Loaded with the first Claude session: the MCP SDK (and zod, hono) is ~200 modules that a Codex
+  // Baton, and every Baton's startup, does without.
+  const { startSessionToolServer } = await import("./mcp-server.ts");
   const tools = await startSessionToolServer({
     tools: options.tools,
     executeTool: options.executeTool,

@@ -1,0 +1,2 @@
+export const VALIDATOR_PATH: string;
+export function validatorSource(): string;
