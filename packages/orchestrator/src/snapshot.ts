@@ -1,6 +1,7 @@
 import type { TokenCounts } from "@baton/domain";
 import { errorRecordText } from "@baton/domain";
 import { type BudgetConfig, type BudgetView, budgetView } from "./budget.ts";
+import type { PipelineProgress } from "./pipeline.ts";
 import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
@@ -8,6 +9,66 @@ export interface LoopError {
   category: string;
   message: string;
   at: string;
+}
+
+/** A `phases:` run's pipeline as the API and dashboard show it. */
+export interface PipelineView {
+  phases: { name: string; kind: "agent" | "run"; status: "completed" | "current" | "pending" }[];
+  current: string | null;
+  /** Cycles used by the loops so far (summed), and per looping phase. */
+  cycles: number;
+  cycles_by_phase: Record<string, number>;
+  /** The gate the run waits at, with the artifact the approver sees. */
+  waiting: { gate_id: string; artifact: string | null; since: string } | null;
+  /** Approval gates in the pipeline and which were approved. */
+  gates: { id: string; approved: boolean }[];
+}
+
+export function pipelineView(progress: PipelineProgress): PipelineView {
+  return {
+    phases: progress.pipeline.phases.map((phase) => ({
+      name: phase.name,
+      kind: phase.kind,
+      status: progress.completed.includes(phase.name)
+        ? "completed"
+        : progress.current === phase.name
+          ? "current"
+          : "pending",
+    })),
+    current: progress.current,
+    cycles: Object.values(progress.cycles).reduce((sum, used) => sum + used, 0),
+    cycles_by_phase: { ...progress.cycles },
+    waiting: progress.waiting
+      ? {
+          gate_id: progress.waiting.gate_id,
+          artifact: progress.waiting.artifact,
+          since: isoAt(progress.waiting.since_ms),
+        }
+      : null,
+    gates: progress.pipeline.gates.map((gate) => ({
+      id: gate.id,
+      approved: progress.approved_gates.includes(gate.id),
+    })),
+  };
+}
+
+/** Present only for `phases:` runs, so rows of plain workflows keep the SPEC's shape. */
+function pipelineField(entry: Claim): { pipeline?: PipelineView } {
+  return entry.pipeline ? { pipeline: pipelineView(entry.pipeline) } : {};
+}
+
+/** An issue paused at an approval gate (B.phases): no agent, no slot, workspace kept. */
+export interface AwaitingRow {
+  issue_id: string;
+  issue_identifier: string;
+  title: string;
+  issue_url: string | null;
+  state: string;
+  gate_id: string;
+  artifact: string | null;
+  since: string;
+  workspace_path: string | null;
+  pipeline: PipelineView;
 }
 
 export interface RunningRow {
@@ -27,6 +88,7 @@ export interface RunningRow {
   attempt: number | null;
   /** The queue worker running the attempt; null when it runs in this process. */
   worker: { host: string; pid: number } | null;
+  pipeline?: PipelineView;
 }
 
 export interface RetryRow {
@@ -38,6 +100,7 @@ export interface RetryRow {
   due_at: string;
   error: string | null;
   workspace_path: string | null;
+  pipeline?: PipelineView;
 }
 
 export interface BlockedRow {
@@ -53,6 +116,7 @@ export interface BlockedRow {
   last_event: string | null;
   last_message: string | null;
   last_event_at: string | null;
+  pipeline?: PipelineView;
 }
 
 /** An issue an operator stopped: held, not retried, until the ticket changes or a retry is asked. */
@@ -75,11 +139,20 @@ export interface StoppedRow {
 /** JSON-safe runtime view, shaped for `GET /api/v1/state` (SPEC 13.3, 13.7.2) plus blocked rows. */
 export interface OrchestratorSnapshot {
   generated_at: string;
-  counts: { running: number; retrying: number; blocked: number; stopped: number; completed: number };
+  counts: {
+    running: number;
+    retrying: number;
+    blocked: number;
+    stopped: number;
+    completed: number;
+    awaiting_approval: number;
+  };
   running: RunningRow[];
   retrying: RetryRow[];
   blocked: BlockedRow[];
   stopped: StoppedRow[];
+  /** `phases:` runs paused at an approval gate (B.phases); counted in `counts.awaiting_approval`. */
+  awaiting_approval: AwaitingRow[];
   codex_totals: TokenCounts & { seconds_running: number };
   rate_limits: unknown;
   last_error: LoopError | null;
@@ -101,8 +174,10 @@ export interface StateStoreStatus {
 export interface IssueDetail {
   issue_identifier: string;
   issue_id: string;
-  status: "running" | "retrying" | "blocked" | "stopped";
+  status: "running" | "retrying" | "blocked" | "stopped" | "awaiting_approval";
   workspace: { path: string | null };
+  /** `phases:` runs: phases, the current one, cycles, a waiting gate with its artifact. */
+  pipeline: PipelineView | null;
   attempts: { restart_count: number; current_retry_attempt: number | null };
   running: RunningRow | null;
   retry: RetryRow | null;
@@ -160,6 +235,7 @@ function runningRow(id: string, entry: Claim): RunningRow {
     workspace_path: entry.workspace_path,
     attempt: entry.attempt,
     worker: entry.worker === null ? null : { host: entry.worker.host, pid: entry.worker.pid },
+    ...pipelineField(entry),
   };
 }
 
@@ -173,6 +249,7 @@ function retryRow(id: string, entry: Claim): RetryRow {
     due_at: isoAt(entry.due_at_ms ?? 0),
     error: entry.last_error === null ? null : errorRecordText(entry.last_error),
     workspace_path: entry.workspace_path,
+    ...pipelineField(entry),
   };
 }
 
@@ -187,6 +264,23 @@ function blockedRow(id: string, entry: Claim): BlockedRow {
     blocked_at: isoAt(entry.blocked_at_ms ?? 0),
     workspace_path: entry.workspace_path,
     ...sessionFields(entry.session),
+    ...pipelineField(entry),
+  };
+}
+
+function awaitingRow(id: string, entry: Claim): AwaitingRow {
+  const pipeline = pipelineView(entry.pipeline!);
+  return {
+    issue_id: id,
+    issue_identifier: entry.issue.identifier,
+    title: entry.issue.title,
+    issue_url: entry.issue.url,
+    state: entry.issue.state,
+    gate_id: pipeline.waiting?.gate_id ?? "",
+    artifact: pipeline.waiting?.artifact ?? null,
+    since: pipeline.waiting?.since ?? isoAt(0),
+    workspace_path: entry.workspace_path,
+    pipeline,
   };
 }
 
@@ -202,6 +296,7 @@ function stoppedRow(id: string, entry: Claim): StoppedRow {
     attempt: entry.attempt,
     workspace_path: entry.workspace_path,
     ...sessionFields(entry.session),
+    ...pipelineField(entry),
   };
 }
 
@@ -233,10 +328,12 @@ export function buildSnapshot(
   const retrying: RetryRow[] = [];
   const blocked: BlockedRow[] = [];
   const stopped: StoppedRow[] = [];
+  const awaiting: AwaitingRow[] = [];
   for (const [id, claim] of Object.entries(state.claims)) {
     if (claim.status === "running") running.push(runningRow(id, claim));
     else if (claim.status === "retry_queued") retrying.push(retryRow(id, claim));
     else if (claim.status === "blocked") blocked.push(blockedRow(id, claim));
+    else if (claim.status === "awaiting_approval") awaiting.push(awaitingRow(id, claim));
     else stopped.push(stoppedRow(id, claim));
   }
   return {
@@ -247,11 +344,13 @@ export function buildSnapshot(
       blocked: blocked.length,
       stopped: stopped.length,
       completed: Object.keys(state.completed).length,
+      awaiting_approval: awaiting.length,
     },
     running: byIdentifier(running),
     retrying: retrying.sort((a, b) => a.due_at.localeCompare(b.due_at)),
     blocked: byIdentifier(blocked),
     stopped: byIdentifier(stopped),
+    awaiting_approval: byIdentifier(awaiting),
     codex_totals: {
       input_tokens: state.totals.input_tokens,
       output_tokens: state.totals.output_tokens,
@@ -275,12 +374,22 @@ export function buildIssueDetail(state: OrchestratorState, identifier: string): 
   const retryView = claim.status === "retry_queued" ? retryRow(issueId, claim) : null;
   const blockedView = claim.status === "blocked" ? blockedRow(issueId, claim) : null;
   const stoppedView = claim.status === "stopped" ? stoppedRow(issueId, claim) : null;
+  const awaiting = claim.status === "awaiting_approval";
   const currentAttempt = runningView ? runningView.attempt : (retryView?.attempt ?? null);
   return {
     issue_identifier: identifier,
     issue_id: issueId,
-    status: runningView ? "running" : retryView ? "retrying" : blockedView ? "blocked" : "stopped",
+    status: runningView
+      ? "running"
+      : retryView
+        ? "retrying"
+        : blockedView
+          ? "blocked"
+          : awaiting
+            ? "awaiting_approval"
+            : "stopped",
     workspace: { path: claim.workspace_path },
+    pipeline: claim.pipeline ? pipelineView(claim.pipeline) : null,
     attempts: {
       restart_count: Math.max((currentAttempt ?? 0) - 1, 0),
       current_retry_attempt: currentAttempt,

@@ -2,6 +2,7 @@ import type { AgentEventName, ErrorRecord, Issue, TokenCounts } from "@baton/dom
 import { ZERO_TOKENS } from "@baton/domain";
 import type { BudgetBreach, BudgetLedger } from "./budget.ts";
 import { emptyLedger } from "./budget.ts";
+import type { PipelineProgress } from "./pipeline.ts";
 import type { RunHandle } from "./ports.ts";
 
 /**
@@ -15,9 +16,10 @@ export const STATE_SCHEMA_VERSION = 1;
 
 /**
  * SPEC 7.1 claim states as a type, plus `stopped` (held by an operator until the ticket changes
- * or a retry is asked; phases will add more). Released issues have no claim.
+ * or a retry is asked) and `awaiting_approval` (a `phases:` run paused at an approval gate: no
+ * agent, no slot, workspace kept, until someone approves or rejects). Released issues have no claim.
  */
-export type ClaimStatus = "running" | "retry_queued" | "blocked" | "stopped";
+export type ClaimStatus = "running" | "retry_queued" | "blocked" | "stopped" | "awaiting_approval";
 
 /** What the orchestrator knows about the coding-agent session of one attempt (SPEC 4.1.6). */
 export interface SessionSummary {
@@ -65,7 +67,9 @@ export type RetryCause =
   | "no_slots"
   | "operator"
   | "restart"
-  | "shutdown";
+  | "shutdown"
+  /** An approval gate was decided: the run continues (B.phases). */
+  | "approval";
 
 /** A process group an attempt started, recorded so a restarted Baton can make sure it is gone. */
 export interface RunProcess {
@@ -125,6 +129,12 @@ export interface Claim {
   session: SessionSummary;
   /** Bounded history for the issue detail view; goes with the claim when it is released. */
   recent_events: RecentEvent[];
+  /**
+   * `phases:` workflows only (null otherwise): the run's pipeline progress, with the definition it
+   * started with, completed phases, the current phase, cycle counts and a waiting gate. Kept across
+   * attempts, retries and restarts so a run resumes after its last completed phase; dropped on release.
+   */
+  pipeline: PipelineProgress | null;
 }
 
 export interface CodexTotals extends TokenCounts {

@@ -1,8 +1,22 @@
-import type { AgentEvent, AgentToolSpec, Issue, Logger, ToolResult } from "@baton/domain";
+import type {
+  AgentEvent,
+  AgentPhase,
+  AgentToolSpec,
+  Issue,
+  Logger,
+  RunPhase,
+  ToolResult,
+} from "@baton/domain";
 import { BatonError, normalizeState, runFailureDisposition, silentLogger, toBatonError } from "@baton/domain";
-import { isActiveStateIn, type RunOutcome, type RunRequest } from "@baton/orchestrator";
+import {
+  isActiveStateIn,
+  type PipelineProgress,
+  type RunOutcome,
+  type RunRequest,
+} from "@baton/orchestrator";
 import { continuationGuidance, decideAfterTurn, type TurnLoopStopReason } from "./continuation.ts";
 import type { RunReport, ToolGateway } from "./messages.ts";
+import { type PhaseHost, runPipeline } from "./pipeline-attempt.ts";
 import type { AgentSession, AgentSessionRequest, AttemptWorkspace } from "./ports.ts";
 
 /**
@@ -12,7 +26,11 @@ import type { AgentSession, AgentSessionRequest, AttemptWorkspace } from "./port
 export interface AttemptDeps {
   workspace: AttemptWorkspace;
   startSession(request: AgentSessionRequest): Promise<AgentSession>;
-  renderPrompt(template: string, context: { issue: Issue; attempt: number | null }): Promise<string>;
+  /** Strict Liquid; phase prompts get `workflow_phase`, `outputs` and `feedback` besides `issue` and `attempt`. */
+  renderPrompt(
+    template: string,
+    context: { issue: Issue; attempt: number | null } & Record<string, unknown>,
+  ): Promise<string>;
   promptTemplate: string;
   /** The host-side tools offered to the agent (from the run spec). */
   tools: readonly AgentToolSpec[];
@@ -22,6 +40,11 @@ export interface AttemptDeps {
   terminalStates: readonly string[];
   requiredLabels: readonly string[];
   maxTurns: number;
+  /**
+   * `phases:` workflows: where this attempt starts or resumes (the claim's progress, or a new one
+   * from the run spec's pipeline). Absent or null: the one prompt runs as the SPEC says.
+   */
+  pipeline?: PipelineProgress | null;
   /** The agent's command line as configured, recorded with its process for the operator. */
   agentCommand?: string;
   logger?: Logger;
@@ -65,7 +88,11 @@ class WorkerAttempt {
   private completedTurns = 0;
   /** The state the agent's own tool call moved the ticket to, out of the active states. */
   private handoffState: string | null = null;
-  private readonly log: Logger;
+  /** `phases:` workflows: the codex overrides the live session was started with. */
+  private sessionSettings: string | null = null;
+  private readonly baseLog: Logger;
+  /** The attempt's logger; inside a workflow phase it carries `workflow_phase`. */
+  private log: Logger;
 
   constructor(
     private readonly request: RunRequest,
@@ -74,16 +101,23 @@ class WorkerAttempt {
     private readonly signal: AbortSignal,
   ) {
     this.issue = request.issue;
-    this.log = (deps.logger ?? silentLogger).child({
+    this.baseLog = (deps.logger ?? silentLogger).child({
       issue_id: request.issue.id,
       issue_identifier: request.issue.identifier,
       attempt: request.attempt,
     });
+    this.log = this.baseLog;
   }
 
   async run(): Promise<RunOutcome> {
     let outcome: RunOutcome;
     try {
+      const pipeline = this.deps.pipeline;
+      if (pipeline) {
+        outcome = await this.workPipeline(pipeline);
+        await this.finish(outcome);
+        return outcome;
+      }
       const loopEnd = await this.work();
       // The agent handing its own ticket off is the reason the loop ended, whatever the state is called.
       const stopReason =
@@ -100,7 +134,8 @@ class WorkerAttempt {
     return outcome;
   }
 
-  private async work(): Promise<TurnLoopStopReason> {
+  /** Workspace and before_run (bounded by hooks.timeout_ms, so they may finish when cancelled). */
+  private async prepareWorkspace(): Promise<{ path: string }> {
     const { deps, request } = this;
     this.enterPhase("preparing_workspace");
     this.throwIfCancelled();
@@ -112,6 +147,104 @@ class WorkerAttempt {
     this.throwIfCancelled();
     await deps.workspace.runHook("before_run", workspace.path);
     this.throwIfCancelled();
+    return workspace;
+  }
+
+  /** A `phases:` attempt: the pipeline from where the claim left it, until a gate, its end, or a failure. */
+  private async workPipeline(start: PipelineProgress): Promise<RunOutcome> {
+    const workspace = await this.prepareWorkspace();
+    const end = await runPipeline(start, this.phaseHost(workspace.path));
+    this.log = this.baseLog;
+    switch (end.kind) {
+      case "awaiting_approval":
+        return { kind: "awaiting_approval", progress: end.progress };
+      case "ended":
+        return { kind: "pipeline_ended", progress: end.progress, outcome: end.outcome };
+      case "failed":
+        return { kind: "failed", error: end.error };
+      case "stopped":
+        this.log.info({ stop_reason: end.reason }, `workflow stopped reason=${end.reason}`);
+        return { kind: "normal", turns: this.completedTurns, reason: end.reason };
+    }
+  }
+
+  private phaseHost(workspacePath: string): PhaseHost {
+    const { deps, request } = this;
+    return {
+      workspacePath,
+      attempt: request.attempt,
+      maxTurns: deps.maxTurns,
+      log: this.baseLog,
+      issue: () => this.issue,
+      renderPrompt: (template, context) => {
+        this.enterPhase("building_prompt");
+        return deps.renderPrompt(template, context as { issue: Issue; attempt: number | null });
+      },
+      session: (phase, log) => this.phaseSession(phase, log, workspacePath),
+      runTurn: async (prompt) => {
+        this.enterPhase("streaming_turn", { turn: this.completedTurns + 1 });
+        await this.runTurn(this.session!, prompt);
+        this.completedTurns += 1;
+      },
+      afterTurn: async () => {
+        const decision = decideAfterTurn(await this.refreshIssue(), 0, { ...deps, maxTurns: 1 });
+        this.throwIfCancelled();
+        if (decision.kind === "stop") return decision.reason;
+        this.issue = decision.issue;
+        return null;
+      },
+      runCommand: (phase: RunPhase) => {
+        this.enterPhase("streaming_turn", { command: phase.command });
+        return deps.workspace.runCommand(phase.name, phase.command, workspacePath, phase.timeout_ms);
+      },
+      throwIfCancelled: () => this.throwIfCancelled(),
+      report: (progress, change) => {
+        this.log = progress.current ? this.baseLog.child({ workflow_phase: progress.current }) : this.baseLog;
+        this.report({ type: "workflow_phase", run_id: request.run_id, progress, change });
+      },
+    };
+  }
+
+  /**
+   * The agent session of a phase: `continue` keeps the live session (same thread) when the phase's
+   * codex settings are those it started with; `fresh`, different settings or no session start a
+   * new one (the previous one is stopped first), so a reviewer shares no context with the implementer.
+   */
+  private async phaseSession(phase: AgentPhase, log: Logger, workspacePath: string): Promise<void> {
+    const settings = JSON.stringify(phase.codex);
+    if (this.session && phase.thread === "continue" && settings === this.sessionSettings) return;
+    if (this.session) {
+      if (phase.thread === "continue")
+        log.info({}, "phase codex settings differ from the live session's; starting a new thread");
+      const previous = this.session;
+      this.session = null;
+      try {
+        await previous.stop();
+      } catch (error) {
+        log.warn({ error: String(error) }, "agent session stop failed");
+      }
+    }
+    this.enterPhase("launching_agent");
+    const session = await this.deps.startSession({
+      ...this.sessionRequest(workspacePath),
+      codex: phase.codex,
+      workflowPhase: phase.name,
+    });
+    this.session = session;
+    this.sessionSettings = settings;
+    if (typeof session.pid === "number") {
+      this.report({
+        type: "process_started",
+        run_id: this.request.run_id,
+        process: { pid: session.pid, command: this.deps.agentCommand ?? "" },
+      });
+    }
+    this.throwIfCancelled();
+  }
+
+  private async work(): Promise<TurnLoopStopReason> {
+    const { deps, request } = this;
+    const workspace = await this.prepareWorkspace();
 
     this.enterPhase("building_prompt");
     // Rendered before the agent starts so a broken template never launches an agent process.
@@ -301,6 +434,18 @@ class WorkerAttempt {
         this.log.info(
           { ...fields, reason: outcome.reason },
           `worker attempt cancelled reason=${outcome.reason}`,
+        );
+        break;
+      case "awaiting_approval":
+        this.log.info(
+          { ...fields, gate: outcome.progress.waiting?.gate_id },
+          `worker attempt paused outcome=awaiting_approval gate=${outcome.progress.waiting?.gate_id}`,
+        );
+        break;
+      case "pipeline_ended":
+        this.log.info(
+          { ...fields, pipeline: outcome.outcome.kind },
+          `worker attempt completed outcome=pipeline_${outcome.outcome.kind}`,
         );
         break;
       default:

@@ -54,6 +54,7 @@ export class InProcessExecutor implements RunExecutor {
       issue: request.issue,
       attempt: request.attempt,
       spec,
+      pipeline: request.pipeline ?? null,
     });
     const run: ActiveRun = { controller, reporter, done: Promise.resolve({ kind: "cancelled", reason: "" }) };
     const deliver = (report: RunReport) => deliverReport(wire(report), run.reporter);
@@ -113,6 +114,9 @@ export function deliverReport(report: RunReport, reporter: RunReporter): void {
     case "tool_call_ended":
       reporter.toolCallEnded(report.handoff_state);
       return;
+    case "workflow_phase":
+      reporter.workflowPhase?.(report.progress, report.change);
+      return;
   }
 }
 
@@ -131,6 +135,10 @@ export function runOutcomeOf(message: RunOutcomeMessage): RunOutcome {
       return { kind: "normal", turns: message.turns, reason: message.reason };
     case "cancelled":
       return { kind: "cancelled", reason: message.reason };
+    case "awaiting_approval":
+      return { kind: "awaiting_approval", progress: message.progress };
+    case "pipeline_ended":
+      return { kind: "pipeline_ended", progress: message.progress, outcome: message.outcome };
     default:
       return { kind: message.kind, error: BatonError.fromRecord(message.error) };
   }

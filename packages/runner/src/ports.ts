@@ -5,6 +5,13 @@ export interface AttemptWorkspace {
   prepare(identifier: string): Promise<{ path: string; createdNow: boolean }>;
   /** before_run rejects on failure/timeout; after_run never rejects. */
   runHook(name: "before_run" | "after_run", path: string): Promise<unknown>;
+  /** A `phases:` run phase: `bash -lc` in the workspace with a timeout; never rejects on a failing command. */
+  runCommand(
+    phase: string,
+    command: string,
+    path: string,
+    timeoutMs: number,
+  ): Promise<{ exitCode: number | null; timedOut: boolean; output: string }>;
 }
 
 /** A live coding-agent session (implemented by @baton/agent's Codex and Claude sessions). */
@@ -22,4 +29,8 @@ export interface AgentSessionRequest {
   tools: AgentToolSpec[];
   executeTool(name: string, args: unknown): Promise<ToolResult>;
   onEvent(event: AgentEvent): void;
+  /** `phases:` agent phases: this phase's overrides of the `codex:` settings (approval_policy, thread_sandbox, turn_sandbox_policy). */
+  codex?: Record<string, unknown>;
+  /** `phases:` workflows: the phase this session serves (the agent client's log lines carry it). */
+  workflowPhase?: string;
 }

@@ -1,4 +1,4 @@
-import type { AgentToolSpec } from "@baton/domain";
+import type { AgentToolSpec, Pipeline } from "@baton/domain";
 import type { ServiceConfig, WorkflowSnapshot } from "@baton/workflow";
 
 /**
@@ -20,11 +20,14 @@ export interface RunSpec {
   };
   workspace: { root: string };
   hooks: ServiceConfig["hooks"];
-  agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number };
+  /** `env` as WORKFLOW.md declares it: `$VAR` values are resolved where the run runs, never carried here. */
+  agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number; env: Record<string, string> };
   codex: Omit<ServiceConfig["codex"], "stall_timeout_ms">;
   claude: Omit<ServiceConfig["claude"], "stall_timeout_ms">;
   /** Tracker secret variable names the agent and hooks must not inherit (SPEC 10.5, 15.3). */
   withheld_env: string[];
+  /** `phases:` (Baton extension): the pipeline a first run starts; null runs `prompt_template` as the SPEC says. */
+  pipeline: Pipeline | null;
 }
 
 /** What the host knows about the tracker at dispatch: the tools it offers and its secrets' names. */
@@ -50,10 +53,11 @@ export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker)
     },
     workspace: { root: config.workspace.root },
     hooks: config.hooks,
-    agent: { kind: config.agent.kind, max_turns: config.agent.max_turns },
+    agent: { kind: config.agent.kind, max_turns: config.agent.max_turns, env: config.agent.env },
     codex,
     claude,
     withheld_env: [...new Set(tracker.secretEnvNames)],
+    pipeline: config.phases,
   };
   return structuredClone(spec);
 }

@@ -21,7 +21,7 @@ function hostileSnapshot() {
   const now = new Date().toISOString();
   return {
     ...emptySnapshot(),
-    counts: { running: 1, retrying: 0, blocked: 1, stopped: 0, completed: 0 },
+    counts: { running: 1, retrying: 0, blocked: 1, stopped: 0, completed: 0, awaiting_approval: 0 },
     running: [
       {
         issue_id: "1",
@@ -102,7 +102,7 @@ describe("dashboard page", () => {
     snapshot = {
       ...hostileSnapshot(),
       running: [],
-      counts: { running: 0, retrying: 0, blocked: 1, stopped: 0, completed: 0 },
+      counts: { running: 0, retrying: 0, blocked: 1, stopped: 0, completed: 0, awaiting_approval: 0 },
     };
     source.emit({
       type: "worker_exited",
@@ -161,6 +161,7 @@ describe("dashboard page", () => {
           : null,
       recent_events: [],
       last_error: null,
+      pipeline: null,
       logs: { codex_session_logs: [] },
     });
     let status: "running" | "stopped" = "running";
