@@ -17,6 +17,9 @@ const USAGE = `Usage:
                                                              run the offline demo (local tickets + real codex or claude + demo model);
                                                              --phases: plan → approval gate → implement → test → review with a fix loop
   baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
+  baton worker --redis URL [--concurrency N] [--workspace-root DIR] [--queue NAME] [--lock-ms N]
+                                                             run queued attempts on this host (executor.kind queue;
+                                                             URL redis:// or rediss://, or $BATON_REDIS_URL)
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
   baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
@@ -98,6 +101,35 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         const { sandboxCommand } = await import("./commands/sandbox.ts");
         return await sandboxCommand(positionals, values, io);
       }
+      case "worker": {
+        const { values } = parse(() =>
+          parseArgs({
+            args: rest,
+            options: {
+              redis: { type: "string" },
+              concurrency: { type: "string" },
+              "workspace-root": { type: "string" },
+              queue: { type: "string" },
+              "lock-ms": { type: "string" },
+            },
+          }),
+        );
+        const redisUrl = values.redis ?? io.env.BATON_REDIS_URL;
+        if (redisUrl === undefined || !/^rediss?:\/\/./.test(redisUrl)) {
+          throw usageError("worker needs --redis redis://[:password@]host:port (or rediss:// for TLS)");
+        }
+        const { workerCommand } = await import("./commands/worker.ts");
+        return await workerCommand(
+          {
+            redisUrl,
+            queueName: parseQueueName(values.queue),
+            concurrency: parsePositive("--concurrency", values.concurrency, 1),
+            ...(values["workspace-root"] === undefined ? {} : { workspaceRoot: values["workspace-root"] }),
+            lockMs: parsePositive("--lock-ms", values["lock-ms"], 30_000),
+          },
+          io,
+        );
+      }
       case "help":
         io.out.write(usageOf(rest));
         return 0;
@@ -177,6 +209,23 @@ function parsePort(value: unknown): number | undefined {
     throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return port;
+}
+
+function parsePositive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw usageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function parseQueueName(value: string | undefined): string {
+  if (value === undefined) return "baton";
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) {
+    throw usageError(`--queue must be a name of letters, digits, - and _, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function parseAgent(value: unknown): "codex" | "claude" | undefined {

@@ -1,9 +1,10 @@
 import type { Logger } from "@baton/domain";
-import { BatonError, SecretRedactor, STATE_DIR_ENV, toBatonError } from "@baton/domain";
+import { type BatonError, SecretRedactor, STATE_DIR_ENV, toBatonError } from "@baton/domain";
 import {
   type ConfigSource,
   Orchestrator,
   type OrchestratorConfig,
+  type RunExecutor,
   type StateStore,
 } from "@baton/orchestrator";
 import {
@@ -82,6 +83,8 @@ export class BatonService {
     private readonly logger: Logger,
     private readonly launchers: Launchers,
     private readonly stateStore: StateStore | null,
+    private readonly closeExecutor: () => Promise<void>,
+    private readonly executorReady: () => Promise<void>,
   ) {}
 
   /**
@@ -167,21 +170,48 @@ export class BatonService {
         return { spec, gateway: trackerGateway(adapter) };
       },
     };
-    const serialized = env[EXECUTOR_ENV] === "serialized";
-    if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
-    const executor = new InProcessExecutor(
-      host,
-      (message, gateway) =>
-        createAttemptDeps(message, {
-          launcher: launchers.agent,
-          hookLauncher: launchers.hook,
-          env,
-          gateway,
-          logger,
-          stateDir: options.stateDir ?? null,
-        }),
-      { serialize: serialized },
-    );
+    let executor: RunExecutor;
+    let closeExecutor = async () => {};
+    let executorReady = async () => {};
+    if (startup.executor.kind === "queue") {
+      // B.queue: attempts run on `baton worker` processes; this process keeps every decision. It
+      // connects in the background: the status API is up (and says so) while Redis is away.
+      const queueName = startup.executor.queue_name;
+      // Loaded only here: bullmq and ioredis are not free to import for a local Baton.
+      const { QueueExecutor } = await import("@baton/queue");
+      const queue = QueueExecutor.connect({
+        redisUrl: startup.executor.redis_url,
+        queueName,
+        host,
+        gateway: () => trackerGateway(tracker.for(config().tracker)),
+        logger,
+      });
+      executor = queue;
+      closeExecutor = () => queue.close();
+      executorReady = async () => {
+        await queue.ready();
+        logger.info(
+          { queue: queueName, unfinished_jobs: queue.activeRuns().length },
+          "action=executor outcome=ready kind=queue",
+        );
+      };
+    } else {
+      const serialized = env[EXECUTOR_ENV] === "serialized";
+      if (serialized) logger.info({}, "executor=serialized (every run message crosses JSON)");
+      executor = new InProcessExecutor(
+        host,
+        (message, gateway) =>
+          createAttemptDeps(message, {
+            launcher: launchers.agent,
+            hookLauncher: launchers.hook,
+            env,
+            gateway,
+            logger,
+            stateDir: options.stateDir ?? null,
+          }),
+        { serialize: serialized },
+      );
+    }
 
     const logHealth = options.logHealth ?? new LogHealth(options.logsRoot, process.stderr);
     const sessionLogs = new SessionLogs({
@@ -237,6 +267,8 @@ export class BatonService {
       logger,
       launchers,
       options.stateStore ?? null,
+      closeExecutor,
+      executorReady,
     );
   }
 
@@ -249,6 +281,8 @@ export class BatonService {
     this.sweepLogs();
     this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
     this.sweepTimer.unref();
+    // The queue executor must know the unfinished jobs before the orchestrator re-attaches runs.
+    await this.executorReady();
     await this.orchestrator.start();
   }
 
@@ -277,6 +311,7 @@ export class BatonService {
   async stop(): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     await this.orchestrator.stop();
+    await this.closeExecutor();
     await this.launchers.close();
     this.stopped = true;
     this.store.close();

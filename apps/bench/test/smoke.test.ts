@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { dockerdSkipReason } from "@baton/testkit";
+import { dockerdSkipReason, redisSkipReason } from "@baton/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type BenchResults,
@@ -74,6 +74,19 @@ describe("benchmark harness at smoke size", () => {
       expect(measurements[1]!.value).toBeGreaterThan(1);
     },
     180_000,
+  );
+
+  const noRedis = redisSkipReason();
+  it.skipIf(noRedis !== null)(
+    `[B.queue-bench] relays a worker's agent events through Redis, compares BullMQ's QueueEvents and times no-op attempts end to end${noRedis === null ? "" : ` (skipped: ${noRedis})`}`,
+    async () => {
+      const measurements = await runSmoke("queue");
+      expectWellFormed(measurements, ["queue_events_relay_rate", "queue_dispatch_rate"]);
+      expect(measurements[0]!.details.notifications).toBe(2000);
+      expect(measurements[0]!.details.bullmq_queue_events_rate).toBeGreaterThan(0);
+      expect(measurements[1]!.details.attempts).toBe(20);
+    },
+    120_000,
   );
 });
 

@@ -43,6 +43,7 @@ import type {
   RetryCause,
   RetryKind,
   RunProcess,
+  RunWorker,
   SessionSummary,
   StopRequest,
 } from "./state.ts";
@@ -80,6 +81,7 @@ export type OrchestratorInput =
   | { type: "run_start_failed"; issue_id: string; run_id: string; error: ErrorRecord }
   | { type: "workspace_ready"; issue_id: string; run_id: string; path: string }
   | { type: "process_started"; issue_id: string; run_id: string; process: RunProcess }
+  | { type: "worker_assigned"; issue_id: string; run_id: string; worker: RunWorker }
   | { type: "agent_event"; issue_id: string; run_id: string; event: AgentEvent }
   /** Several agent events in arrival order (the shell batches what arrives in one turn of the event loop). */
   | { type: "agent_events"; items: { issue_id: string; run_id: string; event: AgentEvent }[] }
@@ -126,7 +128,8 @@ export type OrchestratorInput =
   /** Graceful stop: running attempts are cancelled and will be retried by the next Baton. */
   | { type: "shutdown" }
   /** The state was just reloaded from the store by a new Baton: settle what the dead one left. */
-  | { type: "restarted"; warnings: string[] };
+  /** `reattached`: run ids of saved running claims the executor still runs (re-attached, not lost). */
+  | { type: "restarted"; warnings: string[]; reattached?: readonly string[] };
 
 export type Effect =
   | {
@@ -394,6 +397,20 @@ export function step(
       t.emit({ type: "process_started", at: t.at, ...refOf(input.issue_id, claim), ...input.process });
       break;
     }
+    case "worker_assigned": {
+      const claim = runningClaim(t, input.issue_id, input.run_id);
+      if (!claim) break;
+      t.put(input.issue_id, { ...claim, worker: input.worker });
+      t.emit({
+        type: "worker_assigned",
+        at: t.at,
+        ...refOf(input.issue_id, claim),
+        worker_host: input.worker.host,
+        worker_pid: input.worker.pid,
+        worker_id: input.worker.id,
+      });
+      break;
+    }
     case "agent_event":
       agentEvent(t, input.issue_id, input.run_id, input.event);
       break;
@@ -446,7 +463,7 @@ export function step(
       }
       break;
     case "restarted":
-      restarted(t, input.warnings);
+      restarted(t, input.warnings, new Set(input.reattached ?? []));
       break;
     case "workflow_phase":
       workflowPhaseReported(t, input.issue_id, input.run_id, input.progress, input.change);
@@ -914,12 +931,14 @@ export function release(t: Transition, id: string, claim: Claim, reason: string)
 }
 
 /**
- * A new Baton took over the state: runs the dead one left are counted as failed with category
- * `orchestrator_restarted` (after their leftovers are killed) and retried with backoff; retries
- * keep their original due time; blocked claims stay blocked.
+ * A new Baton took over the state: runs the executor still runs (on queue workers) keep their
+ * claims, with a fresh stall window; other runs the dead one left are counted as failed with
+ * category `orchestrator_restarted` (after their leftovers are killed) and retried with backoff;
+ * retries keep their original due time; blocked claims stay blocked.
  */
-function restarted(t: Transition, warnings: string[]): void {
+function restarted(t: Transition, warnings: string[], reattached: ReadonlySet<string>): void {
   let lost = 0;
+  let kept = 0;
   let retrying = 0;
   let blocked = 0;
   let stopped = 0;
@@ -946,6 +965,11 @@ function restarted(t: Transition, warnings: string[]): void {
         seq: claim.retry?.seq ?? 0,
         due_at_ms: claim.due_at_ms ?? t.now,
       });
+      continue;
+    }
+    if (reattached.has(claim.run_id)) {
+      kept += 1;
+      t.put(id, { ...claim, session: { ...claim.session, last_event_at_ms: t.now } });
       continue;
     }
     lost += 1;
@@ -980,6 +1004,7 @@ function restarted(t: Transition, warnings: string[]): void {
     type: "state_restored",
     at: t.at,
     running_lost: lost,
+    running_reattached: kept,
     retrying,
     blocked,
     stopped,

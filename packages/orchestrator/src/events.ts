@@ -22,6 +22,14 @@ export type OrchestratorEvent =
   | ({ type: "dispatch_failed"; at: string; attempt: number | null; error: ErrorRecord } & IssueRef)
   | ({ type: "workspace_ready"; at: string; path: string } & IssueRef)
   | ({ type: "process_started"; at: string; pid: number; command: string } & IssueRef)
+  /** A queue worker (B.queue) took the attempt. */
+  | ({
+      type: "worker_assigned";
+      at: string;
+      worker_host: string;
+      worker_pid: number;
+      worker_id: string;
+    } & IssueRef)
   | ({
       type: "agent_event";
       at: string;
@@ -130,6 +138,8 @@ export type OrchestratorEvent =
       type: "state_restored";
       at: string;
       running_lost: number;
+      /** Running claims whose runs the executor still runs (queue workers): re-attached, not lost. */
+      running_reattached: number;
       retrying: number;
       blocked: number;
       stopped: number;

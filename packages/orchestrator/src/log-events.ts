@@ -32,6 +32,16 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
       return debug
         ? { level: "debug", fields: { action: "workspace", outcome: "ready", path: event.path } }
         : null;
+    case "worker_assigned":
+      return {
+        level: "info",
+        fields: {
+          action: "worker",
+          outcome: "assigned",
+          worker_host: event.worker_host,
+          worker_pid: event.worker_pid,
+        },
+      };
     case "process_started":
       return { level: "debug", fields: { action: "agent_process", outcome: "started", pid: event.pid } };
     case "agent_event":
@@ -172,6 +182,7 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
           action: "state_restore",
           outcome: "loaded",
           running_lost: event.running_lost,
+          running_reattached: event.running_reattached,
           retrying: event.retrying,
           blocked: event.blocked,
           stopped: event.stopped,

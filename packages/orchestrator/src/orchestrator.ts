@@ -15,6 +15,7 @@ import type {
   LeftoverReaper,
   OrchestratorConfig,
   RunExecutor,
+  RunHandle,
   RunOutcome,
   RunReporter,
   StateStore,
@@ -195,7 +196,8 @@ export class Orchestrator {
     this.pendingRestore = null;
     this.lifecycle = "running";
     if (loaded !== null && (loaded.state !== null || loaded.warnings.length > 0)) {
-      this.apply({ type: "restarted", warnings: loaded.warnings });
+      const reattached = this.reattachRuns();
+      this.apply({ type: "restarted", warnings: loaded.warnings, reattached });
       await this.killLeftovers();
     }
     await this.enqueue("startup_cleanup", () => this.startupCleanup());
@@ -491,6 +493,29 @@ export class Orchestrator {
     }
   }
 
+  /**
+   * Asks the executor, for each saved running claim, whether it still runs that attempt (a queue
+   * worker does, after the orchestrator alone restarted); those are watched again, not lost.
+   */
+  private reattachRuns(): string[] {
+    const attach = this.executor.attach?.bind(this.executor);
+    if (attach === undefined) return [];
+    const reattached: string[] = [];
+    for (const [id, claim] of Object.entries(this.state.claims)) {
+      if (claim.status !== "running") continue;
+      let handle: RunHandle | null;
+      try {
+        handle = attach(claim.run_id, this.reporterFor(id, claim.run_id));
+      } catch {
+        handle = null;
+      }
+      if (handle === null) continue;
+      this.watchRun(id, claim.run_id, handle);
+      reattached.push(claim.run_id);
+    }
+    return reattached;
+  }
+
   /** Makes sure nothing of the runs the dead Baton left is alive before anything is dispatched. */
   private async killLeftovers(): Promise<void> {
     const runs = this.leftoverRuns;
@@ -540,6 +565,11 @@ export class Orchestrator {
       });
       return;
     }
+    this.watchRun(id, runId, handle);
+  }
+
+  /** Keeps the run's handle and records its exit when `done` settles. */
+  private watchRun(id: string, runId: string, handle: RunHandle): void {
     this.runs.set(runId, { handle });
     void handle.done
       .catch(
@@ -559,6 +589,8 @@ export class Orchestrator {
       agentEvent: (event) => this.queueAgentEvent({ issue_id: id, run_id: runId, event }),
       processStarted: (process) =>
         this.apply({ type: "process_started", issue_id: id, run_id: runId, process }),
+      workerAssigned: (worker) =>
+        this.apply({ type: "worker_assigned", issue_id: id, run_id: runId, worker }),
       toolCallStarted: () => this.apply({ type: "tool_call_started", issue_id: id, run_id: runId }),
       toolCallEnded: (handoffState) =>
         this.apply({ type: "tool_call_ended", issue_id: id, run_id: runId, handoff_state: handoffState }),

@@ -8,7 +8,7 @@ import type {
 } from "@baton/domain";
 import type { BudgetConfig } from "./budget.ts";
 import type { PipelineOutcome, PipelineProgress } from "./pipeline.ts";
-import type { OrchestratorState, RunProcess } from "./state.ts";
+import type { OrchestratorState, RunProcess, RunWorker } from "./state.ts";
 
 /**
  * The slice of the effective configuration the orchestrator reads. Structurally a subset of
@@ -87,6 +87,8 @@ export interface RunReporter {
   agentEvent(event: AgentEvent): void;
   /** The attempt started a process group (the agent); recorded in the claim for crash cleanup. */
   processStarted(process: RunProcess): void;
+  /** A queue worker (B.queue) took the attempt; absent for runs in this process. */
+  workerAssigned?(worker: RunWorker): void;
   /** A tracker tool call of the agent started executing. */
   toolCallStarted(): void;
   /**

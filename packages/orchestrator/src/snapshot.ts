@@ -96,6 +96,8 @@ export interface RunningRow {
   tokens: TokenCounts;
   workspace_path: string | null;
   attempt: number | null;
+  /** The queue worker running the attempt; null when it runs in this process. */
+  worker: { host: string; pid: number } | null;
   pipeline?: PipelineView;
   /** B.phases approvals: the request the live agent waits on for a person's answer. */
   agent_request?: AgentRequest;
@@ -246,6 +248,7 @@ function runningRow(id: string, entry: Claim): RunningRow {
     tokens: { ...entry.session.tokens },
     workspace_path: entry.workspace_path,
     attempt: entry.attempt,
+    worker: entry.worker === null ? null : { host: entry.worker.host, pid: entry.worker.pid },
     ...pipelineField(entry),
     ...agentRequestField(entry),
   };

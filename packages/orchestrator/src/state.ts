@@ -85,6 +85,13 @@ export interface RunProcess {
   command: string;
 }
 
+/** The queue worker (B.queue) that holds a running attempt: shown by the API and dashboard. */
+export interface RunWorker {
+  id: string;
+  host: string;
+  pid: number;
+}
+
 export interface RecentEvent {
   at_ms: number;
   event: string;
@@ -107,8 +114,10 @@ export interface Claim {
   started_at_ms: number | null;
   /** running: set once the orchestrator cancelled the attempt; the claim keeps its slot until it exits. */
   stop_request: StopRequest | null;
-  /** running: process groups the attempt started (the agent). */
+  /** running: process groups the attempt started (the agent), on the worker's host when `worker` is set. */
   processes: RunProcess[];
+  /** running: the queue worker holding the attempt; null for runs in this process. */
+  worker: RunWorker | null;
   /** running: set when the run's own tool call handed the ticket off (its turn may then finish). */
   handoff: OwnHandoff | null;
   /** running: tracker tool calls still executing (a state change seen meanwhile may be the run's own). */
@@ -207,6 +216,7 @@ export const CLAIM_DEFAULTS = {
   stop_reason: null,
   stopped_at_ms: null,
   baseline: null,
+  worker: null,
 } as const satisfies Partial<Claim>;
 
 export function isClaimed(state: Pick<OrchestratorState, "claims">, id: string): boolean {

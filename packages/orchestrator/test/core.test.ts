@@ -325,6 +325,28 @@ describe("restart", () => {
     });
   });
 
+  it("[B.queue-orchestrator-restart] keeps running the claims whose runs the executor re-attached, with a fresh stall window", () => {
+    const state = withClaims(running("1"), running("2", { run_id: "run-2" }));
+    const result = run(state, [{ type: "restarted", warnings: [], reattached: ["run-1"] }, T0 + 5000]);
+    expect(result.state.claims["1"]).toMatchObject({ status: "running", run_id: "run-1" });
+    expect(result.state.claims["1"]!.session.last_event_at_ms).toBe(T0 + 5000);
+    expect(result.state.claims["2"]).toMatchObject({
+      status: "retry_queued",
+      last_error: { category: "orchestrator_restarted" },
+    });
+    expect(
+      result.effects.map((effect) => [effect.kind, "issue_id" in effect ? effect.issue_id : null]),
+    ).toEqual([
+      ["kill_leftovers", "2"],
+      ["arm_retry", "2"],
+    ]);
+    expect(result.events[0]).toMatchObject({
+      type: "state_restored",
+      running_lost: 1,
+      running_reattached: 1,
+    });
+  });
+
   it("[S14.4-graceful-stop] a graceful shutdown stops runs so that the next Baton retries them soon, not as failures", () => {
     const stopping = run(withClaims(running("1")), [{ type: "shutdown" }, T0]);
     expect(stopping.effects).toEqual([

@@ -108,6 +108,7 @@ describe("dispatch", () => {
         tokens: tokens(0, 0),
         workspace_path: "/ws/BAT-1",
         attempt: null,
+        worker: null,
       },
     ]);
     expect(h.eventsOf("dispatched")).toEqual([

@@ -110,6 +110,11 @@
     return node;
   }
 
+  /** Where a running attempt runs: a queue worker's host and pid, or this Baton process. */
+  function workerText(worker) {
+    return worker ? `${worker.host} (pid ${worker.pid})` : "this process";
+  }
+
   function cell(label, className, ...children) {
     const td = el("td", className, ...children);
     td.dataset.label = label;
@@ -230,6 +235,7 @@
         ),
         ticking("Runtime", "since", row.started_at),
         cell("Tokens", "num", formatNumber(row.tokens.total_tokens)),
+        cell("Worker", "mono", workerText(row.worker)),
       ),
     );
     fillTable("awaiting", state.awaiting_approval ?? [], (row) =>
@@ -483,6 +489,7 @@
     if (detail.running) {
       pairs.push(["Session", detail.running.session_id ?? "starting"]);
       pairs.push(["Turns", detail.running.turn_count]);
+      pairs.push(["Worker", el("span", "mono", workerText(detail.running.worker))]);
       pairs.push([
         "Tokens",
         `${formatNumber(detail.running.tokens.total_tokens)} (${formatNumber(detail.running.tokens.input_tokens)} in · ${formatNumber(detail.running.tokens.output_tokens)} out)`,

@@ -117,6 +117,14 @@ export const runningRowSchema = withOptional(
       tokens: tokenCountsSchema,
       workspace_path: nullableString,
       attempt: { type: ["integer", "null"], description: "Retry attempt; null on a first run." },
+      worker: {
+        type: ["object", "null"],
+        description:
+          "The queue worker running the attempt (executor.kind queue); null when it runs in this process.",
+        properties: { host: { type: "string" }, pid: { type: "integer" } },
+        required: ["host", "pid"],
+        additionalProperties: false,
+      },
     },
     "An issue with an agent working on it.",
   ),

@@ -39,6 +39,7 @@ function hostileSnapshot() {
         tokens: { input_tokens: 1000, output_tokens: 200, total_tokens: 1200 },
         workspace_path: "/ws/BAT-1",
         attempt: null,
+        worker: { host: HOSTILE, pid: 4242 },
       },
     ],
     blocked: [
@@ -75,7 +76,7 @@ describe("dashboard page", () => {
     expect(body).not.toMatch(/<script[^>]+src=/);
   });
 
-  it("[S13.7.1-dashboard][S13.7.2-client-consumes-api] renders untrusted text as text, links only http(s) tracker URLs, and follows the event stream", async () => {
+  it("[S13.7.1-dashboard][S13.7.2-client-consumes-api][B.queue-worker-shown] renders untrusted text as text, links only http(s) tracker URLs, and follows the event stream", async () => {
     let snapshot = hostileSnapshot();
     const source = stubSource({ snapshot: () => snapshot });
     const server = await startStatusServer({ port: 0, source });
@@ -88,6 +89,7 @@ describe("dashboard page", () => {
     expect(await running.locator(".message").textContent()).toBe(HOSTILE);
     expect(await running.locator(".issue-title").textContent()).toBe(HOSTILE);
     expect(await running.locator("a").count()).toBe(0);
+    expect(await running.locator(`td[data-label="Worker"]`).textContent()).toBe(`${HOSTILE} (pid 4242)`);
     const blockedLink = page.locator('#blocked tr[data-issue="BAT-2"] a');
     expect(await blockedLink.getAttribute("href")).toBe("https://tracker.example/BAT-2");
     expect(await page.locator("#tokens-total").textContent()).toBe("1,200");

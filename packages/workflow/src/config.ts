@@ -88,6 +88,8 @@ export interface ServiceConfig {
   approvals: ApprovalSettings;
   /** Baton extension: where agents and hooks run (see @baton/sandbox). */
   sandbox: SandboxConfig;
+  /** Baton extension: where attempts run (`local` in this process, `queue` on `baton worker`s through Redis). */
+  executor: ExecutorConfig;
   /** Baton extension: HTTP status API. `port` null keeps the server off. */
   server: {
     port: number | null;
@@ -137,6 +139,9 @@ export type SandboxConfig =
       read_only_mounts: string[];
     };
 
+/** `redis_url` is resolved (it may hold a password: masked by describeConfig, redacted from output). */
+export type ExecutorConfig = { kind: "local" } | { kind: "queue"; redis_url: string; queue_name: string };
+
 export interface ResolveConfigOptions {
   env: Env;
   trackerProfiles: readonly TrackerProfile[];
@@ -154,6 +159,7 @@ const SECTIONS = [
   "codex",
   "claude",
   "sandbox",
+  "executor",
   "server",
   "logs",
   "approvals",
@@ -202,6 +208,7 @@ interface ValidFrontMatter {
     user?: string;
     read_only_mounts: string[];
   };
+  executor: { kind: "local" | "queue"; redis_url?: string; queue_name: string };
   server: {
     port?: number;
     host: string;
@@ -268,6 +275,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     github: resolveWebhook("github", valid.server.webhooks?.github, options.env, problems),
   };
   const sandbox = resolveSandbox(valid.sandbox, options.env, problems);
+  const executor = resolveExecutor(valid.executor, options.env, problems);
   if (sandbox.kind === "docker" && valid.agent.kind === "claude") {
     problems.push({
       field: "sandbox.kind",
@@ -332,6 +340,7 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       agent_wait_ms: valid.approvals.agent_wait_ms,
     },
     sandbox,
+    executor,
     server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
     logs: { ...valid.logs },
     warnings,
@@ -357,6 +366,10 @@ export function describeConfig(
   copy.hooks.env = maskedEnv(copy.hooks.env);
   return {
     ...copy,
+    executor:
+      copy.executor.kind === "queue"
+        ? { ...copy.executor, redis_url: maskedRedisUrl(copy.executor.redis_url) }
+        : copy.executor,
     server: {
       ...copy.server,
       token: copy.server.token === null ? null : "***",
@@ -379,7 +392,8 @@ export function configSecrets(config: ServiceConfig, trackerProfiles: readonly T
   const declared = [...Object.entries(config.agent.env), ...Object.entries(config.hooks.env)]
     .filter(([name, value]) => isSecretEnvName(name) && envReferenceName(value) === undefined)
     .map(([, value]) => value);
-  return [config.server.token, linear?.secret, github?.secret, ...values, ...declared].filter(
+  const redisPassword = config.executor.kind === "queue" ? redisUrlPassword(config.executor.redis_url) : null;
+  return [config.server.token, linear?.secret, github?.secret, redisPassword, ...values, ...declared].filter(
     (value): value is string => typeof value === "string",
   );
 }
@@ -572,6 +586,70 @@ function resolveSandbox(
     user: sandbox.user?.trim() ?? null,
     read_only_mounts: [...sandbox.read_only_mounts],
   };
+}
+
+/** `executor.redis_url` is required for kind queue, after `$VAR`, and must be a redis:// or rediss:// URL. */
+function resolveExecutor(
+  executor: ValidFrontMatter["executor"],
+  env: Env,
+  problems: ConfigProblem[],
+): ExecutorConfig {
+  if (executor.kind === "local") return { kind: "local" };
+  if (executor.redis_url === undefined) {
+    problems.push({
+      field: "executor.redis_url",
+      message:
+        "executor.redis_url is required with executor.kind queue (redis://[:password@]host:port or rediss:// for TLS, or $ENV_VAR)",
+    });
+    return { kind: "local" };
+  }
+  const resolved = resolveEnvReference(executor.redis_url, env);
+  if (resolved === undefined) {
+    problems.push({
+      field: "executor.redis_url",
+      message: `executor.redis_url refers to $${envReferenceName(executor.redis_url)}, which is unset or empty`,
+    });
+    return { kind: "local" };
+  }
+  if (!isRedisUrl(resolved as string)) {
+    // The value may hold a password: only its scheme is shown.
+    problems.push({
+      field: "executor.redis_url",
+      message: `executor.redis_url must be a redis:// or rediss:// URL, got one starting ${formatValue(String(resolved).split(":")[0])}`,
+    });
+    return { kind: "local" };
+  }
+  return { kind: "queue", redis_url: resolved as string, queue_name: executor.queue_name };
+}
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** The password part of a Redis URL (decoded), or null. */
+export function redisUrlPassword(value: string): string | null {
+  try {
+    const password = new URL(value).password;
+    return password === "" ? null : decodeURIComponent(password);
+  } catch {
+    return null;
+  }
+}
+
+/** The URL with its password replaced by ***. */
+export function maskedRedisUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password !== "") url.password = "***";
+    return url.toString();
+  } catch {
+    return "***";
+  }
 }
 
 /** Baton sets these itself on every process of a run; WORKFLOW.md may not replace them. */

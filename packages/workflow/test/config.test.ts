@@ -93,6 +93,7 @@ describe("defaults", () => {
       phases: null,
       approvals: { approvers: null, agent_requests: "block", agent_wait_ms: 600000 },
       sandbox: { kind: "none" },
+      executor: { kind: "local" },
       server: { port: null, host: "127.0.0.1", token: null, webhooks: { linear: null, github: null } },
       logs: { max_file_bytes: 10_485_760, max_files: 8, retention_days: 30 },
       warnings: [],
@@ -449,6 +450,45 @@ describe("describeConfig", () => {
     expect(describeConfig(resolveYaml(LINEAR), [linearLikeProfile])).toMatchObject({
       server: { token: null },
     });
+  });
+});
+
+describe("executor", () => {
+  it("[B.queue-config] kind local is the default; queue resolves redis_url from $VAR and names its queue", () => {
+    expect(resolveYaml(LINEAR).executor).toEqual({ kind: "local" });
+    const config = resolveYaml(`${LINEAR}\nexecutor:\n  kind: queue\n  redis_url: $REDIS_URL`, {
+      ...testEnv,
+      REDIS_URL: "rediss://:s3cret%21@redis.internal:6380/2",
+    });
+    expect(config.executor).toEqual({
+      kind: "queue",
+      redis_url: "rediss://:s3cret%21@redis.internal:6380/2",
+      queue_name: "baton",
+    });
+    expect(configSecrets(config, [linearLikeProfile])).toContain("s3cret!");
+    const printed = JSON.stringify(describeConfig(config, [linearLikeProfile]));
+    expect(printed).not.toContain("s3cret");
+    expect(printed).toContain("rediss://:***@redis.internal:6380/2");
+    expect(
+      resolveYaml(
+        `${LINEAR}\nexecutor:\n  kind: queue\n  redis_url: redis://127.0.0.1:6379\n  queue_name: team-a`,
+      ).executor,
+    ).toEqual({ kind: "queue", redis_url: "redis://127.0.0.1:6379", queue_name: "team-a" });
+  });
+
+  it("[B.queue-config] rejects a missing, unset or non-Redis URL and a bad kind or queue name, naming the field", () => {
+    expect(resolveError(`${LINEAR}\nexecutor:\n  kind: queue`).message).toContain(
+      "executor.redis_url is required with executor.kind queue",
+    );
+    expect(resolveError(`${LINEAR}\nexecutor:\n  kind: queue\n  redis_url: $UNSET_REDIS`).message).toContain(
+      "executor.redis_url refers to $UNSET_REDIS, which is unset or empty",
+    );
+    const wrong = resolveError(`${LINEAR}\nexecutor:\n  kind: queue\n  redis_url: "http://:pw@host:1"`);
+    expect(wrong.message).toContain("executor.redis_url must be a redis:// or rediss:// URL");
+    expect(wrong.message).not.toContain("pw");
+    const schema = resolveError(`${LINEAR}\nexecutor:\n  kind: cluster\n  queue_name: "a b"`);
+    expect(schema.message).toContain("executor.kind must be local or queue");
+    expect(schema.message).toContain("executor.queue_name must be a name of letters, digits, - and _");
   });
 });
 

@@ -3,6 +3,7 @@ import { CONCURRENT_SESSIONS_FULL, concurrentSessions } from "./concurrent-sessi
 import { DURABLE_STATE_FULL, durableState } from "./durable-state.ts";
 import { EVENT_INGEST_FULL, eventIngest } from "./event-ingest.ts";
 import { PICKUP_LATENCY_FULL, pickupLatency } from "./pickup-latency.ts";
+import { QUEUE_FULL, queueFigures } from "./queue.ts";
 import { SANDBOX_START_FULL, sandboxStart } from "./sandbox-start.ts";
 import { STARTUP_FULL, startup } from "./startup.ts";
 import { TICK_COST_FULL, tickCost } from "./tick-cost.ts";
@@ -45,6 +46,11 @@ export const SCENARIOS: Scenario[] = [
     name: "durable_state",
     run: (size) =>
       durableState(size === "full" ? DURABLE_STATE_FULL : { transitions: 30, claims: 20, restarts: 1 }),
+  },
+  {
+    name: "queue",
+    run: (size) =>
+      queueFigures(size === "full" ? QUEUE_FULL : { notifications: 2000, attempts: 20, concurrency: 5 }),
   },
   {
     name: "startup",

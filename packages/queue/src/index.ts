@@ -1,0 +1,4 @@
+export * from "./connection.ts";
+export * from "./executor.ts";
+export * from "./wire.ts";
+export * from "./worker.ts";
