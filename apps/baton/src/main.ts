@@ -11,9 +11,11 @@ const USAGE = `Usage:
   baton issue create <title> [--priority N] [--label L]... [--state S] [--blocked-by ID]... [--description TEXT]
   baton issue list [--state S]...
   baton issue move <ID> <STATE>
-  baton issue comment <ID> <TEXT>
+  baton issue comment <ID> <TEXT> [--author NAME]
       (issue commands read the local tracker folder from --workflow PATH, default ./WORKFLOW.md)
-  baton demo [--port N] [--agent codex|claude] [--sandbox]   run the offline demo (local tickets + real codex or claude + demo model)
+  baton demo [--port N] [--agent codex|claude] [--sandbox] [--phases]
+                                                             run the offline demo (local tickets + real codex or claude + demo model);
+                                                             --phases: plan → approval gate → implement → test → review with a fix loop
   baton sandbox build [--image NAME] [--codex PATH]          build the sandbox agent image offline (Docker at DOCKER_HOST)
   baton worker --redis URL [--concurrency N] [--workspace-root DIR] [--queue NAME] [--lock-ms N]
                                                              run queued attempts on this host (executor.kind queue;
@@ -21,7 +23,9 @@ const USAGE = `Usage:
   baton stop <ID> --reason TEXT                              stop a running issue; not retried until the ticket changes or retry
   baton retry <ID>                                           retry a queued, blocked or stopped issue now
   baton events <ID> [--follow] [--limit N] [--json]          show an issue's agent session events (--follow: live)
-      (stop/retry/events talk to the running Baton: --url URL, else server.host/port of --workflow PATH;
+  baton approve <ID>                                         approve the gate a phases: run waits at; it resumes
+  baton reject <ID> [reason]                                 reject it; the reason goes back to the phase that made the artifact
+      (stop/retry/events/approve/reject talk to the running Baton: --url URL, else server.host/port of --workflow PATH;
        token from --token, $BATON_TOKEN or server.token)
 `;
 
@@ -57,7 +61,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       }
       case "stop":
       case "retry":
-      case "events": {
+      case "events":
+      case "approve":
+      case "reject": {
         const { operatorCommand } = await import("./commands/operator.ts");
         return await operatorCommand(first, rest, io);
       }
@@ -65,12 +71,22 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         const { values } = parse(() =>
           parseArgs({
             args: rest,
-            options: { port: { type: "string" }, agent: { type: "string" }, sandbox: { type: "boolean" } },
+            options: {
+              port: { type: "string" },
+              agent: { type: "string" },
+              sandbox: { type: "boolean" },
+              phases: { type: "boolean" },
+            },
           }),
         );
         const { demoCommand } = await import("./commands/demo.ts");
         return await demoCommand(
-          { port: parsePort(values.port), agent: parseAgent(values.agent), sandbox: values.sandbox ?? false },
+          {
+            port: parsePort(values.port),
+            agent: parseAgent(values.agent),
+            sandbox: values.sandbox ?? false,
+            phases: values.phases ?? false,
+          },
           io,
         );
       }

@@ -26,7 +26,55 @@ export interface WorkflowTemplateOptions {
   claude?: { command: string; comment?: string };
   /** A `sandbox:` section (YAML, newline-terminated); default: a commented-out example. */
   sandbox?: string;
+  /** Adds the demo's `phases:` pipeline (plan with an approval gate, implement, test, review with a fix loop). */
+  phases?: boolean;
+  /** `server.port` (the phases demo fixes one, so `baton approve --workflow` finds the running Baton). */
+  serverPort?: number;
 }
+
+/**
+ * The demo's three-phase workflow (B.phases): plan (gated: a person approves it), implement, a run
+ * phase standing in for the tests, and a fresh-thread review that can send the work back. The
+ * `Baton phase:` lines tell the offline demo model which routine to play; a real model just reads them.
+ */
+export const DEMO_PHASES = `phases:                       # each ticket goes through these, in order (see packages/workflow/README.md)
+  - name: plan
+    kind: agent
+    thread: fresh
+    output: .baton/plan.md      # the hand-off file later prompts and the approver read
+    prompt: |
+      Baton phase: plan
+      Plan the work on {{ issue.identifier }}: {{ issue.title }}.
+      {{ issue.description }}
+      Write the plan to .baton/plan.md and change nothing else yet.
+      {% if feedback %}Feedback: {{ feedback }}{% endif %}
+  - name: implement
+    kind: agent
+    prompt: |
+      Baton phase: implement
+      Implement {{ issue.identifier }} following the approved plan:
+      {{ outputs.plan.text }}
+      Keep changes small and explain them in NOTES.md.
+      {% if feedback %}Feedback: {{ feedback }}{% endif %}
+  - name: test
+    kind: run                   # a deterministic step: the exit code decides
+    command: test -s NOTES.md   # stands in for your tests (npm test, pytest, ...)
+    timeout_ms: 600000
+    loop: { back_to: implement, max_cycles: 2, on_exhausted: { state: Rework, comment: "The checks keep failing." } }
+  - name: review
+    kind: agent
+    thread: fresh               # the reviewer shares no context with the implementer
+    output: .baton/review.md
+    verdict: {}                 # read by code: a line VERDICT: APPROVED or VERDICT: CHANGES_REQUESTED
+    prompt: |
+      Baton phase: review
+      Review the change for {{ issue.identifier }} in this workspace (NOTES.md and the diff).
+      Write .baton/review.md ending with a line VERDICT: APPROVED or VERDICT: CHANGES_REQUESTED.
+    loop: { back_to: implement, max_cycles: 2, on_exhausted: { state: Rework, comment: "The review did not pass." } }
+gates:
+  - after: plan                 # pauses until someone approves: baton approve <ID>, or the dashboard
+on_success: { state: Human Review, comment: "Plan approved, checks green, review passed." }
+`;
 
 const SANDBOX_COMMENT = `# sandbox:                    # run each agent in a Docker container (build the image: baton sandbox build)
 #   kind: docker
@@ -72,7 +120,7 @@ ${codexComment}codex:
   approval_policy: never      # unattended: command and file approvals are granted, inside the sandbox
   thread_sandbox: workspace-write
   stall_timeout_ms: 300000
-${claude}${options.sandbox ?? SANDBOX_COMMENT}---
+${claude}${options.sandbox ?? SANDBOX_COMMENT}${options.serverPort !== undefined ? `server:\n  port: ${options.serverPort}\n` : ""}${options.phases ? DEMO_PHASES : ""}---
 ${STARTER_PROMPT}
 `;
 }

@@ -82,10 +82,12 @@ export class SessionLogs {
     return join(this.dir, `${workspaceKey(identifier)}.1.jsonl`);
   }
 
-  append(identifier: string, event: AgentEvent): void {
+  /** `workflowPhase`: the `phases:` workflow phase the event belongs to, recorded on its line. */
+  append(identifier: string, event: AgentEvent, workflowPhase?: string): void {
     if (this.failed.has(identifier)) return;
     const isDelta = event.method?.endsWith("Delta") || event.method?.endsWith("/delta");
-    const record = isDelta ? { ...event, payload: undefined } : event;
+    const base = isDelta ? { ...event, payload: undefined } : event;
+    const record = workflowPhase === undefined ? base : { ...base, workflow_phase: workflowPhase };
     const lines = this.pending.get(identifier);
     if (lines) lines.push(`${JSON.stringify(record)}\n`);
     else this.pending.set(identifier, [`${JSON.stringify(record)}\n`]);

@@ -1,4 +1,4 @@
-import type { ToolResult } from "@baton/domain";
+import type { AgentQuestion, AgentRequest, ApprovalAnswer, ToolResult } from "@baton/domain";
 
 /**
  * Baton's policy for requests the app-server sends to the client (SPEC 10.5). Every request gets
@@ -13,6 +13,9 @@ import type { ToolResult } from "@baton/domain";
  * - dynamic tool calls go to the advertised tools; an unknown tool gets a failure result and the
  *   turn goes on;
  * - any other request gets a JSON-RPC "method not found" error and the turn goes on.
+ *
+ * With `approvals.agent_requests: gate` (B.phases) command and file-change approvals and
+ * user-input requests are instead asked of a person: the session keeps them waiting (`ask`).
  */
 export type ServerRequestDecision =
   | { kind: "answer"; result: unknown; summary: string }
@@ -22,6 +25,7 @@ export type ServerRequestDecision =
       category: "approval_required" | "turn_input_required";
       summary: string;
     }
+  | { kind: "ask"; request: AskedRequest }
   | { kind: "tool_call"; tool: string; arguments: unknown }
   | { kind: "unknown_tool"; tool: string; result: unknown; summary: string }
   | { kind: "unsupported"; code: number; message: string };
@@ -38,13 +42,21 @@ function describeCommand(command: unknown): string {
 
 export const METHOD_NOT_FOUND = -32601;
 
+/** What a waiting request shows, before the session gives it an id and a time. */
+export type AskedRequest = Omit<AgentRequest, "id" | "asked_at">;
+
 export function decideServerRequest(
   method: string,
   params: unknown,
   approvalPolicy: unknown,
   toolNames: ReadonlySet<string>,
+  agentRequests: "block" | "gate" = "block",
 ): ServerRequestDecision {
   const autoApprove = approvalPolicy === "never";
+  if (agentRequests === "gate" && !autoApprove) {
+    const request = askedRequest(method, params);
+    if (request !== null) return { kind: "ask", request };
+  }
   const policy = JSON.stringify(approvalPolicy);
   switch (method) {
     case "item/commandExecution/requestApproval":
@@ -120,4 +132,83 @@ function approval(
 export function toolCallResponse(result: ToolResult) {
   const text = typeof result.output === "string" ? result.output : JSON.stringify(result.output ?? null);
   return { success: result.success, contentItems: [{ type: "inputText", text }] };
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
+/** The person-facing form of a request that can wait for a person; null for any other request. */
+function askedRequest(method: string, params: unknown): AskedRequest | null {
+  const base = {
+    method,
+    command: null,
+    cwd: null,
+    reason: text(field(params, "reason")),
+    diff: null,
+    questions: [],
+  };
+  switch (method) {
+    case "item/commandExecution/requestApproval":
+    case "execCommandApproval": {
+      const command = describeCommand(field(params, "command"));
+      return {
+        ...base,
+        kind: "command",
+        summary: `run \`${command}\``,
+        command,
+        cwd: text(field(params, "cwd")),
+      };
+    }
+    case "item/fileChange/requestApproval":
+    case "applyPatchApproval":
+      return { ...base, kind: "file_change", summary: "apply a file change" };
+    case "item/tool/requestUserInput": {
+      const questions = (
+        Array.isArray(field(params, "questions")) ? (field(params, "questions") as unknown[]) : []
+      ).map(
+        (question, index): AgentQuestion => ({
+          id: text(field(question, "id")) ?? String(index),
+          header: text(field(question, "header")),
+          question: text(field(question, "question")) ?? "",
+          options: (Array.isArray(field(question, "options"))
+            ? (field(question, "options") as unknown[])
+            : []
+          )
+            .map((option) => text(field(option, "label")) ?? text(option))
+            .filter((option): option is string => option !== null),
+        }),
+      );
+      const first = questions[0]?.question ?? "a question";
+      return { ...base, kind: "user_input", summary: `answer: ${first}`, questions };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The protocol answer that carries a person's decision on a waiting request. */
+export function answerResult(
+  request: Pick<AgentRequest, "method" | "questions">,
+  answer: ApprovalAnswer,
+): unknown {
+  const approved = answer.decision === "approve";
+  switch (request.method) {
+    case "execCommandApproval":
+    case "applyPatchApproval":
+      return {
+        decision: approved
+          ? "approved"
+          : { denied: { rejection: answer.decision === "reject" ? answer.reason : "" } },
+      };
+    case "item/tool/requestUserInput": {
+      if (!approved) return { answers: {} };
+      const answers: Record<string, { answers: string[] }> = {};
+      for (const question of request.questions) {
+        const reply = answer.note ?? question.options[0] ?? "";
+        answers[question.id] = { answers: [reply] };
+      }
+      return { answers };
+    }
+    default:
+      return { decision: approved ? "accept" : "decline" };
+  }
 }

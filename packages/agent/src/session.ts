@@ -1,17 +1,30 @@
 import { performance } from "node:perf_hooks";
 import type {
-  AgentEvent,
   AgentEventName,
-  AgentToolSpec,
+  AgentRequest,
+  ApprovalAnswer,
   ExitStatus,
   LaunchedProcess,
-  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
+import { BatonError, canonicalAgentCwd, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
+import {
+  type AgentClientSession,
+  AgentProcess,
+  type AgentProcessOptions,
+  COMMAND_NOT_FOUND_EXIT,
+  type EventExtra,
+  emitAgentEvent,
+  handshakeOrStop,
+  isoNow,
+  SilenceTimer,
+  stderrSummary,
+  type TurnInput,
+  type TurnOutcome,
+} from "./agent-process.ts";
+import { MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
   CONFINED_TURN_SANDBOX_POLICY,
@@ -21,60 +34,38 @@ import {
   threadStartParams,
   turnStartParams,
 } from "./protocol.ts";
-import { decideServerRequest, toolCallResponse } from "./server-requests.ts";
+import { type AskedRequest, answerResult, decideServerRequest, toolCallResponse } from "./server-requests.ts";
 import { formatTokens, summarizeNotification } from "./summaries.ts";
 import { absoluteTokenTotals, mergeRateLimits, tokenDelta } from "./telemetry.ts";
-import { canonicalAgentCwd } from "./workspace-cwd.ts";
 
-export interface CodexSessionOptions {
+export interface CodexSessionOptions extends AgentProcessOptions {
   /** `codex.command`, run as `bash -lc` by the launcher. */
   command: string;
-  workspacePath: string;
-  workspaceRoot: string;
-  launcher: Launcher;
-  /** Base environment for the child; the launcher's default when absent. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
-  secretEnvNames: readonly string[];
   approvalPolicy: unknown;
   threadSandbox: unknown;
   /** Explicit turn sandbox policy, or null for Baton's default (workspace-write on the issue workspace). */
   turnSandboxPolicy: unknown | null;
-  readTimeoutMs: number;
-  turnTimeoutMs: number;
-  /** Tools advertised to the agent for this session; bound here, a config reload does not change them. */
-  tools: readonly AgentToolSpec[];
-  executeTool(name: string, args: unknown): Promise<ToolResult>;
-  onEvent(event: AgentEvent): void;
-  logger?: Logger;
   clientInfo?: ClientInfo;
-  /** How long `stop()` waits after closing stdin, and again after SIGTERM, before escalating. */
-  stopGraceMs?: number;
-  /** Longest protocol line accepted; longer ones are dropped and reported as `malformed`. */
-  maxLineBytes?: number;
+  /**
+   * B.phases `approvals.agent_requests`: `gate` keeps command/file approvals and user-input requests
+   * waiting for `answerRequest` (default `block`: declined, the turn ends as approval_required).
+   */
+  agentRequests?: "block" | "gate";
+  /** With `gate`: how long a request waits before the turn ends as `agent_request_unanswered`. */
+  requestWaitMs?: number;
+  /** With `gate`: a request started waiting (`waiting` true) or stopped waiting (answered, or the turn ended). */
+  onAgentRequest?(request: AgentRequest, waiting: boolean): void;
+  /**
+   * With `gate`: commands a person already approved for an earlier run of this issue (its agent no
+   * longer waited); the same command in the same directory is accepted without asking again.
+   */
+  approvedCommands?: readonly { command: string; cwd: string | null }[];
 }
 
-export interface TurnInput {
-  prompt: string;
-  /** Issue-identifying session title, e.g. `ABC-123: Fix login`. */
-  title: string;
-}
-
-export interface TurnOutcome {
-  threadId: string;
-  turnId: string;
-  sessionId: string;
-}
-
-export interface CodexSession {
-  readonly threadId: string;
-  readonly pid: number | null;
-  /** Starts a turn on the session's thread and settles when it ends. Rejects with a BatonError. */
-  runTurn(input: TurnInput): Promise<TurnOutcome>;
-  /** Asks the server to interrupt the active turn; `runTurn` then rejects with `turn_cancelled`. */
-  interrupt(): Promise<void>;
-  /** Ends the app-server process: stdin closed, then SIGTERM, then SIGKILL of its process group. */
-  stop(): Promise<void>;
+/** A Codex app-server session; its `threadId` is the Codex thread. */
+export interface CodexSession extends AgentClientSession {
+  /** Answers a waiting request (B.phases); false when it no longer waits (answered, timed out, turn over). */
+  answerRequest(requestId: string, answer: ApprovalAnswer): boolean;
 }
 
 /**
@@ -83,24 +74,16 @@ export interface CodexSession {
  * `response_timeout`, `response_error`, `port_exit`) after emitting `startup_failed`.
  */
 export async function startCodexSession(options: CodexSessionOptions): Promise<CodexSession> {
-  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
+  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot, "Codex");
   const child = options.launcher.launch({
     command: options.command,
     cwd,
     ...(options.env !== undefined && { env: options.env }),
+    ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
     unsetEnv: options.secretEnvNames,
   });
   // The agent is told the path it sees (a container mounts the workspace elsewhere), as cwd and writable root.
-  const session = new AppServerSession(options, options.launcher.visiblePath(cwd), child);
-  try {
-    await session.handshake();
-  } catch (error) {
-    const failure = toBatonError(error, "response_error");
-    session.emitStartupFailed(failure);
-    await session.stop();
-    throw failure;
-  }
-  return session;
+  return handshakeOrStop(new AppServerSession(options, options.launcher.visiblePath(cwd), child));
 }
 
 interface PendingRequest {
@@ -111,13 +94,22 @@ interface PendingRequest {
   timer: NodeJS.Timeout;
 }
 
+interface WaitingRequest {
+  rpcId: number | string;
+  request: AgentRequest;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Diffs of announced file changes kept for approval requests (by item id); the oldest go first. */
+const ANNOUNCED_CHANGES_LIMIT = 50;
+
 interface ActiveTurn {
   /** Known once turn/start has been answered. */
   turnId: string | null;
   sessionId: string | null;
   resolve(outcome: TurnOutcome): void;
   reject(error: BatonError): void;
-  timer: NodeJS.Timeout | null;
+  timer: SilenceTimer | null;
   toolCallsInFlight: number;
   /** Message of the last `error` notification, reported if the turn then fails. */
   lastError: string | null;
@@ -131,9 +123,6 @@ interface IncomingMessage {
   error?: { code?: unknown; message?: unknown; data?: unknown };
 }
 
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
-const STDERR_ATTENTION = /\b(error|fatal|panic)\b/i;
-const COMMAND_NOT_FOUND_EXIT = 127;
 /** JSON-RPC "method not found". */
 const METHOD_NOT_FOUND = -32601;
 
@@ -147,7 +136,7 @@ class AppServerSession implements CodexSession {
   private turn: ActiveTurn | null = null;
   private lastActivityAt = 0;
   private sawProtocolOutput = false;
-  private lastStderrLine = "";
+  private readonly process: AgentProcess;
   private exit: BatonError | null = null;
   private stopping = false;
   private currentTitle: string | null = null;
@@ -157,42 +146,36 @@ class AppServerSession implements CodexSession {
   private readonly unsupportedOptional = new Set<string>();
   /** Optional methods whose failure was already logged this session. */
   private readonly loggedOptional = new Set<string>();
+  /** Requests waiting for a person's answer (approvals.agent_requests: gate), by request id. */
+  private readonly waiting = new Map<string, WaitingRequest>();
+  /** Unified diffs of file changes the server announced, by item id, for the approval that follows. */
+  private readonly announcedChanges = new Map<string, string>();
 
   constructor(
     private readonly options: CodexSessionOptions,
     /** The workspace as the app-server sees it: its cwd and writable root. */
     private readonly cwd: string,
-    private readonly child: LaunchedProcess,
+    child: LaunchedProcess,
   ) {
     this.pid = child.pid;
     this.logger = (options.logger ?? silentLogger).child({ codex_app_server_pid: child.pid });
     this.toolNames = new Set(options.tools.map((tool) => tool.name));
-    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-    const stdout = new LineSplitter(
+    this.process = new AgentProcess(
+      child,
       {
+        // Stamped per chunk, not per line: the lines of one chunk arrived together.
+        chunk: () => {
+          this.lastActivityAt = performance.now();
+        },
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => this.onOverlongLine(bytes, head),
+        stderr: (line) => this.emit("stderr", stderrSummary(line), undefined, { line }),
+        exit: (status) => this.onExit(status),
       },
-      maxLineBytes,
+      this.logger,
+      "codex",
+      options.maxLineBytes,
     );
-    const stderr = new LineSplitter(
-      {
-        line: (line) => this.onStderrLine(line),
-        overlong: (bytes, head) => this.onStderrLine(`${head}… (${bytes} bytes)`),
-      },
-      maxLineBytes,
-    );
-    child.stdout.on("data", (chunk: Buffer) => {
-      // Stamped per chunk, not per line: the lines of one chunk arrived together.
-      this.lastActivityAt = performance.now();
-      stdout.push(chunk);
-    });
-    child.stdout.on("end", () => stdout.end());
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.stderr.on("end", () => stderr.end());
-    // A write racing the child's exit must not crash Baton; the exit itself is reported.
-    child.stdin.on("error", () => {});
-    void child.exited.then((status) => this.onExit(status));
   }
 
   async handshake(): Promise<void> {
@@ -238,7 +221,7 @@ class AppServerSession implements CodexSession {
     });
     const turn = this.turn!;
     this.lastActivityAt = performance.now();
-    this.armTurnTimer(turn, this.options.turnTimeoutMs);
+    turn.timer = this.turnTimer(turn);
     // The outcome may settle (timeout, exit) while turn/start is pending; the caller gets it below.
     outcome.catch(() => {});
     try {
@@ -287,15 +270,7 @@ class AppServerSession implements CodexSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const grace = this.options.stopGraceMs ?? 2_000;
-    this.child.stdin.end();
-    if (!(await settlesWithin(this.child.exited, grace))) {
-      this.child.kill("SIGTERM");
-      if (!(await settlesWithin(this.child.exited, grace))) this.child.kill("SIGKILL");
-    }
-    await this.child.exited;
-    // Commands the agent started may outlive the server in its process group.
-    this.child.kill("SIGKILL");
+    await this.process.stop(this.options.stopGraceMs ?? 2_000);
   }
 
   emitStartupFailed(error: BatonError): void {
@@ -308,7 +283,7 @@ class AppServerSession implements CodexSession {
   // ---- outgoing ----
 
   private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.process.write(message);
   }
 
   /** Sends a request; `onResult` runs synchronously when the answer is read, before later lines. */
@@ -403,16 +378,6 @@ class AppServerSession implements CodexSession {
     );
   }
 
-  private onStderrLine(raw: string): void {
-    // Codex colours its diagnostics; logs and summaries want the plain text.
-    const line = raw.replace(ANSI_ESCAPE, "");
-    if (line.trim() === "") return;
-    this.lastStderrLine = line;
-    if (STDERR_ATTENTION.test(line)) this.logger.warn({ line }, "codex stderr");
-    else this.logger.debug({ line }, "codex stderr");
-    this.emit("stderr", line.length > 200 ? `${line.slice(0, 200)}…` : line, undefined, { line });
-  }
-
   private onResponse(id: number, message: IncomingMessage): void {
     const request = this.pending.get(id)!;
     this.pending.delete(id);
@@ -436,6 +401,7 @@ class AppServerSession implements CodexSession {
   }
 
   private onNotification(method: string, params: unknown): void {
+    if (method === "item/started" && this.options.agentRequests === "gate") this.noteFileChange(params);
     switch (method) {
       case "turn/completed":
         this.onTurnCompleted(params);
@@ -522,7 +488,13 @@ class AppServerSession implements CodexSession {
   }
 
   private onServerRequest(id: number | string, method: string, params: unknown): void {
-    const decision = decideServerRequest(method, params, this.options.approvalPolicy, this.toolNames);
+    const decision = decideServerRequest(
+      method,
+      params,
+      this.options.approvalPolicy,
+      this.toolNames,
+      this.options.agentRequests,
+    );
     switch (decision.kind) {
       case "answer":
         this.respond(id, decision.result);
@@ -534,6 +506,9 @@ class AppServerSession implements CodexSession {
         this.blockTurn(new BatonError(decision.category, decision.summary, { method }));
         return;
       }
+      case "ask":
+        this.ask(id, decision.request, params);
+        return;
       case "tool_call":
         void this.runToolCall(id, decision.tool, decision.arguments, params);
         return;
@@ -582,6 +557,115 @@ class AppServerSession implements CodexSession {
     );
   }
 
+  /** Remembers the diff of an announced file change, for the approval request that follows it. */
+  private noteFileChange(params: unknown): void {
+    const item = field(params, "item");
+    const itemId = stringAt(item, "id");
+    const changes = field(item, "changes");
+    if (stringAt(item, "type") !== "fileChange" || itemId === null || !Array.isArray(changes)) return;
+    const diff = changes
+      .map((change) => {
+        const path = stringAt(change, "path") ?? "(unknown file)";
+        const body = stringAt(change, "diff") ?? "";
+        return body.startsWith("---") || body.startsWith("diff ")
+          ? body
+          : `--- ${path}\n+++ ${path}\n${body}`;
+      })
+      .join("\n");
+    this.announcedChanges.set(itemId, diff);
+    if (this.announcedChanges.size > ANNOUNCED_CHANGES_LIMIT)
+      this.announcedChanges.delete(this.announcedChanges.keys().next().value!);
+  }
+
+  /** Keeps a request waiting for a person (approvals.agent_requests: gate), bounded by requestWaitMs. */
+  private ask(rpcId: number | string, asked: AskedRequest, params: unknown): void {
+    const approved = (this.options.approvedCommands ?? []).some(
+      (entry) => asked.kind === "command" && entry.command === asked.command && entry.cwd === asked.cwd,
+    );
+    if (approved) {
+      this.respond(rpcId, answerResult(asked, { decision: "approve", note: null }));
+      this.emit(
+        "approval_auto_approved",
+        `approved earlier by a person: ${asked.summary}`,
+        undefined,
+        params,
+        asked.method,
+      );
+      return;
+    }
+    const itemId = stringAt(params, "itemId");
+    const request: AgentRequest = {
+      ...asked,
+      id: `${asked.method}#${rpcId}`,
+      diff:
+        asked.kind === "file_change" && itemId !== null ? (this.announcedChanges.get(itemId) ?? null) : null,
+      asked_at: isoNow(),
+    };
+    const waiting: WaitingRequest = { rpcId, request, timer: null };
+    this.waiting.set(request.id, waiting);
+    const waitMs = this.options.requestWaitMs;
+    if (waitMs !== undefined) waiting.timer = setTimeout(() => this.giveUpWaiting(waiting, waitMs), waitMs);
+    const event = asked.kind === "user_input" ? "turn_input_required" : "approval_required";
+    this.emit(
+      event,
+      `waiting for a person to ${request.summary}`,
+      undefined,
+      { request, params },
+      asked.method,
+    );
+    this.notifyRequest(request, true);
+  }
+
+  answerRequest(requestId: string, answer: ApprovalAnswer): boolean {
+    const waiting = this.waiting.get(requestId);
+    if (waiting === undefined || this.exit !== null) return false;
+    this.settle(waiting);
+    this.respond(waiting.rpcId, answerResult(waiting.request, answer));
+    this.lastActivityAt = performance.now();
+    const how = answer.decision === "approve" ? "approved" : `rejected (${answer.reason})`;
+    this.emit("notification", `${waiting.request.summary}: ${how}`, undefined, {
+      request: waiting.request,
+      answer,
+    });
+    return true;
+  }
+
+  /** Nobody answered in time: decline, so the server does not stall, and end the turn. */
+  private giveUpWaiting(waiting: WaitingRequest, waitMs: number): void {
+    if (this.waiting.get(waiting.request.id) !== waiting) return;
+    this.settle(waiting);
+    this.respond(
+      waiting.rpcId,
+      answerResult(waiting.request, { decision: "reject", reason: "no answer in time" }),
+    );
+    this.blockTurn(
+      new BatonError(
+        "agent_request_unanswered",
+        `nobody answered the agent's request to ${waiting.request.summary} within ${waitMs} ms (approvals.agent_wait_ms); the issue waits for the answer`,
+        { agent_request: waiting.request },
+      ),
+    );
+  }
+
+  private settle(waiting: WaitingRequest): void {
+    if (waiting.timer !== null) clearTimeout(waiting.timer);
+    this.waiting.delete(waiting.request.id);
+    this.notifyRequest(waiting.request, false);
+  }
+
+  /** The turn ended: requests still waiting can no longer be answered here. */
+  private settleAllWaiting(): void {
+    for (const waiting of [...this.waiting.values()]) this.settle(waiting);
+  }
+
+  private notifyRequest(request: AgentRequest, waiting: boolean): void {
+    try {
+      this.options.onAgentRequest?.(request, waiting);
+    } catch (error) {
+      this.logger.error({ err: error }, "agent request listener threw");
+    }
+  }
+
   /** Ends the active turn for a request Baton will not satisfy, and tells the server to stop it. */
   private blockTurn(error: BatonError): void {
     const turn = this.turn;
@@ -602,7 +686,7 @@ class AppServerSession implements CodexSession {
       : notFound
         ? new BatonError(
             "codex_not_found",
-            `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
+            `Codex command not found: \`${this.options.command}\` exited 127 (${this.process.lastStderrLine() || "no output"})`,
             { command: this.options.command },
           )
         : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
@@ -625,27 +709,29 @@ class AppServerSession implements CodexSession {
     this.finishTurn(turn, error);
   }
 
-  private armTurnTimer(turn: ActiveTurn, delayMs: number): void {
-    turn.timer = setTimeout(() => {
-      // One timer per turn, re-armed lazily: messages only stamp `lastActivityAt` (cheap hot path).
-      const timeoutMs = this.options.turnTimeoutMs;
-      const silentFor = performance.now() - this.lastActivityAt;
-      if (turn.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
-      if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
-      const error = new BatonError(
-        "turn_timeout",
-        `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
-        { turn_id: turn.turnId, timeout_ms: timeoutMs },
-      );
-      this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
-      this.finishTurn(turn, error);
-    }, delayMs);
+  private turnTimer(turn: ActiveTurn): SilenceTimer {
+    const timeoutMs = this.options.turnTimeoutMs;
+    return new SilenceTimer(
+      timeoutMs,
+      () => performance.now() - this.lastActivityAt,
+      () => turn.toolCallsInFlight > 0 || this.waiting.size > 0,
+      () => {
+        const error = new BatonError(
+          "turn_timeout",
+          `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
+          { turn_id: turn.turnId, timeout_ms: timeoutMs },
+        );
+        this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+        this.finishTurn(turn, error);
+      },
+    );
   }
 
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
-    if (turn.timer !== null) clearTimeout(turn.timer);
+    this.settleAllWaiting();
+    turn.timer?.clear();
     if (error !== null) {
       turn.reject(error);
       return;
@@ -663,45 +749,28 @@ class AppServerSession implements CodexSession {
   private emit(
     event: AgentEventName,
     summary: string,
-    extra?: Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">,
+    extra?: EventExtra,
     payload?: unknown,
     method?: string,
   ): void {
-    // Built field by field: this runs for every protocol message.
-    const agentEvent: AgentEvent = {
-      event,
-      timestamp: isoNow(),
-      codex_app_server_pid: this.pid,
-      summary,
-    };
-    if (this.threadId !== "") agentEvent.thread_id = this.threadId;
     const turn = this.turn;
-    if (turn !== null && turn.turnId !== null) {
-      agentEvent.turn_id = turn.turnId;
-      agentEvent.session_id = turn.sessionId!;
-    }
-    if (method !== undefined) agentEvent.method = method;
-    if (payload !== undefined) agentEvent.payload = payload;
-    if (extra !== undefined) Object.assign(agentEvent, extra);
-    try {
-      this.options.onEvent(agentEvent);
-    } catch (error) {
-      this.logger.error({ err: error, event }, "agent event listener threw");
-    }
+    const turnId = turn?.turnId ?? null;
+    emitAgentEvent(
+      this.options,
+      this.logger,
+      {
+        pid: this.pid,
+        threadId: this.threadId,
+        turnId,
+        sessionId: turnId === null ? null : (turn?.sessionId ?? null),
+      },
+      event,
+      summary,
+      extra,
+      payload,
+      method,
+    );
   }
-}
-
-let lastIsoMs = Number.NaN;
-let lastIso = "";
-
-/** The current time in RFC 3339; bursts of protocol messages share a millisecond, so the string is reused. */
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastIsoMs) {
-    lastIso = new Date(ms).toISOString();
-    lastIsoMs = ms;
-  }
-  return lastIso;
 }
 
 function field(value: unknown, key: string): unknown {
@@ -712,14 +781,4 @@ function stringAt(value: unknown, ...keys: string[]): string | null {
   let current = value;
   for (const key of keys) current = field(current, key);
   return typeof current === "string" ? current : null;
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

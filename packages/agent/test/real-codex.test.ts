@@ -109,6 +109,88 @@ describe("real codex app-server", () => {
     await expectSchemaValid(run);
   });
 
+  it("[B.phases-approval-agent-wait] with agent_requests gate, an on-request command approval waits, and the approval reaches the agent, which runs it", async () => {
+    const seen: {
+      id: string;
+      kind: string;
+      command: string | null;
+      reason: string | null;
+      waiting: boolean;
+    }[] = [];
+    let answered = false;
+    const run = await startReal(
+      (request) =>
+        request.turnToolOutputs.length === 0
+          ? { type: "shell", command: "touch escalated.txt", escalate: "it writes outside the sandbox" }
+          : { type: "message", text: `after approval: ${request.turnToolOutputs[0]!.output.slice(0, 80)}` },
+      {
+        approvalPolicy: "on-request",
+        agentRequests: "gate",
+        requestWaitMs: 20_000,
+        turnTimeoutMs: 1_000,
+        onAgentRequest: (request, waiting) => {
+          seen.push({ ...request, waiting });
+          // Answered later than the turn timeout: a waiting request is not silence.
+          if (waiting)
+            setTimeout(() => {
+              answered = run.session.answerRequest(request.id, { decision: "approve", note: null });
+            }, 1_500);
+        },
+      },
+    );
+    await run.session.runTurn(TURN);
+    expect(answered).toBe(true);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        kind: "command",
+        command: expect.stringContaining("touch escalated.txt"),
+        reason: "it writes outside the sandbox",
+        waiting: true,
+      }),
+      expect.objectContaining({ kind: "command", waiting: false }),
+    ]);
+    expect(run.launcher.sent.find((message) => "result" in message && message.id === 0)?.result).toEqual({
+      decision: "accept",
+    });
+    await readFile(path.join(run.ws.workspace, "escalated.txt"));
+    expect(run.session.answerRequest(seen[0]!.id, { decision: "approve", note: null })).toBe(false);
+    await expectSchemaValid(run);
+  });
+
+  it("[B.phases-approval-agent-wait] a rejected request is declined and the turn goes on; an unanswered one ends the turn as agent_request_unanswered", async () => {
+    const script: ModelScript = (request) =>
+      request.turnToolOutputs.length === 0
+        ? { type: "shell", command: "touch rejected.txt", escalate: "please" }
+        : { type: "message", text: "ok" };
+    const rejected = await startReal(script, {
+      approvalPolicy: "on-request",
+      agentRequests: "gate",
+      onAgentRequest: (request, waiting) => {
+        if (waiting) rejected.session.answerRequest(request.id, { decision: "reject", reason: "not today" });
+      },
+    });
+    await rejected.session.runTurn(TURN);
+    await expect(readFile(path.join(rejected.ws.workspace, "rejected.txt"))).rejects.toThrow();
+    expect(rejected.launcher.sent.find((message) => "result" in message && message.id === 0)?.result).toEqual(
+      {
+        decision: "decline",
+      },
+    );
+
+    const unanswered = await startReal(script, {
+      approvalPolicy: "on-request",
+      agentRequests: "gate",
+      requestWaitMs: 1_000,
+    });
+    const error = (await unanswered.session.runTurn(TURN).catch((failure: unknown) => failure)) as BatonError;
+    expect(error.category).toBe("agent_request_unanswered");
+    expect(error.details.agent_request).toMatchObject({
+      kind: "command",
+      method: "item/commandExecution/requestApproval",
+    });
+    await expectSchemaValid(unanswered);
+  });
+
   it("[S10.2-advertise-tools][S10.5-host-side-tools][S10.5-supported-tool-calls][S10.5-tool-result-shape] routes a dynamic tool call to executeTool and returns its result to the model", async () => {
     const tool: AgentToolSpec = {
       name: "ticket_lookup",

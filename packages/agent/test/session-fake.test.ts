@@ -1,6 +1,6 @@
 import { realpath, symlink } from "node:fs/promises";
 import path from "node:path";
-import { BatonError, type Logger, type ToolResult } from "@baton/domain";
+import { type AgentRequest, BatonError, type Logger, type ToolResult } from "@baton/domain";
 import {
   codexProtocolValidator,
   createFakeAppServer,
@@ -455,6 +455,109 @@ describe("server requests", () => {
       turnId: "turn_1",
     });
     expect(protocolErrors(await codexProtocolValidator(), launcher.sent, launcher.received)).toEqual([]);
+  });
+
+  it("[B.phases-approval-agent-wait] with agent_requests gate, shows a file change with its announced diff and questions with their options, and answers each as the person decided", async () => {
+    const seen: AgentRequest[] = [];
+    const answered: boolean[] = [];
+    let session: CodexSession | undefined;
+    const started = await start(
+      {
+        turns: [
+          [
+            {
+              type: "notify",
+              method: "item/started",
+              params: {
+                threadId: "thr_fake",
+                turnId: "turn_1",
+                item: {
+                  type: "fileChange",
+                  id: "item_2",
+                  status: "inProgress",
+                  changes: [
+                    {
+                      path: "src/a.ts",
+                      kind: { type: "update", move_path: null },
+                      diff: "@@ -1 +1 @@\n-old\n+new",
+                    },
+                  ],
+                },
+              },
+            },
+            {
+              type: "request",
+              method: "item/fileChange/requestApproval",
+              params: {
+                threadId: "thr_fake",
+                turnId: "turn_1",
+                itemId: "item_2",
+                startedAtMs: 1,
+                reason: "edit a.ts",
+              },
+            },
+            {
+              type: "request",
+              method: "item/tool/requestUserInput",
+              params: {
+                threadId: "thr_fake",
+                turnId: "turn_1",
+                itemId: "item_3",
+                isBlocking: true,
+                questions: [
+                  {
+                    id: "q1",
+                    header: "Scope",
+                    question: "Touch the API too?",
+                    options: [
+                      { label: "Yes", description: "" },
+                      { label: "No", description: "" },
+                    ],
+                    isOther: false,
+                  },
+                ],
+              },
+            },
+            { type: "complete" },
+          ],
+        ],
+      },
+      {
+        approvalPolicy: "on-request",
+        agentRequests: "gate",
+        onAgentRequest: (request, waiting) => {
+          if (!waiting) return;
+          seen.push(request);
+          const answer =
+            request.kind === "file_change"
+              ? ({ decision: "reject", reason: "not that file" } as const)
+              : ({ decision: "approve", note: null } as const);
+          setTimeout(() => answered.push(session!.answerRequest(request.id, answer)), 10);
+        },
+      },
+    );
+    session = started.session;
+    await session.runTurn(TURN);
+    expect(answered).toEqual([true, true]);
+    expect(seen).toMatchObject([
+      {
+        kind: "file_change",
+        reason: "edit a.ts",
+        diff: "--- src/a.ts\n+++ src/a.ts\n@@ -1 +1 @@\n-old\n+new",
+      },
+      {
+        kind: "user_input",
+        summary: "answer: Touch the API too?",
+        questions: [{ id: "q1", header: "Scope", options: ["Yes", "No"] }],
+      },
+    ]);
+    const answers = started.launcher.sent
+      .filter((message) => "result" in message)
+      .map((message) => message.result);
+    expect(answers).toEqual([{ decision: "decline" }, { answers: { q1: { answers: ["Yes"] } } }]);
+    expect(
+      protocolErrors(await codexProtocolValidator(), started.launcher.sent, started.launcher.received),
+    ).toEqual([]);
   });
 
   it("[S10.5-user-input-policy][S10.5-no-stall-user-input] answers user-input and elicitation requests and fails the turn with turn_input_required", async () => {

@@ -55,3 +55,42 @@ export interface AgentEvent {
   /** Raw params/payload for session logs. */
   payload?: unknown;
 }
+
+/**
+ * A request of the coding agent that waits for a person (B.phases, `approvals.agent_requests: gate`):
+ * a command or file change to approve, or questions to answer. Plain data: kept in the claim and
+ * shown by the API and dashboard.
+ */
+export interface AgentRequest {
+  /** Unique within the run (the protocol method and its request id). */
+  id: string;
+  kind: "command" | "file_change" | "user_input";
+  /** The protocol method that asked, e.g. `item/commandExecution/requestApproval`. */
+  method: string;
+  /** One line for lists, logs and the ticket comment. */
+  summary: string;
+  command: string | null;
+  cwd: string | null;
+  /** Why the agent asks, when it says. */
+  reason: string | null;
+  /** file_change: the change as a unified diff, as far as the agent announced it. */
+  diff: string | null;
+  questions: AgentQuestion[];
+  /** RFC 3339 UTC. */
+  asked_at: string;
+}
+
+export interface AgentQuestion {
+  id: string;
+  header: string | null;
+  question: string;
+  options: string[];
+}
+
+/**
+ * A person's answer to a waiting request or gate. For questions, an approval's `note` is the answer
+ * (without one, each question's first option).
+ */
+export type ApprovalAnswer =
+  | { decision: "approve"; note: string | null }
+  | { decision: "reject"; reason: string };

@@ -9,6 +9,8 @@ export const ERROR_CATALOG = {
   // Agent runs (SPEC 10.6, Baton's blocked outcome).
   approval_required: { run: "block" },
   turn_input_required: { run: "block" },
+  /** B.phases: a gated agent request went unanswered for approvals.agent_wait_ms; the issue waits for the answer. */
+  agent_request_unanswered: { run: "block" },
   turn_failed: { run: "retry" },
   turn_timeout: { run: "retry" },
   turn_cancelled: { run: "retry" },

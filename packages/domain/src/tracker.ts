@@ -28,6 +28,11 @@ export interface TrackerAdapter {
   readonly kind: string;
   fetchIssuesByStates(stateNames: readonly string[]): Promise<Issue[]>;
   fetchIssuesByIds(issueIds: readonly string[]): Promise<Issue[]>;
+  /**
+   * One issue's current snapshot in one request (B.webhook: a delivery names the issue it is
+   * about); null when the issue is gone or outside the configured scope.
+   */
+  fetchIssue(issueId: string): Promise<Issue | null>;
   /** Environment variable names holding tracker secrets; launchers strip them from agent children. */
   secretEnvironmentNames(): string[];
   /** Provider-native tools for the agent; absent when the adapter ships none. */
@@ -39,8 +44,34 @@ export interface TrackerAdapter {
   commentOnIssue?(issueId: string, body: string): Promise<void>;
   /** Optional write-back (B.budget): move the ticket to the named state. */
   moveIssue?(issueId: string, stateName: string): Promise<void>;
+  /**
+   * Optional read (B.phases approvals): comments on the ticket created after `since` (RFC 3339),
+   * oldest first, each with its author. Baton reads them only for issues with a waiting gate.
+   */
+  fetchCommentsSince?(issueId: string, since: string): Promise<TrackerComment[]>;
   /** Releases timers, sockets and watchers. */
   close?(): Promise<void>;
+}
+
+/** A ticket comment as the approval channel reads it. */
+export interface TrackerComment {
+  /** Stable id within the ticket (the tracker's comment id; local: `<timestamp>#<n>`). */
+  id: string;
+  /** RFC 3339 UTC. */
+  created_at: string;
+  body: string;
+  /** The author as shown to people: GitHub login, Linear name, local author text. */
+  author: string;
+  /**
+   * Identities an approver entry may match, lowercased: GitHub `[login]`, Linear `[email, user id]`
+   * (never the editable display name), local `[author]`. Empty for an unknown author (a bot, a deleted user).
+   */
+  author_keys: string[];
+  /**
+   * Written with Baton's own tracker identity: Baton's comments and the agent's tool calls (which
+   * use Baton's credentials) on Linear/GitHub, authors `baton` and `agent` locally. Never approves.
+   */
+  by_baton: boolean;
 }
 
 /** What the config layer needs to know about an adapter kind: its defaults and how it checks its keys. */

@@ -1,5 +1,16 @@
-import type { AgentEvent, ErrorRecord, Issue } from "@baton/domain";
+import type { AgentEvent, AgentRequest, ApprovalAnswer, ErrorRecord, Issue } from "@baton/domain";
 import { errorRecordText, normalizeState } from "@baton/domain";
+import {
+  agentAnswerDelivered,
+  agentGateDecided,
+  agentRequestReported,
+  agentRunGone,
+  approvalOf,
+  commandDecision,
+  commentsRead,
+  takeAgentDecision,
+} from "./agent-approvals.ts";
+import type { CommentReading } from "./approval-comments.ts";
 import type { BudgetBreach, SpendChange } from "./budget.ts";
 import { budgetBreach, budgetExceededMessage, holdIssue, recordSpend } from "./budget.ts";
 import {
@@ -21,9 +32,11 @@ import {
 } from "./decisions.ts";
 import type { ExitKind, IssueRef, OrchestratorEvent } from "./events.ts";
 import { recentEntryOf } from "./events.ts";
-import type { OrchestratorConfig } from "./ports.ts";
+import type { GateDecision, PipelineProgress } from "./pipeline.ts";
+import type { OrchestratorConfig, PipelineEnd, WorkflowPhaseChange } from "./ports.ts";
 import { isoAt } from "./snapshot.ts";
 import type {
+  AgentDecision,
   Claim,
   CodexTotals,
   OrchestratorState,
@@ -35,6 +48,15 @@ import type {
   StopRequest,
 } from "./state.ts";
 import { CLAIM_DEFAULTS, newSession, RECENT_EVENTS_LIMIT } from "./state.ts";
+import {
+  awaitingRefreshed,
+  gateDecided,
+  inRunPhase,
+  pausedAtGate,
+  pipelineEnded,
+  pipelineOfExit,
+  workflowPhaseReported,
+} from "./workflow-phases.ts";
 
 /**
  * The pure core: `step(state, input, now, config) → { state, effects, events }`. Every decision
@@ -48,7 +70,9 @@ export type RunExit =
   | { kind: "normal"; turns: number; reason: string }
   | { kind: "failed"; error: ErrorRecord }
   | { kind: "blocked"; error: ErrorRecord }
-  | { kind: "cancelled"; reason: string };
+  | { kind: "cancelled"; reason: string }
+  | { kind: "awaiting_approval"; progress: PipelineProgress }
+  | { kind: "pipeline_ended"; progress: PipelineProgress; outcome: PipelineEnd };
 
 export type OrchestratorInput =
   /** A candidate, freshly re-read from the tracker, to dispatch as a first run if still eligible. */
@@ -83,6 +107,24 @@ export type OrchestratorInput =
       run_id: string;
     }
   | { type: "workspace_removed"; issue_id: string; identifier: string; error: ErrorRecord | null }
+  /** `phases:` workflows: the run reports a phase change with its whole progress. */
+  | {
+      type: "workflow_phase";
+      issue_id: string;
+      run_id: string;
+      progress: PipelineProgress;
+      change: WorkflowPhaseChange;
+    }
+  /** An approval or rejection of the gate the issue waits at (API, CLI, dashboard, ticket comment). */
+  | { type: "gate_decision"; issue_id: string; decision: GateDecision; by: string | null }
+  /** The tracker's current view of an issue waiting at a gate (released when it leaves the active states). */
+  | { type: "awaiting_refreshed"; issue_id: string; issue: Issue | undefined }
+  /** B.phases approvals: the run's agent started (`waiting`) or stopped waiting for a person's answer. */
+  | { type: "agent_request"; issue_id: string; run_id: string; request: AgentRequest; waiting: boolean }
+  /** The live agent received the answer to its request (`answer_agent` was carried out). */
+  | { type: "agent_answer_delivered"; issue_id: string; run_id: string; request_id: string }
+  /** The ticket comments read for an issue with a waiting gate: processed ids, ignored and applied commands. */
+  | { type: "approval_comments"; issue_id: string; reading: CommentReading }
   /** Graceful stop: running attempts are cancelled and will be retried by the next Baton. */
   | { type: "shutdown" }
   /** The state was just reloaded from the store by a new Baton: settle what the dead one left. */
@@ -90,7 +132,19 @@ export type OrchestratorInput =
   | { type: "restarted"; warnings: string[]; reattached?: readonly string[] };
 
 export type Effect =
-  | { kind: "start_run"; issue_id: string; run_id: string; issue: Issue; attempt: number | null }
+  | {
+      kind: "start_run";
+      issue_id: string;
+      run_id: string;
+      issue: Issue;
+      attempt: number | null;
+      /** `phases:` workflows: where the run resumes (absent: a first run, or no phases). */
+      pipeline?: PipelineProgress;
+      /** B.phases approvals: a decision on an earlier agent request that its prompt must tell the agent. */
+      agent_decision?: AgentDecision;
+    }
+  /** Give the live agent of `run_id` the answer to its waiting request. */
+  | { kind: "answer_agent"; issue_id: string; run_id: string; request_id: string; answer: ApprovalAnswer }
   | { kind: "cancel_run"; issue_id: string; run_id: string; reason: string }
   | { kind: "arm_retry"; issue_id: string; seq: number; due_at_ms: number }
   | { kind: "clear_retry"; issue_id: string }
@@ -101,6 +155,16 @@ export type Effect =
   | { kind: "read_stop_baseline"; issue_id: string }
   /** Poll and reconcile at once (a deferred reconciliation is due). */
   | { kind: "request_refresh" }
+  /** `phases:` workflows: comment on the ticket and/or move it (a gate waiting, the pipeline's end). */
+  | {
+      kind: "update_ticket";
+      issue_id: string;
+      identifier: string;
+      /** What the update is for, in log lines (`gate_waiting`, `pipeline_succeeded`, ...). */
+      purpose: string;
+      comment: string | null;
+      move_to_state: string | null;
+    }
   /** Tell the ticket its run hit a token ceiling (a comment where supported) and move it to `move_to_state` if set. */
   | {
       kind: "report_budget_exceeded";
@@ -110,9 +174,9 @@ export type Effect =
       move_to_state: string | null;
     };
 
-/** The answer to an operator action. */
+/** The answer to an operator action (a gate decision answers `resumed` or `rejected`). */
 export type OperatorReply =
-  | { ok: true; status: "stopping" | "stopped" | "retry_queued" }
+  | { ok: true; status: "stopping" | "stopped" | "retry_queued" | "resumed" | "rejected" }
   | { ok: false; code: "conflict"; message: string };
 
 export interface StepResult {
@@ -134,7 +198,7 @@ export interface StepResult {
  * claims record, a claim, its history), and later writes in the same step reuse those copies, so
  * a batch of agent events costs one copy of the claims record, not one per event.
  */
-class Transition {
+export class Transition {
   readonly effects: Effect[] = [];
   readonly events: OrchestratorEvent[] = [];
   readonly changed = new Set<string>();
@@ -240,8 +304,10 @@ class Transition {
   emit(event: OrchestratorEvent): void {
     this.events.push(event);
     if (!("issue_id" in event)) return;
-    const entry = recentEntryOf(event, this.now);
     const claim = this.claim(event.issue_id);
+    const phase = claim?.pipeline?.current;
+    if (phase && event.workflow_phase === undefined) event.workflow_phase = phase;
+    const entry = recentEntryOf(event, this.now);
     if (!entry || !claim) return;
     const target = this.edit(event.issue_id, claim);
     if (!this.owned.has(target.recent_events)) {
@@ -279,7 +345,7 @@ function sameIssue(fresh: Issue | undefined, known: Issue): boolean {
   return Object.keys(known).length === Object.keys(fresh).length;
 }
 
-function refOf(id: string, claim: Claim): IssueRef {
+export function refOf(id: string, claim: Claim): IssueRef {
   return { issue_id: id, issue_identifier: claim.issue.identifier };
 }
 
@@ -399,12 +465,44 @@ export function step(
     case "restarted":
       restarted(t, input.warnings, new Set(input.reattached ?? []));
       break;
+    case "workflow_phase":
+      workflowPhaseReported(t, input.issue_id, input.run_id, input.progress, input.change);
+      break;
+    case "gate_decision":
+      decideGate(t, input.issue_id, input.decision, input.by);
+      break;
+    case "agent_request":
+      agentRequestReported(t, input.issue_id, input.run_id, input.request, input.waiting);
+      break;
+    case "agent_answer_delivered":
+      agentAnswerDelivered(t, input.issue_id, input.run_id, input.request_id);
+      break;
+    case "approval_comments": {
+      const claim = commentsRead(t, input.issue_id, input.reading);
+      const command = input.reading.command;
+      if (claim && command) decideGate(t, input.issue_id, commandDecision(command), command.by);
+      break;
+    }
+    case "awaiting_refreshed":
+      awaitingRefreshed(t, input.issue_id, input.issue);
+      break;
   }
   return t.result();
 }
 
+/** A decision goes to the agent's waiting request when there is one, else to the pipeline's gate. */
+function decideGate(t: Transition, id: string, decision: GateDecision, by: string | null): void {
+  const claim = t.claim(id);
+  const request = claim ? approvalOf(claim).agent_request : null;
+  if (claim && request && (claim.status === "running" || claim.status === "awaiting_approval")) {
+    agentGateDecided(t, id, claim, request, decision, by);
+    return;
+  }
+  gateDecided(t, id, decision, by);
+}
+
 /** The running claim of this run, or undefined when the report is late (another run or none). */
-function runningClaim(t: Transition, id: string, runId: string): Claim | undefined {
+export function runningClaim(t: Transition, id: string, runId: string): Claim | undefined {
   const claim = t.claim(id);
   return claim?.status === "running" && claim.run_id === runId ? claim : undefined;
 }
@@ -434,7 +532,16 @@ function startRun(
     workspace_path: previous?.workspace_path ?? null,
     session: newSession(),
     recent_events: previous?.recent_events ?? [],
+    pipeline: previous?.pipeline ?? null,
   };
+  // The comments read stay read; a decision for the agent goes into this run's prompt.
+  const agentDecision = takeAgentDecision(previous);
+  if (previous?.approval)
+    claim.approval = {
+      agent_request: null,
+      agent_decision: null,
+      comments_read: previous.approval.comments_read,
+    };
   t.put(issue.id, claim);
   t.emit({
     type: "dispatched",
@@ -445,7 +552,15 @@ function startRun(
     run_id: runId,
     state: issue.state,
   });
-  t.effect({ kind: "start_run", issue_id: issue.id, run_id: runId, issue, attempt });
+  t.effect({
+    kind: "start_run",
+    issue_id: issue.id,
+    run_id: runId,
+    issue,
+    attempt,
+    ...(claim.pipeline ? { pipeline: claim.pipeline } : {}),
+    ...(agentDecision ? { agent_decision: agentDecision } : {}),
+  });
 }
 
 function dispatchCandidate(t: Transition, issue: Issue, runId: string): void {
@@ -531,12 +646,28 @@ function endRun(
 
 /** SPEC 16.6 worker exit, plus Baton's blocked outcome and the stops the orchestrator itself requested. */
 function runExited(t: Transition, id: string, runId: string, exit: RunExit): void {
-  const claim = runningClaim(t, id, runId);
-  if (!claim) return;
+  const reported = runningClaim(t, id, runId);
+  if (!reported) return;
+  // The run's last progress is kept whatever happens next, so a retry resumes where it stopped.
+  const progress = pipelineOfExit(exit);
+  const claim = progress === null ? reported : { ...reported, pipeline: progress };
+  if (claim !== reported) t.put(id, claim);
   const error = exit.kind === "failed" || exit.kind === "blocked" ? exit.error : null;
-  const reason = exit.kind === "cancelled" || exit.kind === "normal" ? exit.reason : textOf(error);
+  const reason =
+    exit.kind === "cancelled" || exit.kind === "normal"
+      ? exit.reason
+      : exit.kind === "awaiting_approval"
+        ? `awaiting approval at ${exit.progress.waiting?.gate_id ?? "a gate"}`
+        : exit.kind === "pipeline_ended"
+          ? `pipeline ${exit.outcome.kind}`
+          : textOf(error);
   const budgetStop = claim.stop_request?.kind === "budget" ? claim.stop_request : null;
-  const outcome: ExitKind = budgetStop !== null ? "budget_exceeded" : exit.kind;
+  const outcome: ExitKind =
+    budgetStop !== null
+      ? "budget_exceeded"
+      : exit.kind === "awaiting_approval" || exit.kind === "pipeline_ended"
+        ? "normal"
+        : exit.kind;
   endRun(t, id, claim, outcome, { error, reason, turns: exit.kind === "normal" ? exit.turns : null });
   const current = t.claim(id)!;
   const stop = current.stop_request;
@@ -575,6 +706,12 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
     return;
   }
   switch (exit.kind) {
+    case "awaiting_approval":
+      pausedAtGate(t, id, current);
+      return;
+    case "pipeline_ended":
+      pipelineEnded(t, id, current, exit.outcome);
+      return;
     case "normal":
       t.update({ completed: { ...t.state.completed, [id]: true } });
       t.completed.push(id);
@@ -597,7 +734,12 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
         error: { category: "run_cancelled", message: `cancelled: ${exit.reason}`, details: {} },
       });
       return;
-    case "blocked":
+    case "blocked": {
+      const request = unansweredRequest(exit.error);
+      if (request !== null) {
+        agentRunGone(t, id, current, request);
+        return;
+      }
       t.put(id, {
         ...current,
         status: "blocked",
@@ -609,7 +751,15 @@ function runExited(t: Transition, id: string, runId: string, exit: RunExit): voi
       });
       t.emit({ type: "blocked", at: t.at, ...refOf(id, current), error: errorRecordText(exit.error) });
       return;
+    }
   }
+}
+
+/** The agent's request a run ended on unanswered (`approvals.agent_requests: gate`), or null. */
+function unansweredRequest(error: ErrorRecord): AgentRequest | null {
+  if (error.category !== "agent_request_unanswered") return null;
+  const request = error.details.agent_request as AgentRequest | undefined;
+  return request && typeof request === "object" && typeof request.id === "string" ? request : null;
 }
 
 /**
@@ -674,6 +824,7 @@ function stallCheck(t: Transition): void {
   const timeout = t.config.codex.stall_timeout_ms;
   for (const [id, claim] of Object.entries(t.state.claims)) {
     if (claim.status !== "running" || claim.stop_request !== null || claim.started_at_ms === null) continue;
+    if (inRunPhase(claim)) continue;
     const stalledMs = stalledForMs(
       { started_at_ms: claim.started_at_ms, session: claim.session },
       t.now,
@@ -734,7 +885,7 @@ function retryDue(t: Transition, input: Extract<OrchestratorInput, { type: "retr
 }
 
 /** SPEC 8.4: the claim becomes (or stays) retry_queued with a fresh due time and timer. */
-function scheduleRetry(
+export function scheduleRetry(
   t: Transition,
   id: string,
   claim: Claim,
@@ -773,7 +924,7 @@ function scheduleRetry(
 }
 
 /** Drops every claim on the issue (SPEC 7.1 `Released`), its history with it. */
-function release(t: Transition, id: string, claim: Claim, reason: string): void {
+export function release(t: Transition, id: string, claim: Claim, reason: string): void {
   if (claim.status === "retry_queued") t.effect({ kind: "clear_retry", issue_id: id });
   t.drop(id);
   t.emit({ type: "released", at: t.at, ...refOf(id, claim), reason });
@@ -791,7 +942,13 @@ function restarted(t: Transition, warnings: string[], reattached: ReadonlySet<st
   let retrying = 0;
   let blocked = 0;
   let stopped = 0;
+  let awaiting = 0;
   for (const [id, claim] of Object.entries(t.state.claims)) {
+    // A paused gate stays paused: nothing runs, nothing to kill, it waits for its decision.
+    if (claim.status === "awaiting_approval") {
+      awaiting += 1;
+      continue;
+    }
     if (claim.status === "blocked") {
       blocked += 1;
       continue;
@@ -829,6 +986,13 @@ function restarted(t: Transition, warnings: string[], reattached: ReadonlySet<st
       details: { run_id: claim.run_id },
     };
     endRun(t, id, claim, "lost", { error, reason: errorRecordText(error), turns: null });
+    // An agent that waited for a person is gone: the issue keeps waiting for the answer, without a run.
+    const waitingRequest = approvalOf(claim).agent_request;
+    if (waitingRequest !== null) {
+      agentRunGone(t, id, t.claim(id)!, waitingRequest);
+      awaiting += 1;
+      continue;
+    }
     scheduleRetry(t, id, t.claim(id)!, {
       attempt: nextFailureAttempt(claim.attempt),
       kind: "failure",
@@ -844,6 +1008,7 @@ function restarted(t: Transition, warnings: string[], reattached: ReadonlySet<st
     retrying,
     blocked,
     stopped,
+    awaiting_approval: awaiting,
     warnings,
   });
 }

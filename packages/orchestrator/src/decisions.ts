@@ -366,7 +366,7 @@ export type OperatorStopAction =
   /** Cancel the running attempt; the issue is held as stopped once it exits. */
   | { kind: "cancel_run" }
   /** Drop the queued retry or the block and hold the issue as stopped. */
-  | { kind: "hold"; from: "retrying" | "blocked" }
+  | { kind: "hold"; from: "retrying" | "blocked" | "awaiting_approval" }
   | { kind: "refuse"; code: "not_claimed" | "already_stopped" };
 
 /** What an operator's stop of issue `id` does in the current state. */
@@ -383,6 +383,8 @@ export function operatorStopAction(state: Pick<OrchestratorState, "claims">, id:
       return { kind: "hold", from: "retrying" };
     case "blocked":
       return { kind: "hold", from: "blocked" };
+    case "awaiting_approval":
+      return { kind: "hold", from: "awaiting_approval" };
     case "stopped":
       return { kind: "refuse", code: "already_stopped" };
   }
@@ -391,7 +393,7 @@ export function operatorStopAction(state: Pick<OrchestratorState, "claims">, id:
 export type OperatorRetryAction =
   /** Fire the queued retry (or re-check a held issue) now, with this attempt number. */
   | { kind: "retry_now"; attempt: number; from: "retrying" | "blocked" | "stopped" }
-  | { kind: "refuse"; code: "not_claimed" | "running" };
+  | { kind: "refuse"; code: "not_claimed" | "running" | "awaiting_approval" };
 
 /** What an operator's "retry now" of issue `id` does: the issue is re-read and dispatched if still eligible. */
 export function operatorRetryAction(
@@ -404,6 +406,8 @@ export function operatorRetryAction(
       return { kind: "refuse", code: "not_claimed" };
     case "running":
       return { kind: "refuse", code: "running" };
+    case "awaiting_approval":
+      return { kind: "refuse", code: "awaiting_approval" };
     case "retry_queued":
       return { kind: "retry_now", attempt: claim.attempt ?? 1, from: "retrying" };
     case "blocked":

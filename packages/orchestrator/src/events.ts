@@ -4,6 +4,8 @@ import type { RecentEvent, RetryCause, RetryKind } from "./state.ts";
 export interface IssueRef {
   issue_id: string;
   issue_identifier: string;
+  /** `phases:` workflows: the workflow phase the issue is in when the event happens (logs and session logs carry it). */
+  workflow_phase?: string;
 }
 
 /** How an attempt ended, as recorded: `lost` means the Baton that ran it died (see `restarted`). */
@@ -76,6 +78,43 @@ export type OrchestratorEvent =
       attempt: number;
     } & IssueRef)
   | ({ type: "released"; at: string; reason: string } & IssueRef)
+  /** `phases:` workflows: a workflow phase started, passed, sent the work back or failed. */
+  | ({
+      type: "workflow_phase";
+      at: string;
+      phase: string;
+      status: "started" | "passed" | "sent_back" | "failed";
+      message: string;
+      /** Cycles used so far by loops, summed (what the dashboard shows). */
+      cycles: number;
+    } & IssueRef)
+  /** The run paused at an approval gate: no agent, no slot, workspace kept. */
+  | ({ type: "gate_waiting"; at: string; gate_id: string; artifact: string | null } & IssueRef)
+  /** Someone approved or rejected the waiting gate; `by` names who (the API caller, CLI, a ticket comment's author). */
+  | ({
+      type: "gate_decided";
+      at: string;
+      gate_id: string;
+      decision: "approve" | "reject";
+      reason: string | null;
+      by: string | null;
+    } & IssueRef)
+  /** A `/baton approve|reject` ticket comment that was not applied (author not allowed, no reason, already decided). */
+  | ({
+      type: "approval_comment_ignored";
+      at: string;
+      comment_id: string;
+      author: string;
+      reason: string;
+    } & IssueRef)
+  /** The pipeline ended: every phase passed, a loop ran out of cycles, or a rejection had no attempts left. */
+  | ({
+      type: "pipeline_ended";
+      at: string;
+      outcome: "succeeded" | "exhausted" | "rejected";
+      reason: string | null;
+      move_to_state: string | null;
+    } & IssueRef)
   | ({
       type: "stopped";
       at: string;
@@ -104,6 +143,7 @@ export type OrchestratorEvent =
       retrying: number;
       blocked: number;
       stopped: number;
+      awaiting_approval: number;
       warnings: string[];
     }
   | { type: "leftover_killed"; at: string; runs: number; pids: number[] }
@@ -150,6 +190,20 @@ export function recentEntryOf(event: OrchestratorEvent, at_ms: number): RecentEv
       return recent(at_ms, "stopped", event.reason);
     case "blocked":
       return recent(at_ms, "blocked", event.error);
+    case "workflow_phase":
+      return recent(at_ms, `workflow_phase_${event.status}`, `${event.phase}: ${event.message}`);
+    case "gate_waiting":
+      return recent(at_ms, "gate_waiting", `waiting for approval at ${event.gate_id}`);
+    case "gate_decided":
+      return recent(
+        at_ms,
+        "gate_decided",
+        `${event.decision} at ${event.gate_id}${event.by ? ` by ${event.by}` : ""}${event.reason ? `: ${event.reason}` : ""}`,
+      );
+    case "approval_comment_ignored":
+      return recent(at_ms, "approval_comment_ignored", `comment by ${event.author} ignored: ${event.reason}`);
+    case "pipeline_ended":
+      return recent(at_ms, "pipeline_ended", `${event.outcome}${event.reason ? `: ${event.reason}` : ""}`);
     case "budget_exceeded":
       return recent(at_ms, "budget_exceeded", `${event.used} tokens, ${event.scope} ceiling ${event.limit}`);
     case "stopped":

@@ -1,3 +1,5 @@
+export * from "./agent-approvals.ts";
+export * from "./approval-comments.ts";
 export * from "./budget.ts";
 export * from "./core.ts";
 export * from "./decisions.ts";

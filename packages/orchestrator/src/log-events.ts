@@ -115,6 +115,50 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
       };
     case "released":
       return { level: "info", fields: { action: "release", outcome: "released", reason: event.reason } };
+    case "workflow_phase":
+      return {
+        level: event.status === "failed" ? "warn" : "info",
+        fields: {
+          action: "workflow_phase",
+          outcome: event.status,
+          cycles: event.cycles,
+          reason: event.message,
+        },
+      };
+    case "gate_waiting":
+      return { level: "info", fields: { action: "gate", outcome: "waiting", gate: event.gate_id } };
+    case "gate_decided":
+      return {
+        level: "info",
+        fields: {
+          action: "gate",
+          outcome: event.decision === "approve" ? "approved" : "rejected",
+          gate: event.gate_id,
+          by: event.by ?? undefined,
+          reason: event.reason ?? undefined,
+        },
+      };
+    case "approval_comment_ignored":
+      return {
+        level: "warn",
+        fields: {
+          action: "approval_comment",
+          outcome: "ignored",
+          comment_id: event.comment_id,
+          author: event.author,
+          reason: event.reason,
+        },
+      };
+    case "pipeline_ended":
+      return {
+        level: event.outcome === "succeeded" ? "info" : "warn",
+        fields: {
+          action: "pipeline",
+          outcome: event.outcome,
+          move_to_state: event.move_to_state ?? undefined,
+          reason: event.reason ?? undefined,
+        },
+      };
     case "stopped":
       return {
         level: "info",
@@ -142,6 +186,7 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
           retrying: event.retrying,
           blocked: event.blocked,
           stopped: event.stopped,
+          awaiting_approval: event.awaiting_approval,
           warnings: event.warnings.length > 0 ? event.warnings.join("; ") : undefined,
         },
       };
@@ -234,6 +279,7 @@ export function eventLogger(logger: Logger): (event: OrchestratorEvent) => void 
           issue_identifier: event.issue_identifier,
         };
         if ("session_id" in event && event.session_id) bindings.session_id = event.session_id;
+        if (event.workflow_phase !== undefined) bindings.workflow_phase = event.workflow_phase;
         target = logger.child(bindings);
       }
       writeLog(target, entry.level, entry.fields);

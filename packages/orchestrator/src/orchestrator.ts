@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { BatonError, ErrorRecord, Issue, Logger, TrackerAdapter } from "@baton/domain";
+import type { BatonError, ErrorRecord, Issue, Logger, TrackerAdapter, TrackerComment } from "@baton/domain";
 import { silentLogger, toBatonError } from "@baton/domain";
+import { approvalOf } from "./agent-approvals.ts";
+import { COMMENT_CLOCK_MARGIN_MS, readApprovalComments } from "./approval-comments.ts";
 import type { Effect, OperatorReply, OrchestratorInput, RunExit, StepResult } from "./core.ts";
 import { step } from "./core.ts";
 import { dispatchIneligibility, globalSlots, schedulingView, sortForDispatch } from "./decisions.ts";
@@ -22,7 +24,7 @@ import type {
 import { systemClock } from "./ports.ts";
 import type { IssueDetail, LoopError, OrchestratorSnapshot, StateStoreStatus } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
-import type { LiveRun, OrchestratorState } from "./state.ts";
+import type { Claim, ClaimStatus, LiveRun, OrchestratorState } from "./state.ts";
 import { emptyState } from "./state.ts";
 
 export type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
@@ -45,7 +47,11 @@ export interface OrchestratorDeps {
 
 /** The answer to an operator's stop or retry (B.operator). */
 export type OperatorActionResult =
-  | ({ ok: true; status: "stopping" | "stopped" | "retry_queued"; requested_at: string } & IssueRefView)
+  | ({
+      ok: true;
+      status: "stopping" | "stopped" | "retry_queued" | "resumed" | "rejected";
+      requested_at: string;
+    } & IssueRefView)
   | { ok: false; code: "issue_not_found" | "conflict" | "orchestrator_unavailable"; message: string };
 
 interface IssueRefView {
@@ -94,6 +100,26 @@ function recordOf(error: unknown, fallbackCategory: string): ErrorRecord {
 }
 
 /**
+ * The step a fresh snapshot of a claimed issue feeds the core, by the claim's status (a tick's
+ * batched refresh and a webhook's targeted one alike); null for a queued retry, which re-reads its
+ * issue when it is due.
+ */
+function refreshedInput(status: ClaimStatus, id: string, issue: Issue | undefined): OrchestratorInput | null {
+  switch (status) {
+    case "running":
+      return { type: "running_refreshed", issue_id: id, issue };
+    case "blocked":
+      return { type: "blocked_refreshed", issue_id: id, issue };
+    case "awaiting_approval":
+      return { type: "awaiting_refreshed", issue_id: id, issue };
+    case "stopped":
+      return { type: "stopped_refreshed", issue_id: id, issue, baseline_only: false };
+    case "retry_queued":
+      return null;
+  }
+}
+
+/**
  * The imperative shell around the pure core (`step` in core.ts). It feeds the core what happened
  * (tracker answers, run exits, timers), saves the new state, publishes the transition's events and
  * then carries out its effects: start or cancel runs, arm retry timers, remove workspaces, kill
@@ -124,6 +150,9 @@ export class Orchestrator {
   private tickTimer: unknown = null;
   private nextTickAtMs: number | null = null;
   private tickQueued = false;
+  /** Issues a tracker said changed (B.webhook), refreshed one by one in the next queued pass. */
+  private readonly pendingTargets = new Set<string>();
+  private targetsQueued = false;
   private checking = false;
   private lastError: LoopError | null = null;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
@@ -196,6 +225,25 @@ export class Orchestrator {
     return { queued: true, coalesced: !queuedNow, requested_at };
   }
 
+  /**
+   * B.webhook: the tracker said this issue changed. Queues a targeted refresh of it alone (one
+   * `fetchIssue` request, no candidate query): a running, blocked or stopped claim is reconciled
+   * with the fresh snapshot, an unclaimed issue is dispatched when eligible. Requests for an issue
+   * already waiting join it, and a queued full tick covers them all; polling stays the fallback.
+   */
+  refreshIssue(issueId: string): RefreshResult {
+    const requested_at = isoAt(this.clock.now());
+    if (this.lifecycle !== "running") return { queued: false, coalesced: false, requested_at };
+    if (this.tickQueued || this.pendingTargets.has(issueId))
+      return { queued: true, coalesced: true, requested_at };
+    this.pendingTargets.add(issueId);
+    if (!this.targetsQueued) {
+      this.targetsQueued = true;
+      void this.enqueue("refresh_issue", () => this.refreshTargets());
+    }
+    return { queued: true, coalesced: false, requested_at };
+  }
+
   /** Stops polling and retries, cancels running attempts and waits (bounded) for them to finish. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
@@ -214,6 +262,39 @@ export class Orchestrator {
   /** Operator retry (B.operator-retry): a queued, blocked or stopped issue is re-checked and dispatched now. */
   retryIssue(identifier: string): Promise<OperatorActionResult> {
     return this.operatorAction(identifier, (issue_id) => ({ type: "operator_retry", issue_id }));
+  }
+
+  /**
+   * Approves the gate the issue waits at (B.phases-gate): the run is queued at once and resumes at
+   * the next phase. `by` names who decided (an API caller, the CLI, a ticket comment's author) for
+   * the log and the issue's history. Conflict when the issue is not waiting at a gate.
+   */
+  approveGate(
+    identifier: string,
+    by: string | null = null,
+    note: string | null = null,
+  ): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({
+      type: "gate_decision",
+      issue_id,
+      // The note is what an agent that asked questions gets as its answer (B.phases approvals).
+      decision: note === null ? { kind: "approve" } : { kind: "approve", note },
+      by,
+    }));
+  }
+
+  /**
+   * Rejects the gate the issue waits at: the reason goes back to the gate's `on_reject` phase as its
+   * `feedback` (status `resumed`), or, with no attempts left, the issue is held as blocked and the
+   * ticket told why (status `rejected`).
+   */
+  rejectGate(identifier: string, reason: string, by: string | null = null): Promise<OperatorActionResult> {
+    return this.operatorAction(identifier, (issue_id) => ({
+      type: "gate_decision",
+      issue_id,
+      decision: { kind: "reject", reason },
+      by,
+    }));
   }
 
   /** Runs an operator action in the queue, so it never interleaves with a tick or a retry timer. */
@@ -237,7 +318,7 @@ export class Orchestrator {
         result = {
           ok: false,
           code: "issue_not_found",
-          message: `issue ${identifier} is not running, retrying, blocked or stopped in this Baton process`,
+          message: `issue ${identifier} is not running, retrying, blocked, stopped or awaiting approval in this Baton process`,
         };
         return;
       }
@@ -323,7 +404,8 @@ export class Orchestrator {
     this.unsavedMeta = true;
     // Persist before effect: a transition with effects is saved now. One without (agent events,
     // fresher tracker snapshots) is saved in a batch within LAZY_SAVE_MS, or with the next one.
-    if (result.effects.length === 0) this.saveSoon();
+    // A workflow phase's progress is saved at once too: a restart must never repeat a finished phase.
+    if (result.effects.length === 0 && input.type !== "workflow_phase") this.saveSoon();
     else this.save();
     for (const event of result.events) this.publish(event);
     for (const effect of result.effects) this.carryOut(effect);
@@ -399,6 +481,12 @@ export class Orchestrator {
       case "report_budget_exceeded":
         void this.enqueue("budget_report", () => this.reportBudgetExceeded(effect));
         return;
+      case "update_ticket":
+        void this.enqueue("ticket_update", () => this.updateTicket(effect));
+        return;
+      case "answer_agent":
+        void this.answerAgent(effect);
+        return;
       case "kill_leftovers":
         // Collected and carried out together by start(): one scan of the process table for all runs.
         this.leftoverRuns.push(effect);
@@ -460,7 +548,13 @@ export class Orchestrator {
     let handle: ReturnType<RunExecutor["start"]>;
     try {
       handle = this.executor.start(
-        { issue: effect.issue, attempt: effect.attempt, run_id: runId },
+        {
+          issue: effect.issue,
+          attempt: effect.attempt,
+          run_id: runId,
+          ...(effect.pipeline ? { pipeline: effect.pipeline } : {}),
+          ...(effect.agent_decision ? { agent_decision: effect.agent_decision } : {}),
+        },
         this.reporterFor(id, runId),
       );
     } catch (error) {
@@ -501,6 +595,10 @@ export class Orchestrator {
       toolCallStarted: () => this.apply({ type: "tool_call_started", issue_id: id, run_id: runId }),
       toolCallEnded: (handoffState) =>
         this.apply({ type: "tool_call_ended", issue_id: id, run_id: runId, handoff_state: handoffState }),
+      workflowPhase: (progress, change) =>
+        this.apply({ type: "workflow_phase", issue_id: id, run_id: runId, progress, change }),
+      agentRequest: (request, waiting) =>
+        this.apply({ type: "agent_request", issue_id: id, run_id: runId, request, waiting }),
     };
   }
 
@@ -714,6 +812,8 @@ export class Orchestrator {
     await this.refreshClaims("running", problems);
     await this.refreshClaims("blocked", problems);
     await this.refreshClaims("stopped", problems);
+    await this.refreshClaims("awaiting_approval", problems);
+    await this.readApprovalComments(problems);
 
     // A failed save is retried every tick: dispatching resumes as soon as the store writes again.
     // A store that knows it cannot write now (Redis unreachable) fails that save before a dispatch.
@@ -744,7 +844,7 @@ export class Orchestrator {
       if (status === "running") counts.running += 1;
       else if (status === "retry_queued") counts.retrying += 1;
       else if (status === "blocked") counts.blocked += 1;
-      else counts.stopped += 1;
+      else if (status === "stopped") counts.stopped += 1;
     }
     this.publish({ type: "tick_completed", at: this.nowIso(), ...counts });
   }
@@ -757,9 +857,101 @@ export class Orchestrator {
     }
   }
 
+  private async refreshTargets(): Promise<void> {
+    this.targetsQueued = false;
+    const ids = [...this.pendingTargets];
+    this.pendingTargets.clear();
+    for (const id of ids) {
+      if (this.lifecycle !== "running") return;
+      await this.refreshTarget(id);
+    }
+  }
+
+  /** One issue a webhook named: reconcile its claim, or dispatch it, from one fresh snapshot. */
+  private async refreshTarget(id: string): Promise<void> {
+    let issue: Issue | null;
+    try {
+      issue = await this.config.tracker().fetchIssue(id);
+    } catch (error) {
+      // The targeted read failed: a full tick reads the tracker the usual way instead.
+      this.trackerError("refresh_issue", error);
+      this.queueTick();
+      return;
+    }
+    if (this.lifecycle !== "running") return;
+    const claim = this.state.claims[id];
+    if (claim !== undefined) {
+      const input = claim.stop_request === null ? refreshedInput(claim.status, id, issue ?? undefined) : null;
+      if (input !== null) this.apply(input);
+      return;
+    }
+    if (issue === null || this.storeError) return;
+    // The same gate as a tick: a workflow that does not validate dispatches nothing (the tick reports it).
+    if ((await this.preflight()) !== null || this.lifecycle !== "running") return;
+    const config = this.config.current();
+    if (dispatchIneligibility(issue, config, schedulingView(this.state, this.clock.now())) !== null) return;
+    this.apply({ type: "dispatch", issue, run_id: this.newRunId() });
+  }
+
+  /** B.phases approvals: hands the answer to the live agent; delivered, it is no longer kept for a later prompt. */
+  private async answerAgent(effect: Extract<Effect, { kind: "answer_agent" }>): Promise<void> {
+    const run = this.runs.get(effect.run_id);
+    let delivered = false;
+    try {
+      delivered = (await run?.handle.answer?.(effect.request_id, effect.answer)) ?? false;
+    } catch (error) {
+      this.logger.warn(
+        { issue_id: effect.issue_id, reason: toBatonError(error, "answer_failed").toString() },
+        "action=answer_agent outcome=failed",
+      );
+    }
+    if (!delivered) return;
+    await this.enqueue("agent_answer", () => {
+      this.apply({
+        type: "agent_answer_delivered",
+        issue_id: effect.issue_id,
+        run_id: effect.run_id,
+        request_id: effect.request_id,
+      });
+    });
+  }
+
+  /**
+   * B.phases approvals: for each issue with a waiting gate (a pipeline gate, or an agent's request),
+   * the ticket comments written since it started waiting, read for `/baton approve|reject`.
+   */
+  private async readApprovalComments(problems: LoopError[]): Promise<void> {
+    const tracker = this.config.tracker();
+    if (tracker.fetchCommentsSince === undefined) return;
+    const policy = {
+      trackerKind: tracker.kind,
+      approvers: this.config.current().approvals?.approvers ?? null,
+    };
+    for (const [id, claim] of Object.entries(this.state.claims)) {
+      const since = waitingSinceMs(claim);
+      if (since === null) continue;
+      let comments: TrackerComment[];
+      try {
+        comments = await tracker.fetchCommentsSince(
+          id,
+          new Date(since - COMMENT_CLOCK_MARGIN_MS).toISOString(),
+        );
+      } catch (error) {
+        problems.push(this.loopError(this.trackerError("read_approval_comments", error)));
+        continue;
+      }
+      const current = this.state.claims[id];
+      if (current === undefined || waitingSinceMs(current) === null) continue;
+      const reading = readApprovalComments(comments, approvalOf(current).comments_read, policy);
+      if (reading.processed.length === approvalOf(current).comments_read.length && reading.command === null)
+        continue;
+      this.apply({ type: "approval_comments", issue_id: id, reading });
+    }
+  }
+
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
   private async refreshClaims(
-    status: "running" | "blocked" | "stopped",
+    status: "running" | "blocked" | "stopped" | "awaiting_approval",
     problems: LoopError[],
   ): Promise<void> {
     const ids = Object.entries(this.state.claims)
@@ -776,10 +968,8 @@ export class Orchestrator {
     }
     const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
     for (const id of ids) {
-      const issue = byId.get(id);
-      if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
-      else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
-      else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
+      const input = refreshedInput(status, id, byId.get(id));
+      if (input !== null) this.apply(input);
     }
   }
 
@@ -821,6 +1011,32 @@ export class Orchestrator {
       }
     } catch (error) {
       this.trackerError("budget_report", error);
+    }
+  }
+
+  /** Comments on the ticket and/or moves it for a `phases:` workflow (a waiting gate, the pipeline's end). */
+  private async updateTicket(effect: Extract<Effect, { kind: "update_ticket" }>): Promise<void> {
+    const tracker = this.config.tracker();
+    const fields = { issue_id: effect.issue_id, issue_identifier: effect.identifier };
+    try {
+      if (effect.comment !== null) {
+        if (tracker.commentOnIssue === undefined)
+          this.logger.warn(
+            fields,
+            `action=${effect.purpose} outcome=comment_skipped reason=tracker_${tracker.kind}_cannot_comment`,
+          );
+        else await tracker.commentOnIssue(effect.issue_id, effect.comment);
+      }
+      if (effect.move_to_state !== null) {
+        if (tracker.moveIssue === undefined)
+          this.logger.warn(
+            { ...fields, state: effect.move_to_state },
+            `action=${effect.purpose} outcome=move_skipped reason=tracker_${tracker.kind}_cannot_move_tickets`,
+          );
+        else await tracker.moveIssue(effect.issue_id, effect.move_to_state);
+      }
+    } catch (error) {
+      this.trackerError(effect.purpose, error);
     }
   }
 
@@ -908,4 +1124,13 @@ export class Orchestrator {
   private nowIso(): string {
     return isoAt(this.clock.now());
   }
+}
+
+/** When the claim's gate started waiting (ms), or null when nothing waits for a person. */
+function waitingSinceMs(claim: Claim): number | null {
+  const request = claim.approval?.agent_request;
+  if (request && (claim.status === "running" || claim.status === "awaiting_approval"))
+    return Date.parse(request.asked_at);
+  const waiting = claim.pipeline?.waiting;
+  return claim.status === "awaiting_approval" && waiting ? waiting.since_ms : null;
 }

@@ -24,6 +24,8 @@ export interface PipelineProgress {
   feedback: Record<string, string>;
   /** The gate the run is paused at, if any. */
   waiting: GateWait | null;
+  /** The phase running now (set when it starts, cleared when it completes or sends the work back). */
+  current: string | null;
 }
 
 export interface PhaseOutput {
@@ -73,7 +75,13 @@ export function startPipeline(pipeline: Pipeline): PipelineProgress {
     outputs: {},
     feedback: {},
     waiting: null,
+    current: null,
   };
+}
+
+/** Marks `name` as the phase running now (what logs, the API and the dashboard show). */
+export function beginPhase(progress: PipelineProgress, name: string): PipelineProgress {
+  return { ...progress, current: name };
 }
 
 /**
@@ -112,7 +120,7 @@ export function completePhase(
   const verdict =
     phase.kind === "agent" && phase.verdict ? parseVerdict(phase.verdict, result.text ?? "") : null;
   const output: PhaseOutput = { text: result.text, exit_code: result.exit_code, verdict };
-  const recorded = { ...progress, outputs: { ...progress.outputs, [name]: output } };
+  const recorded = { ...progress, current: null, outputs: { ...progress.outputs, [name]: output } };
   const passed =
     phase.kind === "run" ? result.exit_code === 0 : phase.verdict === null || verdict === "approved";
   if (passed) {
@@ -168,7 +176,8 @@ export function awaitGate(
   return { ...progress, waiting: { gate_id: gate.id, artifact, since_ms: nowMs } };
 }
 
-export type GateDecision = { kind: "approve" } | { kind: "reject"; reason: string };
+/** `note`: an approval's remark; for an agent's questions, the answer (B.phases approvals). */
+export type GateDecision = { kind: "approve"; note?: string } | { kind: "reject"; reason: string };
 
 /**
  * An approval passes the waiting gate. A rejection sends its reason back to the gate's `on_reject`
@@ -225,10 +234,13 @@ function phaseNamed(progress: PipelineProgress, name: string): Phase {
   return phase;
 }
 
-/** What a phase prompt sees besides `issue` and `attempt`. */
+/**
+ * What a phase prompt sees besides `issue` and `attempt`: `workflow_phase` (name, kind, cycle),
+ * `outputs` of earlier phases and the `feedback` that sent the work back here (null on a first pass).
+ */
 export function phasePromptContext(progress: PipelineProgress, phase: Phase): Record<string, unknown> {
   return {
-    phase: { name: phase.name, kind: phase.kind, cycle: cyclesInto(progress, phase.name) },
+    workflow_phase: { name: phase.name, kind: phase.kind, cycle: cyclesInto(progress, phase.name) },
     outputs: progress.outputs,
     feedback: progress.feedback[phase.name] ?? null,
   };

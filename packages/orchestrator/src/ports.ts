@@ -1,5 +1,13 @@
-import type { AgentEvent, BatonError, Issue, TrackerAdapter } from "@baton/domain";
+import type {
+  AgentEvent,
+  AgentRequest,
+  ApprovalAnswer,
+  BatonError,
+  Issue,
+  TrackerAdapter,
+} from "@baton/domain";
 import type { BudgetConfig } from "./budget.ts";
+import type { PipelineOutcome, PipelineProgress } from "./pipeline.ts";
 import type { OrchestratorState, RunProcess, RunWorker } from "./state.ts";
 
 /**
@@ -18,6 +26,8 @@ export interface OrchestratorConfig extends BudgetConfig {
     max_tokens_per_session: number | null;
   };
   codex: { stall_timeout_ms: number; turn_timeout_ms: number };
+  /** B.phases approvals: who may approve by ticket comment (absent: nobody on Linear/GitHub). */
+  approvals?: { approvers: string[] | null };
 }
 
 /** Where the orchestrator gets its current configuration and tracker (both may change on reload). */
@@ -56,6 +66,17 @@ export interface RunRequest {
    * (`BATON_RUN_ID`), which is how a restarted Baton recognises leftovers as its own.
    */
   run_id: string;
+  /**
+   * `phases:` workflows: the progress saved in the claim, so the run resumes after its last
+   * completed phase on the definition it started with. Absent or null: a first run (the runner
+   * starts the pipeline of its run spec, if any).
+   */
+  pipeline?: PipelineProgress | null;
+  /**
+   * B.phases approvals: a person's decision on a request an earlier run's agent made and no longer
+   * waits for; the run's first prompt tells the agent what was decided.
+   */
+  agent_decision?: { request: AgentRequest; answer: ApprovalAnswer; by: string | null } | null;
 }
 
 /** Updates a running attempt reports back to the orchestrator while it works. */
@@ -75,6 +96,22 @@ export interface RunReporter {
    * out of the active states (the agent's own hand-off), else null.
    */
   toolCallEnded(handoffState: string | null): void;
+  /**
+   * `phases:` workflows (optional for reporters that never see one): a phase started or ended; `progress` is the whole progress after it
+   * (saved in the claim before anything else happens, so a restart never repeats a finished phase).
+   */
+  workflowPhase?(progress: PipelineProgress, change: WorkflowPhaseChange): void;
+  /** B.phases approvals: the agent started (`waiting`) or stopped waiting for a person's answer. */
+  agentRequest?(request: AgentRequest, waiting: boolean): void;
+}
+
+/** What happened to a workflow phase, as reported by the run (one report per change). */
+export interface WorkflowPhaseChange {
+  phase: string;
+  /** started; passed (completed); sent_back (its loop sent the work back); failed (no loop handles it). */
+  status: "started" | "passed" | "sent_back" | "failed";
+  /** A short human line: the exit code, the verdict, why it went back. */
+  message: string;
 }
 
 /**
@@ -88,7 +125,14 @@ export type RunOutcome =
   | { kind: "normal"; turns: number; reason: string }
   | { kind: "failed"; error: BatonError }
   | { kind: "blocked"; error: BatonError }
-  | { kind: "cancelled"; reason: string };
+  | { kind: "cancelled"; reason: string }
+  /** `phases:` workflows: the run reached an approval gate (`progress.waiting` says which, with its artifact). */
+  | { kind: "awaiting_approval"; progress: PipelineProgress }
+  /** `phases:` workflows: every phase passed (`succeeded`) or a loop ran out of cycles (`exhausted`). */
+  | { kind: "pipeline_ended"; progress: PipelineProgress; outcome: PipelineEnd };
+
+/** How a pipeline ended inside a run (rejections are decided by the orchestrator, failures are `failed`). */
+export type PipelineEnd = Extract<PipelineOutcome, { kind: "succeeded" | "exhausted" }>;
 
 export interface RunHandle {
   /**
@@ -99,6 +143,11 @@ export interface RunHandle {
   cancel(reason: string): Promise<void>;
   /** Settles once the attempt is over, after after_run. Never rejects. */
   readonly done: Promise<RunOutcome>;
+  /**
+   * B.phases approvals: gives the agent the answer to its waiting request; resolves false when it no
+   * longer waits (or the executor cannot reach it), and the decision then goes to the next run's prompt.
+   */
+  answer?(requestId: string, answer: ApprovalAnswer): Promise<boolean>;
 }
 
 /** The seam where runs go: in-process now, a BullMQ worker pool later. */

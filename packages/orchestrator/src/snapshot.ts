@@ -1,7 +1,9 @@
-import type { TokenCounts } from "@baton/domain";
+import type { AgentRequest, TokenCounts } from "@baton/domain";
 import { errorRecordText } from "@baton/domain";
+import { agentGateId, agentRequestText } from "./agent-approvals.ts";
 import { type BudgetConfig, type BudgetView, budgetView } from "./budget.ts";
 import type { ConnectionHealth } from "./ports.ts";
+import type { PipelineProgress } from "./pipeline.ts";
 import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */
@@ -9,6 +11,75 @@ export interface LoopError {
   category: string;
   message: string;
   at: string;
+}
+
+/** A `phases:` run's pipeline as the API and dashboard show it. */
+export interface PipelineView {
+  phases: { name: string; kind: "agent" | "run"; status: "completed" | "current" | "pending" }[];
+  current: string | null;
+  /** Cycles used by the loops so far (summed), and per looping phase. */
+  cycles: number;
+  cycles_by_phase: Record<string, number>;
+  /** The gate the run waits at, with the artifact the approver sees. */
+  waiting: { gate_id: string; artifact: string | null; since: string } | null;
+  /** Approval gates in the pipeline and which were approved. */
+  gates: { id: string; approved: boolean }[];
+}
+
+export function pipelineView(progress: PipelineProgress): PipelineView {
+  return {
+    phases: progress.pipeline.phases.map((phase) => ({
+      name: phase.name,
+      kind: phase.kind,
+      status: progress.completed.includes(phase.name)
+        ? "completed"
+        : progress.current === phase.name
+          ? "current"
+          : "pending",
+    })),
+    current: progress.current,
+    cycles: Object.values(progress.cycles).reduce((sum, used) => sum + used, 0),
+    cycles_by_phase: { ...progress.cycles },
+    waiting: progress.waiting
+      ? {
+          gate_id: progress.waiting.gate_id,
+          artifact: progress.waiting.artifact,
+          since: isoAt(progress.waiting.since_ms),
+        }
+      : null,
+    gates: progress.pipeline.gates.map((gate) => ({
+      id: gate.id,
+      approved: progress.approved_gates.includes(gate.id),
+    })),
+  };
+}
+
+/** Present only for `phases:` runs, so rows of plain workflows keep the SPEC's shape. */
+function pipelineField(entry: Claim): { pipeline?: PipelineView } {
+  return entry.pipeline ? { pipeline: pipelineView(entry.pipeline) } : {};
+}
+
+/** An issue paused at an approval gate (B.phases): no agent, no slot, workspace kept. */
+export interface AwaitingRow {
+  issue_id: string;
+  issue_identifier: string;
+  title: string;
+  issue_url: string | null;
+  state: string;
+  gate_id: string;
+  artifact: string | null;
+  since: string;
+  workspace_path: string | null;
+  /** null when the issue waits for an answer to its agent's request in a workflow without `phases:`. */
+  pipeline: PipelineView | null;
+  /** B.phases approvals: the agent's request the issue waits on (command, diff or questions). */
+  agent_request?: AgentRequest;
+}
+
+/** Present only while something waits for a person's answer to the agent, so other rows keep their shape. */
+function agentRequestField(entry: Claim): { agent_request?: AgentRequest } {
+  const request = entry.approval?.agent_request;
+  return request ? { agent_request: request } : {};
 }
 
 export interface RunningRow {
@@ -28,6 +99,9 @@ export interface RunningRow {
   attempt: number | null;
   /** The queue worker running the attempt; null when it runs in this process. */
   worker: { host: string; pid: number } | null;
+  pipeline?: PipelineView;
+  /** B.phases approvals: the request the live agent waits on for a person's answer. */
+  agent_request?: AgentRequest;
 }
 
 export interface RetryRow {
@@ -39,6 +113,7 @@ export interface RetryRow {
   due_at: string;
   error: string | null;
   workspace_path: string | null;
+  pipeline?: PipelineView;
 }
 
 export interface BlockedRow {
@@ -54,6 +129,7 @@ export interface BlockedRow {
   last_event: string | null;
   last_message: string | null;
   last_event_at: string | null;
+  pipeline?: PipelineView;
 }
 
 /** An issue an operator stopped: held, not retried, until the ticket changes or a retry is asked. */
@@ -76,11 +152,20 @@ export interface StoppedRow {
 /** JSON-safe runtime view, shaped for `GET /api/v1/state` (SPEC 13.3, 13.7.2) plus blocked rows. */
 export interface OrchestratorSnapshot {
   generated_at: string;
-  counts: { running: number; retrying: number; blocked: number; stopped: number; completed: number };
+  counts: {
+    running: number;
+    retrying: number;
+    blocked: number;
+    stopped: number;
+    completed: number;
+    awaiting_approval: number;
+  };
   running: RunningRow[];
   retrying: RetryRow[];
   blocked: BlockedRow[];
   stopped: StoppedRow[];
+  /** `phases:` runs paused at an approval gate (B.phases); counted in `counts.awaiting_approval`. */
+  awaiting_approval: AwaitingRow[];
   codex_totals: TokenCounts & { seconds_running: number };
   rate_limits: unknown;
   last_error: LoopError | null;
@@ -107,8 +192,12 @@ export interface StateStoreStatus {
 export interface IssueDetail {
   issue_identifier: string;
   issue_id: string;
-  status: "running" | "retrying" | "blocked" | "stopped";
+  status: "running" | "retrying" | "blocked" | "stopped" | "awaiting_approval";
   workspace: { path: string | null };
+  /** `phases:` runs: phases, the current one, cycles, a waiting gate with its artifact. */
+  pipeline: PipelineView | null;
+  /** B.phases approvals: the agent's request waiting for a person's answer (command, diff or questions). */
+  agent_request: AgentRequest | null;
   attempts: { restart_count: number; current_retry_attempt: number | null };
   running: RunningRow | null;
   retry: RetryRow | null;
@@ -166,6 +255,8 @@ function runningRow(id: string, entry: Claim): RunningRow {
     workspace_path: entry.workspace_path,
     attempt: entry.attempt,
     worker: entry.worker === null ? null : { host: entry.worker.host, pid: entry.worker.pid },
+    ...pipelineField(entry),
+    ...agentRequestField(entry),
   };
 }
 
@@ -179,6 +270,7 @@ function retryRow(id: string, entry: Claim): RetryRow {
     due_at: isoAt(entry.due_at_ms ?? 0),
     error: entry.last_error === null ? null : errorRecordText(entry.last_error),
     workspace_path: entry.workspace_path,
+    ...pipelineField(entry),
   };
 }
 
@@ -193,6 +285,25 @@ function blockedRow(id: string, entry: Claim): BlockedRow {
     blocked_at: isoAt(entry.blocked_at_ms ?? 0),
     workspace_path: entry.workspace_path,
     ...sessionFields(entry.session),
+    ...pipelineField(entry),
+  };
+}
+
+function awaitingRow(id: string, entry: Claim): AwaitingRow {
+  const pipeline = entry.pipeline ? pipelineView(entry.pipeline) : null;
+  const request = entry.approval?.agent_request ?? null;
+  return {
+    issue_id: id,
+    issue_identifier: entry.issue.identifier,
+    title: entry.issue.title,
+    issue_url: entry.issue.url,
+    state: entry.issue.state,
+    gate_id: request ? agentGateId(request) : (pipeline?.waiting?.gate_id ?? ""),
+    artifact: request ? agentRequestText(request) : (pipeline?.waiting?.artifact ?? null),
+    since: request ? request.asked_at : (pipeline?.waiting?.since ?? isoAt(0)),
+    workspace_path: entry.workspace_path,
+    pipeline,
+    ...agentRequestField(entry),
   };
 }
 
@@ -208,6 +319,7 @@ function stoppedRow(id: string, entry: Claim): StoppedRow {
     attempt: entry.attempt,
     workspace_path: entry.workspace_path,
     ...sessionFields(entry.session),
+    ...pipelineField(entry),
   };
 }
 
@@ -240,10 +352,12 @@ export function buildSnapshot(
   const retrying: RetryRow[] = [];
   const blocked: BlockedRow[] = [];
   const stopped: StoppedRow[] = [];
+  const awaiting: AwaitingRow[] = [];
   for (const [id, claim] of Object.entries(state.claims)) {
     if (claim.status === "running") running.push(runningRow(id, claim));
     else if (claim.status === "retry_queued") retrying.push(retryRow(id, claim));
     else if (claim.status === "blocked") blocked.push(blockedRow(id, claim));
+    else if (claim.status === "awaiting_approval") awaiting.push(awaitingRow(id, claim));
     else stopped.push(stoppedRow(id, claim));
   }
   return {
@@ -254,11 +368,13 @@ export function buildSnapshot(
       blocked: blocked.length,
       stopped: stopped.length,
       completed: Object.keys(state.completed).length,
+      awaiting_approval: awaiting.length,
     },
     running: byIdentifier(running),
     retrying: retrying.sort((a, b) => a.due_at.localeCompare(b.due_at)),
     blocked: byIdentifier(blocked),
     stopped: byIdentifier(stopped),
+    awaiting_approval: byIdentifier(awaiting),
     codex_totals: {
       input_tokens: state.totals.input_tokens,
       output_tokens: state.totals.output_tokens,
@@ -283,12 +399,23 @@ export function buildIssueDetail(state: OrchestratorState, identifier: string): 
   const retryView = claim.status === "retry_queued" ? retryRow(issueId, claim) : null;
   const blockedView = claim.status === "blocked" ? blockedRow(issueId, claim) : null;
   const stoppedView = claim.status === "stopped" ? stoppedRow(issueId, claim) : null;
+  const awaiting = claim.status === "awaiting_approval";
   const currentAttempt = runningView ? runningView.attempt : (retryView?.attempt ?? null);
   return {
     issue_identifier: identifier,
     issue_id: issueId,
-    status: runningView ? "running" : retryView ? "retrying" : blockedView ? "blocked" : "stopped",
+    status: runningView
+      ? "running"
+      : retryView
+        ? "retrying"
+        : blockedView
+          ? "blocked"
+          : awaiting
+            ? "awaiting_approval"
+            : "stopped",
     workspace: { path: claim.workspace_path },
+    pipeline: claim.pipeline ? pipelineView(claim.pipeline) : null,
+    agent_request: claim.approval?.agent_request ?? null,
     attempts: {
       restart_count: Math.max((currentAttempt ?? 0) - 1, 0),
       current_retry_attempt: currentAttempt,

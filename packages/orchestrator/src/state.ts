@@ -1,7 +1,15 @@
-import type { AgentEventName, ErrorRecord, Issue, TokenCounts } from "@baton/domain";
+import type {
+  AgentEventName,
+  AgentRequest,
+  ApprovalAnswer,
+  ErrorRecord,
+  Issue,
+  TokenCounts,
+} from "@baton/domain";
 import { ZERO_TOKENS } from "@baton/domain";
 import type { BudgetBreach, BudgetLedger } from "./budget.ts";
 import { emptyLedger } from "./budget.ts";
+import type { PipelineProgress } from "./pipeline.ts";
 import type { RunHandle } from "./ports.ts";
 
 /**
@@ -15,9 +23,10 @@ export const STATE_SCHEMA_VERSION = 1;
 
 /**
  * SPEC 7.1 claim states as a type, plus `stopped` (held by an operator until the ticket changes
- * or a retry is asked; phases will add more). Released issues have no claim.
+ * or a retry is asked) and `awaiting_approval` (a `phases:` run paused at an approval gate: no
+ * agent, no slot, workspace kept, until someone approves or rejects). Released issues have no claim.
  */
-export type ClaimStatus = "running" | "retry_queued" | "blocked" | "stopped";
+export type ClaimStatus = "running" | "retry_queued" | "blocked" | "stopped" | "awaiting_approval";
 
 /** What the orchestrator knows about the coding-agent session of one attempt (SPEC 4.1.6). */
 export interface SessionSummary {
@@ -65,7 +74,9 @@ export type RetryCause =
   | "no_slots"
   | "operator"
   | "restart"
-  | "shutdown";
+  | "shutdown"
+  /** An approval gate was decided: the run continues (B.phases). */
+  | "approval";
 
 /** A process group an attempt started, recorded so a restarted Baton can make sure it is gone. */
 export interface RunProcess {
@@ -125,6 +136,33 @@ export interface Claim {
   session: SessionSummary;
   /** Bounded history for the issue detail view; goes with the claim when it is released. */
   recent_events: RecentEvent[];
+  /**
+   * `phases:` workflows only (null otherwise): the run's pipeline progress, with the definition it
+   * started with, completed phases, the current phase, cycle counts and a waiting gate. Kept across
+   * attempts, retries and restarts so a run resumes after its last completed phase; dropped on release.
+   */
+  pipeline: PipelineProgress | null;
+  /** B.phases approvals (absent until the claim first needs it): agent requests and ticket-comment commands. */
+  approval?: ClaimApproval;
+}
+
+/** What a claim remembers about approvals; survives retries and restarts, dropped on release. */
+export interface ClaimApproval {
+  /**
+   * The agent's request waiting for a person (`approvals.agent_requests: gate`). While the claim is
+   * `running` the live agent waits for it; once the run is gone the claim is `awaiting_approval`.
+   */
+  agent_request: AgentRequest | null;
+  /** A decision on the agent's request that no live agent received: the next run's prompt carries it. */
+  agent_decision: AgentDecision | null;
+  /** Ids of ticket comments already read while a gate waited (newest last), so a command applies once. */
+  comments_read: string[];
+}
+
+export interface AgentDecision {
+  request: AgentRequest;
+  answer: ApprovalAnswer;
+  by: string | null;
 }
 
 export interface CodexTotals extends TokenCounts {

@@ -12,6 +12,7 @@ function running(id: string): Claim {
   return {
     status: "running",
     issue: issue(id),
+    pipeline: null,
     run_id: `run-${id}`,
     attempt: null,
     started_at_ms: T0,

@@ -28,6 +28,7 @@ function running(id: string, fields: Partial<Claim> = {}): Claim {
   return {
     status: "running",
     issue: issue(id),
+    pipeline: null,
     run_id: `run-${id}`,
     attempt: null,
     started_at_ms: T0,

@@ -1,4 +1,4 @@
-import type { AgentEvent, Issue, Logger, TokenCounts, TrackerAdapter } from "@baton/domain";
+import type { AgentEvent, ApprovalAnswer, Issue, Logger, TokenCounts, TrackerAdapter } from "@baton/domain";
 import { BatonError } from "@baton/domain";
 import { MemoryTracker, makeIssue } from "@baton/tracker";
 import type { OrchestratorEvent } from "../src/orchestrator.ts";
@@ -126,6 +126,9 @@ export class TestConfigSource implements ConfigSource {
 /** One run handed to the fake executor; the test finishes it by hand. */
 export class FakeRun {
   cancelReason: string | null = null;
+  /** Answers given to the agent's waiting request, and whether the fake agent still waited for them. */
+  readonly answers: { requestId: string; answer: ApprovalAnswer }[] = [];
+  agentWaits = true;
   private resolveDone!: (outcome: RunOutcome) => void;
   readonly done = new Promise<RunOutcome>((resolve) => {
     this.resolveDone = resolve;
@@ -185,6 +188,10 @@ export class FakeExecutor implements RunExecutor {
     return {
       cancel: async (reason) => run.cancel(reason),
       done: run.done,
+      answer: async (requestId, answer) => {
+        run.answers.push({ requestId, answer });
+        return run.agentWaits;
+      },
     };
   }
 
@@ -294,6 +301,8 @@ function withoutWatch(tracker: MemoryTracker): TrackerAdapter {
     kind: tracker.kind,
     fetchIssuesByStates: (states) => tracker.fetchIssuesByStates(states),
     fetchIssuesByIds: (ids) => tracker.fetchIssuesByIds(ids),
+    fetchIssue: (id) => tracker.fetchIssue(id),
+    fetchCommentsSince: (id, since) => tracker.fetchCommentsSince(id, since),
     secretEnvironmentNames: () => [],
   };
 }

@@ -154,7 +154,7 @@ describe("phase routing (pure)", () => {
     expect(progress.cycles).toEqual({ test: 1 });
     expect(progress.completed).toEqual(["plan"]);
     expect(phasePromptContext(progress, PIPELINE.phases[1]!)).toMatchObject({
-      phase: { name: "implement", kind: "agent", cycle: 1 },
+      workflow_phase: { name: "implement", kind: "agent", cycle: 1 },
       feedback: expect.stringContaining("`npm test` exited with code 1.\n\n1 test failed: add()"),
     });
     // The gate after plan stays passed: plan does not depend on implement.

@@ -143,6 +143,7 @@ export class QueueExecutor implements RunExecutor {
       run_id: request.run_id,
       issue: request.issue,
       attempt: request.attempt,
+      pipeline: request.pipeline ?? null,
       spec,
     };
     const run = this.track(request.run_id, reporter, gateway);

@@ -1,8 +1,24 @@
-import type { AgentEvent, AgentToolSpec, Issue, Logger, ToolResult } from "@baton/domain";
+import type {
+  AgentEvent,
+  AgentPhase,
+  AgentToolSpec,
+  ApprovalAnswer,
+  Issue,
+  Logger,
+  RunPhase,
+  ToolResult,
+} from "@baton/domain";
 import { BatonError, normalizeState, runFailureDisposition, silentLogger, toBatonError } from "@baton/domain";
-import { isActiveStateIn, type RunOutcome, type RunRequest } from "@baton/orchestrator";
+import {
+  type AgentDecision,
+  isActiveStateIn,
+  type PipelineProgress,
+  type RunOutcome,
+  type RunRequest,
+} from "@baton/orchestrator";
 import { continuationGuidance, decideAfterTurn, type TurnLoopStopReason } from "./continuation.ts";
 import type { RunReport, ToolGateway } from "./messages.ts";
+import { type PhaseHost, runPipeline } from "./pipeline-attempt.ts";
 import type { AgentSession, AgentSessionRequest, AttemptWorkspace } from "./ports.ts";
 
 /**
@@ -12,7 +28,11 @@ import type { AgentSession, AgentSessionRequest, AttemptWorkspace } from "./port
 export interface AttemptDeps {
   workspace: AttemptWorkspace;
   startSession(request: AgentSessionRequest): Promise<AgentSession>;
-  renderPrompt(template: string, context: { issue: Issue; attempt: number | null }): Promise<string>;
+  /** Strict Liquid; phase prompts get `workflow_phase`, `outputs` and `feedback` besides `issue` and `attempt`. */
+  renderPrompt(
+    template: string,
+    context: { issue: Issue; attempt: number | null } & Record<string, unknown>,
+  ): Promise<string>;
   promptTemplate: string;
   /** The host-side tools offered to the agent (from the run spec). */
   tools: readonly AgentToolSpec[];
@@ -22,9 +42,20 @@ export interface AttemptDeps {
   terminalStates: readonly string[];
   requiredLabels: readonly string[];
   maxTurns: number;
+  /**
+   * `phases:` workflows: where this attempt starts or resumes (the claim's progress, or a new one
+   * from the run spec's pipeline). Absent or null: the one prompt runs as the SPEC says.
+   */
+  pipeline?: PipelineProgress | null;
   /** The agent's command line as configured, recorded with its process for the operator. */
   agentCommand?: string;
   logger?: Logger;
+}
+
+/** What the executor can do to a live attempt besides cancelling it. */
+export interface AttemptControl {
+  /** B.phases approvals: answers the agent's waiting request; false when none waits under that id. */
+  answer?(requestId: string, answer: ApprovalAnswer): boolean;
 }
 
 /** Run attempt phases as logged (SPEC 7.2). */
@@ -45,9 +76,12 @@ export async function runAttempt(
   deps: AttemptDeps,
   report: (report: RunReport) => void,
   signal: AbortSignal,
+  control: AttemptControl = {},
 ): Promise<RunOutcome> {
   try {
-    return await new WorkerAttempt(request, deps, report, signal).run();
+    const attempt = new WorkerAttempt(request, deps, report, signal);
+    control.answer = (requestId, answer) => attempt.answer(requestId, answer);
+    return await attempt.run();
   } catch (error) {
     return { kind: "failed", error: toBatonError(error, "worker_error") };
   }
@@ -65,7 +99,13 @@ class WorkerAttempt {
   private completedTurns = 0;
   /** The state the agent's own tool call moved the ticket to, out of the active states. */
   private handoffState: string | null = null;
-  private readonly log: Logger;
+  /** `phases:` workflows: the codex overrides the live session was started with. */
+  private sessionSettings: string | null = null;
+  /** B.phases approvals: a decision on an earlier run's agent request, told in this attempt's first prompt. */
+  private pendingDecision: AgentDecision | null;
+  private readonly baseLog: Logger;
+  /** The attempt's logger; inside a workflow phase it carries `workflow_phase`. */
+  private log: Logger;
 
   constructor(
     private readonly request: RunRequest,
@@ -74,16 +114,24 @@ class WorkerAttempt {
     private readonly signal: AbortSignal,
   ) {
     this.issue = request.issue;
-    this.log = (deps.logger ?? silentLogger).child({
+    this.pendingDecision = request.agent_decision ?? null;
+    this.baseLog = (deps.logger ?? silentLogger).child({
       issue_id: request.issue.id,
       issue_identifier: request.issue.identifier,
       attempt: request.attempt,
     });
+    this.log = this.baseLog;
   }
 
   async run(): Promise<RunOutcome> {
     let outcome: RunOutcome;
     try {
+      const pipeline = this.deps.pipeline;
+      if (pipeline) {
+        outcome = await this.workPipeline(pipeline);
+        await this.finish(outcome);
+        return outcome;
+      }
       const loopEnd = await this.work();
       // The agent handing its own ticket off is the reason the loop ended, whatever the state is called.
       const stopReason =
@@ -100,7 +148,8 @@ class WorkerAttempt {
     return outcome;
   }
 
-  private async work(): Promise<TurnLoopStopReason> {
+  /** Workspace and before_run (bounded by hooks.timeout_ms, so they may finish when cancelled). */
+  private async prepareWorkspace(): Promise<{ path: string }> {
     const { deps, request } = this;
     this.enterPhase("preparing_workspace");
     this.throwIfCancelled();
@@ -112,6 +161,104 @@ class WorkerAttempt {
     this.throwIfCancelled();
     await deps.workspace.runHook("before_run", workspace.path);
     this.throwIfCancelled();
+    return workspace;
+  }
+
+  /** A `phases:` attempt: the pipeline from where the claim left it, until a gate, its end, or a failure. */
+  private async workPipeline(start: PipelineProgress): Promise<RunOutcome> {
+    const workspace = await this.prepareWorkspace();
+    const end = await runPipeline(start, this.phaseHost(workspace.path));
+    this.log = this.baseLog;
+    switch (end.kind) {
+      case "awaiting_approval":
+        return { kind: "awaiting_approval", progress: end.progress };
+      case "ended":
+        return { kind: "pipeline_ended", progress: end.progress, outcome: end.outcome };
+      case "failed":
+        return { kind: "failed", error: end.error };
+      case "stopped":
+        this.log.info({ stop_reason: end.reason }, `workflow stopped reason=${end.reason}`);
+        return { kind: "normal", turns: this.completedTurns, reason: end.reason };
+    }
+  }
+
+  private phaseHost(workspacePath: string): PhaseHost {
+    const { deps, request } = this;
+    return {
+      workspacePath,
+      attempt: request.attempt,
+      maxTurns: deps.maxTurns,
+      log: this.baseLog,
+      issue: () => this.issue,
+      renderPrompt: (template, context) => {
+        this.enterPhase("building_prompt");
+        return deps.renderPrompt(template, context as { issue: Issue; attempt: number | null });
+      },
+      session: (phase, log) => this.phaseSession(phase, log, workspacePath),
+      runTurn: async (prompt) => {
+        this.enterPhase("streaming_turn", { turn: this.completedTurns + 1 });
+        await this.runTurn(this.session!, prompt);
+        this.completedTurns += 1;
+      },
+      afterTurn: async () => {
+        const decision = decideAfterTurn(await this.refreshIssue(), 0, { ...deps, maxTurns: 1 });
+        this.throwIfCancelled();
+        if (decision.kind === "stop") return decision.reason;
+        this.issue = decision.issue;
+        return null;
+      },
+      runCommand: (phase: RunPhase) => {
+        this.enterPhase("streaming_turn", { command: phase.command });
+        return deps.workspace.runCommand(phase.name, phase.command, workspacePath, phase.timeout_ms);
+      },
+      throwIfCancelled: () => this.throwIfCancelled(),
+      report: (progress, change) => {
+        this.log = progress.current ? this.baseLog.child({ workflow_phase: progress.current }) : this.baseLog;
+        this.report({ type: "workflow_phase", run_id: request.run_id, progress, change });
+      },
+    };
+  }
+
+  /**
+   * The agent session of a phase: `continue` keeps the live session (same thread) when the phase's
+   * codex settings are those it started with; `fresh`, different settings or no session start a
+   * new one (the previous one is stopped first), so a reviewer shares no context with the implementer.
+   */
+  private async phaseSession(phase: AgentPhase, log: Logger, workspacePath: string): Promise<void> {
+    const settings = JSON.stringify(phase.codex);
+    if (this.session && phase.thread === "continue" && settings === this.sessionSettings) return;
+    if (this.session) {
+      if (phase.thread === "continue")
+        log.info({}, "phase codex settings differ from the live session's; starting a new thread");
+      const previous = this.session;
+      this.session = null;
+      try {
+        await previous.stop();
+      } catch (error) {
+        log.warn({ error: String(error) }, "agent session stop failed");
+      }
+    }
+    this.enterPhase("launching_agent");
+    const session = await this.deps.startSession({
+      ...this.sessionRequest(workspacePath),
+      codex: phase.codex,
+      workflowPhase: phase.name,
+    });
+    this.session = session;
+    this.sessionSettings = settings;
+    if (typeof session.pid === "number") {
+      this.report({
+        type: "process_started",
+        run_id: this.request.run_id,
+        process: { pid: session.pid, command: this.deps.agentCommand ?? "" },
+      });
+    }
+    this.throwIfCancelled();
+  }
+
+  private async work(): Promise<TurnLoopStopReason> {
+    const { deps, request } = this;
+    const workspace = await this.prepareWorkspace();
 
     this.enterPhase("building_prompt");
     // Rendered before the agent starts so a broken template never launches an agent process.
@@ -153,13 +300,24 @@ class WorkerAttempt {
       tools: [...this.deps.tools],
       executeTool: (name, args) => this.executeTool(name, args),
       onEvent: (event) => this.forwardEvent(event),
+      onAgentRequest: (request, waiting) =>
+        this.report({ type: "agent_request", run_id: this.request.run_id, request, waiting }),
+      approvedCommands: approvedCommandsOf(this.request.agent_decision ?? null),
     };
+  }
+
+  /** Gives the live agent a person's answer to its waiting request. */
+  answer(requestId: string, answer: ApprovalAnswer): boolean {
+    return this.session?.answerRequest?.(requestId, answer) ?? false;
   }
 
   private async runTurn(session: AgentSession, prompt: string): Promise<void> {
     const title = `${this.issue.identifier}: ${this.issue.title}`;
+    const decision = this.pendingDecision;
+    this.pendingDecision = null;
+    const text = decision === null ? prompt : `${agentDecisionNote(decision)}\n\n${prompt}`;
     try {
-      await untilAborted(session.runTurn({ prompt, title }), this.signal);
+      await untilAborted(session.runTurn({ prompt: text, title }), this.signal);
     } catch (error) {
       if (error instanceof AttemptCancelled) await this.interrupt(session);
       throw error;
@@ -303,6 +461,18 @@ class WorkerAttempt {
           `worker attempt cancelled reason=${outcome.reason}`,
         );
         break;
+      case "awaiting_approval":
+        this.log.info(
+          { ...fields, gate: outcome.progress.waiting?.gate_id },
+          `worker attempt paused outcome=awaiting_approval gate=${outcome.progress.waiting?.gate_id}`,
+        );
+        break;
+      case "pipeline_ended":
+        this.log.info(
+          { ...fields, pipeline: outcome.outcome.kind },
+          `worker attempt completed outcome=pipeline_${outcome.outcome.kind}`,
+        );
+        break;
       default:
         this.log.warn(
           { ...fields, error_category: outcome.error.category, error: outcome.error.message },
@@ -319,6 +489,32 @@ class WorkerAttempt {
   private throwIfCancelled(): void {
     if (this.signal.aborted) throw new AttemptCancelled();
   }
+}
+
+/** The command an earlier run's agent asked for and a person approved, so asking again needs no new approval. */
+function approvedCommandsOf(decision: AgentDecision | null): { command: string; cwd: string | null }[] {
+  if (decision?.answer.decision !== "approve" || decision.request.command === null) return [];
+  return [{ command: decision.request.command, cwd: decision.request.cwd }];
+}
+
+/**
+ * What a fresh turn is told about the decision on a request an earlier run of its agent made and
+ * no longer waited for (the run timed out waiting, or Baton restarted).
+ */
+export function agentDecisionNote(decision: AgentDecision): string {
+  const { request, answer, by } = decision;
+  const who = by === null ? "A person" : `${by}`;
+  const what = answer.decision === "approve" ? "APPROVED" : "REJECTED";
+  const lines = [`Decision on your earlier request: ${who} ${what} your request to ${request.summary}.`];
+  if (answer.decision === "reject") lines.push(`Reason: ${answer.reason}`);
+  else if (answer.note !== null)
+    lines.push(request.kind === "user_input" ? `Answer: ${answer.note}` : `Note: ${answer.note}`);
+  lines.push(
+    answer.decision === "approve"
+      ? "The earlier run ended before it could act on this; do it now if it is still needed (the same command is approved when you ask again)."
+      : "Do not do it; continue without it.",
+  );
+  return lines.join("\n");
 }
 
 /** Settles like `work`, or rejects with AttemptCancelled as soon as the signal aborts. */

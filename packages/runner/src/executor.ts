@@ -1,6 +1,6 @@
 import { BatonError, toBatonError } from "@baton/domain";
 import type { RunExecutor, RunHandle, RunOutcome, RunReporter, RunRequest } from "@baton/orchestrator";
-import { type AttemptDeps, runAttempt } from "./attempt.ts";
+import { type AttemptControl, type AttemptDeps, runAttempt } from "./attempt.ts";
 import { serializedGateway, viaJson } from "./gateway.ts";
 import type { RunOutcomeMessage, RunReport, RunStartMessage, ToolGateway } from "./messages.ts";
 import type { RunSpec } from "./spec.ts";
@@ -28,6 +28,7 @@ export interface InProcessExecutorOptions {
 
 interface ActiveRun {
   controller: AbortController;
+  control: AttemptControl;
   reporter: RunReporter;
   done: Promise<RunOutcome>;
 }
@@ -54,13 +55,21 @@ export class InProcessExecutor implements RunExecutor {
       issue: request.issue,
       attempt: request.attempt,
       spec,
+      pipeline: request.pipeline ?? null,
+      agent_decision: request.agent_decision ?? null,
     });
-    const run: ActiveRun = { controller, reporter, done: Promise.resolve({ kind: "cancelled", reason: "" }) };
+    const control: AttemptControl = {};
+    const run: ActiveRun = {
+      controller,
+      control,
+      reporter,
+      done: Promise.resolve({ kind: "cancelled", reason: "" }),
+    };
     const deliver = (report: RunReport) => deliverReport(wire(report), run.reporter);
     let outcome: Promise<RunOutcomeMessage>;
     try {
       const deps = this.depsFor(message, this.options.serialize ? serializedGateway(gateway) : gateway);
-      outcome = runAttempt(message, deps, deliver, controller.signal).then((result) =>
+      outcome = runAttempt(message, deps, deliver, controller.signal, control).then((result) =>
         outcomeMessage(message.run_id, result),
       );
     } catch (error) {
@@ -88,9 +97,11 @@ export class InProcessExecutor implements RunExecutor {
   }
 
   private handleFor(_runId: string, run: ActiveRun): RunHandle {
+    const wire = this.options.serialize ? viaJson : <T>(value: T) => value;
     return {
       cancel: async (reason) => run.controller.abort(reason),
       done: run.done,
+      answer: async (requestId, answer) => run.control.answer?.(requestId, wire(answer)) ?? false,
     };
   }
 }
@@ -113,6 +124,12 @@ export function deliverReport(report: RunReport, reporter: RunReporter): void {
     case "tool_call_ended":
       reporter.toolCallEnded(report.handoff_state);
       return;
+    case "workflow_phase":
+      reporter.workflowPhase?.(report.progress, report.change);
+      return;
+    case "agent_request":
+      reporter.agentRequest?.(report.request, report.waiting);
+      return;
   }
 }
 
@@ -131,6 +148,10 @@ export function runOutcomeOf(message: RunOutcomeMessage): RunOutcome {
       return { kind: "normal", turns: message.turns, reason: message.reason };
     case "cancelled":
       return { kind: "cancelled", reason: message.reason };
+    case "awaiting_approval":
+      return { kind: "awaiting_approval", progress: message.progress };
+    case "pipeline_ended":
+      return { kind: "pipeline_ended", progress: message.progress, outcome: message.outcome };
     default:
       return { kind: message.kind, error: BatonError.fromRecord(message.error) };
   }

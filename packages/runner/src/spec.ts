@@ -1,4 +1,4 @@
-import type { AgentToolSpec } from "@baton/domain";
+import type { AgentToolSpec, Pipeline } from "@baton/domain";
 import type { ServiceConfig, WorkflowSnapshot } from "@baton/workflow";
 
 /**
@@ -20,11 +20,16 @@ export interface RunSpec {
   };
   workspace: { root: string };
   hooks: ServiceConfig["hooks"];
-  agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number };
+  /** `env` as WORKFLOW.md declares it: `$VAR` values are resolved where the run runs, never carried here. */
+  agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number; env: Record<string, string> };
   codex: Omit<ServiceConfig["codex"], "stall_timeout_ms">;
   claude: Omit<ServiceConfig["claude"], "stall_timeout_ms">;
   /** Tracker secret variable names the agent and hooks must not inherit (SPEC 10.5, 15.3). */
   withheld_env: string[];
+  /** `phases:` (Baton extension): the pipeline a first run starts; null runs `prompt_template` as the SPEC says. */
+  pipeline: Pipeline | null;
+  /** B.phases approvals: whether the agent's approval and input requests wait for a person, and how long. */
+  approvals: Pick<ServiceConfig["approvals"], "agent_requests" | "agent_wait_ms">;
 }
 
 /** What the host knows about the tracker at dispatch: the tools it offers and its secrets' names. */
@@ -50,10 +55,15 @@ export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker)
     },
     workspace: { root: config.workspace.root },
     hooks: config.hooks,
-    agent: { kind: config.agent.kind, max_turns: config.agent.max_turns },
+    agent: { kind: config.agent.kind, max_turns: config.agent.max_turns, env: config.agent.env },
     codex,
     claude,
     withheld_env: [...new Set(tracker.secretEnvNames)],
+    pipeline: config.phases,
+    approvals: {
+      agent_requests: config.approvals.agent_requests,
+      agent_wait_ms: config.approvals.agent_wait_ms,
+    },
   };
   return structuredClone(spec);
 }

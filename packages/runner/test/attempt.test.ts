@@ -57,6 +57,11 @@ class FakeWorkspace implements AttemptWorkspace {
     await (name === "before_run" ? this.beforeRunStep() : this.afterRunStep());
     return undefined;
   }
+
+  async runCommand(phase: string): Promise<{ exitCode: number | null; timedOut: boolean; output: string }> {
+    this.timeline.push(`run_phase:${phase}`);
+    return { exitCode: 0, timedOut: false, output: "" };
+  }
 }
 
 /**

@@ -38,7 +38,8 @@ function isClaim(value: unknown): value is Claim {
     (claim.status === "running" ||
       claim.status === "retry_queued" ||
       claim.status === "blocked" ||
-      claim.status === "stopped") &&
+      claim.status === "stopped" ||
+      claim.status === "awaiting_approval") &&
     typeof claim.run_id === "string" &&
     typeof claim.issue === "object" &&
     claim.issue !== null &&
@@ -106,7 +107,7 @@ export function stateFromRecords(records: StateRecords): {
     } catch {
       claim = null;
     }
-    if (isClaim(claim)) state.claims[issueId] = { ...CLAIM_DEFAULTS, ...claim };
+    if (isClaim(claim)) state.claims[issueId] = { ...CLAIM_DEFAULTS, ...claim, pipeline: claim.pipeline ?? null };
     else badClaims.push(issueId);
   }
   for (const issueId of records.completed) state.completed[issueId] = true;

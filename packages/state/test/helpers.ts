@@ -39,6 +39,7 @@ export function claim(id: string, fields: Partial<Claim> = {}): Claim {
   return {
     status: "retry_queued",
     issue: makeIssue({ id, identifier: `BAT-${id}`, state: "Todo" }),
+    pipeline: null,
     run_id: `run-${id}`,
     attempt: 2,
     started_at_ms: null,

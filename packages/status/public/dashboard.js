@@ -212,6 +212,7 @@
     $("count-retrying").textContent = formatNumber(state.counts.retrying);
     $("count-blocked").textContent = formatNumber(state.counts.blocked);
     $("count-stopped").textContent = formatNumber(state.counts.stopped);
+    $("count-awaiting").textContent = formatNumber(state.counts.awaiting_approval ?? 0);
     const totals = state.codex_totals;
     $("tokens-total").textContent = formatNumber(totals.total_tokens);
     $("tokens-split").textContent =
@@ -223,12 +224,32 @@
         "tr",
         null,
         issueCell(row),
-        cell("State", null, row.state),
+        cell("State", null, row.state, row.pipeline ? el("div", "muted", pipelineLine(row.pipeline)) : null),
         cell("Turns", "num", formatNumber(row.turn_count)),
-        cell("Last activity", "message", plain(row.last_message || row.last_event || "starting…")),
+        cell(
+          "Last activity",
+          "message",
+          row.agent_request
+            ? `waiting for approval: ${plain(row.agent_request.summary)}`
+            : plain(row.last_message || row.last_event || "starting…"),
+        ),
         ticking("Runtime", "since", row.started_at),
         cell("Tokens", "num", formatNumber(row.tokens.total_tokens)),
         cell("Worker", "mono", workerText(row.worker)),
+      ),
+    );
+    fillTable("awaiting", state.awaiting_approval ?? [], (row) =>
+      el(
+        "tr",
+        null,
+        issueCell(row),
+        cell("Gate", "mono", row.gate_id),
+        cell(
+          "Pipeline",
+          "message",
+          row.pipeline ? pipelineLine(row.pipeline) : plain(row.agent_request?.summary ?? ""),
+        ),
+        ticking("Waiting", "since", row.since),
       ),
     );
     fillTable("retrying", state.retrying, (row) =>
@@ -380,6 +401,64 @@
     for (const td of document.querySelectorAll("td.tick")) renderTick(td);
   }
 
+  /** `plan ✓ → implement … → review` with the cycle count: a pipeline in one line. */
+  function pipelineLine(pipeline) {
+    const marks = { completed: " ✓", current: " …", pending: "" };
+    const phases = pipeline.phases.map((phase) => `${phase.name}${marks[phase.status]}`).join(" → ");
+    return pipeline.cycles > 0 ? `${phases} (cycles: ${pipeline.cycles})` : phases;
+  }
+
+  function renderPipeline() {
+    const pipeline = detail?.pipeline ?? null;
+    $("pipeline").hidden = pipeline === null;
+    if (pipeline === null) return;
+    $("pipeline-phases").replaceChildren(
+      ...pipeline.phases.map((phase) => {
+        const item = el("li", phase.status, `${phase.name} (${phase.kind})`);
+        item.title = phase.status;
+        return item;
+      }),
+    );
+    const cycles = Object.entries(pipeline.cycles_by_phase)
+      .map(([phase, used]) => `${phase}: ${used}`)
+      .join(", ");
+    $("pipeline-cycles").textContent =
+      `current phase: ${pipeline.current ?? "none"} · cycles: ${pipeline.cycles}${cycles ? ` (${cycles})` : ""}`;
+  }
+
+  /** A waiting gate: a pipeline's, or the agent's own request (B.phases approvals), with what awaits approval. */
+  function renderGate() {
+    const request = detail?.agent_request ?? null;
+    const waiting = detail?.pipeline?.waiting ?? null;
+    const shown = request !== null || (waiting !== null && detail.status === "awaiting_approval");
+    $("gate").hidden = !shown;
+    $("approve-note").hidden = request?.kind !== "user_input";
+    if (!shown) return;
+    if (request !== null) {
+      $("gate-title").textContent =
+        `The agent asks to ${plain(request.summary)} (since ${formatTime(request.asked_at)})`;
+      $("gate-artifact").textContent = agentRequestText(request);
+      return;
+    }
+    $("gate-title").textContent =
+      `Awaiting approval at ${waiting.gate_id} since ${formatTime(waiting.since)}`;
+    $("gate-artifact").textContent = waiting.artifact ?? "(this gate shows no artifact)";
+  }
+
+  /** The command and its directory, the diff, or the questions: what the person decides on. */
+  function agentRequestText(request) {
+    const lines = [];
+    if (request.reason) lines.push(`Reason: ${request.reason}`);
+    if (request.command) lines.push(`Command: ${request.command}`);
+    if (request.cwd) lines.push(`Directory: ${request.cwd}`);
+    if (request.diff) lines.push("", request.diff);
+    for (const question of request.questions) {
+      const options = question.options.length > 0 ? ` (options: ${question.options.join(", ")})` : "";
+      lines.push(`${question.header ? `[${question.header}] ` : ""}${question.question}${options}`);
+    }
+    return lines.length > 0 ? lines.join("\n") : request.summary;
+  }
+
   function renderDetail() {
     const panel = $("detail");
     panel.hidden = selected === null;
@@ -401,6 +480,8 @@
     );
     $("detail-message").textContent = detailProblem ?? (detail ? `${detail.status}` : "loading…");
     $("detail-events-title").hidden = !detail;
+    renderPipeline();
+    renderGate();
     renderActions();
     renderSession();
     if (!detail) {
@@ -408,7 +489,7 @@
       $("detail-events").replaceChildren();
       return;
     }
-    const row = detail.running ?? detail.blocked ?? detail.retry ?? detail.stopped;
+    const row = detail.running ?? detail.blocked ?? detail.retry ?? detail.stopped ?? {};
     const pairs = [
       ["Status", detail.status],
       ["Workspace", el("span", "mono", detail.workspace.path ?? "not created yet")],
@@ -466,7 +547,7 @@
     if (!detail) return;
     $("stop").hidden = detail.status === "stopped";
     $("stop-reason").hidden = $("stop").hidden;
-    $("retry").hidden = detail.status === "running";
+    $("retry").hidden = detail.status === "running" || detail.status === "awaiting_approval";
     $("action-result").textContent = actionResult;
   }
 
@@ -546,6 +627,32 @@
     act(() => post(`/api/v1/${encodeURIComponent(selected)}/retry`, {})),
   );
   $("session-more").addEventListener("click", () => readSession());
+  $("gate-actions").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const note = $("approve-note").hidden ? "" : $("approve-note").value.trim();
+    act(() =>
+      post(
+        `/api/v1/${encodeURIComponent(selected)}/approve`,
+        note ? { by: "dashboard", note } : { by: "dashboard" },
+      ),
+    ).then(() => {
+      $("approve-note").value = "";
+    });
+  });
+  $("reject").addEventListener("click", () => {
+    const reason = $("reject-reason").value.trim();
+    if (reason === "") {
+      actionResult = "give a reason for rejecting (it goes back to the phase)";
+      renderActions();
+      $("reject-reason").focus();
+      return;
+    }
+    act(() => post(`/api/v1/${encodeURIComponent(selected)}/reject`, { reason, by: "dashboard" })).then(
+      () => {
+        $("reject-reason").value = "";
+      },
+    );
+  });
 
   // ---- data flow ---------------------------------------------------------------------------------
 

@@ -98,6 +98,7 @@ export class StatusMetrics {
     this.issues.set({ status: "retrying" }, snapshot.counts.retrying);
     this.issues.set({ status: "blocked" }, snapshot.counts.blocked);
     this.issues.set({ status: "stopped" }, snapshot.counts.stopped);
+    this.issues.set({ status: "awaiting_approval" }, snapshot.counts.awaiting_approval);
 
     const totals = snapshot.codex_totals;
     const seen = { input: totals.input_tokens, output: totals.output_tokens, total: totals.total_tokens };

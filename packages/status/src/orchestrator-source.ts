@@ -27,7 +27,14 @@ export interface WatchedWorkflow {
 export interface OrchestratorStatusSourceOptions {
   orchestrator: Pick<
     Orchestrator,
-    "snapshot" | "issueDetail" | "requestRefresh" | "subscribe" | "stopIssue" | "retryIssue"
+    | "snapshot"
+    | "issueDetail"
+    | "requestRefresh"
+    | "subscribe"
+    | "stopIssue"
+    | "retryIssue"
+    | "approveGate"
+    | "rejectGate"
   >;
   workflow: WatchedWorkflow;
   /** False before the orchestrator started and after it stopped: reads then answer 503. */
@@ -110,6 +117,14 @@ export class OrchestratorStatusSource implements StatusSource {
 
   retryIssue(identifier: string) {
     return this.options.orchestrator.retryIssue(identifier);
+  }
+
+  approveGate(identifier: string, by: string | null, note: string | null = null) {
+    return this.options.orchestrator.approveGate(identifier, by, note);
+  }
+
+  rejectGate(identifier: string, reason: string, by: string | null) {
+    return this.options.orchestrator.rejectGate(identifier, reason, by);
   }
 
   async sessionEvents(identifier: string, cursor: number, limit: number): Promise<SessionEventsPage | null> {

@@ -31,6 +31,71 @@ export const connectionHealthSchema = object({
   failed_attempts: { type: "integer", minimum: 0 },
 });
 
+/** `schema` with extra properties that may be absent (not in `required`). */
+function withOptional<T extends { properties: Record<string, unknown> }>(
+  schema: T,
+  properties: Record<string, unknown>,
+) {
+  return { ...schema, properties: { ...schema.properties, ...properties } } as const;
+}
+
+export const pipelineViewSchema = object(
+  {
+    phases: {
+      type: "array",
+      items: object({
+        name: { type: "string" },
+        kind: { type: "string", enum: ["agent", "run"] },
+        status: { type: "string", enum: ["completed", "current", "pending"] },
+      }),
+    },
+    current: { ...nullableString, description: "The workflow phase running now." },
+    cycles: { type: "integer", minimum: 0, description: "Cycles the loops used so far (summed)." },
+    cycles_by_phase: { type: "object", additionalProperties: { type: "integer" } },
+    waiting: nullable(
+      object({
+        gate_id: { type: "string" },
+        artifact: {
+          ...nullableString,
+          description: "What awaits approval (e.g. the plan), as the phase wrote it.",
+        },
+        since: timestamp,
+      }),
+    ),
+    gates: { type: "array", items: object({ id: { type: "string" }, approved: { type: "boolean" } }) },
+  },
+  "A `phases:` run's pipeline (B.phases): phases, the current one, cycle count, a waiting gate with its artifact.",
+);
+
+const optionalPipeline = { pipeline: pipelineViewSchema };
+
+export const agentRequestSchema = object(
+  {
+    id: { type: "string", description: "Unique within the run (protocol method and request id)." },
+    kind: { type: "string", enum: ["command", "file_change", "user_input"] },
+    method: { type: "string", description: "The Codex protocol method that asked." },
+    summary: { type: "string", description: "One line: what the agent asks to do (untrusted text)." },
+    command: { ...nullableString, description: "command: the command line (untrusted text)." },
+    cwd: nullableString,
+    reason: { ...nullableString, description: "Why the agent asks, when it says (untrusted text)." },
+    diff: { ...nullableString, description: "file_change: the change as a unified diff (untrusted text)." },
+    questions: {
+      type: "array",
+      items: object({
+        id: { type: "string" },
+        header: nullableString,
+        question: { type: "string" },
+        options: { type: "array", items: { type: "string" } },
+      }),
+    },
+    asked_at: timestamp,
+  },
+  "A Codex approval or user-input request waiting for a person (B.phases, approvals.agent_requests: gate).",
+);
+
+/** Rows of issues whose agent may be waiting for a person carry the request while it waits. */
+const optionalAgentRequest = { agent_request: agentRequestSchema };
+
 export const tokenCountsSchema = object({
   input_tokens: { type: "integer", minimum: 0 },
   output_tokens: { type: "integer", minimum: 0 },
@@ -51,62 +116,100 @@ const sessionFields = {
   last_event_at: nullableTimestamp,
 };
 
-export const runningRowSchema = object(
-  {
-    ...issueRef,
-    state: { type: "string", description: "Tracker state of the issue." },
-    ...sessionFields,
-    turn_count: { type: "integer", minimum: 0 },
-    started_at: timestamp,
-    tokens: tokenCountsSchema,
-    workspace_path: nullableString,
-    attempt: { type: ["integer", "null"], description: "Retry attempt; null on a first run." },
-    worker: {
-      type: ["object", "null"],
-      description:
-        "The queue worker running the attempt (executor.kind queue); null when it runs in this process.",
-      properties: { host: { type: "string" }, pid: { type: "integer" } },
-      required: ["host", "pid"],
-      additionalProperties: false,
+export const runningRowSchema = withOptional(
+  object(
+    {
+      ...issueRef,
+      state: { type: "string", description: "Tracker state of the issue." },
+      ...sessionFields,
+      turn_count: { type: "integer", minimum: 0 },
+      started_at: timestamp,
+      tokens: tokenCountsSchema,
+      workspace_path: nullableString,
+      attempt: { type: ["integer", "null"], description: "Retry attempt; null on a first run." },
+      worker: {
+        type: ["object", "null"],
+        description:
+          "The queue worker running the attempt (executor.kind queue); null when it runs in this process.",
+        properties: { host: { type: "string" }, pid: { type: "integer" } },
+        required: ["host", "pid"],
+        additionalProperties: false,
+      },
     },
-  },
-  "An issue with an agent working on it.",
+    "An issue with an agent working on it.",
+  ),
+  { ...optionalPipeline, ...optionalAgentRequest },
 );
 
-export const retryRowSchema = object(
-  {
-    ...issueRef,
-    attempt: { type: "integer", minimum: 1 },
-    due_at: timestamp,
-    error: { ...nullableString, description: "Why the retry was scheduled; null for a continuation." },
-    workspace_path: nullableString,
-  },
-  "An issue waiting for its retry timer.",
+export const retryRowSchema = withOptional(
+  object(
+    {
+      ...issueRef,
+      attempt: { type: "integer", minimum: 1 },
+      due_at: timestamp,
+      error: { ...nullableString, description: "Why the retry was scheduled; null for a continuation." },
+      workspace_path: nullableString,
+    },
+    "An issue waiting for its retry timer.",
+  ),
+  optionalPipeline,
 );
 
-export const blockedRowSchema = object(
-  {
-    ...issueRef,
-    state: { type: "string" },
-    error: { type: "string", description: "What the agent needs that the policy does not grant." },
-    ...sessionFields,
-    blocked_at: timestamp,
-    workspace_path: nullableString,
-  },
-  "An issue held until an operator acts on it; it is not retried.",
+export const blockedRowSchema = withOptional(
+  object(
+    {
+      ...issueRef,
+      state: { type: "string" },
+      error: { type: "string", description: "What the agent needs that the policy does not grant." },
+      ...sessionFields,
+      blocked_at: timestamp,
+      workspace_path: nullableString,
+    },
+    "An issue held until an operator acts on it; it is not retried.",
+  ),
+  optionalPipeline,
 );
 
-export const stoppedRowSchema = object(
-  {
-    ...issueRef,
-    state: { ...nullableString, description: "Tracker state as last read; null when not yet read." },
-    reason: { type: "string", description: "The reason the operator gave (untrusted text)." },
-    stopped_at: timestamp,
-    attempt: { type: ["integer", "null"] },
-    workspace_path: nullableString,
-    ...sessionFields,
-  },
-  "An issue an operator stopped: not retried until the ticket changes or a retry is asked.",
+export const stoppedRowSchema = withOptional(
+  object(
+    {
+      ...issueRef,
+      state: { ...nullableString, description: "Tracker state as last read; null when not yet read." },
+      reason: { type: "string", description: "The reason the operator gave (untrusted text)." },
+      stopped_at: timestamp,
+      attempt: { type: ["integer", "null"] },
+      workspace_path: nullableString,
+      ...sessionFields,
+    },
+    "An issue an operator stopped: not retried until the ticket changes or a retry is asked.",
+  ),
+  optionalPipeline,
+);
+
+export const awaitingRowSchema = withOptional(
+  object(
+    {
+      ...issueRef,
+      state: { type: "string" },
+      gate_id: {
+        type: "string",
+        description:
+          "The approval gate the run waits at (e.g. after:plan; agent:command for an agent's request).",
+      },
+      artifact: {
+        ...nullableString,
+        description: "What awaits approval, as the phase or the agent wrote it (untrusted text).",
+      },
+      since: timestamp,
+      workspace_path: nullableString,
+      pipeline: {
+        ...nullable(pipelineViewSchema),
+        description: "null when an agent's request waits in a workflow without phases.",
+      },
+    },
+    "An issue paused for approval (a `phases:` gate, or an agent's request whose run is gone): no agent, no slot, workspace kept.",
+  ),
+  optionalAgentRequest,
 );
 
 const errorView = object({ category: { type: "string" }, message: { type: "string" } });
@@ -156,11 +259,13 @@ export const stateSchema = object({
     blocked: { type: "integer" },
     stopped: { type: "integer" },
     completed: { type: "integer" },
+    awaiting_approval: { type: "integer" },
   }),
   running: { type: "array", items: runningRowSchema },
   retrying: { type: "array", items: retryRowSchema },
   blocked: { type: "array", items: blockedRowSchema },
   stopped: { type: "array", items: stoppedRowSchema },
+  awaiting_approval: { type: "array", items: awaitingRowSchema },
   codex_totals: object({
     ...tokenCountsSchema.properties,
     seconds_running: {
@@ -236,8 +341,13 @@ export const stateSchema = object({
 export const issueDetailSchema = object({
   issue_identifier: { type: "string" },
   issue_id: { type: "string" },
-  status: { type: "string", enum: ["running", "retrying", "blocked", "stopped"] },
+  status: { type: "string", enum: ["running", "retrying", "blocked", "stopped", "awaiting_approval"] },
   workspace: object({ path: nullableString }),
+  pipeline: nullable(pipelineViewSchema),
+  agent_request: {
+    ...nullable(agentRequestSchema),
+    description: "B.phases approvals: the agent's request waiting for a person (command, diff or questions).",
+  },
   attempts: object({
     restart_count: { type: "integer", minimum: 0 },
     current_retry_attempt: { type: ["integer", "null"] },
@@ -281,9 +391,10 @@ export const operatorActionSchema = object({
   issue_identifier: { type: "string" },
   status: {
     type: "string",
-    enum: ["stopping", "stopped", "retry_queued"],
+    enum: ["stopping", "stopped", "retry_queued", "resumed", "rejected"],
     description:
-      "stopping: the run is being cancelled and will be held as stopped; stopped: held now; retry_queued: re-checked and dispatched now if still eligible.",
+      "stopping: the run is being cancelled and will be held as stopped; stopped: held now; retry_queued: re-checked and dispatched now if still eligible; " +
+      "resumed: a gate decision queued the run (next phase, or the on_reject phase with the reason); rejected: no attempts left, the issue is held as blocked.",
   },
   requested_at: timestamp,
 });
@@ -291,6 +402,30 @@ export const operatorActionSchema = object({
 export const stopBodySchema = {
   type: "object",
   properties: { reason: { type: "string", minLength: 1, maxLength: 500 } },
+  required: ["reason"],
+  additionalProperties: false,
+} as const;
+
+export const approveBodySchema = {
+  type: ["object", "null"],
+  properties: {
+    by: { type: "string", minLength: 1, maxLength: 100 },
+    note: {
+      type: "string",
+      minLength: 1,
+      maxLength: 2000,
+      description: "A remark with the approval; for an agent's questions, the answer it gets.",
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export const rejectBodySchema = {
+  type: "object",
+  properties: {
+    reason: { type: "string", minLength: 1, maxLength: 2000 },
+    by: { type: "string", minLength: 1, maxLength: 100 },
+  },
   required: ["reason"],
   additionalProperties: false,
 } as const;

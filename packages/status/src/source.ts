@@ -68,6 +68,10 @@ export interface StatusSource {
   stopIssue(identifier: string, reason: string): Promise<OperatorActionResult>;
   /** Operator retry now (B.operator-retry). */
   retryIssue(identifier: string): Promise<OperatorActionResult>;
+  /** Approve the gate the issue waits at (B.phases-gate-approve); `by` names who, for the log. */
+  approveGate(identifier: string, by: string | null, note?: string | null): Promise<OperatorActionResult>;
+  /** Reject it with a reason that goes back to the gate's `on_reject` phase (B.phases-gate-reject). */
+  rejectGate(identifier: string, reason: string, by: string | null): Promise<OperatorActionResult>;
   /**
    * A page of the issue's session log (B.operator-session-events): `limit` events after byte
    * `cursor`; null when the service keeps no log for that issue.

@@ -58,7 +58,14 @@ describe("GET /api/v1/state", () => {
 
     expect(status).toBe(200);
     expect(validate("/api/v1/state", "get", "200", body)).toEqual([]);
-    expect(body.counts).toEqual({ running: 1, retrying: 1, blocked: 1, stopped: 0, completed: 0 });
+    expect(body.counts).toEqual({
+      running: 1,
+      retrying: 1,
+      blocked: 1,
+      stopped: 0,
+      completed: 0,
+      awaiting_approval: 0,
+    });
     expect(body.running).toEqual([
       expect.objectContaining({
         issue_identifier: "BAT-1",
@@ -291,7 +298,9 @@ describe("GET /api/v1/openapi.json", () => {
       "/api/v1/refresh",
       "/api/v1/state",
       "/api/v1/{issue_identifier}",
+      "/api/v1/{issue_identifier}/approve",
       "/api/v1/{issue_identifier}/events",
+      "/api/v1/{issue_identifier}/reject",
       "/api/v1/{issue_identifier}/retry",
       "/api/v1/{issue_identifier}/stop",
       "/metrics",

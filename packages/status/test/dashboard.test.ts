@@ -1,3 +1,4 @@
+import type { AgentRequest } from "@baton/domain";
 import { type BrowserContext, launchHeadlessChromium } from "@baton/testkit";
 
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,7 +22,7 @@ function hostileSnapshot() {
   const now = new Date().toISOString();
   return {
     ...emptySnapshot(),
-    counts: { running: 1, retrying: 0, blocked: 1, stopped: 0, completed: 0 },
+    counts: { running: 1, retrying: 0, blocked: 1, stopped: 0, completed: 0, awaiting_approval: 0 },
     running: [
       {
         issue_id: "1",
@@ -102,7 +103,7 @@ describe("dashboard page", () => {
     snapshot = {
       ...hostileSnapshot(),
       running: [],
-      counts: { running: 0, retrying: 0, blocked: 1, stopped: 0, completed: 0 },
+      counts: { running: 0, retrying: 0, blocked: 1, stopped: 0, completed: 0, awaiting_approval: 0 },
     };
     source.emit({
       type: "worker_exited",
@@ -161,6 +162,8 @@ describe("dashboard page", () => {
           : null,
       recent_events: [],
       last_error: null,
+      pipeline: null,
+      agent_request: null,
       logs: { codex_session_logs: [] },
     });
     let status: "running" | "stopped" = "running";
@@ -231,6 +234,73 @@ describe("dashboard page", () => {
     await expect.poll(() => page.locator("#retry").isVisible(), { timeout: 5000 }).toBe(true);
     await page.locator("#retry").click();
     await expect.poll(() => retries, { timeout: 5000 }).toEqual(["BAT-1"]);
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
+  });
+
+  it("[B.phases-approval-agent-gate] shows the agent's waiting request (command, or questions) in the running row and the detail panel, and sends the approval with the typed answer", async () => {
+    const question: AgentRequest = {
+      id: "item/tool/requestUserInput#3",
+      kind: "user_input",
+      method: "item/tool/requestUserInput",
+      summary: "answer: Touch the API too?",
+      command: null,
+      cwd: null,
+      reason: HOSTILE,
+      diff: null,
+      questions: [{ id: "q1", header: "Scope", question: "Touch the API too?", options: ["Yes", "No"] }],
+      asked_at: new Date().toISOString(),
+    };
+    const base = hostileSnapshot();
+    const running = { ...base.running[0]!, agent_request: question };
+    const approvals: { identifier: string; by: string | null; note: string | null | undefined }[] = [];
+    const source = stubSource({
+      snapshot: () => ({ ...base, running: [running] }),
+      issueDetail: () => ({
+        issue_identifier: "BAT-1",
+        issue_id: "1",
+        status: "running",
+        workspace: { path: "/ws/BAT-1" },
+        attempts: { restart_count: 0, current_retry_attempt: null },
+        running,
+        retry: null,
+        blocked: null,
+        stopped: null,
+        recent_events: [],
+        last_error: null,
+        pipeline: null,
+        agent_request: question,
+        logs: { codex_session_logs: [] },
+      }),
+      approveGate: async (identifier, by, note) => {
+        approvals.push({ identifier, by, note });
+        return {
+          ok: true,
+          status: "resumed",
+          requested_at: new Date().toISOString(),
+          issue_id: "1",
+          issue_identifier: identifier,
+        };
+      },
+    });
+    const server = await startStatusServer({ port: 0, source });
+    cleanups.push(() => server.close());
+    const page = await (await browser()).newPage();
+    await page.goto(`${server.url}/#issue=BAT-1`);
+    await expect
+      .poll(() => page.locator("#running").textContent(), { timeout: 5000 })
+      .toContain("waiting for approval: answer: Touch the API too?");
+    await expect.poll(() => page.locator("#gate").isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await page.locator("#gate-title").textContent()).toContain(
+      "The agent asks to answer: Touch the API too?",
+    );
+    const artifact = (await page.locator("#gate-artifact").textContent()) ?? "";
+    expect(artifact).toContain("[Scope] Touch the API too? (options: Yes, No)");
+    expect(artifact).toContain(HOSTILE);
+    await page.locator("#approve-note").fill("No, only the page");
+    await page.locator("#approve").click();
+    await expect
+      .poll(() => approvals, { timeout: 5000 })
+      .toEqual([{ identifier: "BAT-1", by: "dashboard", note: "No, only the page" }]);
     expect(await page.evaluate("window.__pwned")).toBeUndefined();
   });
 });

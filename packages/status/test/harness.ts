@@ -176,6 +176,8 @@ export function stubSource(overrides: Partial<StatusSource> = {}): StatusSource 
     workflow: () => ({ path: "/repo/WORKFLOW.md", last_reload: null, error: null }),
     stopIssue: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
     retryIssue: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
+    approveGate: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
+    rejectGate: async () => ({ ok: false, code: "issue_not_found", message: "not claimed" }),
     sessionEvents: async () => null,
     subscribe(listener) {
       listeners.add(listener);
@@ -191,11 +193,12 @@ export function stubSource(overrides: Partial<StatusSource> = {}): StatusSource 
 export function emptySnapshot() {
   return {
     generated_at: new Date().toISOString(),
-    counts: { running: 0, retrying: 0, blocked: 0, stopped: 0, completed: 0 },
+    counts: { running: 0, retrying: 0, blocked: 0, stopped: 0, completed: 0, awaiting_approval: 0 },
     running: [],
     retrying: [],
     blocked: [],
     stopped: [],
+    awaiting_approval: [],
     codex_totals: { input_tokens: 0, output_tokens: 0, total_tokens: 0, seconds_running: 0 },
     rate_limits: null,
     last_error: null,

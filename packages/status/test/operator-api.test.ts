@@ -80,4 +80,34 @@ describe("operator actions over the API", () => {
     const wrongMethod = await call(`${service.server.url}/api/v1/BAT-1/stop`, { headers: auth });
     expect(wrongMethod.status).toBe(405);
   });
+
+  it("[B.phases-gate-approve][B.phases-gate-reject] approve and reject are write routes like stop: token, same-origin JSON only, a reason to reject, 409 when nothing waits at a gate", async () => {
+    const service = await live([ticket("1")], { token: "s3cret" });
+    await waitUntil(() => service.executor.runs.length === 1, "the dispatch");
+    const auth = { authorization: "Bearer s3cret" };
+    const base = `${service.server.url}/api/v1/BAT-1`;
+
+    expect((await call(`${base}/approve`, json({}))).status).toBe(401);
+    expect((await call(`${base}/reject`, json({ reason: "no" }))).status).toBe(401);
+    const form = await call(`${base}/approve`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...auth },
+      body: "by=x",
+    });
+    expect(form.status).toBe(415);
+    const crossSite = await call(`${base}/approve`, json({}, { ...auth, origin: "https://evil.example" }));
+    expect(crossSite.status).toBe(403);
+    expect((await call(`${base}/reject`, json({}, auth))).status).toBe(400);
+
+    // The issue runs: there is no gate to decide.
+    const approve = await call(`${base}/approve`, json({ by: "ops" }, auth));
+    expect(approve.status).toBe(409);
+    expect(approve.body.error).toMatchObject({
+      code: "conflict",
+      message: "issue is not waiting at an approval gate",
+    });
+    const unknown = await call(`${service.server.url}/api/v1/BAT-9/reject`, json({ reason: "x" }, auth));
+    expect(unknown.status).toBe(404);
+    expect(service.orchestrator.snapshot().counts.running).toBe(1);
+  });
 });

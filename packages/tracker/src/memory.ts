@@ -1,4 +1,4 @@
-import type { Issue, TrackerAdapter } from "@baton/domain";
+import type { Issue, TrackerAdapter, TrackerComment } from "@baton/domain";
 import { BatonError, normalizeState } from "@baton/domain";
 
 /** A complete issue from a partial one, with the spec's defaults for every optional field. */
@@ -22,7 +22,7 @@ export function makeIssue(fields: Partial<Issue> & Pick<Issue, "id" | "identifie
 }
 
 export interface MemoryTrackerCall {
-  op: "fetchIssuesByStates" | "fetchIssuesByIds";
+  op: "fetchIssuesByStates" | "fetchIssuesByIds" | "fetchIssue";
   args: string[];
 }
 
@@ -87,8 +87,37 @@ export class MemoryTracker implements TrackerAdapter {
     return found;
   }
 
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    this.calls.push({ op: "fetchIssue", args: [issueId] });
+    this.throwIfFailing();
+    return this.issues.get(issueId) ?? null;
+  }
+
   secretEnvironmentNames(): string[] {
     return [];
+  }
+
+  /** Comments by issue id, oldest first; tests add them with `comment`. */
+  readonly comments = new Map<string, TrackerComment[]>();
+
+  /** Adds a comment by `author` (its only identity) at `createdAt`. */
+  comment(issueId: string, author: string, body: string, createdAt: string): TrackerComment {
+    const list = this.comments.get(issueId) ?? [];
+    const comment = {
+      id: `c${list.length + 1}`,
+      created_at: createdAt,
+      body,
+      author,
+      author_keys: [author.toLowerCase()],
+      by_baton: false,
+    };
+    this.comments.set(issueId, [...list, comment]);
+    return comment;
+  }
+
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    const sinceMs = Date.parse(since);
+    return (this.comments.get(issueId) ?? []).filter((comment) => Date.parse(comment.created_at) > sinceMs);
   }
 
   watch(onChange: () => void): () => void {

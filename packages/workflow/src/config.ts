@@ -1,7 +1,14 @@
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Pipeline, TrackerProfile, TrackerSettings } from "@baton/domain";
-import { BatonError, isBatonError, normalizeState } from "@baton/domain";
+import {
+  BatonError,
+  isBatonError,
+  isSecretEnvName,
+  normalizeState,
+  RUN_ID_ENV,
+  STATE_DIR_ENV,
+} from "@baton/domain";
 import { type Env, envReferenceName, resolveEnvReference, resolvePath } from "./env.ts";
 import { isPlainMap, type WorkflowDefinition } from "./loader.ts";
 import { resolvePipeline } from "./phases.ts";
@@ -31,6 +38,8 @@ export interface ServiceConfig {
     timeout_ms: number;
     /** With sandbox.kind docker: hooks run in the sandbox image too. */
     sandbox: boolean;
+    /** B.env: variables added to the hooks' allowlisted environment, as declared (literal or `$VAR`). */
+    env: Record<string, string>;
   };
   agent: {
     max_concurrent_agents: number;
@@ -43,6 +52,8 @@ export interface ServiceConfig {
     /** Baton extension (B.budget): token ceilings; null means none. */
     max_tokens_per_issue: number | null;
     max_tokens_per_session: number | null;
+    /** B.env: variables added to the agent's allowlisted environment, as declared (literal or `$VAR`). */
+    env: Record<string, string>;
   };
   codex: {
     command: string;
@@ -73,6 +84,8 @@ export interface ServiceConfig {
   budget: BudgetSettings | null;
   /** Baton extension: the `phases:` pipeline (with `gates:` and `on_success:`); null runs the one prompt as the SPEC says. */
   phases: Pipeline | null;
+  /** Baton extension (B.phases): comment approvers and what Codex approval / user-input requests do. */
+  approvals: ApprovalSettings;
   /** Baton extension: where agents and hooks run (see @baton/sandbox). */
   sandbox: SandboxConfig;
   /** Baton extension: where attempts run (`local` in this process, `queue` on `baton worker`s through Redis). */
@@ -97,6 +110,15 @@ export interface BudgetSettings {
   on_exceeded_state: string | null;
   /** Price per million tokens, only to show cost. */
   token_rates: { input: number; output: number; currency: string } | null;
+}
+
+export interface ApprovalSettings {
+  /** Lowercased identities allowed to approve by ticket comment; null when not configured. */
+  approvers: string[] | null;
+  /** `block`: the SPEC behaviour (the run ends as blocked); `gate`: the request waits for an answer. */
+  agent_requests: "block" | "gate";
+  /** How long a live agent waits for the answer before its run ends (the answer then resumes it on a fresh turn). */
+  agent_wait_ms: number;
 }
 
 type WebhookProvider = "linear" | "github";
@@ -140,6 +162,7 @@ const SECTIONS = [
   "executor",
   "server",
   "logs",
+  "approvals",
 ] as const;
 
 /** Reference-implementation keys that sat directly under `tracker`; they now belong in `tracker.provider`. */
@@ -159,6 +182,7 @@ interface ValidFrontMatter {
   hooks: Partial<Record<"after_create" | "before_run" | "after_run" | "before_remove", string>> & {
     timeout_ms: number;
     sandbox: boolean;
+    env: Record<string, string>;
   };
   agent: Omit<ServiceConfig["agent"], "max_tokens_per_issue" | "max_tokens_per_session"> & {
     max_tokens_per_issue?: number;
@@ -192,6 +216,7 @@ interface ValidFrontMatter {
     webhooks?: Partial<Record<WebhookProvider, { secret: string }>>;
   };
   logs: ServiceConfig["logs"];
+  approvals: { approvers?: string[]; agent_requests: "block" | "gate"; agent_wait_ms: number };
 }
 
 /**
@@ -212,11 +237,6 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
 
   const problems = checkFrontMatter(frontMatter);
   const phases = resolvePipeline(frontMatter, problems);
-  if (phases !== null) {
-    warnings.push(
-      "phases: is validated but not executed by this version of Baton: the service holds dispatch",
-    );
-  }
   if (isPlainMap(frontMatter.tracker) && frontMatter.tracker.kind === undefined) {
     problems.push({
       field: "tracker.kind",
@@ -263,6 +283,8 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
         "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
     });
   }
+  checkDeclaredEnv("agent.env", valid.agent.env, options.env, problems);
+  checkDeclaredEnv("hooks.env", valid.hooks.env, options.env, problems);
   throwIfAny(problems, definition.path);
 
   const provider = resolveProvider(
@@ -292,11 +314,13 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       before_remove: valid.hooks.before_remove ?? null,
       timeout_ms: valid.hooks.timeout_ms,
       sandbox: valid.hooks.sandbox,
+      env: { ...valid.hooks.env },
     },
     agent: {
       ...valid.agent,
       max_tokens_per_issue: valid.agent.max_tokens_per_issue ?? null,
       max_tokens_per_session: valid.agent.max_tokens_per_session ?? null,
+      env: { ...valid.agent.env },
     },
     codex: {
       command: valid.codex.command,
@@ -310,6 +334,11 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
     claude: { ...valid.claude, model: valid.claude.model ?? null },
     budget: budgetSettings(valid.budget),
     phases,
+    approvals: {
+      approvers: valid.approvals.approvers?.map((name) => name.trim().toLowerCase()) ?? null,
+      agent_requests: valid.approvals.agent_requests,
+      agent_wait_ms: valid.approvals.agent_wait_ms,
+    },
     sandbox,
     executor,
     server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
@@ -333,6 +362,8 @@ export function describeConfig(
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
   const masked = (hook: { secret: string } | null) => (hook === null ? null : { secret: "***" });
+  copy.agent.env = maskedEnv(copy.agent.env);
+  copy.hooks.env = maskedEnv(copy.hooks.env);
   return {
     ...copy,
     executor:
@@ -357,8 +388,12 @@ export function configSecrets(config: ServiceConfig, trackerProfiles: readonly T
     trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
   const values = secretKeys.map((key) => config.tracker.provider[key]);
   const { linear, github } = config.server.webhooks;
+  // Secret-looking variables written literally in agent.env / hooks.env (a `$VAR` is Baton's env's).
+  const declared = [...Object.entries(config.agent.env), ...Object.entries(config.hooks.env)]
+    .filter(([name, value]) => isSecretEnvName(name) && envReferenceName(value) === undefined)
+    .map(([, value]) => value);
   const redisPassword = config.executor.kind === "queue" ? redisUrlPassword(config.executor.redis_url) : null;
-  return [config.server.token, linear?.secret, github?.secret, redisPassword, ...values].filter(
+  return [config.server.token, linear?.secret, github?.secret, redisPassword, ...values, ...declared].filter(
     (value): value is string => typeof value === "string",
   );
 }
@@ -615,6 +650,44 @@ export function maskedRedisUrl(value: string): string {
   } catch {
     return "***";
   }
+}
+
+/** Baton sets these itself on every process of a run; WORKFLOW.md may not replace them. */
+const RESERVED_ENV = new Set([RUN_ID_ENV, STATE_DIR_ENV]);
+
+/** `agent.env` / `hooks.env`: every `$VAR` must be set now, and Baton's own marks stay Baton's. */
+function checkDeclaredEnv(
+  field: string,
+  declared: Record<string, string>,
+  env: Env,
+  problems: ConfigProblem[],
+): void {
+  for (const [name, value] of Object.entries(declared)) {
+    if (RESERVED_ENV.has(name)) {
+      problems.push({
+        field: `${field}.${name}`,
+        message: `${field}.${name}: ${name} is set by Baton itself`,
+      });
+      continue;
+    }
+    const reference = envReferenceName(value);
+    if (reference !== undefined && resolveEnvReference(value, env) === undefined) {
+      problems.push({
+        field: `${field}.${name}`,
+        message: `${field}.${name} refers to $${reference}, which is unset or empty; set the variable or remove the entry`,
+      });
+    }
+  }
+}
+
+/** Literal values of secret-looking names are shown as "***"; `$VAR` references are not secrets. */
+function maskedEnv(declared: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(declared).map(([name, value]) => [
+      name,
+      envReferenceName(value) === undefined && isSecretEnvName(name) ? "***" : value,
+    ]),
+  );
 }
 
 /** `512m`, `4g`, `1073741824` → bytes; null when Docker would not accept it. */

@@ -2,11 +2,16 @@ import type { Issue } from "@baton/domain";
 import { BatonError } from "@baton/domain";
 import { Liquid, type Template } from "liquidjs";
 
-/** What a prompt template sees (SPEC 5.4, 12.1). */
+/**
+ * What a prompt template sees (SPEC 5.4, 12.1). `phases:` prompts also get `workflow_phase`,
+ * `outputs` and `feedback` (B.phases); the WORKFLOW.md body never does, so strict rendering still
+ * rejects them there.
+ */
 export interface PromptInput {
   issue: Issue;
   /** null (or absent) on the first run, so `{% if attempt %}` is false; 1, 2, ... on retries and continuations. */
   attempt?: number | null;
+  [variable: string]: unknown;
 }
 
 /** Used when the WORKFLOW.md body is empty (SPEC 5.4), with the same fields the reference prints. */
@@ -51,7 +56,7 @@ export function parsePromptTemplate(template: string): Template[] {
 export async function renderPrompt(template: string, input: PromptInput): Promise<string> {
   const parsed = parsePromptTemplate(template);
   try {
-    return await engine.render(parsed, { issue: input.issue, attempt: input.attempt ?? null });
+    return await engine.render(parsed, { ...input, issue: input.issue, attempt: input.attempt ?? null });
   } catch (error) {
     throw templateError("template_render_error", error);
   }

@@ -9,7 +9,7 @@ export type WorkspaceHooks = Record<HookName, string | null>;
 export const FATAL_HOOKS: ReadonlySet<HookName> = new Set<HookName>(["after_create", "before_run"]);
 
 export interface HookResult {
-  name: HookName;
+  name: HookRun["name"];
   /** Exit status; null when the hook was killed (timeout) or could not start. */
   exitCode: number | null;
   timedOut: boolean;
@@ -54,11 +54,17 @@ export class HookOutput {
 }
 
 export interface HookRun {
-  name: HookName;
+  /** A hook's name, or `phase:<name>` for a `phases:` run phase (same process handling). */
+  name: HookName | `phase:${string}`;
   script: string;
   cwd: string;
   timeoutMs: number;
-  env: Readonly<Record<string, string | undefined>> | undefined;
+  /** The hook's exact environment (already allowlisted). */
+  env: Readonly<Record<string, string>>;
+  /** Names in `env` that `hooks.env` declared. */
+  declaredEnv: readonly string[];
+  /** How much output is kept (head and tail); HOOK_OUTPUT_LIMIT_BYTES when absent. */
+  outputLimitBytes?: number;
 }
 
 /**
@@ -68,10 +74,15 @@ export interface HookRun {
  */
 export async function executeHook(launcher: Launcher, run: HookRun): Promise<HookResult> {
   const startedAt = performance.now();
-  const child = launcher.launch({ command: run.script, cwd: run.cwd, env: run.env });
+  const child = launcher.launch({
+    command: run.script,
+    cwd: run.cwd,
+    env: run.env,
+    declaredEnv: run.declaredEnv,
+  });
   // Hooks run unattended: a script that reads stdin gets end-of-file instead of waiting forever.
   child.stdin.end();
-  const output = new HookOutput();
+  const output = new HookOutput(run.outputLimitBytes);
   child.stdout.on("data", (chunk: Buffer) => output.append(chunk));
   child.stderr.on("data", (chunk: Buffer) => output.append(chunk));
   let timedOut = false;

@@ -26,7 +26,12 @@ export interface DemoOptions {
   agent?: "codex" | "claude";
   /** Run every agent in a Docker container (image from `baton sandbox build`, daemon at DOCKER_HOST). */
   sandbox?: boolean;
+  /** The three-phase workflow with an approval gate after the plan (B.phases). */
+  phases?: boolean;
 }
+
+/** The phases demo serves its dashboard here unless --port says otherwise (approvals need it). */
+export const PHASES_DEMO_PORT = 4517;
 
 export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<number> {
   const demoDir = join(io.cwd, ".baton", "demo");
@@ -35,6 +40,7 @@ export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<
   if (options.agent === "claude" && options.sandbox) {
     throw usageError("--sandbox runs the Codex agent only; the agent image has no Claude Code yet");
   }
+  if (options.phases) options = { ...options, port: options.port ?? PHASES_DEMO_PORT };
   if (options.agent === "claude") return claudeDemo(demoDir, options, io);
 
   const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.OPENAI_API_KEY);
@@ -55,7 +61,7 @@ export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<
 }
 
 /** The demo with headless Claude Code; its HOME is a folder of the demo, away from your own ~/.claude. */
-async function claudeDemo(demoDir: string, options: { port?: number }, io: CommandIO): Promise<number> {
+async function claudeDemo(demoDir: string, options: DemoOptions, io: CommandIO): Promise<number> {
   const realModel = io.env.BATON_DEMO_MODEL === "off" && Boolean(io.env.ANTHROPIC_API_KEY);
   const provider = realModel ? null : await startFakeAnthropicProvider(demoScript());
   try {
@@ -70,6 +76,7 @@ async function claudeDemo(demoDir: string, options: { port?: number }, io: Comma
       workflowTemplate({
         codexCommand: `${shellQuote(codexBinary())} app-server`,
         intervalMs: 2000,
+        ...(options.phases && { phases: true, serverPort: options.port }),
         claude: {
           command: `${variables} ${shellQuote(claudeBinary())}`,
           comment: realModel
@@ -111,6 +118,7 @@ async function runDemo(
     workflowTemplate({
       codexCommand,
       intervalMs: 2000,
+      ...(options.phases && { phases: true, serverPort: options.port }),
       codexComment: realModel
         ? "# Demo with the real model: codex uses OPENAI_API_KEY."
         : "# OFFLINE DEMO MODEL: codex talks to Baton's scripted demo model on 127.0.0.1, not a real model.",
@@ -140,7 +148,7 @@ async function startDemo(
   demoDir: string,
   workflowPath: string,
   modelLine: string,
-  options: { port?: number },
+  options: { port?: number; phases?: boolean },
   io: CommandIO,
 ): Promise<number> {
   const tickets = await writeSampleTickets(join(demoDir, "tickets"));
@@ -170,6 +178,20 @@ async function startDemo(
           io.err,
           `Workspaces: ${shown}/.baton/workspaces   Session logs: ${shown}/.baton/logs/sessions`,
         );
+        if (options.phases) {
+          println(
+            io.err,
+            `Phases: each ticket is planned, then WAITS FOR YOUR APPROVAL (see the plan in the dashboard or the ticket's comment).`,
+          );
+          println(
+            io.err,
+            `Approve:              pnpm baton approve ${tickets[0]} --workflow ${shown}/WORKFLOW.md   (or the dashboard's Approve button)`,
+          );
+          println(
+            io.err,
+            `Reject with a reason: pnpm baton reject ${tickets[0]} "make it shorter" --workflow ${shown}/WORKFLOW.md`,
+          );
+        }
         println(io.err, "Stop with Ctrl-C.");
         println(io.err, "");
       },

@@ -52,8 +52,9 @@ export async function issueCommand(args: string[], io: CommandIO): Promise<numbe
     case "comment": {
       const [identifier, ...words] = positionals;
       const body = words.join(" ").trim();
-      if (!identifier || body === "") throw usageError("usage: baton issue comment <ID> <TEXT>");
-      await store.comment(identifier, body, "operator");
+      if (!identifier || body === "")
+        throw usageError("usage: baton issue comment <ID> <TEXT> [--author NAME]");
+      await store.comment(identifier, body, values.author ?? "operator");
       println(io.out, `commented on ${identifier}`);
       return 0;
     }
@@ -74,6 +75,7 @@ function parse(args: string[]) {
       state: { type: "string", multiple: true },
       "blocked-by": { type: "string", multiple: true },
       description: { type: "string" },
+      author: { type: "string" },
     },
   });
 }

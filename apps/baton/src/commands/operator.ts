@@ -7,10 +7,10 @@ import { type CommandIO, println, usageError } from "../io.ts";
 /** How long `events --follow` waits between reads of the session log. */
 const FOLLOW_INTERVAL_MS = 500;
 
-export type OperatorAction = "stop" | "retry" | "events";
+export type OperatorAction = "stop" | "retry" | "events" | "approve" | "reject";
 
 /**
- * `baton stop|retry|events <ID>`: operator actions against a running Baton's status API (the
+ * `baton stop|retry|events|approve|reject <ID>`: operator actions against a running Baton's status API (the
  * same routes and authorization as the dashboard). The server is `--url`, or the one WORKFLOW.md
  * configures (`server.host`/`server.port`); the token is `--token`, `BATON_TOKEN` or `server.token`.
  */
@@ -21,7 +21,10 @@ export async function operatorCommand(
 ): Promise<number> {
   const { values, positionals } = parseOptions(args);
   const [identifier, ...extra] = positionals;
-  if (!identifier || extra.length > 0) throw usageError(`usage: baton ${action} <ID>${usageTail(action)}`);
+  // `baton reject <ID> [reason]`: the rest of the line is the reason (or --reason TEXT).
+  const extraAllowed = action === "reject";
+  if (!identifier || (extra.length > 0 && !extraAllowed))
+    throw usageError(`usage: baton ${action} <ID>${usageTail(action)}`);
   const api = await apiFor(values, io);
   const base = `${api.url}/api/v1/${encodeURIComponent(identifier)}`;
   switch (action) {
@@ -38,12 +41,38 @@ export async function operatorCommand(
       return 0;
     case "events":
       return followEvents(api, base, values, io);
+    case "approve": {
+      const body = await api.send(`${base}/approve`, { by: cliUser(io) });
+      println(
+        io.out,
+        `approved ${identifier}: the run ${body.status === "resumed" ? "resumes at its next phase" : body.status}`,
+      );
+      return 0;
+    }
+    case "reject": {
+      const reason = (values.reason ?? extra.join(" ")).trim() || "rejected without a reason";
+      const body = await api.send(`${base}/reject`, { reason, by: cliUser(io) });
+      println(
+        io.out,
+        body.status === "rejected"
+          ? `rejected ${identifier}: no attempts left, the issue is held (${reason})`
+          : `rejected ${identifier}: the reason goes back to the phase that produced the artifact (${reason})`,
+      );
+      return 0;
+    }
   }
+}
+
+/** Who decided, for the log and the issue's history (the operator's login name when known). */
+function cliUser(io: CommandIO): string {
+  const user = io.env.USER ?? io.env.LOGNAME;
+  return user ? `cli:${user}` : "cli";
 }
 
 function usageTail(action: OperatorAction): string {
   if (action === "stop") return " --reason TEXT";
   if (action === "events") return " [--follow] [--limit N] [--json]";
+  if (action === "reject") return " [reason]";
   return "";
 }
 

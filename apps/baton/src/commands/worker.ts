@@ -41,7 +41,8 @@ export async function workerCommand(options: WorkerOptions, io: CommandIO): Prom
     workspaceRoot: options.workspaceRoot === undefined ? null : resolve(io.cwd, options.workspaceRoot),
     lockDurationMs: options.lockMs,
     logger,
-    depsFor: (message, gateway) => createAttemptDeps(message, { launcher, env: io.env, gateway, logger }),
+    depsFor: (message, gateway) =>
+      createAttemptDeps(message, { launcher, hookLauncher: launcher, env: io.env, gateway, logger }),
   });
   const signalled = new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once("SIGINT", () => resolveSignal("SIGINT"));

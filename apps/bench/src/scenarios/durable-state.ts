@@ -75,6 +75,7 @@ function storedClaim(index: number, now: number): Claim {
     stop_request: null,
     processes: status === "running" ? [{ pid: 999_999, command: "codex app-server" }] : [],
     ...CLAIM_DEFAULTS,
+    pipeline: null,
     due_at_ms: status === "retry_queued" ? now + 3_600_000 : null,
     retry: status === "retry_queued" ? { kind: "failure", cause: "failure", seq: index } : null,
     blocked_at_ms: status === "blocked" ? now - 60_000 : null,

@@ -37,8 +37,9 @@ const SPEC: RunSpec = {
     before_remove: null,
     timeout_ms: 1000,
     sandbox: false,
+    env: {},
   },
-  agent: { kind: "codex", max_turns: 1 },
+  agent: { kind: "codex", max_turns: 1, env: {} },
   codex: {
     command: "noop",
     approval_policy: "never",
@@ -58,6 +59,8 @@ const SPEC: RunSpec = {
     read_timeout_ms: 5000,
   },
   withheld_env: [],
+  pipeline: null,
+  approvals: { agent_requests: "block", agent_wait_ms: 300_000 },
 };
 
 function eventAt(index: number): AgentEvent {
@@ -72,7 +75,11 @@ function eventAt(index: number): AgentEvent {
 /** An attempt whose agent emits `events` events in bursts of 100 (as a pipe chunk would), then ends. */
 function noopDeps(events: number, gateway: ToolGateway): AttemptDeps {
   return {
-    workspace: { prepare: async () => ({ path: "/bench/ws", createdNow: false }), runHook: async () => null },
+    workspace: {
+      prepare: async () => ({ path: "/bench/ws", createdNow: false }),
+      runHook: async () => null,
+      runCommand: async () => ({ exitCode: 0, timedOut: false, output: "" }),
+    },
     async startSession(request) {
       return {
         pid: 1,

@@ -1,9 +1,11 @@
 import type { OperatorActionResult } from "@baton/orchestrator";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import {
+  approveBodySchema,
   issueDetailSchema,
   operatorActionSchema,
   refreshSchema,
+  rejectBodySchema,
   sessionEventsSchema,
   stateSchema,
   stopBodySchema,
@@ -83,7 +85,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (
         return sendError(
           reply,
           "issue_not_found",
-          `issue ${issue_identifier} is not running, retrying or blocked in this Baton process`,
+          `issue ${issue_identifier} is not running, retrying, blocked, stopped or awaiting approval in this Baton process`,
         );
       }
       return detail;
@@ -129,6 +131,56 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (
     async (request, reply) => {
       const { issue_identifier } = request.params as { issue_identifier: string };
       const result = await bounded(() => source.retryIssue(issue_identifier), snapshotTimeoutMs);
+      return answerOperatorAction(reply, result);
+    },
+  );
+
+  app.post(
+    "/api/v1/:issue_identifier/approve",
+    {
+      schema: {
+        summary: "Approve the gate the issue waits at (B.phases)",
+        description:
+          "The paused `phases:` run is queued at once and resumes at the next phase. Optional JSON body " +
+          '`{ "by": "..." }` names the approver in the log and the issue history; `"note"` is an agent\'s answer when ' +
+          "it asked questions (B.phases approvals). 409 when the issue is not waiting at a gate.",
+        params: identifierParams,
+        body: approveBodySchema,
+        response: { 202: operatorActionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { issue_identifier } = request.params as { issue_identifier: string };
+      const body = request.body as { by?: string; note?: string } | null;
+      const by = body?.by ?? "api";
+      const result = await bounded(
+        () => source.approveGate(issue_identifier, by, body?.note ?? null),
+        snapshotTimeoutMs,
+      );
+      return answerOperatorAction(reply, result);
+    },
+  );
+
+  app.post(
+    "/api/v1/:issue_identifier/reject",
+    {
+      schema: {
+        summary: "Reject the gate the issue waits at (B.phases)",
+        description:
+          'Takes `{ "reason": "...", "by": "..." }`. The reason goes back to the gate\'s `on_reject` phase as its ' +
+          "`feedback` (status `resumed`); with no attempts left the issue is held as blocked (status `rejected`).",
+        params: identifierParams,
+        body: rejectBodySchema,
+        response: { 202: operatorActionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { issue_identifier } = request.params as { issue_identifier: string };
+      const { reason, by } = request.body as { reason: string; by?: string };
+      const result = await bounded(
+        () => source.rejectGate(issue_identifier, reason.trim() || "no reason given", by ?? "api"),
+        snapshotTimeoutMs,
+      );
       return answerOperatorAction(reply, result);
     },
   );

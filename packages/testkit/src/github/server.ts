@@ -7,6 +7,7 @@ import {
   fakeComment,
   fakeIssue,
   fakeLabel,
+  fakeUser,
   type GitHubError,
   type GitHubIssue,
   type GitHubIssueComment,
@@ -68,6 +69,8 @@ export interface FakeGitHub {
   /** The stored record (as served). */
   issue(number: number): GitHubIssue | undefined;
   comments(number: number): GitHubIssueComment[];
+  /** Test-side comment by any user, as a person on github.com would write it. */
+  commentAs(number: number, author: string, body: string): GitHubIssueComment;
   /** Test-side edit of an issue, as a person on github.com would; bumps `updated_at`. */
   editIssue(
     number: number,
@@ -225,6 +228,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   }
 
   function route(method: string, url: URL, body: unknown): Reply {
+    // The authenticated user: whoever the token belongs to (the login that authors API comments).
+    if (url.pathname === "/user" && method === "GET")
+      return { status: 200, body: fakeUser(login, urls.api, urls.web) };
     const segments = url.pathname.split("/").slice(1).map(decodeURIComponent);
     // /repos/{owner}/{repo}/... or /repositories/{id}/... (what GitHub's Link headers point at)
     let rest: string[];
@@ -248,7 +254,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return notFound();
     }
     if (sub === "comments" && subName === undefined) {
-      if (method === "GET") return { status: 200, body: comments.get(issue.number) ?? [] };
+      if (method === "GET") return listComments(issue, url);
       if (method === "POST") return addComment(issue, body);
     }
     if (sub === "labels") {
@@ -326,15 +332,40 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     return { status: 200, body: issue };
   }
 
+  /** GitHub's issue-comment listing: `since` (last update at or after), oldest first, paged with `Link`. */
+  function listComments(issue: GitHubIssue, url: URL): Reply {
+    const params = url.searchParams;
+    const since = params.get("since");
+    const sinceMs = since === null ? Number.NEGATIVE_INFINITY : Date.parse(since);
+    if (Number.isNaN(sinceMs)) return validationFailed("IssueComment", "since", "invalid");
+    const perPage = Math.min(Math.max(Number(params.get("per_page") ?? 30) || 30, 1), 100);
+    const page = Math.max(Number(params.get("page") ?? 1) || 1, 1);
+    const selected = (comments.get(issue.number) ?? []).filter(
+      (comment) => Date.parse(comment.updated_at) >= sinceMs,
+    );
+    const lastPage = Math.max(Math.ceil(selected.length / perPage), 1);
+    const headers: Record<string, string> = {};
+    if (page < lastPage) {
+      const next = new URLSearchParams(params);
+      next.set("page", String(page + 1));
+      headers.link = `<${urls.api}/repositories/${repositoryId}/issues/${issue.number}/comments?${next}>; rel="next"`;
+    }
+    return { status: 200, body: selected.slice((page - 1) * perPage, page * perPage), headers };
+  }
+
   function addComment(issue: GitHubIssue, body: unknown): Reply {
     if (!isRecord(body) || typeof body.body !== "string" || body.body === "") {
       return validationFailed("IssueComment", "body", "missing_field");
     }
-    const comment = fakeComment(nextCommentId++, issue, body.body, login, urls, now());
+    return { status: 201, body: postComment(issue, body.body, login) };
+  }
+
+  function postComment(issue: GitHubIssue, text: string, author: string): GitHubIssueComment {
+    const comment = fakeComment(nextCommentId++, issue, text, author, urls, now());
     comments.set(issue.number, [...(comments.get(issue.number) ?? []), comment]);
     issue.comments += 1;
     issue.updated_at = comment.created_at;
-    return { status: 201, body: comment };
+    return comment;
   }
 
   function addLabels(issue: GitHubIssue, body: unknown): Reply {
@@ -411,6 +442,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
     issue: (number) => issues.get(number),
     comments: (number) => comments.get(number) ?? [],
+    commentAs: (number, author, body) => {
+      const issue = issues.get(number);
+      if (!issue) throw new Error(`fake GitHub has no issue ${number}`);
+      return postComment(issue, body, author);
+    },
     deliverWebhook(target, number, action = "edited") {
       const issue = issues.get(number);
       if (!issue) throw new Error(`fake GitHub has no issue #${number}`);

@@ -95,7 +95,7 @@ function issueView(store: FakeLinearStore, issue: FakeLinearIssue) {
   return {
     ...issue,
     state: () => store.state(issue.stateId),
-    team: () => store.team,
+    team: () => teamView(store),
     assignee: () => (issue.assigneeId === null ? null : (store.users.get(issue.assigneeId) ?? null)),
     labels: (args: ConnectionArgs & { filter?: unknown }) => {
       if (args.filter !== undefined) throw notImplemented("Issue.labels(filter)");
@@ -117,12 +117,28 @@ function issueView(store: FakeLinearStore, issue: FakeLinearIssue) {
         args,
         (relation) => relationView(store, relation),
       ),
-    comments: (args: ConnectionArgs & { filter?: unknown }) => {
-      if (args.filter !== undefined) throw notImplemented("Issue.comments(filter)");
+    comments: (args: ConnectionArgs & { filter?: Filter; orderBy?: unknown }) => {
+      if (args.orderBy !== undefined && args.orderBy !== null)
+        throw notImplemented("Issue.comments(orderBy)");
+      const matches = commentFilter(args.filter ?? {}, "filter");
       return connection(
-        store.comments.filter((comment) => comment.issueId === issue.id),
+        store.comments.filter((comment) => comment.issueId === issue.id && matches(comment)),
         args,
         (comment) => commentView(store, comment),
+      );
+    },
+  };
+}
+
+function teamView(store: FakeLinearStore) {
+  return {
+    ...store.team,
+    states: (args: ConnectionArgs & { filter?: Filter }) => {
+      const matches = stateFilter(args.filter ?? {}, "Team.states.filter");
+      return connection(
+        store.states.filter((state) => state.teamId === store.team.id && matches(state)),
+        args,
+        (state) => state,
       );
     },
   };
@@ -138,7 +154,48 @@ function relationView(store: FakeLinearStore, relation: FakeLinearStore["relatio
 }
 
 function commentView(store: FakeLinearStore, comment: FakeLinearStore["comments"][number]) {
-  return { ...comment, issue: () => issueView(store, store.issue(comment.issueId)) };
+  return {
+    ...comment,
+    issue: () => issueView(store, store.issue(comment.issueId)),
+    user: () => (comment.userId === null ? null : (store.users.get(comment.userId) ?? null)),
+  };
+}
+
+/** The CommentFilter subset Baton uses: createdAt compared with an ISO 8601 date-time. */
+function commentFilter(filter: Filter, path: string): Predicate<{ createdAt: string }> {
+  return all(filter, path, {
+    createdAt: (comparator, at) => {
+      const matches = dateComparison(comparator, at);
+      return (comment) => matches(Date.parse(comment.createdAt));
+    },
+  });
+}
+
+/** Linear's DateComparator with absolute date-times (ISO 8601 durations are not implemented). */
+function dateComparison(comparator: Filter, path: string): Predicate<number> {
+  const time = (value: unknown, at: string) => {
+    const ms =
+      typeof value === "string" && !value.startsWith("P") && !value.startsWith("-P")
+        ? Date.parse(value)
+        : Number.NaN;
+    if (Number.isNaN(ms))
+      throw notImplemented(`${at} with ${JSON.stringify(value)} (only ISO 8601 date-times)`);
+    return ms;
+  };
+  return all(comparator, path, {
+    gt: (value, at) => {
+      const limit = time(value, at);
+      return (actual) => actual > limit;
+    },
+    gte: (value, at) => {
+      const limit = time(value, at);
+      return (actual) => actual >= limit;
+    },
+    lt: (value, at) => {
+      const limit = time(value, at);
+      return (actual) => actual < limit;
+    },
+  });
 }
 
 type Filter = Record<string, unknown>;

@@ -17,6 +17,7 @@ export interface FakeLinearState {
 export interface FakeLinearUser {
   id: string;
   name: string;
+  email: string;
 }
 
 export interface FakeLinearComment {
@@ -24,6 +25,8 @@ export interface FakeLinearComment {
   body: string;
   createdAt: string;
   issueId: string;
+  /** The author; null for an integration's comment (Linear then has no user). */
+  userId: string | null;
 }
 
 export interface FakeLinearIssue {
@@ -83,7 +86,7 @@ const DEFAULT_STATES: readonly [string, string][] = [
  */
 export class FakeLinearStore {
   readonly team: FakeLinearTeam = { id: randomUUID(), key: FAKE_LINEAR_TEAM_KEY, name: "Baton" };
-  readonly viewer: FakeLinearUser = { id: randomUUID(), name: "Baton Bot" };
+  readonly viewer: FakeLinearUser = { id: randomUUID(), name: "Baton Bot", email: "baton-bot@example.com" };
   readonly users = new Map<string, FakeLinearUser>([[this.viewer.id, this.viewer]]);
   readonly states: FakeLinearState[] = DEFAULT_STATES.map(([name, type]) => ({
     id: randomUUID(),
@@ -98,8 +101,11 @@ export class FakeLinearStore {
   private nextNumber = 1;
   private clock = Date.parse("2026-01-01T00:00:00.000Z");
 
-  addUser(name: string): FakeLinearUser {
-    const user = { id: randomUUID(), name };
+  addUser(
+    name: string,
+    email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}@example.com`,
+  ): FakeLinearUser {
+    const user = { id: randomUUID(), name, email };
     this.users.set(user.id, user);
     return user;
   }
@@ -144,8 +150,20 @@ export class FakeLinearStore {
     issue.updatedAt = this.tick();
   }
 
-  addComment(issueId: string, body: string): FakeLinearComment {
-    const comment = { id: randomUUID(), body, createdAt: this.tick(), issueId: this.issue(issueId).id };
+  /** A comment by `author` (default: the viewer, as through the API), at `createdAt` (default: the fake clock). */
+  addComment(
+    issueId: string,
+    body: string,
+    options: { author?: FakeLinearUser | null; createdAt?: string } = {},
+  ): FakeLinearComment {
+    const author = options.author === undefined ? this.viewer : options.author;
+    const comment = {
+      id: randomUUID(),
+      body,
+      createdAt: options.createdAt ?? this.tick(),
+      issueId: this.issue(issueId).id,
+      userId: author?.id ?? null,
+    };
     this.comments.push(comment);
     return comment;
   }

@@ -5,6 +5,7 @@ import type {
   ToolContext,
   ToolResult,
   TrackerAdapter,
+  TrackerComment,
   TrackerConfigContext,
   TrackerSettings,
 } from "@baton/domain";
@@ -13,7 +14,7 @@ import { executeGitHubApiTool, GITHUB_API_TOOL, githubApiToolSpec } from "./agen
 import { GitHubClient, type GitHubResponse, nextPageUrl } from "./client.ts";
 import { type Normalized, normalizeIssue } from "./normalize.ts";
 import { GITHUB_TOKEN_ENV, type GitHubProviderSettings, type StateLabelSettings } from "./profile.ts";
-import { checkConfiguredStates, listingFor } from "./states.ts";
+import { checkConfiguredStates, listingFor, stateChange } from "./states.ts";
 
 export interface GitHubTrackerOptions {
   /** Resolved provider keys (see githubTrackerProfile). */
@@ -40,6 +41,7 @@ export class GitHubTracker implements TrackerAdapter {
   private readonly repo: string;
   private readonly stateLabels: StateLabelSettings | null;
   private readonly logger: Logger;
+  private selfLogin: Promise<string> | null = null;
 
   constructor(options: GitHubTrackerOptions) {
     const { provider } = options;
@@ -102,26 +104,53 @@ export class GitHubTracker implements TrackerAdapter {
   async fetchIssuesByIds(issueIds: readonly string[]): Promise<Issue[]> {
     const issues: Issue[] = [];
     for (const id of new Set(issueIds)) {
-      if (!ISSUE_ID.test(id)) continue;
-      const response = await this.client.request({
-        method: "GET",
-        target: `${this.repoPath()}/issues/${id}`,
-        conditional: true,
-      });
-      if (GONE_STATUSES.has(response.status)) continue;
-      this.expectStatus(response, `GET ${this.repoPath()}/issues/${id}`);
-      if (!this.belongsToRepo(response.data)) continue;
-      const normalized = this.normalize(response.data);
-      if (!normalized.ok) {
-        throw new BatonError(
-          "tracker_response",
-          `GitHub issue GH-${id} in ${this.repo} cannot be read: ${normalized.reason}`,
-          { issue: `GH-${id}`, repo: this.repo, reason: normalized.reason },
-        );
-      }
-      issues.push(normalized.issue);
+      const issue = await this.fetchIssue(id);
+      if (issue !== null) issues.push(issue);
     }
     return issues;
+  }
+
+  /** One issue by number: `GET /repos/{repo}/issues/{number}` (conditional); null when it is gone or transferred. */
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    return (await this.readIssue(issueId))?.issue ?? null;
+  }
+
+  /**
+   * B.budget write-back: puts the issue into `stateName`: GitHub's own open/closed, or in label mode
+   * its one state label (other labels kept), in one `PATCH` after reading the issue's labels.
+   */
+  async moveIssue(issueId: string, stateName: string): Promise<void> {
+    const current = await this.readIssue(issueId);
+    if (current === null)
+      throw new BatonError("tracker_response", `GitHub issue GH-${issueId} is not in ${this.repo}`, {
+        issue: `GH-${issueId}`,
+        repo: this.repo,
+      });
+    const target = `${this.repoPath()}/issues/${issueId}`;
+    const response = await this.client.request({
+      method: "PATCH",
+      target,
+      body: stateChange(current.labelNames, stateName, this.stateLabels, `GH-${issueId}`),
+    });
+    this.expectStatus(response, `PATCH ${target}`);
+  }
+
+  private async readIssue(issueId: string): Promise<{ issue: Issue; labelNames: string[] } | null> {
+    if (!ISSUE_ID.test(issueId)) return null;
+    const target = `${this.repoPath()}/issues/${issueId}`;
+    const response = await this.client.request({ method: "GET", target, conditional: true });
+    if (GONE_STATUSES.has(response.status)) return null;
+    this.expectStatus(response, `GET ${target}`);
+    if (!this.belongsToRepo(response.data)) return null;
+    const normalized = this.normalize(response.data);
+    if (!normalized.ok) {
+      throw new BatonError(
+        "tracker_response",
+        `GitHub issue GH-${issueId} in ${this.repo} cannot be read: ${normalized.reason}`,
+        { issue: `GH-${issueId}`, repo: this.repo, reason: normalized.reason },
+      );
+    }
+    return { issue: normalized.issue, labelNames: rawLabelNames(response.data) };
   }
 
   /** B.budget write-back: an issue comment (the issue id is its number). */
@@ -129,6 +158,59 @@ export class GitHubTracker implements TrackerAdapter {
     const target = `/repos/${this.repo}/issues/${encodeURIComponent(issueId)}/comments`;
     const response = await this.client.request({ method: "POST", target, body: { body } });
     if (response.status !== 201) this.expectStatus(response, `POST ${target}`);
+  }
+
+  /**
+   * Issue comments created after `since`, oldest first, every page. GitHub's `since` filters by
+   * last update, so edited older comments come back too and are dropped here by creation time.
+   */
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    if (!ISSUE_ID.test(issueId)) return [];
+    const self = await this.ownLogin();
+    const sinceMs = Date.parse(since);
+    const query = new URLSearchParams({
+      since: new Date(sinceMs).toISOString(),
+      per_page: String(PAGE_SIZE),
+    });
+    const comments: TrackerComment[] = [];
+    const visited = new Set<string>();
+    let target: string | null = `${this.repoPath()}/issues/${issueId}/comments?${query}`;
+    while (target !== null) {
+      visited.add(target);
+      const response = await this.client.request({ method: "GET", target });
+      if (GONE_STATUSES.has(response.status)) return [];
+      this.expectStatus(response, `GET ${this.repoPath()}/issues/${issueId}/comments`);
+      if (!Array.isArray(response.data)) {
+        throw new BatonError(
+          "tracker_response",
+          `GitHub answered the comments of GH-${issueId} in ${this.repo} with something that is not a JSON list`,
+          { issue: `GH-${issueId}`, repo: this.repo },
+        );
+      }
+      for (const record of response.data) {
+        const comment = readComment(record, self);
+        if (comment !== null && Date.parse(comment.created_at) > sinceMs) comments.push(comment);
+      }
+      target = this.nextPage(response, visited);
+    }
+    return comments.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /** The login Baton's token acts as (`GET /user`), asked once; its comments include the agent's tool calls. */
+  private async ownLogin(): Promise<string> {
+    this.selfLogin ??= this.client.request({ method: "GET", target: "/user" }).then((response) => {
+      this.expectStatus(response, "GET /user");
+      const login = (response.data as { login?: unknown } | null)?.login;
+      if (typeof login !== "string" || login === "")
+        throw new BatonError("tracker_response", "GitHub's answer to GET /user has no login");
+      return login.toLowerCase();
+    });
+    try {
+      return await this.selfLogin;
+    } catch (error) {
+      this.selfLogin = null;
+      throw error;
+    }
   }
 
   secretEnvironmentNames(): string[] {
@@ -216,6 +298,34 @@ export class GitHubTracker implements TrackerAdapter {
   private repoPath(): string {
     return `/repos/${this.repo}`;
   }
+}
+
+/** Label names as GitHub spells them (labels are strings or `{ name }` objects). */
+function rawLabelNames(record: unknown): string[] {
+  const labels = (record as { labels?: unknown } | null)?.labels;
+  if (!Array.isArray(labels)) return [];
+  return labels.flatMap((label: unknown) => {
+    const name = typeof label === "string" ? label : (label as { name?: unknown } | null)?.name;
+    return typeof name === "string" ? [name] : [];
+  });
+}
+
+/** An issue comment as the approval channel reads it; null for a record without id, date or body. */
+function readComment(record: unknown, self: string): TrackerComment | null {
+  if (typeof record !== "object" || record === null) return null;
+  const { id, body, created_at: createdAt, user } = record as Record<string, unknown>;
+  const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
+  if ((typeof id !== "number" && typeof id !== "string") || typeof body !== "string" || !Number.isFinite(at))
+    return null;
+  const login = (user as { login?: unknown } | null | undefined)?.login;
+  return {
+    id: String(id),
+    created_at: new Date(at).toISOString(),
+    body,
+    author: typeof login === "string" ? login : "(unknown)",
+    author_keys: typeof login === "string" ? [login.toLowerCase()] : [],
+    by_baton: typeof login === "string" && login.toLowerCase() === self,
+  };
 }
 
 /** Builds the adapter from resolved settings; rejects active/terminal states the state model cannot produce. */

@@ -5,6 +5,7 @@ import type {
   ToolContext,
   ToolResult,
   TrackerAdapter,
+  TrackerComment,
   TrackerConfigContext,
   TrackerSettings,
 } from "@baton/domain";
@@ -18,7 +19,17 @@ import {
 } from "./defaults.ts";
 import { type DispatchRules, normalizeLinearIssue } from "./normalize.ts";
 import type { LinearProvider } from "./profile.ts";
-import { ISSUES_BY_IDS_QUERY, ISSUES_BY_STATES_QUERY, stateFilter, VIEWER_QUERY } from "./queries.ts";
+import {
+  COMMENT_MUTATION,
+  COMMENTS_SINCE_QUERY,
+  ISSUE_BY_ID_QUERY,
+  ISSUE_TEAM_STATE_QUERY,
+  ISSUES_BY_IDS_QUERY,
+  ISSUES_BY_STATES_QUERY,
+  MOVE_ISSUE_MUTATION,
+  stateFilter,
+  VIEWER_QUERY,
+} from "./queries.ts";
 import { LinearTransport } from "./transport.ts";
 
 export interface LinearTrackerOptions {
@@ -168,18 +179,108 @@ export class LinearTracker implements TrackerAdapter {
     return [linearGraphqlToolSpec];
   }
 
+  /** One issue of the project by id, in one request; null when it is gone or in another project. */
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    const rules = await this.dispatchRules();
+    const operation = `the refresh of issue ${issueId}`;
+    const data = await this.transport.request(
+      ISSUE_BY_ID_QUERY,
+      { projectSlug: this.options.projectSlug, id: issueId, nestedFirst: LINEAR_NESTED_PAGE_SIZE },
+      operation,
+    );
+    const node = issueConnection(data, operation).nodes[0];
+    if (node === undefined) return null;
+    const normalized = normalizeLinearIssue(node, rules);
+    if ("malformed" in normalized) {
+      throw new BatonError(
+        "tracker_response",
+        `Linear issue ${normalized.id ?? issueId} is malformed: ${normalized.malformed}`,
+        { issue_id: normalized.id ?? issueId },
+      );
+    }
+    return normalized.issue.id === issueId ? normalized.issue : null;
+  }
+
   /** B.budget write-back: a comment on the issue. */
   async commentOnIssue(issueId: string, body: string): Promise<void> {
-    const data = await this.transport.request(
-      "mutation BatonComment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, body: $body }) { success } }",
-      { issueId, body },
-      "commentCreate",
-    );
+    const data = await this.transport.request(COMMENT_MUTATION, { issueId, body }, "commentCreate");
     const created = data.commentCreate as { success?: unknown } | null | undefined;
     if (created?.success !== true)
       throw new BatonError("tracker_response", `Linear did not create the comment on issue ${issueId}`, {
         issueId,
       });
+  }
+
+  /** B.budget write-back: moves the issue to its team's workflow state of that name (any case). */
+  async moveIssue(issueId: string, stateName: string): Promise<void> {
+    const data = await this.transport.request(
+      ISSUE_TEAM_STATE_QUERY,
+      { id: issueId, state: stateName.trim() },
+      `the workflow states of issue ${issueId}`,
+    );
+    const issue = data.issue as { team?: { states?: { nodes?: { id?: unknown }[] } } } | null | undefined;
+    const stateId = issue?.team?.states?.nodes?.[0]?.id;
+    if (typeof stateId !== "string")
+      throw new BatonError(
+        "invalid_tracker_config",
+        `the team of Linear issue ${issueId} has no workflow state named ${JSON.stringify(stateName)}`,
+        { issueId, state: stateName },
+      );
+    const moved = await this.transport.request(
+      MOVE_ISSUE_MUTATION,
+      { id: issueId, stateId },
+      `issueUpdate of issue ${issueId}`,
+    );
+    if ((moved.issueUpdate as { success?: unknown } | null | undefined)?.success !== true)
+      throw new BatonError("tracker_response", `Linear did not move issue ${issueId} to ${stateName}`, {
+        issueId,
+        state: stateName,
+      });
+  }
+
+  /**
+   * Comments on the issue created after `since`, oldest first, every page. The author's keys are
+   * the user's email and id (a display name can be changed by its owner, so it never authorizes).
+   */
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    const self = await this.ownUserId();
+    const comments: TrackerComment[] = [];
+    const seenCursors = new Set<string>();
+    let after: string | null = null;
+    for (let page = 1; ; page++) {
+      const operation = `the comments of issue ${issueId} (page ${page})`;
+      const data = await this.transport.request(
+        COMMENTS_SINCE_QUERY,
+        { issueId, since: new Date(Date.parse(since)).toISOString(), first: this.pageSize, after },
+        operation,
+      );
+      const connection = (data.issue as { comments?: unknown } | null | undefined)?.comments as
+        | { nodes?: unknown; pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } }
+        | undefined;
+      if (!Array.isArray(connection?.nodes) || typeof connection.pageInfo?.hasNextPage !== "boolean") {
+        throw new BatonError(
+          "tracker_response",
+          `Linear's answer to ${operation} has no comments connection`,
+          {
+            issue_id: issueId,
+          },
+        );
+      }
+      for (const node of connection.nodes) {
+        const comment = readLinearComment(node, self);
+        if (comment !== null) comments.push(comment);
+      }
+      const cursor = connection.pageInfo.endCursor;
+      if (!connection.pageInfo.hasNextPage) break;
+      if (typeof cursor !== "string" || seenCursors.has(cursor)) {
+        throw new BatonError("tracker_pagination", `Linear's paging of ${operation} does not advance`, {
+          issue_id: issueId,
+        });
+      }
+      seenCursors.add(cursor);
+      after = cursor;
+    }
+    return comments.sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   async executeAgentTool(name: string, args: unknown, _context: ToolContext): Promise<ToolResult> {
@@ -196,18 +297,23 @@ export class LinearTracker implements TrackerAdapter {
     return { terminalStates: this.options.terminalStates, assigneeId: await this.assigneeId() };
   }
 
-  /** `assignee: me` is the API key's own user, asked once per adapter (a failed lookup is retried next time). */
+  /** `assignee: me` is the API key's own user. */
   private async assigneeId(): Promise<string | null> {
     const assignee = this.options.assignee;
     if (assignee === null || assignee.toLowerCase() !== "me") return assignee;
+    return this.ownUserId();
+  }
+
+  /** The API key's own user, asked once per adapter (a failed lookup is retried next time). */
+  private async ownUserId(): Promise<string> {
     this.viewerId ??= this.transport
-      .request(VIEWER_QUERY, {}, "the viewer lookup for assignee: me")
+      .request(VIEWER_QUERY, {}, "the viewer lookup (assignee: me, Baton's own comments)")
       .then((data) => {
         const id = (data.viewer as { id?: unknown } | null | undefined)?.id;
         if (typeof id === "string" && id !== "") return id;
         throw new BatonError(
           "tracker_response",
-          "Linear's viewer answer has no user id (needed for assignee: me)",
+          "Linear's viewer answer has no user id (needed for assignee: me and to tell Baton's own comments)",
         );
       });
     try {
@@ -217,6 +323,24 @@ export class LinearTracker implements TrackerAdapter {
       throw error;
     }
   }
+}
+
+function readLinearComment(node: unknown, self: string): TrackerComment | null {
+  const { id, body, createdAt, user } = (node ?? {}) as Record<string, unknown>;
+  const at = typeof createdAt === "string" ? Date.parse(createdAt) : Number.NaN;
+  if (typeof id !== "string" || typeof body !== "string" || !Number.isFinite(at)) return null;
+  const author = (user ?? null) as { id?: unknown; name?: unknown; email?: unknown } | null;
+  const keys = [author?.email, author?.id].filter(
+    (key): key is string => typeof key === "string" && key !== "",
+  );
+  return {
+    id,
+    created_at: new Date(at).toISOString(),
+    body,
+    author: typeof author?.name === "string" ? author.name : "(unknown)",
+    author_keys: keys.map((key) => key.toLowerCase()),
+    by_baton: author?.id === self,
+  };
 }
 
 interface IssuePage {

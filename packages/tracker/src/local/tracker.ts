@@ -6,6 +6,7 @@ import type {
   ToolContext,
   ToolResult,
   TrackerAdapter,
+  TrackerComment,
   TrackerConfigContext,
   TrackerSettings,
 } from "@baton/domain";
@@ -31,6 +32,9 @@ export interface LocalTrackerOptions {
  */
 const WATCH_COALESCE_MS = 50;
 
+/** Authors Baton writes comments as: its own (`baton`) and its agent's tool (`agent`). */
+const BATON_AUTHORS = new Set(["baton", "agent"]);
+
 /** The `local` tracker kind: tickets are Markdown files in one folder (see docs/trackers/local.md). */
 export class LocalTracker implements TrackerAdapter {
   readonly kind = "local";
@@ -53,6 +57,10 @@ export class LocalTracker implements TrackerAdapter {
     return this.store.find(issueIds);
   }
 
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    return (await this.store.find([issueId]))[0] ?? null;
+  }
+
   secretEnvironmentNames(): string[] {
     return [];
   }
@@ -65,6 +73,33 @@ export class LocalTracker implements TrackerAdapter {
 
   async moveIssue(issueId: string, stateName: string): Promise<void> {
     for (const issue of await this.store.find([issueId])) await this.store.move(issue.identifier, stateName);
+  }
+
+  /**
+   * Comments in the ticket file dated after `since`, oldest first. A comment's id is its timestamp
+   * plus its place among comments with the same timestamp (`<timestamp>#<n>`), stable while the
+   * file only grows; its author is the text in its heading.
+   */
+  async fetchCommentsSince(issueId: string, since: string): Promise<TrackerComment[]> {
+    const sinceMs = Date.parse(since);
+    const { comments } = await this.store.details(issueId);
+    const seen = new Map<string, number>();
+    const found: TrackerComment[] = [];
+    for (const comment of comments) {
+      const n = (seen.get(comment.timestamp) ?? 0) + 1;
+      seen.set(comment.timestamp, n);
+      const at = Date.parse(comment.timestamp);
+      if (!Number.isFinite(at) || !(at > sinceMs)) continue;
+      found.push({
+        id: `${comment.timestamp}#${n}`,
+        created_at: new Date(at).toISOString(),
+        body: comment.body,
+        author: comment.author,
+        author_keys: [comment.author.toLowerCase()],
+        by_baton: BATON_AUTHORS.has(comment.author.toLowerCase()),
+      });
+    }
+    return found.sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   agentTools(): AgentToolSpec[] {
