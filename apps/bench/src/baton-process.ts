@@ -18,6 +18,23 @@ function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** One line of a fake app-server's record: when (wall-clock ms) and in which workspace directory. */
+export interface AgentRecord {
+  atMs: number;
+  workspace: string;
+}
+
+async function readAgentRecords(file: string): Promise<AgentRecord[]> {
+  const text = await readFile(file, "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const [seconds, ...cwd] = line.split(" ");
+      return { atMs: Number(seconds) * 1000, workspace: path.basename(cwd.join(" ")) };
+    });
+}
+
 /** A temp directory for one scenario, with the fake app-server's turn/start record inside. */
 export class BenchDir {
   private constructor(readonly dir: string) {}
@@ -46,15 +63,13 @@ export class BenchDir {
   }
 
   /** Every turn/start the fakes received: wall-clock ms and the workspace directory name. */
-  async turnStarts(): Promise<{ atMs: number; workspace: string }[]> {
-    const text = await readFile(this.recordPath, "utf8").catch(() => "");
-    return text
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => {
-        const [seconds, ...cwd] = line.split(" ");
-        return { atMs: Number(seconds) * 1000, workspace: path.basename(cwd.join(" ")) };
-      });
+  turnStarts(): Promise<AgentRecord[]> {
+    return readAgentRecords(this.recordPath);
+  }
+
+  /** Every turn/interrupt the fakes received and every end of their stdin, in the same form. */
+  agentStops(): Promise<AgentRecord[]> {
+    return readAgentRecords(`${this.recordPath}.stops`);
   }
 
   /** Writes WORKFLOW.md from front matter (YAML text) and returns its path. */
@@ -123,10 +138,32 @@ export class BatonProcess {
           ? ["--port", "0"]
           : []),
     ];
+    return BatonProcess.spawn(
+      args,
+      path.dirname(options.workflowPath),
+      options.home,
+      options.env,
+      options.probe,
+    );
+  }
+
+  /** A real `baton worker` (B.queue) taking the attempts queued on `queueName`. */
+  static worker(options: { redisUrl: string; queueName: string; cwd: string; home: string }): BatonProcess {
+    const args = [BATON_BIN, "worker", "--redis", options.redisUrl, "--queue", options.queueName];
+    return BatonProcess.spawn(args, options.cwd, options.home);
+  }
+
+  private static spawn(
+    args: string[],
+    cwd: string,
+    home: string,
+    env: Record<string, string> = {},
+    ipc = false,
+  ): BatonProcess {
     const child = spawn(process.execPath, args, {
-      cwd: path.dirname(options.workflowPath),
-      env: { ...process.env, HOME: options.home, ...options.env },
-      stdio: ["ignore", "pipe", "pipe", ...(options.probe ? (["ipc"] as const) : [])],
+      cwd,
+      env: { ...process.env, HOME: home, ...env },
+      stdio: ["ignore", "pipe", "pipe", ...(ipc ? (["ipc"] as const) : [])],
     });
     return new BatonProcess(child);
   }

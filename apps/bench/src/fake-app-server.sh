@@ -3,9 +3,11 @@
 # hundreds of sessions: it answers the handshake, appends "<epoch seconds.micros> <cwd>" to the
 # record file whenever a turn/start arrives, then either completes the turn at once (interval 0) or
 # streams a notification every <interval> seconds until Baton interrupts the turn or closes stdin.
+# Each interrupt and the end of stdin append "<epoch seconds.micros> <cwd>" to <record-file>.stops.
 # usage: fake-app-server.sh <record-file> <interval-seconds>
 set -u
 record=$1
+stops="$record.stops"
 interval=$2
 thread="thr_$$"
 turn=0
@@ -38,6 +40,11 @@ emit() {
   fi
 }
 
+closed() {
+  printf '%s %s\n' "$EPOCHREALTIME" "$PWD" >>"$stops"
+  exit 0
+}
+
 handle() {
   local line=$1 id
   # Notifications (no id) need no answer; JSON.stringify puts the request id first.
@@ -58,6 +65,7 @@ handle() {
       fi
       ;;
     *'"method":"turn/interrupt"'*)
+      printf '%s %s\n' "$EPOCHREALTIME" "$PWD" >>"$stops"
       respond "$id" '{}'
       streaming=0
       complete interrupted
@@ -78,11 +86,11 @@ while :; do
       handle "$line"
     else
       # A status above 128 is the timeout (time for the next notification); anything else is EOF.
-      (($? > 128)) || exit 0
+      (($? > 128)) || closed
       emit
     fi
   else
-    read -r line || exit 0
+    read -r line || closed
     handle "$line"
   fi
 done

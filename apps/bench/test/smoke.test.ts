@@ -78,13 +78,21 @@ describe("benchmark harness at smoke size", () => {
 
   const noRedis = redisSkipReason();
   it.skipIf(noRedis !== null)(
-    `[B.queue-bench] relays a worker's agent events through Redis, compares BullMQ's QueueEvents and times no-op attempts end to end${noRedis === null ? "" : ` (skipped: ${noRedis})`}`,
+    `[B.queue-bench] relays a worker's agent events through Redis, compares BullMQ's QueueEvents, times no-op attempts end to end, and times a ticket move and a cancel through a real baton worker${noRedis === null ? "" : ` (skipped: ${noRedis})`}`,
     async () => {
       const measurements = await runSmoke("queue");
-      expectWellFormed(measurements, ["queue_events_relay_rate", "queue_dispatch_rate"]);
+      expectWellFormed(measurements, [
+        "queue_events_relay_rate",
+        "queue_dispatch_rate",
+        "pickup_queue_issue_move_p50",
+        "queue_cancel_to_worker_p50",
+      ]);
       expect(measurements[0]!.details.notifications).toBe(2000);
       expect(measurements[0]!.details.bullmq_queue_events_rate).toBeGreaterThan(0);
       expect(measurements[1]!.details.attempts).toBe(20);
+      expect(measurements[2]!.details.samples).toBe(1);
+      expect(measurements[3]!.details.samples).toBe(1);
+      expect(measurements[3]!.value).toBeGreaterThan(0);
     },
     120_000,
   );

@@ -50,7 +50,11 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "queue",
     run: (size) =>
-      queueFigures(size === "full" ? QUEUE_FULL : { notifications: 2000, attempts: 20, concurrency: 5 }),
+      queueFigures(
+        size === "full"
+          ? QUEUE_FULL
+          : { notifications: 2000, attempts: 20, concurrency: 5, pickupSamples: 1 },
+      ),
   },
   {
     name: "startup",

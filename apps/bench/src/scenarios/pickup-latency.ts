@@ -90,20 +90,43 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
   }
 }
 
+/** B.queue: attempts run on one real `baton worker` through this Redis instead of in the CLI. */
+export interface QueueTarget {
+  redisUrl: string;
+  queueName: string;
+}
+
+export interface WatchedPickups {
+  /** Ticket moved to Todo → the agent reads `turn/start`, ms. */
+  pickups: number[];
+  /** Queue only: the orchestrator's stop request → the worker's agent interrupted or closed, ms. */
+  cancels: number[];
+}
+
 /**
  * Change signal: the real CLI on the local tracker, which watches its ticket folder. Each sample
  * moves a Backlog ticket to Todo with the same store call `baton issue move` makes (the CLI's
  * own start-up is not Baton's pickup time); polling is 30 s, so only the signal explains a pickup.
+ * With `queue`, the attempt runs on a `baton worker` process and the agent keeps its turn open, so
+ * moving the ticket to Done makes reconciliation cancel it: the cancel must cross Redis to the worker.
  */
-async function watchedPickups(samples: number): Promise<number[]> {
-  const bench = await BenchDir.create("pickup-watch");
+export async function watchedPickups(
+  samples: number,
+  queue: QueueTarget | null = null,
+): Promise<WatchedPickups> {
+  const bench = await BenchDir.create(queue === null ? "pickup-watch" : "pickup-queue");
   const store = new LocalTicketStore(`${bench.dir}/tickets`, { prefix: "BAT" });
   let baton: BatonProcess | null = null;
+  let worker: BatonProcess | null = null;
   try {
     const identifiers: string[] = [];
     for (let index = 0; index < samples; index++) {
       identifiers.push((await store.create({ title: `Pickup ${index + 1}`, state: "Backlog" })).identifier);
     }
+    const executor =
+      queue === null
+        ? ""
+        : `executor: { kind: queue, redis_url: $BENCH_REDIS_URL, queue_name: ${queue.queueName} }`;
     const workflowPath = await bench.writeWorkflow(`
 tracker:
   kind: local
@@ -113,23 +136,74 @@ tracker:
 polling: { interval_ms: 30000 }
 workspace: { root: workspaces }
 agent: { max_turns: 1 }
-codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
+codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(queue === null ? 0 : 1))} }
+${executor}
 `);
-    baton = BatonProcess.start({ workflowPath, home: bench.home });
+    if (queue !== null) {
+      worker = BatonProcess.worker({ ...queue, cwd: bench.dir, home: bench.home });
+      await worker.waitForLog("action=worker_start outcome=ready", 30_000);
+    }
+    baton = BatonProcess.start({
+      workflowPath,
+      home: bench.home,
+      env: queue === null ? {} : { BENCH_REDIS_URL: queue.redisUrl },
+    });
     await baton.waitForLog("action=startup outcome=running", 30_000);
-    const latencies: number[] = [];
+    const result: WatchedPickups = { pickups: [], cancels: [] };
     for (const identifier of identifiers) {
       await sleep(200 + Math.random() * 200);
       const movedAt = wallClockMs();
       await store.move(identifier, "Todo");
-      latencies.push((await turnStartedAt(bench, identifier, movedAt)) - movedAt);
+      const startedAt = await turnStartedAt(bench, identifier, movedAt);
+      result.pickups.push(startedAt - movedAt);
       await store.move(identifier, "Done");
+      if (queue !== null) {
+        result.cancels.push(await cancelLatency(bench, baton, identifier, startedAt));
+        // The worker, not the CLI, must have carried the cancel out, once per sample so far.
+        await waitUntil(
+          () =>
+            worker!.logs.filter((line) => line.msg.includes("action=worker_job outcome=cancelling")).length >=
+            result.cancels.length,
+          `the worker cancelling the attempt of ${identifier}\n${worker!.tail()}`,
+          PICKUP_TIMEOUT_MS,
+          5,
+        );
+      }
     }
-    return latencies;
+    return result;
   } finally {
     await baton?.stop();
+    await worker?.stop();
     await bench.remove();
   }
+}
+
+/** The orchestrator's `action=stop outcome=requested` for `identifier` → its agent's first stop record. */
+async function cancelLatency(
+  bench: BenchDir,
+  baton: BatonProcess,
+  identifier: string,
+  sinceMs: number,
+): Promise<number> {
+  const request = await waitUntil(
+    () =>
+      baton.logs.find(
+        (line) =>
+          line.msg.includes("action=stop outcome=requested") &&
+          (line.issue_identifier === identifier || line.msg.includes(identifier)),
+      ),
+    `stop request for ${identifier}\n${baton.tail()}`,
+    PICKUP_TIMEOUT_MS,
+    5,
+  );
+  const stop = await waitUntil(
+    async () =>
+      (await bench.agentStops()).find((record) => record.workspace === identifier && record.atMs >= sinceMs),
+    `the agent of ${identifier} interrupted or closed`,
+    PICKUP_TIMEOUT_MS,
+    2,
+  );
+  return stop.atMs - Date.parse(request.time);
 }
 
 /**
@@ -187,32 +261,42 @@ server:
   }
 }
 
-/** Ticket moved to an active state → `turn/start` received by the agent, polling vs change signal. */
-export async function pickupLatency(options: PickupLatencyOptions): Promise<Measurement[]> {
-  const polling = await pollingPickups(options.pollingSamples);
-  const watched = await watchedPickups(options.watchSamples);
-  const webhook = await webhookPickups(options.webhookSamples);
-  const summary = (samples: number[]) => ({
+/** Sample count, p90, max and every sample of a latency figure, for its details. */
+export function latencySummary(samples: number[]) {
+  return {
     samples: samples.length,
     p90_ms: percentile(samples, 90),
     max_ms: Math.max(...samples),
     all_ms: samples.map(Math.round),
-  });
+  };
+}
+
+/** Ticket moved to an active state → `turn/start` received by the agent, polling vs change signal. */
+export async function pickupLatency(options: PickupLatencyOptions): Promise<Measurement[]> {
+  const polling = await pollingPickups(options.pollingSamples);
+  const watched = (await watchedPickups(options.watchSamples)).pickups;
+  const webhook = await webhookPickups(options.webhookSamples);
   return [
     measure(
       "pickup_polling_1s_p50",
       percentile(polling, 50),
       "ms",
       { op: "<=", limit: 1100 },
-      summary(polling),
+      latencySummary(polling),
     ),
     measure(
       "pickup_issue_move_p50",
       percentile(watched, 50),
       "ms",
       { op: "<=", limit: 50 },
-      summary(watched),
+      latencySummary(watched),
     ),
-    measure("pickup_webhook_p50", percentile(webhook, 50), "ms", { op: "<=", limit: 100 }, summary(webhook)),
+    measure(
+      "pickup_webhook_p50",
+      percentile(webhook, 50),
+      "ms",
+      { op: "<=", limit: 100 },
+      latencySummary(webhook),
+    ),
   ];
 }

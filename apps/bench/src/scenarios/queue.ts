@@ -6,7 +6,8 @@ import { startRedisServer } from "@baton/testkit";
 import { makeIssue } from "@baton/tracker";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { type Measurement, measure } from "../report.ts";
-import { waitUntil } from "../stats.ts";
+import { percentile, waitUntil } from "../stats.ts";
+import { latencySummary, watchedPickups } from "./pickup-latency.ts";
 
 export interface QueueOptions {
   /** Agent events one attempt emits for the relay figures. */
@@ -15,9 +16,16 @@ export interface QueueOptions {
   attempts: number;
   /** Worker concurrency for the dispatch figure. */
   concurrency: number;
+  /** Tickets moved to Todo (then Done) with the CLI and one `baton worker` process. */
+  pickupSamples: number;
 }
 
-export const QUEUE_FULL: QueueOptions = { notifications: 100_000, attempts: 1000, concurrency: 50 };
+export const QUEUE_FULL: QueueOptions = {
+  notifications: 100_000,
+  attempts: 1000,
+  concurrency: 50,
+  pickupSamples: 15,
+};
 
 const SPEC: RunSpec = {
   workflow: { path: "/bench/WORKFLOW.md", content_hash: "bench" },
@@ -135,8 +143,10 @@ function countingReporter(counter: { events: number }): RunReporter {
 /**
  * B.queue: the queue executor and a real `QueueWorker` on a private redis-server. Agent events
  * relayed from a worker to the orchestrator's reporter (notifications/s), the same events through
- * BullMQ's own channel (job progress + QueueEvents) for comparison, and dispatch throughput of
- * no-op attempts (enqueue to outcome, attempts/s).
+ * BullMQ's own channel (job progress + QueueEvents) for comparison, dispatch throughput of
+ * no-op attempts (enqueue to outcome, attempts/s), and with the real CLI and a real `baton worker`
+ * process: ticket move to the worker's agent reading `turn/start`, and the orchestrator's cancel
+ * to that agent being interrupted.
  */
 export async function queueFigures(options: QueueOptions): Promise<Measurement[]> {
   const redis = await startRedisServer();
@@ -144,6 +154,10 @@ export async function queueFigures(options: QueueOptions): Promise<Measurement[]
     const relay = await relayRate(redis.url, options.notifications);
     const viaBullmq = await bullmqEventsRate(redis.url, Math.min(options.notifications, 5000));
     const dispatch = await dispatchRate(redis.url, options.attempts, options.concurrency);
+    const { pickups, cancels } = await watchedPickups(options.pickupSamples, {
+      redisUrl: redis.url,
+      queueName: `pickup-${Date.now()}`,
+    });
     return [
       measure(
         "queue_events_relay_rate",
@@ -164,6 +178,23 @@ export async function queueFigures(options: QueueOptions): Promise<Measurement[]
         {
           attempts: options.attempts,
           worker_concurrency: options.concurrency,
+        },
+      ),
+      measure(
+        "pickup_queue_issue_move_p50",
+        percentile(pickups, 50),
+        "ms",
+        { op: "<=", limit: 150 },
+        latencySummary(pickups),
+      ),
+      measure(
+        "queue_cancel_to_worker_p50",
+        percentile(cancels, 50),
+        "ms",
+        { op: "<=", limit: 1000 },
+        {
+          ...latencySummary(cancels),
+          path: "action=stop outcome=requested -> agent turn/interrupt or stdin closed",
         },
       ),
     ];
