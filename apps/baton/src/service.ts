@@ -277,7 +277,6 @@ export class BatonService {
       logger,
       launchers,
       stateStore,
-      options.stateDir ?? null,
       closeExecutor,
       executorReady,
     );

@@ -2,8 +2,8 @@ import type { AgentRequest, TokenCounts } from "@baton/domain";
 import { errorRecordText } from "@baton/domain";
 import { agentGateId, agentRequestText } from "./agent-approvals.ts";
 import { type BudgetConfig, type BudgetView, budgetView } from "./budget.ts";
-import type { ConnectionHealth } from "./ports.ts";
 import type { PipelineProgress } from "./pipeline.ts";
+import type { ConnectionHealth } from "./ports.ts";
 import type { Claim, OrchestratorState, SessionSummary } from "./state.ts";
 
 /** The latest operator-visible problem of the poll loop (preflight or tracker), with when it happened. */

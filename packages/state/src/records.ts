@@ -107,7 +107,8 @@ export function stateFromRecords(records: StateRecords): {
     } catch {
       claim = null;
     }
-    if (isClaim(claim)) state.claims[issueId] = { ...CLAIM_DEFAULTS, ...claim, pipeline: claim.pipeline ?? null };
+    if (isClaim(claim))
+      state.claims[issueId] = { ...CLAIM_DEFAULTS, ...claim, pipeline: claim.pipeline ?? null };
     else badClaims.push(issueId);
   }
   for (const issueId of records.completed) state.completed[issueId] = true;
