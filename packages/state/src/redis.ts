@@ -1,6 +1,12 @@
+import { createRequire } from "node:module";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { BatonError, type Logger, REDACTED, silentLogger } from "@baton/domain";
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
+
+// ioredis (~75 modules) loads on the first connection, not with every start that never uses Redis;
+// a synchronous require keeps `connectRedis` synchronous.
+const requireModule = createRequire(import.meta.url);
+const loadRedisClass = (): typeof Redis => (requireModule("ioredis") as typeof import("ioredis")).Redis;
 
 /**
  * `connecting`: the first connection is being made. `connected`: commands flow. `reconnecting`: the
@@ -148,7 +154,7 @@ export function connectRedis(url: string, options: RedisConnectOptions): RedisCo
     reconnectOnError: () => false,
     ...(tls ? { tls: { ...options.tls } } : {}),
   };
-  const client = new Redis(url, redisOptions);
+  const client = new (loadRedisClass())(url, redisOptions);
 
   let closing = false;
   let lastAuthError: string | null = null;
