@@ -44,7 +44,9 @@ export async function startHttpServer(
             { provider: delivery.provider, issue_id: delivery.issue_id, action: delivery.action },
             "action=webhook outcome=accepted",
           );
-          source.requestRefresh();
+          // A delivery about one issue refreshes that issue alone; anything else asks for a full tick.
+          if (delivery.issue_id === null) source.requestRefresh();
+          else service.orchestrator.refreshIssue(delivery.issue_id);
         },
       },
     });

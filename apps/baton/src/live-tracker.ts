@@ -6,6 +6,7 @@ import { createTracker } from "@baton/tracker";
 const TIMED_OPERATIONS = new Set<PropertyKey>([
   "fetchIssuesByStates",
   "fetchIssuesByIds",
+  "fetchIssue",
   "executeAgentTool",
 ]);
 

@@ -6,7 +6,7 @@ import { type Launcher, LocalLauncher } from "@baton/workspace";
 export interface Launchers {
   agent: Launcher;
   hook: Launcher;
-  /** Stops every container still running and the model relay. */
+  /** Ends what both launchers still run (processes or containers) and stops the model relay. */
   close(): Promise<void>;
 }
 
@@ -24,10 +24,7 @@ export async function createLaunchers(options: {
   logger: Logger;
 }): Promise<Launchers> {
   const { sandbox, logger } = options;
-  if (sandbox.kind === "none") {
-    const local = new LocalLauncher();
-    return { agent: local, hook: local, close: async () => {} };
-  }
+  if (sandbox.kind === "none") return launchers(new LocalLauncher(), new LocalLauncher());
   // Loaded only for sandboxed services: dockerode is not free to import.
   const {
     DockerLauncher,
@@ -60,11 +57,15 @@ export async function createLaunchers(options: {
     { image: sandbox.image, network: sandbox.network, hooks_sandboxed: options.hooksSandboxed, instance },
     "action=sandbox_ready",
   );
+  return launchers(agent, hook, relay);
+}
+
+function launchers(agent: Launcher, hook: Launcher, relay?: { close(): Promise<void> } | null): Launchers {
   return {
     agent,
     hook,
     async close() {
-      await Promise.all([agent.killAll(), hook instanceof DockerLauncher ? hook.killAll() : null]);
+      await Promise.all([agent.close(), hook.close()]);
       await relay?.close();
     },
   };

@@ -1,5 +1,5 @@
 import type { Logger } from "@baton/domain";
-import { type BatonError, SecretRedactor, toBatonError } from "@baton/domain";
+import { BatonError, SecretRedactor, STATE_DIR_ENV, toBatonError } from "@baton/domain";
 import {
   type ConfigSource,
   Orchestrator,
@@ -16,7 +16,7 @@ import {
 import type { TrackerRequestSample } from "@baton/status";
 import { trackerProfiles } from "@baton/tracker";
 import { configSecrets, envReferenceName, type ServiceConfig, WorkflowStore } from "@baton/workflow";
-import { type Launcher, LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
+import { LocalLeftoverReaper, WorkspaceManager } from "@baton/workspace";
 import { LiveTracker } from "./live-tracker.ts";
 import { LogHealth } from "./log-health.ts";
 import { removeExpiredServiceLogs } from "./logging.ts";
@@ -34,8 +34,6 @@ export interface ServiceOptions {
   logsRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
-  /** Replaces both launchers (tests); default: from `sandbox` in WORKFLOW.md. */
-  launcher?: Launcher;
   /** Everything Baton writes passes through it; the service adds the config's secrets. */
   redactor?: SecretRedactor;
   /** Where log-file trouble is reported (the run command shares it with the file log). */
@@ -53,6 +51,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Baton wired together: the live workflow, the tracker it names, the in-process executor running
  * workspace + Codex attempts, and the orchestrator owning all scheduling state.
  */
+/**
+ * Kills whatever a dead Baton on the same state directory left running: its processes carry the
+ * directory in BATON_STATE_DIR, and we hold the lock, so none of them is a live instance's. Called
+ * right after the lock is taken, before the workflow loads or the server starts, so a dead
+ * instance's agents stop as early as possible.
+ */
+export async function killDeadInstanceLeftovers(stateDir: string, logger: Logger): Promise<void> {
+  const killed = await new LocalLeftoverReaper().killInstanceLeftovers(stateDir);
+  if (killed.length > 0) {
+    logger.warn(
+      { state_dir: stateDir, pids: killed.join(",") },
+      `action=leftover_cleanup outcome=killed pids=${killed.join(",")}`,
+    );
+  }
+}
+
 export class BatonService {
   private stopped = false;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -68,7 +82,6 @@ export class BatonService {
     private readonly logger: Logger,
     private readonly launchers: Launchers,
     private readonly stateStore: StateStore | null,
-    private readonly stateDir: string | null,
   ) {}
 
   /**
@@ -79,18 +92,16 @@ export class BatonService {
     const { logger, env } = options;
     const store = await WorkflowStore.open(options.workflowPath, { env, trackerProfiles, logger });
     const startup = store.current().config;
-    const launchers: Launchers = options.launcher
-      ? { agent: options.launcher, hook: options.launcher, close: async () => {} }
-      : await createLaunchers({
-          sandbox: startup.sandbox,
-          hooksSandboxed: startup.hooks.sandbox,
-          workflowPath: startup.workflowPath,
-          env,
-          logger,
-        }).catch((error: unknown) => {
-          store.close();
-          throw error;
-        });
+    const launchers: Launchers = await createLaunchers({
+      sandbox: startup.sandbox,
+      hooksSandboxed: startup.hooks.sandbox,
+      workflowPath: startup.workflowPath,
+      env,
+      logger,
+    }).catch((error: unknown) => {
+      store.close();
+      throw error;
+    });
     let orchestrator: Orchestrator | null = null;
     const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
       orchestrator?.requestRefresh(),
@@ -129,6 +140,8 @@ export class BatonService {
         launcher: launchers.hook,
         logger,
         env,
+        hookEnv: current.hooks.env,
+        ...(options.stateDir && { marks: { [STATE_DIR_ENV]: options.stateDir } }),
       });
 
     // The run's spec and tracker are taken in the same synchronous step as the dispatch decision,
@@ -224,26 +237,15 @@ export class BatonService {
       logger,
       launchers,
       options.stateStore ?? null,
-      options.stateDir ?? null,
     );
   }
 
   /**
-   * Kills whatever a dead Baton on the same state directory left running (its processes carry the
-   * directory in BATON_STATE_DIR; we hold the lock, so none of them is a live instance's), then the
-   * saved state, startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
+   * The saved state (the dead instance's leftovers were killed by `killDeadInstanceLeftovers` as
+   * soon as the lock was taken), startup terminal cleanup, the first tick and the polling loop (SPEC 8.1, 8.6);
    * expired logs are removed now and every hour.
    */
   async start(): Promise<void> {
-    if (this.stateDir !== null) {
-      const killed = await new LocalLeftoverReaper().killInstanceLeftovers(this.stateDir);
-      if (killed.length > 0) {
-        this.logger.warn(
-          { state_dir: this.stateDir, pids: killed.join(",") },
-          `action=leftover_cleanup outcome=killed pids=${killed.join(",")}`,
-        );
-      }
-    }
     this.sweepLogs();
     this.sweepTimer = setInterval(() => this.sweepLogs(), RETENTION_SWEEP_MS);
     this.sweepTimer.unref();

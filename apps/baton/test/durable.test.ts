@@ -1,9 +1,11 @@
-import { readFile, stat, truncate, writeFile } from "node:fs/promises";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelReply, ModelRequest } from "@baton/testkit";
 import { isRunning } from "@baton/workspace";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { type BatonProcess, Project, waitFor } from "./harness.ts";
+import { api, type BatonProcess, type Json, Project, waitFor, waitForState } from "./harness.ts";
 
 let project: Project | undefined;
 let stopWatching: (() => Promise<void>) | undefined;
@@ -92,33 +94,6 @@ function watchAgents(dir: string): () => Promise<void> {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field.
-type Json = any;
-
-async function api(baton: BatonProcess, path: string): Promise<Json> {
-  const listening = await baton.waitForLog(["action=http_server outcome=listening"], 30_000);
-  const response = await fetch(`${String(listening.url)}${path}`);
-  return response.json();
-}
-
-async function waitForState(
-  baton: BatonProcess,
-  what: string,
-  condition: (state: Json) => boolean,
-  timeoutMs = 60_000,
-): Promise<Json> {
-  let state: Json;
-  await waitFor(
-    async () => {
-      state = await api(baton, "/api/v1/state");
-      return condition(state);
-    },
-    timeoutMs,
-    () => `${what}\n${JSON.stringify(state)}\n${baton.tail()}`,
-  );
-  return state;
-}
-
 /** The reason of the first state repair warning that matches. */
 async function repaired(baton: BatonProcess, matches: (reason: string) => boolean): Promise<string> {
   const find = () =>
@@ -134,7 +109,7 @@ async function repaired(baton: BatonProcess, matches: (reason: string) => boolea
 const identifiers = (rows: { issue_identifier: string }[]) => rows.map((row) => row.issue_identifier).sort();
 
 /** Waits until the agents of BAT-1 and BAT-2 are in their long turns and BAT-4 is blocked. */
-async function crashMidRun(baton: BatonProcess, dir: string, alsoFailing: boolean): Promise<Json> {
+async function waitUntilMidRun(baton: BatonProcess, dir: string, alsoFailing: boolean): Promise<Json> {
   const ready = await waitForState(baton, "two running agents and a blocked issue", (state) => {
     const running = identifiers(state.running ?? []);
     const blocked = identifiers(state.blocked ?? []);
@@ -152,129 +127,191 @@ async function crashMidRun(baton: BatonProcess, dir: string, alsoFailing: boolea
   return ready;
 }
 
-/** Every process the dead Baton's runs started is gone (zombies waiting for init count as gone). */
-async function expectDeadInstanceGone(records: ProcRecord[], restartedAt: number): Promise<void> {
-  expect(records.length).toBeGreaterThanOrEqual(4);
+/**
+ * When the restarted Baton took the state lock (`baton.lock` names it with its start time): the
+ * restart from Baton's side. Before it, the time goes to the OS and Node starting a process,
+ * which on a loaded machine alone can take seconds.
+ */
+async function lockTakenAt(dir: string, restarted: BatonProcess): Promise<number> {
+  const lock = join(dir, ".baton", "state", "baton.lock");
+  let holder: { pid?: number; started_at?: string } = {};
   await waitFor(
     async () => {
-      for (const record of records) if (await isRunning(record.pid)) return false;
-      return true;
+      holder = JSON.parse(await readFile(lock, "utf8").catch(() => "{}")) as typeof holder;
+      return holder.pid === restarted.child.pid;
+    },
+    60_000,
+    () => `the restarted Baton to take the state lock\n${restarted.tail()}`,
+  );
+  return Date.parse(String(holder.started_at));
+}
+
+/** Every process the dead Baton's runs started is gone within 5 s of the restart (zombies waiting for init count as gone). */
+async function expectDeadInstanceGone(
+  records: ProcRecord[],
+  restarted: BatonProcess,
+  dir: string,
+): Promise<void> {
+  expect(records.length).toBeGreaterThanOrEqual(4);
+  const restartedAt = await lockTakenAt(dir, restarted);
+  let living: ProcRecord[] = [];
+  await waitFor(
+    async () => {
+      living = [];
+      for (const record of records) if (await isRunning(record.pid)) living.push(record);
+      return living.length === 0;
     },
     Math.max(restartedAt + 5000 - Date.now(), 0),
-    () =>
-      `the dead instance's processes ${records.map((record) => record.pid).join(", ")} to be gone 5 s after the restart`,
+    () => {
+      const cleanup = restarted.find("action=leftover_cleanup")[0];
+      return `the dead instance's processes ${records.map((record) => record.pid).join(", ")} to be gone 5 s after the restart; still alive: ${JSON.stringify(living)}; the restarted Baton's leftover cleanup: ${cleanup ? `${Date.parse(String(cleanup.time)) - restartedAt} ms after it took the lock, pids ${String(cleanup.pids)}` : "not logged"}\n${restarted.tail()}`;
+    },
   );
+}
+
+/** What the API showed of the killed instance, and the processes its runs had started. */
+interface Crash {
+  project: Project;
+  first: BatonProcess;
+  before: Json;
+  /** BAT-1 (running) and BAT-4 (blocked) as `GET /api/v1/<id>` showed them. */
+  history: { running: Json; blocked: Json };
+  /** BAT-3's row in `retrying`: in failure backoff. */
+  retry: Json;
+  deadRecords: ProcRecord[];
+}
+
+/**
+ * The issue's crash scenario, shared by every variant: the real CLI with BAT-1 and BAT-2 in long
+ * turns (each agent with a background process of its own), BAT-3 in failure backoff and BAT-4
+ * blocked on an approval, then SIGKILL.
+ */
+async function crashMidRun(): Promise<Crash> {
+  project = await durableProject(["Long A", "Long B", "Failing", "Needs approval"]);
+  stopWatching = watchAgents(project.dir);
+  const first = project.start(["--port", "0"]);
+  await waitUntilMidRun(first, project.dir, true);
+  const before = await api(first, "/api/v1/state");
+  const history = { running: await api(first, "/api/v1/BAT-1"), blocked: await api(first, "/api/v1/BAT-4") };
+  const retry = before.retrying.find((row: Json) => row.issue_identifier === "BAT-3");
+  expect(before.codex_totals.total_tokens).toBeGreaterThan(0);
+  const deadRecords = await procs(project.dir);
+  first.child.kill("SIGKILL");
+  await first.exited;
+  return { project, first, before, history, retry, deadRecords };
+}
+
+/**
+ * Restarts after `crashMidRun` (and whatever damage the variant did to the state files) and checks
+ * everything the issue asks of a restart: the dead instance's processes gone within 5 s, never two
+ * live agents for an issue, the backoff retry at its original due time and not before, the blocked
+ * issue still blocked, token totals not gone back, the history from before the crash in the API,
+ * the lost runs retried. `repair` matches the state-repair warning the variant expects.
+ */
+async function restartAndExpectRecovery(crash: Crash, repair?: (reason: string) => boolean): Promise<void> {
+  const { before, history, retry } = crash;
+  const restartedAt = Date.now();
+  const second = crash.project.start(["--port", "0"]);
+  await expectDeadInstanceGone(crash.deadRecords, second, crash.project.dir);
+  if (repair) await repaired(second, repair);
+  await second.waitForLog(["action=state_restore outcome=loaded"], 30_000);
+  const after = await api(second, "/api/v1/state");
+  expect(after.state_store).toMatchObject({ kind: "sqlite", error: null });
+  expect(identifiers(after.blocked)).toEqual(["BAT-4"]);
+  expect(after.codex_totals.total_tokens).toBeGreaterThanOrEqual(before.codex_totals.total_tokens);
+  expect(after.codex_totals.input_tokens).toBeGreaterThanOrEqual(before.codex_totals.input_tokens);
+  const retryAfter = after.retrying.find((row: Json) => row.issue_identifier === "BAT-3");
+  if (Date.parse(retry.due_at) > Date.now()) {
+    expect(retryAfter).toMatchObject({ attempt: retry.attempt, due_at: retry.due_at });
+  }
+  for (const lost of ["BAT-1", "BAT-2"]) {
+    expect(after.retrying.find((row: Json) => row.issue_identifier === lost)).toMatchObject({
+      attempt: 1,
+      error: expect.stringMatching(/^orchestrator_restarted: /),
+    });
+  }
+  const historyAfter = await api(second, "/api/v1/BAT-1");
+  expect(historyAfter.recent_events.slice(0, history.running.recent_events.length)).toEqual(
+    history.running.recent_events,
+  );
+  expect((await api(second, "/api/v1/BAT-4")).recent_events).toEqual(history.blocked.recent_events);
+
+  // The backoff retry fires at its original due time, not before.
+  const dispatchOf = (identifier: string) =>
+    second.find("action=dispatch outcome=started").find((line) => line.issue_identifier === identifier);
+  await waitFor(
+    () => dispatchOf("BAT-3") !== undefined,
+    40_000,
+    () => `BAT-3 dispatched again\n${second.tail()}`,
+  );
+  const bat3 = dispatchOf("BAT-3")!;
+  const redispatchedAt = Date.parse(String(bat3.time));
+  expect(redispatchedAt).toBeGreaterThanOrEqual(Date.parse(retry.due_at));
+  // At its original time (or at once when that passed while Baton was down), not a fresh backoff
+  // from the restart; the margin only absorbs a loaded machine.
+  expect(redispatchedAt).toBeLessThan(Math.max(Date.parse(retry.due_at), restartedAt) + 20_000);
+  expect(bat3).toMatchObject({ attempt: retry.attempt });
+  // The lost runs come back as attempt 1, with the dead run's agent long gone.
+  await waitFor(
+    () => dispatchOf("BAT-1") !== undefined,
+    40_000,
+    () => `BAT-1 dispatched again\n${second.tail()}`,
+  );
+  expect(dispatchOf("BAT-1")).toMatchObject({ attempt: 1 });
+  expect(identifiers((await api(second, "/api/v1/state")).blocked)).toEqual(["BAT-4"]);
+  expect(dispatchOf("BAT-4")).toBeUndefined();
+  expect(await second.stop()).toEqual({ code: 0, signal: null });
+  await stopWatching?.();
+  stopWatching = undefined;
+}
+
+/** Copies the state out of its WAL into state.db (as SQLite's own checkpoint would) and overwrites one table's root page. */
+function damageTable(stateDir: string, table: string): void {
+  const path = join(stateDir, "state.db");
+  const db = new Database(path);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = ?").get(table) as {
+    rootpage: number;
+  };
+  db.close();
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+  closeSync(fd);
 }
 
 describe("durable state across a killed Baton", () => {
   it("[B.durable-orphan-runs][B.durable-restart-retry-due][B.durable-restart-blocked][B.durable-restart-totals][B.durable-restart-history][B.durable-leftover-check][B.durable-persist-before-effect] SIGKILL mid-run: no issue ever has two agents, the backoff retry fires at its due time, blocked stays blocked, totals and history survive, no leftover outlives the restart by 5 s", async () => {
-    project = await durableProject(["Long A", "Long B", "Failing", "Needs approval"]);
-    stopWatching = watchAgents(project.dir);
-    const first = project.start(["--port", "0"]);
-    await crashMidRun(first, project.dir, true);
-    const before = await api(first, "/api/v1/state");
-    const historyBefore = await api(first, "/api/v1/BAT-1");
-    const blockedHistory = await api(first, "/api/v1/BAT-4");
-    const retryBefore = before.retrying.find((row: Json) => row.issue_identifier === "BAT-3");
-    expect(before.codex_totals.total_tokens).toBeGreaterThan(0);
-    const deadRecords = await procs(project.dir);
-    first.child.kill("SIGKILL");
-    await first.exited;
-
-    const restartedAt = Date.now();
-    const second = project.start(["--port", "0"]);
-    await expectDeadInstanceGone(deadRecords, restartedAt);
-    await second.waitForLog(["action=state_restore outcome=loaded"], 30_000);
-    const after = await api(second, "/api/v1/state");
-    expect(after.state_store).toMatchObject({ kind: "sqlite", error: null });
-    expect(identifiers(after.blocked)).toEqual(["BAT-4"]);
-    expect(after.codex_totals.total_tokens).toBeGreaterThanOrEqual(before.codex_totals.total_tokens);
-    expect(after.codex_totals.input_tokens).toBeGreaterThanOrEqual(before.codex_totals.input_tokens);
-    const retryAfter = after.retrying.find((row: Json) => row.issue_identifier === "BAT-3");
-    if (Date.parse(retryBefore.due_at) > Date.now()) {
-      expect(retryAfter).toMatchObject({ attempt: retryBefore.attempt, due_at: retryBefore.due_at });
-    }
-    for (const lost of ["BAT-1", "BAT-2"]) {
-      expect(after.retrying.find((row: Json) => row.issue_identifier === lost)).toMatchObject({
-        attempt: 1,
-        error: expect.stringMatching(/^orchestrator_restarted: /),
-      });
-    }
-    const historyAfter = await api(second, "/api/v1/BAT-1");
-    expect(historyAfter.recent_events.slice(0, historyBefore.recent_events.length)).toEqual(
-      historyBefore.recent_events,
-    );
-    expect((await api(second, "/api/v1/BAT-4")).recent_events).toEqual(blockedHistory.recent_events);
-
-    // The backoff retry fires at its original due time, not before.
-    const redispatch = await second.waitForLog(["action=dispatch outcome=started"], 40_000);
-    const bat3 = await waitFor(
-      () => second.find("action=dispatch outcome=started").some((line) => line.issue_identifier === "BAT-3"),
-      40_000,
-      () => `BAT-3 dispatched again\n${second.tail()}`,
-    ).then(
-      () => second.find("action=dispatch outcome=started").find((line) => line.issue_identifier === "BAT-3")!,
-    );
-    expect(redispatch).toBeDefined();
-    expect(Date.parse(String(bat3.time))).toBeGreaterThanOrEqual(Date.parse(retryBefore.due_at));
-    expect(bat3).toMatchObject({ attempt: retryBefore.attempt });
-    // The lost runs come back as attempt 1, with the dead run's agent long gone.
-    await waitFor(
-      () => second.find("action=dispatch outcome=started").some((line) => line.issue_identifier === "BAT-1"),
-      40_000,
-      () => `BAT-1 dispatched again\n${second.tail()}`,
-    );
-    expect(
-      second.find("action=dispatch outcome=started").find((line) => line.issue_identifier === "BAT-1"),
-    ).toMatchObject({ attempt: 1 });
-    expect((await api(second, "/api/v1/state")).blocked.map((row: Json) => row.issue_identifier)).toEqual([
-      "BAT-4",
-    ]);
-    expect(await second.stop()).toEqual({ code: 0, signal: null });
-    await stopWatching();
-    stopWatching = undefined;
+    await restartAndExpectRecovery(await crashMidRun());
   }, 180_000);
 
-  it("[B.durable-bad-state][B.durable-orphan-runs] a torn last write: a warning names the file, the committed state is kept, leftovers are gone", async () => {
+  it("[B.durable-bad-state][B.durable-orphan-runs][B.durable-restart-retry-due][B.durable-restart-blocked][B.durable-restart-totals][B.durable-restart-history] the same with a torn last record (a journal write cut short by the kill): a warning names the file and the dropped bytes, and everything committed is kept", async () => {
+    const crash = await crashMidRun();
+    const wal = join(crash.project.dir, ".baton", "state", "state.db-wal");
+    // The kill hit a write in progress: a frame only partly on disk at the journal's end.
+    await appendFile(wal, Buffer.alloc(1000, 0xa5));
+    await restartAndExpectRecovery(crash, (reason) =>
+      reason.startsWith(`${wal}: dropped a torn write of 1000 bytes at its end`),
+    );
+  }, 180_000);
+
+  it("[B.durable-bad-state][B.durable-orphan-runs][B.durable-restart-retry-due][B.durable-restart-blocked][B.durable-restart-totals][B.durable-restart-history] the same with a corrupt state file: it is moved aside, every readable table is kept, and the warning names the file and the dropped table", async () => {
+    const crash = await crashMidRun();
+    const stateDir = join(crash.project.dir, ".baton", "state");
+    damageTable(stateDir, "completed");
+    await restartAndExpectRecovery(crash, (reason) =>
+      new RegExp(
+        `^${join(stateDir, "state.db").replace(/[.]/g, "\\.")} could not be read \\(.*\\); moved aside to .*state\\.db\\.corrupt-.*, kept what was still readable \\(4 claim\\(s\\), the totals and spend, 0 completed issue\\(s\\)\\); dropped the unreadable part of table\\(s\\) completed$`,
+      ).test(reason),
+    );
+  }, 180_000);
+
+  it("[B.durable-bad-state][B.durable-single-instance] a state file with nothing readable left is moved aside and Baton runs on from the tracker; a second instance on the same state exits non-zero naming the holder", async () => {
     project = await durableProject(["Long A", "Long B", "Skip", "Needs approval"]);
     await project.store.move("BAT-3", "Backlog");
     stopWatching = watchAgents(project.dir);
     const first = project.start(["--port", "0"]);
-    await crashMidRun(first, project.dir, false);
-    const deadRecords = await procs(project.dir);
-    first.child.kill("SIGKILL");
-    await first.exited;
-    const wal = join(project.dir, ".baton", "state", "state.db-wal");
-    await truncate(wal, (await stat(wal)).size - 100);
-
-    const restartedAt = Date.now();
-    const second = project.start(["--port", "0"]);
-    await expectDeadInstanceGone(deadRecords, restartedAt);
-    await repaired(second, (reason) => reason.includes(`${wal}: dropped a torn write of`));
-    await second.waitForLog(["action=state_restore outcome=loaded"], 30_000);
-    expect(await repaired(second, (reason) => reason.startsWith("took over the stale lock"))).toContain(
-      `of pid ${first.child.pid}`,
-    );
-    // The runs known only from the state file are still known: counted as lost and retried.
-    const after = await api(second, "/api/v1/state");
-    for (const lost of ["BAT-1", "BAT-2"]) {
-      expect(after.retrying.find((row: Json) => row.issue_identifier === lost)?.error).toMatch(
-        /^orchestrator_restarted: /,
-      );
-    }
-    expect(after.state_store.error).toBeNull();
-    await second.waitForLog(["action=startup outcome=running"], 30_000);
-    expect(await second.stop()).toEqual({ code: 0, signal: null });
-    await stopWatching();
-    stopWatching = undefined;
-  }, 180_000);
-
-  it("[B.durable-bad-state][B.durable-single-instance] a corrupt state file is moved aside and Baton runs on; a second instance on the same state exits non-zero naming the holder", async () => {
-    project = await durableProject(["Long A", "Long B", "Skip", "Needs approval"]);
-    await project.store.move("BAT-3", "Backlog");
-    stopWatching = watchAgents(project.dir);
-    const first = project.start(["--port", "0"]);
-    await crashMidRun(first, project.dir, false);
+    await waitUntilMidRun(first, project.dir, false);
 
     const second = project.start(["--port", "0"]);
     expect((await second.exited).code).toBe(1);
@@ -292,9 +329,8 @@ describe("durable state across a killed Baton", () => {
     await writeFile(db, Buffer.alloc(8192, 0x5a));
     await writeFile(`${db}-wal`, Buffer.alloc(8192, 0x5a));
 
-    const restartedAt = Date.now();
     const third = project.start(["--port", "0"]);
-    await expectDeadInstanceGone(deadRecords, restartedAt);
+    await expectDeadInstanceGone(deadRecords, third, project.dir);
     await repaired(third, (reason) =>
       /state\.db could not be read .* moved aside to .*state\.db\.corrupt-/.test(reason),
     );

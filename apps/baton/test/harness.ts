@@ -89,6 +89,35 @@ export async function waitFor(
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field.
+export type Json = any;
+
+/** GET `path` on the status API of a Baton started with `--port`. */
+export async function api(baton: BatonProcess, path: string): Promise<Json> {
+  const listening = await baton.waitForLog(["action=http_server outcome=listening"], 30_000);
+  const response = await fetch(`${String(listening.url)}${path}`);
+  return response.json();
+}
+
+/** Polls `GET /api/v1/state` until `condition` holds; resolves with that state. */
+export async function waitForState(
+  baton: BatonProcess,
+  what: string,
+  condition: (state: Json) => boolean,
+  timeoutMs = 60_000,
+): Promise<Json> {
+  let state: Json;
+  await waitFor(
+    async () => {
+      state = await api(baton, "/api/v1/state");
+      return condition(state);
+    },
+    timeoutMs,
+    () => `${what}\n${JSON.stringify(state)}\n${baton.tail()}`,
+  );
+  return state;
+}
+
 export interface ProjectOptions {
   /** Front matter lines added under the defaults (YAML, already indented for the top level). */
   frontMatter?: string;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { buildAgentImage, connectDocker, instanceId, LABELS } from "@baton/sandbox";
 import {
   codexBinary,
-  dockerdSkipReason,
+  describeWithDockerd,
   type ModelScript,
   type PrivateDockerd,
   startPrivateDockerd,
@@ -19,7 +19,6 @@ import { Project, waitFor } from "./harness.ts";
  */
 
 const IMAGE = "baton-agent:e2e";
-const skip = dockerdSkipReason();
 
 let project: Project | undefined;
 afterEach(async () => {
@@ -34,131 +33,137 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-(skip === null ? describe : describe.skip)(
-  `baton with the Docker sandbox${skip === null ? "" : ` (skipped: ${skip})`}`,
-  () => {
-    let dockerd: PrivateDockerd;
-    let docker: ReturnType<typeof connectDocker>;
-    beforeAll(async () => {
-      dockerd = await startPrivateDockerd();
-      docker = connectDocker({ DOCKER_HOST: dockerd.host });
-      await buildAgentImage({ docker, image: IMAGE, codexBinary: codexBinary() });
-    }, 180_000);
-    afterAll(async () => {
-      await dockerd?.stop();
-    }, 60_000);
+describeWithDockerd(describe, "baton with the Docker sandbox", () => {
+  let dockerd: PrivateDockerd;
+  let docker: ReturnType<typeof connectDocker>;
+  beforeAll(async () => {
+    dockerd = await startPrivateDockerd();
+    docker = connectDocker({ DOCKER_HOST: dockerd.host });
+    await buildAgentImage({ docker, image: IMAGE, codexBinary: codexBinary() });
+  }, 180_000);
+  afterAll(async () => {
+    await dockerd?.stop();
+  }, 60_000);
 
-    async function sandboxedProject(script: ModelScript, extra = ""): Promise<Project> {
-      const created = await Project.create({
-        script,
-        codexCommand: "codex app-server",
-        tickets: [{ title: "Sandboxed", priority: 1 }],
-      });
-      await created.writeWorkflow(
-        `sandbox:\n  kind: docker\n  image: ${IMAGE}\n  model_url: ${created.provider.baseUrl}\n  memory: 1g\n${extra}`,
-      );
-      return created;
-    }
+  async function sandboxedProject(script: ModelScript, extra = ""): Promise<Project> {
+    const created = await Project.create({
+      script,
+      codexCommand: "codex app-server",
+      tickets: [{ title: "Sandboxed", priority: 1 }],
+    });
+    await created.writeWorkflow(
+      `sandbox:\n  kind: docker\n  image: ${IMAGE}\n  model_url: ${created.provider.baseUrl}\n  memory: 1g\n${extra}`,
+    );
+    return created;
+  }
 
-    function env(): Record<string, string> {
-      return { DOCKER_HOST: dockerd.host, OPENAI_API_KEY: "sk-e2e", LINEAR_API_KEY: "lin-never-inside" };
-    }
+  function env(): Record<string, string> {
+    return {
+      DOCKER_HOST: dockerd.host,
+      OPENAI_API_KEY: "sk-e2e",
+      LINEAR_API_KEY: "lin-never-inside",
+      BATON_E2E_UNLISTED: "unlisted-never-inside",
+      BATON_E2E_DECLARED: "declared-value",
+    };
+  }
 
-    async function containersOf(workflowPath: string): Promise<string[]> {
-      const listed = await docker.listContainers({
-        all: true,
-        filters: { label: [`${LABELS.instance}=${instanceId(workflowPath)}`] },
-      });
-      return listed.map((container) => container.Id);
-    }
+  async function containersOf(workflowPath: string): Promise<string[]> {
+    const listed = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABELS.instance}=${instanceId(workflowPath)}`] },
+    });
+    return listed.map((container) => container.Id);
+  }
 
-    it("[B.sandbox-e2e-run][B.sandbox-cancel-removes][B.sandbox-hooks] runs the agent in a container whose file lands in the host workspace; moving the ticket to Done stops and removes the container", async () => {
-      const script: ModelScript = (request) =>
-        request.turnToolOutputs.length === 0
-          ? { type: "shell", command: "echo from-the-container > made.txt; env > env.txt" }
-          : { type: "hang" };
-      project = await sandboxedProject(script, "hooks:\n  after_create: pwd > hook-cwd.txt\n");
-      const baton = project.start([], env());
-      const made = join(project.workspace("BAT-1"), "made.txt");
-      await waitFor(
-        () => exists(made),
-        60_000,
-        () => `made.txt in the workspace\n${baton.tail()}`,
-      );
-      expect(await readFile(made, "utf8")).toBe("from-the-container\n");
-      expect((await readFile(join(project.workspace("BAT-1"), "hook-cwd.txt"), "utf8")).trim()).toBe(
-        "/workspace",
-      );
-      const agentEnv = await readFile(join(project.workspace("BAT-1"), "env.txt"), "utf8");
-      expect(agentEnv).toContain("OPENAI_API_KEY=sk-e2e");
-      expect(agentEnv).not.toContain("lin-never-inside");
-      expect(await containersOf(project.workflowPath)).toHaveLength(1);
+  it("[B.sandbox-e2e-run][B.sandbox-cancel-removes][B.sandbox-hooks][B.env-sandbox] runs the agent in a container whose file lands in the host workspace; moving the ticket to Done stops and removes the container", async () => {
+    const script: ModelScript = (request) =>
+      request.turnToolOutputs.length === 0
+        ? { type: "shell", command: "echo from-the-container > made.txt; env > env.txt" }
+        : { type: "hang" };
+    project = await sandboxedProject(
+      script,
+      "hooks:\n  after_create: pwd > hook-cwd.txt\nagent:\n  env:\n    DEPLOYED_AS: $BATON_E2E_DECLARED\n",
+    );
+    const baton = project.start([], env());
+    const made = join(project.workspace("BAT-1"), "made.txt");
+    await waitFor(
+      () => exists(made),
+      60_000,
+      () => `made.txt in the workspace\n${baton.tail()}`,
+    );
+    expect(await readFile(made, "utf8")).toBe("from-the-container\n");
+    expect((await readFile(join(project.workspace("BAT-1"), "hook-cwd.txt"), "utf8")).trim()).toBe(
+      "/workspace",
+    );
+    const agentEnv = await readFile(join(project.workspace("BAT-1"), "env.txt"), "utf8");
+    expect(agentEnv).toContain("OPENAI_API_KEY=sk-e2e");
+    expect(agentEnv).not.toContain("lin-never-inside");
+    expect(agentEnv).not.toContain("unlisted-never-inside");
+    expect(agentEnv).toContain("DEPLOYED_AS=declared-value");
+    expect(await containersOf(project.workflowPath)).toHaveLength(1);
 
-      await project.cli(["issue", "move", "BAT-1", "Done", "--workflow", project.workflowPath]);
-      await waitFor(
-        async () => (await containersOf(project!.workflowPath)).length === 0,
-        30_000,
-        () => `the container removed\n${baton.tail()}`,
-      );
-      expect(await baton.stop()).toEqual({ code: 0, signal: null });
-    }, 120_000);
+    await project.cli(["issue", "move", "BAT-1", "Done", "--workflow", project.workflowPath]);
+    await waitFor(
+      async () => (await containersOf(project!.workflowPath)).length === 0,
+      30_000,
+      () => `the container removed\n${baton.tail()}`,
+    );
+    expect(await baton.stop()).toEqual({ code: 0, signal: null });
+  }, 120_000);
 
-    it("[B.sandbox-reap-leftovers] a SIGKILLed Baton leaves its container; the next start reaps it", async () => {
-      project = await sandboxedProject(() => ({ type: "hang" }));
-      const first = project.start([], env());
-      await waitFor(
-        () => project!.provider.requests.length > 0,
-        60_000,
-        () => `a model request\n${first.tail()}`,
-      );
-      const leftover = await containersOf(project.workflowPath);
-      expect(leftover).toHaveLength(1);
-      await first.stop("SIGKILL");
-      expect(await containersOf(project.workflowPath)).toEqual(leftover);
+  it("[B.sandbox-reap-leftovers] a SIGKILLed Baton leaves its container; the next start reaps it", async () => {
+    project = await sandboxedProject(() => ({ type: "hang" }));
+    const first = project.start([], env());
+    await waitFor(
+      () => project!.provider.requests.length > 0,
+      60_000,
+      () => `a model request\n${first.tail()}`,
+    );
+    const leftover = await containersOf(project.workflowPath);
+    expect(leftover).toHaveLength(1);
+    await first.stop("SIGKILL");
+    expect(await containersOf(project.workflowPath)).toEqual(leftover);
 
-      const second = project.start([], env());
-      const reaped = await second.waitForLog(["action=sandbox_reap outcome=removed"], 30_000);
-      expect(reaped.container_ids).toEqual([leftover[0]!.slice(0, 12)]);
-      await waitFor(
-        async () => {
-          const now = await containersOf(project!.workflowPath);
-          return now.length === 1 && now[0] !== leftover[0];
-        },
-        30_000,
-        () => `a new container for the re-dispatched ticket\n${second.tail()}`,
-      );
-      await second.stop();
-      expect(await containersOf(project.workflowPath)).toEqual([]);
-    }, 120_000);
+    const second = project.start([], env());
+    const reaped = await second.waitForLog(["action=sandbox_reap outcome=removed"], 30_000);
+    expect(reaped.container_ids).toEqual([leftover[0]!.slice(0, 12)]);
+    await waitFor(
+      async () => {
+        const now = await containersOf(project!.workflowPath);
+        return now.length === 1 && now[0] !== leftover[0];
+      },
+      30_000,
+      () => `a new container for the re-dispatched ticket\n${second.tail()}`,
+    );
+    await second.stop();
+    expect(await containersOf(project.workflowPath)).toEqual([]);
+  }, 120_000);
 
-    it("[B.sandbox-image-build] baton sandbox build builds a working agent image offline", async () => {
-      project = await sandboxedProject(() => ({ type: "hang" }));
-      const built = await project.cli(["sandbox", "build", "--image", "cli-built:1"], {
-        DOCKER_HOST: dockerd.host,
-      });
-      expect(built.stderr).toBe("");
-      expect(built.stdout).toMatch(/built cli-built:1 \(sha256:[0-9a-f]{12}\) in [\d.]+ s/);
-      const image = await docker.getImage("cli-built:1").inspect();
-      expect(image.Size).toBeGreaterThan(0);
-    }, 120_000);
+  it("[B.sandbox-image-build] baton sandbox build builds a working agent image offline", async () => {
+    project = await sandboxedProject(() => ({ type: "hang" }));
+    const built = await project.cli(["sandbox", "build", "--image", "cli-built:1"], {
+      DOCKER_HOST: dockerd.host,
+    });
+    expect(built.stderr).toBe("");
+    expect(built.stdout).toMatch(/built cli-built:1 \(sha256:[0-9a-f]{12}\) in [\d.]+ s/);
+    const image = await docker.getImage("cli-built:1").inspect();
+    expect(image.Size).toBeGreaterThan(0);
+  }, 120_000);
 
-    it("[B.sandbox-missing-image][B.sandbox-daemon-unreachable] startup fails naming a missing image, or an unreachable daemon", async () => {
-      project = await sandboxedProject(() => ({ type: "hang" }));
-      await project.writeWorkflow(
-        `sandbox:\n  kind: docker\n  image: missing-agent:1\n  model_url: ${project.provider.baseUrl}\n`,
-      );
-      const missing = project.start([], env());
-      expect((await missing.exited).code).toBe(1);
-      expect(missing.stderr).toContain(
-        "error sandbox_image_missing: sandbox image missing-agent:1 is not in",
-      );
-      expect(missing.stderr).toContain("baton sandbox build --image missing-agent:1");
+  it("[B.sandbox-missing-image][B.sandbox-daemon-unreachable] startup fails naming a missing image, or an unreachable daemon", async () => {
+    project = await sandboxedProject(() => ({ type: "hang" }));
+    await project.writeWorkflow(
+      `sandbox:\n  kind: docker\n  image: missing-agent:1\n  model_url: ${project.provider.baseUrl}\n`,
+    );
+    const missing = project.start([], env());
+    expect((await missing.exited).code).toBe(1);
+    expect(missing.stderr).toContain("error sandbox_image_missing: sandbox image missing-agent:1 is not in");
+    expect(missing.stderr).toContain("baton sandbox build --image missing-agent:1");
 
-      const unreachable = project.start([], { ...env(), DOCKER_HOST: "unix:///nonexistent/docker.sock" });
-      expect((await unreachable.exited).code).toBe(1);
-      expect(unreachable.stderr).toContain(
-        "error sandbox_docker_unavailable: sandbox.kind is docker but the Docker daemon at unix:///nonexistent/docker.sock is not reachable",
-      );
-    }, 60_000);
-  },
-);
+    const unreachable = project.start([], { ...env(), DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+    expect((await unreachable.exited).code).toBe(1);
+    expect(unreachable.stderr).toContain(
+      "error sandbox_docker_unavailable: sandbox.kind is docker but the Docker daemon at unix:///nonexistent/docker.sock is not reachable",
+    );
+  }, 60_000);
+});

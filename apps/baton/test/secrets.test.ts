@@ -76,10 +76,15 @@ describe("no secret on disk", () => {
         // BAT-2's hook dumps its environment and fails.
         // (Only the secret-looking part: Baton keeps the first and last KiB of hook output.)
         `  before_run: 'case "$PWD" in */BAT-2) env | grep -E "KEY|TOKEN|SECRET"; echo hook-env-dump-done; exit 3;; esac'`,
+        // Outside their allowlists: handed over on purpose, so that the hook and the agent print them.
+        "  env:",
+        "    BATON_WEBHOOK_SECRET: $BATON_WEBHOOK_SECRET",
         "server:",
         "  token: $BATON_STATUS_TOKEN",
         "agent:",
         "  max_turns: 1",
+        "  env:",
+        "    ANTHROPIC_API_KEY: $ANTHROPIC_API_KEY",
       ].join("\n"),
       tickets: [
         { title: "Handed off by the real codex", priority: 1 },

@@ -101,6 +101,9 @@ export class MemoryAppServerLauncher implements Launcher {
     return hostPath;
   }
 
+  /** Its servers live in memory: nothing outlives the benchmark. */
+  async close(): Promise<void> {}
+
   launch(spec: LaunchSpec): LaunchedProcess {
     return new MemoryAppServer(this.launched++, spec.cwd, this.onTurnStarted);
   }

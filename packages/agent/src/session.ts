@@ -1,17 +1,27 @@
 import { performance } from "node:perf_hooks";
 import type {
-  AgentEvent,
   AgentEventName,
-  AgentToolSpec,
   ExitStatus,
   LaunchedProcess,
-  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import { LineSplitter, MAX_LINE_BYTES } from "./framing.ts";
+import { BatonError, canonicalAgentCwd, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
+import {
+  type AgentClientSession,
+  AgentProcess,
+  type AgentProcessOptions,
+  COMMAND_NOT_FOUND_EXIT,
+  type EventExtra,
+  emitAgentEvent,
+  handshakeOrStop,
+  SilenceTimer,
+  stderrSummary,
+  type TurnInput,
+  type TurnOutcome,
+} from "./agent-process.ts";
+import { MAX_LINE_BYTES } from "./framing.ts";
 import {
   type ClientInfo,
   CONFINED_TURN_SANDBOX_POLICY,
@@ -24,58 +34,19 @@ import {
 import { decideServerRequest, toolCallResponse } from "./server-requests.ts";
 import { formatTokens, summarizeNotification } from "./summaries.ts";
 import { absoluteTokenTotals, mergeRateLimits, tokenDelta } from "./telemetry.ts";
-import { canonicalAgentCwd } from "./workspace-cwd.ts";
 
-export interface CodexSessionOptions {
+export interface CodexSessionOptions extends AgentProcessOptions {
   /** `codex.command`, run as `bash -lc` by the launcher. */
   command: string;
-  workspacePath: string;
-  workspaceRoot: string;
-  launcher: Launcher;
-  /** Base environment for the child; the launcher's default when absent. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
-  secretEnvNames: readonly string[];
   approvalPolicy: unknown;
   threadSandbox: unknown;
   /** Explicit turn sandbox policy, or null for Baton's default (workspace-write on the issue workspace). */
   turnSandboxPolicy: unknown | null;
-  readTimeoutMs: number;
-  turnTimeoutMs: number;
-  /** Tools advertised to the agent for this session; bound here, a config reload does not change them. */
-  tools: readonly AgentToolSpec[];
-  executeTool(name: string, args: unknown): Promise<ToolResult>;
-  onEvent(event: AgentEvent): void;
-  logger?: Logger;
   clientInfo?: ClientInfo;
-  /** How long `stop()` waits after closing stdin, and again after SIGTERM, before escalating. */
-  stopGraceMs?: number;
-  /** Longest protocol line accepted; longer ones are dropped and reported as `malformed`. */
-  maxLineBytes?: number;
 }
 
-export interface TurnInput {
-  prompt: string;
-  /** Issue-identifying session title, e.g. `ABC-123: Fix login`. */
-  title: string;
-}
-
-export interface TurnOutcome {
-  threadId: string;
-  turnId: string;
-  sessionId: string;
-}
-
-export interface CodexSession {
-  readonly threadId: string;
-  readonly pid: number | null;
-  /** Starts a turn on the session's thread and settles when it ends. Rejects with a BatonError. */
-  runTurn(input: TurnInput): Promise<TurnOutcome>;
-  /** Asks the server to interrupt the active turn; `runTurn` then rejects with `turn_cancelled`. */
-  interrupt(): Promise<void>;
-  /** Ends the app-server process: stdin closed, then SIGTERM, then SIGKILL of its process group. */
-  stop(): Promise<void>;
-}
+/** A Codex app-server session; its `threadId` is the Codex thread. */
+export type CodexSession = AgentClientSession;
 
 /**
  * Starts `codex app-server` in the issue workspace and performs the handshake (initialize,
@@ -83,24 +54,16 @@ export interface CodexSession {
  * `response_timeout`, `response_error`, `port_exit`) after emitting `startup_failed`.
  */
 export async function startCodexSession(options: CodexSessionOptions): Promise<CodexSession> {
-  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
+  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot, "Codex");
   const child = options.launcher.launch({
     command: options.command,
     cwd,
     ...(options.env !== undefined && { env: options.env }),
+    ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
     unsetEnv: options.secretEnvNames,
   });
   // The agent is told the path it sees (a container mounts the workspace elsewhere), as cwd and writable root.
-  const session = new AppServerSession(options, options.launcher.visiblePath(cwd), child);
-  try {
-    await session.handshake();
-  } catch (error) {
-    const failure = toBatonError(error, "response_error");
-    session.emitStartupFailed(failure);
-    await session.stop();
-    throw failure;
-  }
-  return session;
+  return handshakeOrStop(new AppServerSession(options, options.launcher.visiblePath(cwd), child));
 }
 
 interface PendingRequest {
@@ -117,7 +80,7 @@ interface ActiveTurn {
   sessionId: string | null;
   resolve(outcome: TurnOutcome): void;
   reject(error: BatonError): void;
-  timer: NodeJS.Timeout | null;
+  timer: SilenceTimer | null;
   toolCallsInFlight: number;
   /** Message of the last `error` notification, reported if the turn then fails. */
   lastError: string | null;
@@ -131,9 +94,6 @@ interface IncomingMessage {
   error?: { code?: unknown; message?: unknown; data?: unknown };
 }
 
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
-const STDERR_ATTENTION = /\b(error|fatal|panic)\b/i;
-const COMMAND_NOT_FOUND_EXIT = 127;
 /** JSON-RPC "method not found". */
 const METHOD_NOT_FOUND = -32601;
 
@@ -147,7 +107,7 @@ class AppServerSession implements CodexSession {
   private turn: ActiveTurn | null = null;
   private lastActivityAt = 0;
   private sawProtocolOutput = false;
-  private lastStderrLine = "";
+  private readonly process: AgentProcess;
   private exit: BatonError | null = null;
   private stopping = false;
   private currentTitle: string | null = null;
@@ -162,37 +122,27 @@ class AppServerSession implements CodexSession {
     private readonly options: CodexSessionOptions,
     /** The workspace as the app-server sees it: its cwd and writable root. */
     private readonly cwd: string,
-    private readonly child: LaunchedProcess,
+    child: LaunchedProcess,
   ) {
     this.pid = child.pid;
     this.logger = (options.logger ?? silentLogger).child({ codex_app_server_pid: child.pid });
     this.toolNames = new Set(options.tools.map((tool) => tool.name));
-    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-    const stdout = new LineSplitter(
+    this.process = new AgentProcess(
+      child,
       {
+        // Stamped per chunk, not per line: the lines of one chunk arrived together.
+        chunk: () => {
+          this.lastActivityAt = performance.now();
+        },
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => this.onOverlongLine(bytes, head),
+        stderr: (line) => this.emit("stderr", stderrSummary(line), undefined, { line }),
+        exit: (status) => this.onExit(status),
       },
-      maxLineBytes,
+      this.logger,
+      "codex",
+      options.maxLineBytes,
     );
-    const stderr = new LineSplitter(
-      {
-        line: (line) => this.onStderrLine(line),
-        overlong: (bytes, head) => this.onStderrLine(`${head}… (${bytes} bytes)`),
-      },
-      maxLineBytes,
-    );
-    child.stdout.on("data", (chunk: Buffer) => {
-      // Stamped per chunk, not per line: the lines of one chunk arrived together.
-      this.lastActivityAt = performance.now();
-      stdout.push(chunk);
-    });
-    child.stdout.on("end", () => stdout.end());
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.stderr.on("end", () => stderr.end());
-    // A write racing the child's exit must not crash Baton; the exit itself is reported.
-    child.stdin.on("error", () => {});
-    void child.exited.then((status) => this.onExit(status));
   }
 
   async handshake(): Promise<void> {
@@ -238,7 +188,7 @@ class AppServerSession implements CodexSession {
     });
     const turn = this.turn!;
     this.lastActivityAt = performance.now();
-    this.armTurnTimer(turn, this.options.turnTimeoutMs);
+    turn.timer = this.turnTimer(turn);
     // The outcome may settle (timeout, exit) while turn/start is pending; the caller gets it below.
     outcome.catch(() => {});
     try {
@@ -287,15 +237,7 @@ class AppServerSession implements CodexSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const grace = this.options.stopGraceMs ?? 2_000;
-    this.child.stdin.end();
-    if (!(await settlesWithin(this.child.exited, grace))) {
-      this.child.kill("SIGTERM");
-      if (!(await settlesWithin(this.child.exited, grace))) this.child.kill("SIGKILL");
-    }
-    await this.child.exited;
-    // Commands the agent started may outlive the server in its process group.
-    this.child.kill("SIGKILL");
+    await this.process.stop(this.options.stopGraceMs ?? 2_000);
   }
 
   emitStartupFailed(error: BatonError): void {
@@ -308,7 +250,7 @@ class AppServerSession implements CodexSession {
   // ---- outgoing ----
 
   private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.process.write(message);
   }
 
   /** Sends a request; `onResult` runs synchronously when the answer is read, before later lines. */
@@ -401,16 +343,6 @@ class AppServerSession implements CodexSession {
       undefined,
       { bytes, head },
     );
-  }
-
-  private onStderrLine(raw: string): void {
-    // Codex colours its diagnostics; logs and summaries want the plain text.
-    const line = raw.replace(ANSI_ESCAPE, "");
-    if (line.trim() === "") return;
-    this.lastStderrLine = line;
-    if (STDERR_ATTENTION.test(line)) this.logger.warn({ line }, "codex stderr");
-    else this.logger.debug({ line }, "codex stderr");
-    this.emit("stderr", line.length > 200 ? `${line.slice(0, 200)}…` : line, undefined, { line });
   }
 
   private onResponse(id: number, message: IncomingMessage): void {
@@ -602,7 +534,7 @@ class AppServerSession implements CodexSession {
       : notFound
         ? new BatonError(
             "codex_not_found",
-            `Codex command not found: \`${this.options.command}\` exited 127 (${this.lastStderrLine || "no output"})`,
+            `Codex command not found: \`${this.options.command}\` exited 127 (${this.process.lastStderrLine() || "no output"})`,
             { command: this.options.command },
           )
         : new BatonError("port_exit", `Codex app-server exited with ${how}`, {
@@ -625,27 +557,28 @@ class AppServerSession implements CodexSession {
     this.finishTurn(turn, error);
   }
 
-  private armTurnTimer(turn: ActiveTurn, delayMs: number): void {
-    turn.timer = setTimeout(() => {
-      // One timer per turn, re-armed lazily: messages only stamp `lastActivityAt` (cheap hot path).
-      const timeoutMs = this.options.turnTimeoutMs;
-      const silentFor = performance.now() - this.lastActivityAt;
-      if (turn.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
-      if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
-      const error = new BatonError(
-        "turn_timeout",
-        `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
-        { turn_id: turn.turnId, timeout_ms: timeoutMs },
-      );
-      this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
-      this.finishTurn(turn, error);
-    }, delayMs);
+  private turnTimer(turn: ActiveTurn): SilenceTimer {
+    const timeoutMs = this.options.turnTimeoutMs;
+    return new SilenceTimer(
+      timeoutMs,
+      () => performance.now() - this.lastActivityAt,
+      () => turn.toolCallsInFlight > 0,
+      () => {
+        const error = new BatonError(
+          "turn_timeout",
+          `Codex turn ${turn.turnId} produced no output for ${timeoutMs} ms (codex.turn_timeout_ms)`,
+          { turn_id: turn.turnId, timeout_ms: timeoutMs },
+        );
+        this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+        this.finishTurn(turn, error);
+      },
+    );
   }
 
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
-    if (turn.timer !== null) clearTimeout(turn.timer);
+    turn.timer?.clear();
     if (error !== null) {
       turn.reject(error);
       return;
@@ -663,45 +596,28 @@ class AppServerSession implements CodexSession {
   private emit(
     event: AgentEventName,
     summary: string,
-    extra?: Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">,
+    extra?: EventExtra,
     payload?: unknown,
     method?: string,
   ): void {
-    // Built field by field: this runs for every protocol message.
-    const agentEvent: AgentEvent = {
-      event,
-      timestamp: isoNow(),
-      codex_app_server_pid: this.pid,
-      summary,
-    };
-    if (this.threadId !== "") agentEvent.thread_id = this.threadId;
     const turn = this.turn;
-    if (turn !== null && turn.turnId !== null) {
-      agentEvent.turn_id = turn.turnId;
-      agentEvent.session_id = turn.sessionId!;
-    }
-    if (method !== undefined) agentEvent.method = method;
-    if (payload !== undefined) agentEvent.payload = payload;
-    if (extra !== undefined) Object.assign(agentEvent, extra);
-    try {
-      this.options.onEvent(agentEvent);
-    } catch (error) {
-      this.logger.error({ err: error, event }, "agent event listener threw");
-    }
+    const turnId = turn?.turnId ?? null;
+    emitAgentEvent(
+      this.options,
+      this.logger,
+      {
+        pid: this.pid,
+        threadId: this.threadId,
+        turnId,
+        sessionId: turnId === null ? null : (turn?.sessionId ?? null),
+      },
+      event,
+      summary,
+      extra,
+      payload,
+      method,
+    );
   }
-}
-
-let lastIsoMs = Number.NaN;
-let lastIso = "";
-
-/** The current time in RFC 3339; bursts of protocol messages share a millisecond, so the string is reused. */
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastIsoMs) {
-    lastIso = new Date(ms).toISOString();
-    lastIsoMs = ms;
-  }
-  return lastIso;
 }
 
 function field(value: unknown, key: string): unknown {
@@ -712,14 +628,4 @@ function stringAt(value: unknown, ...keys: string[]): string | null {
   let current = value;
   for (const key of keys) current = field(current, key);
   return typeof current === "string" ? current : null;
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

@@ -87,6 +87,10 @@ export class RecordingLauncher implements Launcher {
     return this.mapPath(hostPath);
   }
 
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
   launch(spec: LaunchSpec): LaunchedProcess {
     this.launches.push(spec);
     const child = this.inner.launch({ ...spec, env: withPrivateHome(spec.env ?? process.env) });

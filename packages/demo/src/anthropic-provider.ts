@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  encodeSse,
+  findLastIndex,
+  readJsonBody,
+  requestPath,
+  sendJson,
+  startScriptedServer,
+} from "./fake-server.ts";
 import type { ModelReply, ModelRequest, ModelScript, ToolOutput } from "./model-provider.ts";
 
 /** Per-call token usage the fake Messages API reports (Anthropic's field names). */
@@ -67,20 +74,9 @@ export async function startFakeAnthropicProvider(
   let currentScript = script;
   const requests: AnthropicModelRequest[] = [];
   const usageOf = options.usage ?? (() => DEFAULT_ANTHROPIC_USAGE);
-  const sockets = new Set<Socket>();
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      sendError(res, 500, `fake Anthropic script failed: ${error instanceof Error ? error.message : error}`);
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "").split("?")[0];
+    const path = requestPath(req);
     if (req.method === "POST" && path === "/v1/messages/count_tokens") {
       sendJson(res, 200, { input_tokens: 100 });
       return;
@@ -89,10 +85,8 @@ export async function startFakeAnthropicProvider(
       sendError(res, 404, `the fake Anthropic API only serves POST /v1/messages, not ${req.method} ${path}`);
       return;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch {
+    const body = await readJsonBody(req);
+    if (body === undefined) {
       sendError(res, 400, "request body is not JSON");
       return;
     }
@@ -106,12 +100,11 @@ export async function startFakeAnthropicProvider(
     respond(res, request, reply, usage, options.rateLimitHeaders ?? {});
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+  const server = await startScriptedServer({
+    handle,
+    failed: (res, message) => sendError(res, 500, `fake Anthropic script failed: ${message}`),
   });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://127.0.0.1:${server.port}`;
 
   return {
     baseUrl,
@@ -120,10 +113,7 @@ export async function startFakeAnthropicProvider(
       currentScript = next;
     },
     env: () => claudeOfflineEnv(baseUrl),
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 
@@ -160,15 +150,6 @@ export function reportedAnthropicUsage(requests: readonly AnthropicModelRequest[
   return { input_tokens: input, output_tokens: output };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: parsing an open-ended request body.
 function toRequest(index: number, body: any): AnthropicModelRequest {
   const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
@@ -192,11 +173,6 @@ function toRequest(index: number, body: any): AnthropicModelRequest {
 
 function scriptToolName(name: string): string {
   return name.match(MCP_TOOL_NAME)?.[1] ?? name;
-}
-
-function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
-  return -1;
 }
 
 /** A user message that carries text of its own (not only tool results). */
@@ -247,16 +223,7 @@ function resultText(content: unknown): string {
   return "";
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
 function sendError(res: ServerResponse, status: number, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
   const type = status === 429 ? "rate_limit_error" : status >= 500 ? "api_error" : "invalid_request_error";
   sendJson(res, status, { type: "error", error: { type, message } });
 }
@@ -395,8 +362,4 @@ function nonStreamingMessage(
     stop_sequence: null,
     usage,
   };
-}
-
-function encodeSse(event: Record<string, unknown>): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }

@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  encodeSse,
+  findLastIndex,
+  readJsonBody,
+  requestPath,
+  sendJson,
+  startScriptedServer,
+} from "./fake-server.ts";
 
 /** One `POST /v1/responses` call Codex made, as a script sees it. */
 export interface ModelRequest {
@@ -82,21 +89,9 @@ export async function startFakeModelProvider(
   let currentScript = script;
   const requests: ModelRequest[] = [];
   const usageOf = options.usage ?? (() => DEFAULT_MODEL_USAGE);
-  const sockets = new Set<Socket>();
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // A script that throws is a test bug: answer 500 so Codex fails the turn visibly.
-      sendError(res, 500, `fake model script failed: ${error instanceof Error ? error.message : error}`);
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "").split("?")[0];
+    const path = requestPath(req);
     if (req.method !== "POST" || path !== "/v1/responses") {
       sendError(
         res,
@@ -105,11 +100,8 @@ export async function startFakeModelProvider(
       );
       return;
     }
-    const raw = await readBody(req);
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
+    const body = await readJsonBody(req);
+    if (body === undefined) {
       sendError(res, 400, "request body is not JSON");
       return;
     }
@@ -119,33 +111,19 @@ export async function startFakeModelProvider(
     respond(res, request, reply, usageOf(request));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+  const server = await startScriptedServer({
+    handle,
+    // A script that throws is a test bug: answer 500 so Codex fails the turn visibly.
+    failed: (res, message) => sendError(res, 500, `fake model script failed: ${message}`),
   });
-  const { port } = server.address() as AddressInfo;
-
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://127.0.0.1:${server.port}/v1`,
     requests,
     setScript(next) {
       currentScript = next;
     },
-    close() {
-      // Hanging streams keep their sockets open; end them so close() resolves.
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: parsing an open-ended request body.
@@ -163,11 +141,6 @@ function toModelRequest(index: number, body: any): ModelRequest {
     toolOutputs: outputsFrom(input),
     turnToolOutputs: outputsFrom(input.slice(lastUser + 1)),
   };
-}
-
-function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
-  return -1;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: Responses API item.
@@ -206,12 +179,7 @@ function contentText(content: unknown): string {
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { message, type: "fake_provider_error", code: null } }));
+  sendJson(res, status, { error: { message, type: "fake_provider_error", code: null } });
 }
 
 function respond(res: ServerResponse, request: ModelRequest, reply: ModelReply, usage: ModelUsage): void {
@@ -327,8 +295,4 @@ function usagePayload(usage: ModelUsage): Record<string, unknown> {
     output_tokens_details: { reasoning_tokens: usage.reasoning_tokens ?? 0 },
     total_tokens: usage.input_tokens + usage.output_tokens,
   };
-}
-
-function encodeSse(event: Record<string, unknown>): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }

@@ -1,4 +1,5 @@
 export * from "./agent.ts";
+export * from "./environment.ts";
 export * from "./error-catalog.ts";
 export * from "./errors.ts";
 export * from "./issue.ts";

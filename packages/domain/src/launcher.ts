@@ -7,8 +7,14 @@ export interface LaunchSpec {
   command: string;
   /** Working directory on the host: the issue workspace. */
   cwd: string;
-  /** Base environment for the child; defaults to the parent's. */
+  /**
+   * The child's environment, already reduced to its allowlist (`processEnvironment`); the parent's
+   * when absent (tests). A local launcher passes it as it is; a container keeps only what makes sense
+   * inside (`CONTAINER_PORTABLE_ENV`, `sandbox.env`, `declaredEnv`).
+   */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Names in `env` that WORKFLOW.md declared (`agent.env`, `hooks.env`): they enter a container too. */
+  declaredEnv?: readonly string[];
   /**
    * Variable names the child must not see (tracker secrets, SPEC 15.3). They are removed from the
    * environment and also unset inside the login shell before the command runs, so a profile
@@ -44,6 +50,11 @@ export interface LaunchedProcess {
  */
 export interface Launcher {
   launch(spec: LaunchSpec): LaunchedProcess;
+  /**
+   * Ends everything this launcher started that is still running and resolves once it is gone
+   * (Baton stopping). Each launcher owns its processes: closing one leaves another's alone.
+   */
+  close(): Promise<void>;
   /**
    * The path the launched process sees for `hostPath` (a container mounts the workspace elsewhere;
    * identity for local processes). Agent clients send this as the agent's cwd and writable root.

@@ -28,6 +28,11 @@ export interface TrackerAdapter {
   readonly kind: string;
   fetchIssuesByStates(stateNames: readonly string[]): Promise<Issue[]>;
   fetchIssuesByIds(issueIds: readonly string[]): Promise<Issue[]>;
+  /**
+   * One issue's current snapshot in one request (B.webhook: a delivery names the issue it is
+   * about); null when the issue is gone or outside the configured scope.
+   */
+  fetchIssue(issueId: string): Promise<Issue | null>;
   /** Environment variable names holding tracker secrets; launchers strip them from agent children. */
   secretEnvironmentNames(): string[];
   /** Provider-native tools for the agent; absent when the adapter ships none. */

@@ -21,7 +21,7 @@ import type {
 import { systemClock } from "./ports.ts";
 import type { IssueDetail, LoopError, OrchestratorSnapshot, StateStoreStatus } from "./snapshot.ts";
 import { buildIssueDetail, buildSnapshot, isoAt } from "./snapshot.ts";
-import type { LiveRun, OrchestratorState } from "./state.ts";
+import type { ClaimStatus, LiveRun, OrchestratorState } from "./state.ts";
 import { emptyState } from "./state.ts";
 
 export type { OrchestratorEvent, OrchestratorListener } from "./events.ts";
@@ -97,6 +97,26 @@ function recordOf(error: unknown, fallbackCategory: string): ErrorRecord {
 }
 
 /**
+ * The step a fresh snapshot of a claimed issue feeds the core, by the claim's status (a tick's
+ * batched refresh and a webhook's targeted one alike); null for a queued retry, which re-reads its
+ * issue when it is due.
+ */
+function refreshedInput(status: ClaimStatus, id: string, issue: Issue | undefined): OrchestratorInput | null {
+  switch (status) {
+    case "running":
+      return { type: "running_refreshed", issue_id: id, issue };
+    case "blocked":
+      return { type: "blocked_refreshed", issue_id: id, issue };
+    case "awaiting_approval":
+      return { type: "awaiting_refreshed", issue_id: id, issue };
+    case "stopped":
+      return { type: "stopped_refreshed", issue_id: id, issue, baseline_only: false };
+    case "retry_queued":
+      return null;
+  }
+}
+
+/**
  * The imperative shell around the pure core (`step` in core.ts). It feeds the core what happened
  * (tracker answers, run exits, timers), saves the new state, publishes the transition's events and
  * then carries out its effects: start or cancel runs, arm retry timers, remove workspaces, kill
@@ -127,6 +147,9 @@ export class Orchestrator {
   private tickTimer: unknown = null;
   private nextTickAtMs: number | null = null;
   private tickQueued = false;
+  /** Issues a tracker said changed (B.webhook), refreshed one by one in the next queued pass. */
+  private readonly pendingTargets = new Set<string>();
+  private targetsQueued = false;
   private checking = false;
   private lastError: LoopError | null = null;
   private watched: { tracker: TrackerAdapter; unwatch: () => void } | null = null;
@@ -196,6 +219,25 @@ export class Orchestrator {
     if (this.lifecycle !== "running") return { queued: false, coalesced: false, requested_at };
     const queuedNow = this.queueTick();
     return { queued: true, coalesced: !queuedNow, requested_at };
+  }
+
+  /**
+   * B.webhook: the tracker said this issue changed. Queues a targeted refresh of it alone (one
+   * `fetchIssue` request, no candidate query): a running, blocked or stopped claim is reconciled
+   * with the fresh snapshot, an unclaimed issue is dispatched when eligible. Requests for an issue
+   * already waiting join it, and a queued full tick covers them all; polling stays the fallback.
+   */
+  refreshIssue(issueId: string): RefreshResult {
+    const requested_at = isoAt(this.clock.now());
+    if (this.lifecycle !== "running") return { queued: false, coalesced: false, requested_at };
+    if (this.tickQueued || this.pendingTargets.has(issueId))
+      return { queued: true, coalesced: true, requested_at };
+    this.pendingTargets.add(issueId);
+    if (!this.targetsQueued) {
+      this.targetsQueued = true;
+      void this.enqueue("refresh_issue", () => this.refreshTargets());
+    }
+    return { queued: true, coalesced: false, requested_at };
   }
 
   /** Stops polling and retries, cancels running attempts and waits (bounded) for them to finish. Idempotent. */
@@ -763,6 +805,42 @@ export class Orchestrator {
     }
   }
 
+  private async refreshTargets(): Promise<void> {
+    this.targetsQueued = false;
+    const ids = [...this.pendingTargets];
+    this.pendingTargets.clear();
+    for (const id of ids) {
+      if (this.lifecycle !== "running") return;
+      await this.refreshTarget(id);
+    }
+  }
+
+  /** One issue a webhook named: reconcile its claim, or dispatch it, from one fresh snapshot. */
+  private async refreshTarget(id: string): Promise<void> {
+    let issue: Issue | null;
+    try {
+      issue = await this.config.tracker().fetchIssue(id);
+    } catch (error) {
+      // The targeted read failed: a full tick reads the tracker the usual way instead.
+      this.trackerError("refresh_issue", error);
+      this.queueTick();
+      return;
+    }
+    if (this.lifecycle !== "running") return;
+    const claim = this.state.claims[id];
+    if (claim !== undefined) {
+      const input = claim.stop_request === null ? refreshedInput(claim.status, id, issue ?? undefined) : null;
+      if (input !== null) this.apply(input);
+      return;
+    }
+    if (issue === null || this.storeError) return;
+    // The same gate as a tick: a workflow that does not validate dispatches nothing (the tick reports it).
+    if ((await this.preflight()) !== null || this.lifecycle !== "running") return;
+    const config = this.config.current();
+    if (dispatchIneligibility(issue, config, schedulingView(this.state, this.clock.now())) !== null) return;
+    this.apply({ type: "dispatch", issue, run_id: this.newRunId() });
+  }
+
   /** SPEC 8.5 / 16.3 (running) and the blocked re-check: one batched refresh, then one step per issue. */
   private async refreshClaims(
     status: "running" | "blocked" | "stopped" | "awaiting_approval",
@@ -782,12 +860,8 @@ export class Orchestrator {
     }
     const byId = new Map(refreshed.map((issue) => [issue.id, issue]));
     for (const id of ids) {
-      const issue = byId.get(id);
-      if (status === "running") this.apply({ type: "running_refreshed", issue_id: id, issue });
-      else if (status === "blocked") this.apply({ type: "blocked_refreshed", issue_id: id, issue });
-      else if (status === "awaiting_approval")
-        this.apply({ type: "awaiting_refreshed", issue_id: id, issue });
-      else this.apply({ type: "stopped_refreshed", issue_id: id, issue, baseline_only: false });
+      const input = refreshedInput(status, id, byId.get(id));
+      if (input !== null) this.apply(input);
     }
   }
 

@@ -294,6 +294,7 @@ function withoutWatch(tracker: MemoryTracker): TrackerAdapter {
     kind: tracker.kind,
     fetchIssuesByStates: (states) => tracker.fetchIssuesByStates(states),
     fetchIssuesByIds: (ids) => tracker.fetchIssuesByIds(ids),
+    fetchIssue: (id) => tracker.fetchIssue(id),
     secretEnvironmentNames: () => [],
   };
 }

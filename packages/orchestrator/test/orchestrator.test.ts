@@ -172,6 +172,7 @@ describe("dispatch", () => {
         if (ids.includes("unreadable")) throw new BatonError("tracker_request", "connection reset");
         return memory.fetchIssuesByIds(ids);
       },
+      fetchIssue: (id) => memory.fetchIssue(id),
       secretEnvironmentNames: () => [],
     };
     h.source.trackerAdapter = stale;
@@ -629,6 +630,7 @@ describe("refresh requests", () => {
         return memory.fetchIssuesByStates(states);
       },
       fetchIssuesByIds: (ids) => memory.fetchIssuesByIds(ids),
+      fetchIssue: (id) => memory.fetchIssue(id),
       secretEnvironmentNames: () => [],
     };
     await h.orchestrator.start();

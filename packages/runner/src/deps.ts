@@ -1,18 +1,28 @@
 import { startClaudeSession, startCodexSession } from "@baton/agent";
-import type { Logger } from "@baton/domain";
-import { silentLogger } from "@baton/domain";
+import type { Launcher, Logger } from "@baton/domain";
+import {
+  agentEnvAllowlist,
+  envReferenceName,
+  processEnvironment,
+  RUN_ID_ENV,
+  STATE_DIR_ENV,
+  silentLogger,
+} from "@baton/domain";
 import { startPipeline } from "@baton/orchestrator";
 import { renderPrompt } from "@baton/workflow";
-import { type Launcher, RUN_ID_ENV, STATE_DIR_ENV, WorkspaceManager } from "@baton/workspace";
+import { WorkspaceManager } from "@baton/workspace";
 import type { AttemptDeps } from "./attempt.ts";
 import type { RunStartMessage, ToolGateway } from "./messages.ts";
 
 export interface AttemptDepsOptions {
   /** Runs the agent process. */
   launcher: Launcher;
-  /** Runs the workspace hooks; the agent's launcher when absent. */
-  hookLauncher?: Launcher;
-  /** The environment processes of this run start from (the spec's `withheld_env` is removed). */
+  /** Runs the workspace hooks: a launcher of their own, so each owns (and ends) its processes. */
+  hookLauncher: Launcher;
+  /**
+   * The environment of the host the run runs on. The agent and the hooks each get only their
+   * allowlist of it plus what WORKFLOW.md declares (`agent.env`, `hooks.env`; docs/safety.md).
+   */
   env: Readonly<Record<string, string | undefined>>;
   /** The host's tool gateway for this run. */
   gateway: ToolGateway;
@@ -30,15 +40,24 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
   const { spec } = message;
   const logger = options.logger ?? silentLogger;
   // Every process of the run carries its id, so a restarted Baton can find its leftovers.
-  const env: Record<string, string | undefined> = { ...options.env, [RUN_ID_ENV]: message.run_id };
-  if (options.stateDir) env[STATE_DIR_ENV] = options.stateDir;
+  const marks: Record<string, string> = { [RUN_ID_ENV]: message.run_id };
+  if (options.stateDir) marks[STATE_DIR_ENV] = options.stateDir;
   const workspace = new WorkspaceManager({
     root: spec.workspace.root,
     hooks: spec.hooks,
     hookTimeoutMs: spec.hooks.timeout_ms,
-    launcher: options.hookLauncher ?? options.launcher,
+    launcher: options.hookLauncher,
     logger,
-    env,
+    env: options.env,
+    hookEnv: spec.hooks.env,
+    marks,
+  });
+  const agentEnv = withoutWithheld(spec.agent.env, spec.withheld_env, logger);
+  const env = processEnvironment({
+    source: options.env,
+    allowlist: agentEnvAllowlist(spec.agent.kind),
+    declared: agentEnv,
+    marks,
   });
   return {
     workspace,
@@ -60,6 +79,7 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
         workspaceRoot: spec.workspace.root,
         launcher: options.launcher,
         env,
+        declaredEnv: Object.keys(agentEnv),
         secretEnvNames: spec.withheld_env,
         tools: session.tools,
         executeTool: session.executeTool,
@@ -92,4 +112,28 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
       });
     },
   };
+}
+
+/**
+ * Tracker secrets stay withheld from the agent even when `agent.env` names them or refers to them:
+ * the agent reaches the tracker through the tool gateway, never with its credentials.
+ */
+function withoutWithheld(
+  declared: Readonly<Record<string, string>>,
+  withheld: readonly string[],
+  logger: Logger,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(declared)) {
+    const reference = envReferenceName(value);
+    if (withheld.includes(name) || (reference !== undefined && withheld.includes(reference))) {
+      logger.warn(
+        { variable: name },
+        `agent.env.${name} names a tracker secret; it is withheld from the agent`,
+      );
+      continue;
+    }
+    kept[name] = value;
+  }
+  return kept;
 }

@@ -45,7 +45,7 @@ describe("runSpecFrom", () => {
       content_hash: createHash("sha256").update(WORKFLOW).digest("hex"),
     });
     expect(spec.prompt_template).toBe("Work on {{ issue.identifier }}");
-    expect(spec.agent).toEqual({ kind: "codex", max_turns: 7 });
+    expect(spec.agent).toEqual({ kind: "codex", max_turns: 7, env: {} });
     expect(spec.codex.command).toBe("codex app-server");
     expect(spec.tracker.kind).toBe("linear");
     expect(spec.withheld_env).toEqual(["LINEAR_API_KEY"]);
@@ -81,6 +81,7 @@ describe("phases: the definition a run started with", () => {
 
     const options = {
       launcher: new LocalLauncher(),
+      hookLauncher: new LocalLauncher(),
       env: {},
       gateway: async () => ({ type: "issue" as const, issue: null }),
     };

@@ -1,5 +1,11 @@
 import path from "node:path";
-import type { LaunchedProcess, Launcher, LaunchSpec } from "@baton/domain";
+import {
+  CONTAINER_PORTABLE_ENV,
+  isAllowed,
+  type LaunchedProcess,
+  type Launcher,
+  type LaunchSpec,
+} from "@baton/domain";
 import type Docker from "dockerode";
 import { ContainerProcess } from "./container-process.ts";
 import { LABELS } from "./daemon.ts";
@@ -15,6 +21,8 @@ import {
 } from "./settings.ts";
 
 const CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/** Set by the container itself, whatever the launch's environment says. */
+const OWN_ENV = new Set(["HOME", "PATH", "BATON_MODEL_URL"]);
 
 export interface DockerLauncherOptions {
   docker: Docker;
@@ -62,7 +70,7 @@ export class DockerLauncher implements Launcher {
   }
 
   /** Kills and removes every container this launcher still has running (Baton stopping). */
-  async killAll(): Promise<void> {
+  async close(): Promise<void> {
     const running = [...this.live];
     for (const launched of running) launched.kill("SIGKILL");
     await Promise.all(running.map((launched) => launched.exited));
@@ -123,14 +131,24 @@ export class DockerLauncher implements Launcher {
     };
   }
 
-  /** The allowlisted variables only, minus tracker secrets; the container's own HOME and PATH. */
+  /**
+   * What enters the container of the launch's environment (already reduced to the agent's or the
+   * hooks' allowlist): locale, time zone, terminal and the run's marks; the names `sandbox.env` lets
+   * in (the model key); what WORKFLOW.md declared. Never a withheld tracker secret, and never the
+   * host's paths, user or proxies: HOME and PATH are the container's own.
+   */
   private containerEnv(spec: LaunchSpec, withRelay: boolean): string[] {
     const source = spec.env ?? process.env;
     const withheld = new Set(spec.unsetEnv ?? []);
+    const declared = new Set(spec.declaredEnv ?? []);
+    const enters = (name: string) =>
+      isAllowed(CONTAINER_PORTABLE_ENV, name) ||
+      this.options.settings.env.includes(name) ||
+      declared.has(name);
     const env = [`HOME=${CONTAINER_HOME}`, `PATH=${CONTAINER_PATH}`];
-    for (const name of this.options.settings.env) {
-      const value = source[name];
-      if (value !== undefined && !withheld.has(name)) env.push(`${name}=${value}`);
+    for (const [name, value] of Object.entries(source)) {
+      if (value === undefined || withheld.has(name) || OWN_ENV.has(name) || !enters(name)) continue;
+      env.push(`${name}=${value}`);
     }
     if (withRelay) env.push(`BATON_MODEL_URL=http://127.0.0.1:${RELAY_CONTAINER_PORT}`);
     return env;

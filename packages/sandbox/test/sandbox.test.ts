@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type CodexSession, startCodexSession } from "@baton/agent";
-import { type FakeModelProvider, scripts, startFakeModelProvider } from "@baton/testkit";
+import { agentEnvAllowlist, processEnvironment } from "@baton/domain";
+import { describeWithDockerd, type FakeModelProvider, scripts, startFakeModelProvider } from "@baton/testkit";
 import { WorkspaceManager } from "@baton/workspace";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   assertDaemonReachable,
   assertImagePresent,
@@ -15,7 +16,6 @@ import {
 } from "../src/index.ts";
 import {
   collect,
-  describeWithDockerd,
   type SandboxFixture,
   sandboxSettings,
   startSandboxFixture,
@@ -38,7 +38,7 @@ function port(provider: FakeModelProvider): number {
   return Number(new URL(provider.baseUrl).port);
 }
 
-describeWithDockerd("Docker sandbox", () => {
+describeWithDockerd(describe, "Docker sandbox", () => {
   let fixture: SandboxFixture;
   beforeAll(async () => {
     fixture = await startSandboxFixture();
@@ -62,7 +62,7 @@ describeWithDockerd("Docker sandbox", () => {
       role: "agent",
       relay,
     });
-    cleanups.push(() => launcher.killAll());
+    cleanups.push(() => launcher.close());
     return launcher;
   }
 
@@ -226,7 +226,7 @@ describeWithDockerd("Docker sandbox", () => {
       workflowPath: "/srv/other/WORKFLOW.md",
       role: "agent",
     });
-    cleanups.push(() => theirs.killAll());
+    cleanups.push(() => theirs.close());
     const left = ours.launch({ command: "echo up; sleep 600", cwd: ws.workspace, env: {} });
     const kept = theirs.launch({ command: "echo up; sleep 600", cwd: ws.workspace, env: {} });
     await Promise.all(
@@ -277,9 +277,61 @@ describeWithDockerd("Docker sandbox", () => {
     expect(env).not.toContain("lin-secret");
     expect(await readFile(path.join(prepared.path, ".git", "HEAD"), "utf8")).toContain("ref:");
   }, 60_000);
+
+  it("[B.env-sandbox][B.env-agent-allowlist] a container gets the agent's allowlist as the runner builds it, minus the host's paths and proxies, plus what agent.env declares", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null);
+    const batonEnv = {
+      PATH: "/host/bin",
+      HOME: "/host/home",
+      LANG: "C.UTF-8",
+      TZ: "Europe/Paris",
+      OPENAI_API_KEY: "sk-sandbox-model-key",
+      CODEX_HOME: "/host/codex-home",
+      HTTPS_PROXY: "http://proxy.invalid:3128",
+      BATON_TEST_SECRET: "s3cret-never-listed",
+      DECLARED_SOURCE: "declared-value",
+    };
+    const declared = {
+      DEPLOY_TARGET: "staging",
+      FROM_VAR: "$DECLARED_SOURCE",
+      GIT_AUTHOR_NAME: "Declared Bot",
+    };
+    const env = processEnvironment({
+      source: batonEnv,
+      allowlist: agentEnvAllowlist("codex"),
+      declared,
+      marks: { BATON_RUN_ID: "run-sandboxed" },
+    });
+    const result = await collect(
+      launcher.launch({ command: "env", cwd: ws.workspace, env, declaredEnv: Object.keys(declared) }),
+    );
+    expect(result.code).toBe(0);
+    const seen = Object.fromEntries(
+      result.stdout
+        .split("\n")
+        .filter((line) => line.includes("="))
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect(seen).toMatchObject({
+      LANG: "C.UTF-8",
+      TZ: "Europe/Paris",
+      BATON_RUN_ID: "run-sandboxed",
+      OPENAI_API_KEY: "sk-sandbox-model-key",
+      DEPLOY_TARGET: "staging",
+      FROM_VAR: "declared-value",
+      GIT_AUTHOR_NAME: "Declared Bot",
+      HOME: "/home/agent",
+    });
+    expect(seen.PATH).not.toContain("/host");
+    for (const name of ["CODEX_HOME", "HTTPS_PROXY", "BATON_TEST_SECRET", "DECLARED_SOURCE"])
+      expect(seen[name]).toBeUndefined();
+    expect(result.stdout).not.toContain("s3cret-never-listed");
+  }, 60_000);
 });
 
-describeWithDockerd("Docker daemon checks", () => {
+describeWithDockerd(describe, "Docker daemon checks", () => {
   it("[B.sandbox-daemon-unreachable] an unreachable daemon is a sandbox_docker_unavailable error naming the socket", async () => {
     const docker = connectDocker({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
     await expect(assertDaemonReachable(docker)).rejects.toMatchObject({

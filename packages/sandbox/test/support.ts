@@ -1,22 +1,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { codexBinary, dockerdSkipReason, type PrivateDockerd, startPrivateDockerd } from "@baton/testkit";
+import { codexBinary, type PrivateDockerd, startPrivateDockerd } from "@baton/testkit";
 import type Docker from "dockerode";
-import { describe } from "vitest";
 import { buildAgentImage, connectDocker, type DockerSandboxSettings } from "../src/index.ts";
 
 export const TEST_IMAGE = "baton-agent:test";
-
-/**
- * `describe` when a private dockerd can run here, `describe.skip` (the reason in its title) when it
- * truly cannot. In CI nothing is skipped: the reason fails the file instead.
- */
-export function describeWithDockerd(title: string, body: () => void): void {
-  const reason = dockerdSkipReason();
-  if (reason === null) describe(title, body);
-  else describe.skip(`${title} (skipped: ${reason})`, body);
-}
 
 export interface SandboxFixture {
   dockerd: PrivateDockerd;

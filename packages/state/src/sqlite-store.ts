@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BatonError } from "@baton/domain";
 import type { Claim, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
@@ -16,6 +16,55 @@ interface Meta {
   retry_seq: number;
   /** Token spend per issue and period (B.budget); absent in states saved before budgets existed. */
   budget?: OrchestratorState["budget"];
+}
+
+const SALVAGED_TABLES = ["meta", "claims", "completed"] as const;
+type SalvagedTable = (typeof SALVAGED_TABLES)[number];
+
+/** The rows still readable in a damaged database, table by table, and the tables that were not. */
+interface Salvaged {
+  rows: Record<SalvagedTable, Record<string, unknown>[]>;
+  unreadable: SalvagedTable[];
+}
+
+/**
+ * Reads every row SQLite can still read from the database moved aside at `path`: each table on its
+ * own, row by row, so one damaged table or page costs only what it holds. Works on a copy (with its
+ * journal), so the file kept for inspection stays exactly as it was found.
+ */
+function salvage(path: string): Salvaged {
+  const salvaged: Salvaged = { rows: { meta: [], claims: [], completed: [] }, unreadable: [] };
+  const copy = `${path}.salvage`;
+  let db: Database.Database | null = null;
+  try {
+    for (const suffix of ["", "-wal"])
+      if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
+    db = new Database(copy, { fileMustExist: true });
+    for (const table of SALVAGED_TABLES) {
+      try {
+        for (const row of db.prepare(`SELECT * FROM ${table}`).iterate())
+          salvaged.rows[table].push(row as Record<string, unknown>);
+      } catch {
+        salvaged.unreadable.push(table);
+      }
+    }
+  } catch {
+    salvaged.unreadable = [...SALVAGED_TABLES];
+  } finally {
+    db?.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(copy + suffix, { force: true });
+  }
+  return salvaged;
+}
+
+function describeSalvage(salvaged: Salvaged): string {
+  const { rows, unreadable } = salvaged;
+  if (unreadable.length === SALVAGED_TABLES.length)
+    return "nothing in it was readable: starting from an empty state";
+  const kept = `kept what was still readable (${rows.claims.length} claim(s), ${rows.meta.length > 0 ? "the totals and spend" : "no totals"}, ${rows.completed.length} completed issue(s))`;
+  return unreadable.length === 0
+    ? kept
+    : `${kept}; dropped the unreadable part of table(s) ${unreadable.join(", ")}`;
 }
 
 export interface SqliteStateStoreOptions {
@@ -53,8 +102,8 @@ function isClaim(value: unknown): value is Claim {
  * row per claim, so a transition rewrites only the claims it touched. Writes are synchronous and
  * committed before `save` returns, which is what lets the orchestrator record a transition before
  * it carries out the effect. A committed transaction survives a killed process; a torn write at
- * the end of the WAL is rolled back by SQLite and reported. A file SQLite cannot read is moved
- * aside (`state.db.corrupt-<time>`) and Baton starts from what is left.
+ * the end of the WAL is rolled back by SQLite and reported. A file SQLite reports as damaged is
+ * moved aside (`state.db.corrupt-<time>`); every row still readable in it is carried over.
  */
 export class SqliteStateStore implements StateStore {
   readonly kind = "sqlite" as const;
@@ -130,9 +179,31 @@ export class SqliteStateStore implements StateStore {
     try {
       this.db = this.connect();
     } catch (error) {
-      this.moveAside(error);
+      const target = this.moveAside();
+      const salvaged = salvage(target);
       this.db = this.connect();
+      this.restoreRows(salvaged);
+      // SQLite's integrity report spans lines; the warning is one log line.
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+      this.warn(
+        `${this.path} could not be read (${reason}); moved aside to ${target}, ${describeSalvage(salvaged)}`,
+      );
     }
+  }
+
+  /** Writes what could be read from a damaged file into the fresh one, as it was. */
+  private restoreRows(salvaged: Salvaged): void {
+    const db = this.database();
+    db.transaction(() => {
+      for (const table of SALVAGED_TABLES) {
+        for (const row of salvaged.rows[table]) {
+          const columns = Object.keys(row);
+          db.prepare(
+            `INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          ).run(...columns.map((column) => row[column]));
+        }
+      }
+    })();
   }
 
   private connect(): Database.Database {
@@ -182,16 +253,14 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  private moveAside(error: unknown): void {
+  /** Renames the database and its journal files aside; returns the new name of the database. */
+  private moveAside(): string {
     const stamp = (this.options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, "-");
     const target = `${this.path}.corrupt-${stamp}`;
     for (const suffix of ["", "-wal", "-shm"]) {
       if (existsSync(this.path + suffix)) renameSync(this.path + suffix, target + suffix);
     }
-    const reason = error instanceof Error ? error.message : String(error);
-    this.warn(
-      `${this.path} could not be read (${reason}); moved aside to ${target}, starting from an empty state`,
-    );
+    return target;
   }
 
   load(): { state: OrchestratorState | null; warnings: string[] } {

@@ -1,19 +1,23 @@
 import { spawn } from "node:child_process";
 import {
+  closeSync,
   existsSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   truncateSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Claim, OrchestratorState } from "@baton/orchestrator";
 import { CLAIM_DEFAULTS, emptyState, newSession, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
 import { makeIssue } from "@baton/tracker";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStateStore } from "../src/index.ts";
 
@@ -61,6 +65,19 @@ function claim(id: string, fields: Partial<Claim> = {}): Claim {
     recent_events: [{ at_ms: 1, event: "dispatched", message: "first attempt" }],
     ...fields,
   };
+}
+
+/** Overwrites the root page of `table` with garbage, as a bad sector or a stray write would. */
+function damagePage(path: string, table: string): void {
+  const db = new Database(path);
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = ?").get(table) as {
+    rootpage: number;
+  };
+  db.close();
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+  closeSync(fd);
 }
 
 function stateWith(...claims: Claim[]): OrchestratorState {
@@ -148,6 +165,31 @@ describe("SqliteStateStore", () => {
     expect(store.load().state).toBeNull();
     store.save({ state: stateWith(claim("1")), claims: ["1"], completed: [] });
     expect(store.load().state?.claims["1"]?.attempt).toBe(2);
+  });
+
+  it("[B.durable-bad-state] carries every readable table of a damaged state file over to the fresh one and names what it dropped", () => {
+    const dir = stateDir();
+    const store = open(dir);
+    store.save({ state: stateWith(claim("1"), claim("2")), claims: ["1", "2"], completed: ["9"] });
+    close(store);
+    const path = join(dir, "state.db");
+    damagePage(path, "completed");
+    const warnings: string[] = [];
+    const loaded = open(dir, warnings).load();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /state\.db could not be read \(.*\); moved aside to .*state\.db\.corrupt-.*, kept what was still readable \(2 claim\(s\), the totals and spend, 0 completed issue\(s\)\); dropped the unreadable part of table\(s\) completed$/,
+      ),
+    ]);
+    expect(Object.keys(loaded.state?.claims ?? {}).sort()).toEqual(["1", "2"]);
+    expect(loaded.state?.claims["1"]).toEqual(claim("1"));
+    expect(loaded.state?.totals).toEqual(stateWith().totals);
+    expect(loaded.state?.retry_seq).toBe(3);
+    expect(loaded.state?.completed).toEqual({});
+    // The damaged file is kept aside as it was found, without the salvage copy.
+    const aside = readdirSync(dir).filter((name) => name.startsWith("state.db.corrupt-"));
+    expect(aside.some((name) => name.includes("salvage"))).toBe(false);
+    expect(aside.length).toBeGreaterThan(0);
   });
 
   it("[B.durable-bad-state] keeps every readable claim and names the one it dropped", () => {

@@ -125,6 +125,7 @@ describe("signed tracker webhooks", () => {
       kind: "memory",
       fetchIssuesByStates: (states) => memory.fetchIssuesByStates(states),
       fetchIssuesByIds: (ids) => memory.fetchIssuesByIds(ids),
+      fetchIssue: (id) => memory.fetchIssue(id),
       secretEnvironmentNames: () => [],
     };
     const executor = new ManualExecutor();

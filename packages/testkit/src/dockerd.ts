@@ -38,6 +38,22 @@ export function dockerdSkipReason(): string | null {
   return reason;
 }
 
+/** The part of vitest's `describe` that {@link describeWithDockerd} uses (the testkit does not import vitest). */
+export interface SuiteDescriber {
+  (title: string, body: () => void): unknown;
+  skip(title: string, body: () => void): unknown;
+}
+
+/**
+ * `describe` when a private dockerd can run here, `describe.skip` (the reason in its title) when it
+ * truly cannot. In CI nothing is skipped: the reason fails the file instead.
+ */
+export function describeWithDockerd(describe: SuiteDescriber, title: string, body: () => void): void {
+  const reason = dockerdSkipReason();
+  if (reason === null) describe(title, body);
+  else describe.skip(`${title} (skipped: ${reason})`, body);
+}
+
 /**
  * Starts a dockerd of its own: private data root, exec root and socket, no bridge, no iptables,
  * so no container network ever uses an address; containers run with network none.

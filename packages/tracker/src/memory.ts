@@ -22,7 +22,7 @@ export function makeIssue(fields: Partial<Issue> & Pick<Issue, "id" | "identifie
 }
 
 export interface MemoryTrackerCall {
-  op: "fetchIssuesByStates" | "fetchIssuesByIds";
+  op: "fetchIssuesByStates" | "fetchIssuesByIds" | "fetchIssue";
   args: string[];
 }
 
@@ -85,6 +85,12 @@ export class MemoryTracker implements TrackerAdapter {
       if (issue) found.push(issue);
     }
     return found;
+  }
+
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    this.calls.push({ op: "fetchIssue", args: [issueId] });
+    this.throwIfFailing();
+    return this.issues.get(issueId) ?? null;
   }
 
   secretEnvironmentNames(): string[] {

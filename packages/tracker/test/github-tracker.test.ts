@@ -600,3 +600,46 @@ describe("GitHubTracker error mapping", () => {
     expect(error.message).not.toContain(TOKEN);
   });
 });
+
+describe("GitHub targeted refresh and write-back", () => {
+  it("[B.webhook-targeted-fetch] fetchIssue reads one issue with one GET; a removed issue or a bad number is null", async () => {
+    const github = await fakeGitHub();
+    github.addIssue({ title: "Wanted", labels: ["bug"] });
+    github.addIssue({ title: "Removed" });
+    github.removeIssue(2);
+    const adapter = trackerFor(github);
+    expect(await adapter.fetchIssue("1")).toMatchObject({ id: "1", identifier: "GH-1", state: "open" });
+    expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      `GET /repos/${REPO}/issues/1`,
+    ]);
+    expect(await adapter.fetchIssue("2")).toBeNull();
+    expect(await adapter.fetchIssue("not-a-number")).toBeNull();
+    expect(github.requests).toHaveLength(2);
+  });
+
+  it("[B.budget-exceeded-writeback] moves an issue: open/closed natively; in label mode its one state label is replaced, other labels kept", async () => {
+    const github = await fakeGitHub();
+    github.addIssue({ title: "Native" });
+    github.addIssue({ title: "Labelled", labels: ["bug", "status: In Progress"] });
+    await trackerFor(github).moveIssue("1", "closed");
+    expect(github.issue(1)!.state).toBe("closed");
+    expect(await failureOf(trackerFor(github).moveIssue("1", "Human Review"))).toMatchObject({
+      category: "invalid_tracker_config",
+      message: expect.stringContaining(
+        'cannot move GH-1 to "Human Review": GitHub issues are open or closed',
+      ),
+    });
+
+    const labelled = trackerFor(github, { stateLabels: LABELS });
+    await labelled.moveIssue("2", "Human Review");
+    expect(github.issue(2)!.state).toBe("open");
+    expect(await labelled.fetchIssue("2")).toMatchObject({
+      state: "Human Review",
+      labels: ["bug", "status: human review"],
+    });
+    await labelled.moveIssue("2", "closed");
+    expect((await labelled.fetchIssue("2"))!.state).toBe("closed");
+    await labelled.commentOnIssue("2", "Baton stopped this run: budget.");
+    expect(github.comments(2).map((comment) => comment.body)).toEqual(["Baton stopped this run: budget."]);
+  });
+});

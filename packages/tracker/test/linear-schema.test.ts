@@ -11,7 +11,7 @@ import { LINEAR_DOCUMENTS, LinearTracker } from "../src/index.ts";
 
 const fullSchemaPath = process.env[LINEAR_FULL_SCHEMA_ENV];
 
-/** Every document the adapter sends, as the fake server received them, over paging, refresh and `me`. */
+/** Every document the adapter sends, as the fake server received them: paging, refresh, one issue, `me`, comment and move. */
 async function documentsSent(): Promise<string[]> {
   const fake = await startFakeLinear();
   try {
@@ -26,6 +26,9 @@ async function documentsSent(): Promise<string[]> {
     });
     const issues = await adapter.fetchIssuesByStates(["Todo"]);
     await adapter.fetchIssuesByIds(issues.map((issue) => issue.id));
+    await adapter.fetchIssue(issues[0]!.id);
+    await adapter.commentOnIssue(issues[0]!.id, "Budget reached.");
+    await adapter.moveIssue(issues[0]!.id, "Human Review");
     return [...new Set(fake.requests.map((request) => request.query))];
   } finally {
     await fake.close();

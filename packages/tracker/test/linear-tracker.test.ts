@@ -370,3 +370,43 @@ describe("createTracker with kind linear", () => {
     ]);
   });
 });
+
+describe("Linear targeted refresh and write-back", () => {
+  it("[B.webhook-targeted-fetch] fetchIssue reads one issue of the project in one request; another project's or an unknown id is null", async () => {
+    const { store } = fake;
+    const wanted = store.addIssue({ title: "Wanted", state: "Todo", labels: ["Bug"] });
+    const elsewhere = store.addIssue({ title: "Elsewhere", projectSlug: "another-project" });
+    const adapter = tracker();
+    const issue = await adapter.fetchIssue(wanted.id);
+    expect(issue).toMatchObject({
+      id: wanted.id,
+      identifier: wanted.identifier,
+      state: "Todo",
+      labels: ["bug"],
+    });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.query).toContain("query BatonLinearIssueById");
+    expect(fake.requests[0]!.variables).toMatchObject({ id: wanted.id, projectSlug: FAKE_LINEAR_PROJECT });
+    expect(await adapter.fetchIssue(elsewhere.id)).toBeNull();
+    expect(await adapter.fetchIssue("00000000-0000-0000-0000-000000000000")).toBeNull();
+    expect(fake.requests.map((request) => request.query).join("\n")).not.toContain(
+      "BatonLinearIssuesByStates",
+    );
+  });
+
+  it("[B.budget-exceeded-writeback] comments on an issue and moves it to its team's state of that name (any case)", async () => {
+    const issue = fake.store.addIssue({ title: "Runaway", state: "In Progress" });
+    const adapter = tracker();
+    await adapter.commentOnIssue(issue.id, "Baton stopped this run: budget.");
+    await adapter.moveIssue(issue.id, "human review");
+    expect(fake.store.stateName(issue.id)).toBe("Human Review");
+    expect(fake.store.comments.map((comment) => [comment.issueId, comment.body])).toEqual([
+      [issue.id, "Baton stopped this run: budget."],
+    ]);
+    expect(await failure(adapter.moveIssue(issue.id, "Parked"))).toMatchObject({
+      category: "invalid_tracker_config",
+      message: `the team of Linear issue ${issue.id} has no workflow state named "Parked"`,
+    });
+    expect(fake.store.stateName(issue.id)).toBe("Human Review");
+  });
+});

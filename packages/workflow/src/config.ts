@@ -1,7 +1,14 @@
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Pipeline, TrackerProfile, TrackerSettings } from "@baton/domain";
-import { BatonError, isBatonError, normalizeState } from "@baton/domain";
+import {
+  BatonError,
+  isBatonError,
+  isSecretEnvName,
+  normalizeState,
+  RUN_ID_ENV,
+  STATE_DIR_ENV,
+} from "@baton/domain";
 import { type Env, envReferenceName, resolveEnvReference, resolvePath } from "./env.ts";
 import { isPlainMap, type WorkflowDefinition } from "./loader.ts";
 import { resolvePipeline } from "./phases.ts";
@@ -31,6 +38,8 @@ export interface ServiceConfig {
     timeout_ms: number;
     /** With sandbox.kind docker: hooks run in the sandbox image too. */
     sandbox: boolean;
+    /** B.env: variables added to the hooks' allowlisted environment, as declared (literal or `$VAR`). */
+    env: Record<string, string>;
   };
   agent: {
     max_concurrent_agents: number;
@@ -43,6 +52,8 @@ export interface ServiceConfig {
     /** Baton extension (B.budget): token ceilings; null means none. */
     max_tokens_per_issue: number | null;
     max_tokens_per_session: number | null;
+    /** B.env: variables added to the agent's allowlisted environment, as declared (literal or `$VAR`). */
+    env: Record<string, string>;
   };
   codex: {
     command: string;
@@ -153,6 +164,7 @@ interface ValidFrontMatter {
   hooks: Partial<Record<"after_create" | "before_run" | "after_run" | "before_remove", string>> & {
     timeout_ms: number;
     sandbox: boolean;
+    env: Record<string, string>;
   };
   agent: Omit<ServiceConfig["agent"], "max_tokens_per_issue" | "max_tokens_per_session"> & {
     max_tokens_per_issue?: number;
@@ -250,6 +262,8 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
         "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
     });
   }
+  checkDeclaredEnv("agent.env", valid.agent.env, options.env, problems);
+  checkDeclaredEnv("hooks.env", valid.hooks.env, options.env, problems);
   throwIfAny(problems, definition.path);
 
   const provider = resolveProvider(
@@ -279,11 +293,13 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       before_remove: valid.hooks.before_remove ?? null,
       timeout_ms: valid.hooks.timeout_ms,
       sandbox: valid.hooks.sandbox,
+      env: { ...valid.hooks.env },
     },
     agent: {
       ...valid.agent,
       max_tokens_per_issue: valid.agent.max_tokens_per_issue ?? null,
       max_tokens_per_session: valid.agent.max_tokens_per_session ?? null,
+      env: { ...valid.agent.env },
     },
     codex: {
       command: valid.codex.command,
@@ -319,6 +335,8 @@ export function describeConfig(
     if (isSet(copy.tracker.provider[key])) copy.tracker.provider[key] = "***";
   }
   const masked = (hook: { secret: string } | null) => (hook === null ? null : { secret: "***" });
+  copy.agent.env = maskedEnv(copy.agent.env);
+  copy.hooks.env = maskedEnv(copy.hooks.env);
   return {
     ...copy,
     server: {
@@ -339,7 +357,11 @@ export function configSecrets(config: ServiceConfig, trackerProfiles: readonly T
     trackerProfiles.find((profile) => profile.kind === config.tracker.kind)?.secretProviderKeys ?? [];
   const values = secretKeys.map((key) => config.tracker.provider[key]);
   const { linear, github } = config.server.webhooks;
-  return [config.server.token, linear?.secret, github?.secret, ...values].filter(
+  // Secret-looking variables written literally in agent.env / hooks.env (a `$VAR` is Baton's env's).
+  const declared = [...Object.entries(config.agent.env), ...Object.entries(config.hooks.env)]
+    .filter(([name, value]) => isSecretEnvName(name) && envReferenceName(value) === undefined)
+    .map(([, value]) => value);
+  return [config.server.token, linear?.secret, github?.secret, ...values, ...declared].filter(
     (value): value is string => typeof value === "string",
   );
 }
@@ -532,6 +554,44 @@ function resolveSandbox(
     user: sandbox.user?.trim() ?? null,
     read_only_mounts: [...sandbox.read_only_mounts],
   };
+}
+
+/** Baton sets these itself on every process of a run; WORKFLOW.md may not replace them. */
+const RESERVED_ENV = new Set([RUN_ID_ENV, STATE_DIR_ENV]);
+
+/** `agent.env` / `hooks.env`: every `$VAR` must be set now, and Baton's own marks stay Baton's. */
+function checkDeclaredEnv(
+  field: string,
+  declared: Record<string, string>,
+  env: Env,
+  problems: ConfigProblem[],
+): void {
+  for (const [name, value] of Object.entries(declared)) {
+    if (RESERVED_ENV.has(name)) {
+      problems.push({
+        field: `${field}.${name}`,
+        message: `${field}.${name}: ${name} is set by Baton itself`,
+      });
+      continue;
+    }
+    const reference = envReferenceName(value);
+    if (reference !== undefined && resolveEnvReference(value, env) === undefined) {
+      problems.push({
+        field: `${field}.${name}`,
+        message: `${field}.${name} refers to $${reference}, which is unset or empty; set the variable or remove the entry`,
+      });
+    }
+  }
+}
+
+/** Literal values of secret-looking names are shown as "***"; `$VAR` references are not secrets. */
+function maskedEnv(declared: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(declared).map(([name, value]) => [
+      name,
+      envReferenceName(value) === undefined && isSecretEnvName(name) ? "***" : value,
+    ]),
+  );
 }
 
 /** `512m`, `4g`, `1073741824` → bytes; null when Docker would not accept it. */

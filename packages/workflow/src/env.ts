@@ -1,14 +1,8 @@
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
+import { type Env, envReferenceName } from "@baton/domain";
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-const ENV_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
-
-/** The variable name when `value` is exactly `$VAR_NAME`, else undefined. */
-export function envReferenceName(value: unknown): string | undefined {
-  return typeof value === "string" ? ENV_REFERENCE.exec(value)?.[1] : undefined;
-}
+export { type Env, envReferenceName };
 
 /**
  * Resolves a config value written as exactly `$VAR_NAME` (SPEC 6.1). An unset or empty variable

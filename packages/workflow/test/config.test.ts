@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type BatonError, isBatonError } from "@baton/domain";
 import { describe, expect, it } from "vitest";
 import {
+  configSecrets,
   describeConfig,
   parseWorkflow,
   resolveConfig,
@@ -56,6 +57,7 @@ describe("defaults", () => {
         before_remove: null,
         timeout_ms: 60000,
         sandbox: true,
+        env: {},
       },
       agent: {
         max_concurrent_agents: 10,
@@ -65,6 +67,7 @@ describe("defaults", () => {
         kind: "codex",
         max_tokens_per_issue: null,
         max_tokens_per_session: null,
+        env: {},
       },
       codex: {
         command: "codex app-server",
@@ -396,6 +399,36 @@ describe("budgets and webhooks", () => {
     expect(printed).not.toContain("gh-whsec");
     expect(resolveError(yaml, { ...testEnv, GITHUB_WEBHOOK_SECRET: "gh-whsec" }).message).toContain(
       "server.webhooks.linear.secret refers to $LINEAR_WEBHOOK_SECRET, which is unset or empty",
+    );
+  });
+});
+
+describe("agent.env and hooks.env", () => {
+  it("[B.env-declared] keeps the declarations as written, refuses unset $VARs, bad names, non-strings and Baton's own marks, and masks literal secrets", () => {
+    const yaml = `${LINEAR}\nagent:\n  env:\n    DEPLOY_TARGET: staging\n    GH_TOKEN: $SOURCE_GH\n    SERVICE_PASSWORD: hunter2-literal\nhooks:\n  env:\n    GIT_SSH_COMMAND: ssh -o BatchMode=yes`;
+    const config = resolveYaml(yaml, { ...testEnv, SOURCE_GH: "gh-value-0123" });
+    expect(config.agent.env).toEqual({
+      DEPLOY_TARGET: "staging",
+      GH_TOKEN: "$SOURCE_GH",
+      SERVICE_PASSWORD: "hunter2-literal",
+    });
+    expect(config.hooks.env).toEqual({ GIT_SSH_COMMAND: "ssh -o BatchMode=yes" });
+    const printed = JSON.stringify(describeConfig(config, [linearLikeProfile]));
+    expect(printed).not.toContain("hunter2-literal");
+    expect(printed).not.toContain("gh-value-0123");
+    expect(configSecrets(config, [linearLikeProfile])).toContain("hunter2-literal");
+
+    expect(resolveError(yaml, testEnv).message).toContain(
+      "agent.env.GH_TOKEN refers to $SOURCE_GH, which is unset or empty",
+    );
+    expect(resolveError(`${LINEAR}\nhooks:\n  env:\n    BATON_RUN_ID: mine`).message).toContain(
+      "hooks.env.BATON_RUN_ID: BATON_RUN_ID is set by Baton itself",
+    );
+    expect(resolveError(`${LINEAR}\nagent:\n  env:\n    NOT-A-NAME: x`).message).toContain(
+      `agent.env keys must be environment variable names (letters, digits and _, not starting with a digit), got "NOT-A-NAME"`,
+    );
+    expect(resolveError(`${LINEAR}\nagent:\n  env:\n    RETRIES: 3`).message).toContain(
+      "agent.env.RETRIES must be a string: a literal value (quote numbers and booleans) or $VAR",
     );
   });
 });

@@ -35,6 +35,7 @@ describe("a WORKFLOW.md written for the reference implementation", () => {
       kind: "codex",
       max_tokens_per_issue: null,
       max_tokens_per_session: null,
+      env: {},
     });
     expect(config.codex).toEqual({
       command:

@@ -59,7 +59,10 @@ export interface HookRun {
   script: string;
   cwd: string;
   timeoutMs: number;
-  env: Readonly<Record<string, string | undefined>> | undefined;
+  /** The hook's exact environment (already allowlisted). */
+  env: Readonly<Record<string, string>>;
+  /** Names in `env` that `hooks.env` declared. */
+  declaredEnv: readonly string[];
   /** How much output is kept (head and tail); HOOK_OUTPUT_LIMIT_BYTES when absent. */
   outputLimitBytes?: number;
 }
@@ -71,7 +74,12 @@ export interface HookRun {
  */
 export async function executeHook(launcher: Launcher, run: HookRun): Promise<HookResult> {
   const startedAt = performance.now();
-  const child = launcher.launch({ command: run.script, cwd: run.cwd, env: run.env });
+  const child = launcher.launch({
+    command: run.script,
+    cwd: run.cwd,
+    env: run.env,
+    declaredEnv: run.declaredEnv,
+  });
   // Hooks run unattended: a script that reads stdin gets end-of-file instead of waiting forever.
   child.stdin.end();
   const output = new HookOutput(run.outputLimitBytes);

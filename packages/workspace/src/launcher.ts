@@ -20,8 +20,17 @@ export function loginShellScript(command: string, unsetEnv: readonly string[] = 
  * Starts commands as local child processes, each leading its own process group. When the leading
  * process exits, whatever it left running in that group is killed: a launch never leaves strays
  * behind, and a forgotten background job cannot hold the output pipes open.
+ *
+ * Process groups outlive Baton if it exits abruptly (a forced second signal, a crash), so each
+ * launcher guards its own: while it has processes running, Baton's exit kills them, and `close()`
+ * ends them when Baton stops. Agents and hooks have launchers of their own.
  */
 export class LocalLauncher implements Launcher {
+  private readonly live = new Set<LocalProcess>();
+  private readonly killOnExit = () => {
+    for (const launched of this.live) launched.kill("SIGKILL");
+  };
+
   /** A local process sees the host's paths. */
   visiblePath(hostPath: string): string {
     return hostPath;
@@ -39,23 +48,28 @@ export class LocalLauncher implements Launcher {
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    return new LocalProcess(child);
+    const launched = new LocalProcess(child, () => this.forget(launched));
+    // The exit listener is held only while something runs, so idle launchers cost nothing.
+    if (this.live.size === 0) process.on("exit", this.killOnExit);
+    this.live.add(launched);
+    return launched;
   }
-}
 
-/**
- * Launched processes run in their own process groups, so they would outlive Baton if it exits
- * abruptly (a forced second signal, a crash). On exit, whatever is still running is killed.
- */
-const liveProcesses = new Set<LocalProcess>();
-let exitGuardInstalled = false;
+  /** Kills the process group of every launch still running and waits until they are gone. */
+  async close(): Promise<void> {
+    const running = [...this.live];
+    for (const launched of running) launched.kill("SIGKILL");
+    await Promise.all(running.map((launched) => launched.exited));
+  }
 
-function guardAgainstOrphans(): void {
-  if (exitGuardInstalled) return;
-  exitGuardInstalled = true;
-  process.once("exit", () => {
-    for (const launched of liveProcesses) launched.kill("SIGKILL");
-  });
+  /** Pids of the launches still running. */
+  get running(): number[] {
+    return [...this.live].flatMap((launched) => (launched.pid === null ? [] : [launched.pid]));
+  }
+
+  private forget(launched: LocalProcess): void {
+    if (this.live.delete(launched) && this.live.size === 0) process.off("exit", this.killOnExit);
+  }
 }
 
 class LocalProcess implements LaunchedProcess {
@@ -63,20 +77,22 @@ class LocalProcess implements LaunchedProcess {
   /** Set once the group has been reaped; later kills must not signal a recycled process group id. */
   private reaped = false;
 
-  constructor(private readonly child: ChildProcess) {
+  constructor(
+    private readonly child: ChildProcess,
+    /** Called once the process is gone (exited or never started). */
+    ended: () => void,
+  ) {
     this.exited = new Promise((resolve) => {
       // 'close' waits for stdio to drain; 'error' covers spawn failures (e.g. cwd missing).
       child.once("close", (code, signal) => resolve({ code, signal }));
       child.once("error", () => resolve({ code: null, signal: null }));
     });
-    liveProcesses.add(this);
-    guardAgainstOrphans();
     child.once("exit", () => {
       this.kill("SIGKILL");
       this.reaped = true;
-      liveProcesses.delete(this);
+      ended();
     });
-    child.once("error", () => liveProcesses.delete(this));
+    child.once("error", ended);
     // A child that exits early must not crash us with EPIPE on a late write.
     child.stdin?.on("error", () => {});
   }

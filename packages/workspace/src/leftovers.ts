@@ -1,17 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-
-/**
- * The environment variable every process of a run carries (the launcher's children inherit it).
- * It is how a restarted Baton tells its own leftovers from anyone else's processes.
- */
-export const RUN_ID_ENV = "BATON_RUN_ID";
-
-/**
- * The environment variable naming the state directory of the Baton that started a process. The
- * Baton holding that directory's lock owns every such process, so at startup any that are still
- * alive were left by a dead instance, even when its state file was lost.
- */
-export const STATE_DIR_ENV = "BATON_STATE_DIR";
+import { RUN_ID_ENV, STATE_DIR_ENV } from "@baton/domain";
 
 const GONE_WAIT_MS = 3000;
 const POLL_MS = 50;

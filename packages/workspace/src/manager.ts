@@ -4,9 +4,12 @@ import path from "node:path";
 import {
   BatonError,
   type ContainmentProblem,
+  canonicalAgentCwd,
   canonicalPath,
   containmentProblem,
+  HOOK_ENV_ALLOWLIST,
   type Logger,
+  processEnvironment,
   silentLogger,
 } from "@baton/domain";
 import { executeHook, FATAL_HOOKS, type HookName, type HookResult, type WorkspaceHooks } from "./hooks.ts";
@@ -26,8 +29,12 @@ export interface WorkspaceSettings {
   hookTimeoutMs: number;
   launcher?: Launcher;
   logger?: Logger;
-  /** Environment for hook processes; defaults to Baton's own. */
+  /** Baton's environment; hooks get only their allowlist of it (`HOOK_ENV_ALLOWLIST`). Default: Baton's own. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** `hooks.env` of WORKFLOW.md: added on top of the allowlist (literal values or `$VAR` from `env`). */
+  hookEnv?: Readonly<Record<string, string>>;
+  /** Set on every hook process of a run (BATON_RUN_ID, BATON_STATE_DIR). */
+  marks?: Readonly<Record<string, string>>;
 }
 
 export interface PreparedWorkspace {
@@ -48,11 +55,21 @@ export class WorkspaceManager {
   private readonly root: string;
   private readonly launcher: Launcher;
   private readonly logger: Logger;
+  /** What every hook process is given: its allowlist, `hooks.env`, the run's marks (docs/safety.md). */
+  private readonly hookEnv: Record<string, string>;
+  private readonly declaredEnv: string[];
 
   constructor(private readonly settings: WorkspaceSettings) {
     this.root = path.resolve(settings.root);
     this.launcher = settings.launcher ?? new LocalLauncher();
     this.logger = settings.logger ?? silentLogger;
+    this.hookEnv = processEnvironment({
+      source: settings.env ?? process.env,
+      allowlist: HOOK_ENV_ALLOWLIST,
+      declared: settings.hookEnv ?? {},
+      marks: settings.marks ?? {},
+    });
+    this.declaredEnv = Object.keys(settings.hookEnv ?? {});
   }
 
   /**
@@ -123,7 +140,14 @@ export class WorkspaceManager {
     const fatal = FATAL_HOOKS.has(name);
     const log = { hook: name, workspace_path: cwd };
     this.logger.info(log, `workspace hook ${name} started`);
-    const result = await executeHook(this.launcher, { name, script, cwd, timeoutMs, env: this.settings.env });
+    const result = await executeHook(this.launcher, {
+      name,
+      script,
+      cwd,
+      timeoutMs,
+      env: this.hookEnv,
+      declaredEnv: this.declaredEnv,
+    });
     const consequence = fatal ? "the attempt fails" : "ignored";
     if (result.timedOut) {
       this.logger.warn(
@@ -173,7 +197,8 @@ export class WorkspaceManager {
       script: command,
       cwd,
       timeoutMs,
-      env: this.settings.env,
+      env: this.hookEnv,
+      declaredEnv: this.declaredEnv,
       outputLimitBytes: PHASE_OUTPUT_LIMIT_BYTES,
     });
   }
@@ -210,13 +235,8 @@ export class WorkspaceManager {
    * rejects with `invalid_workspace_cwd`.
    */
   async assertAgentCwd(cwd: string, identifier: string): Promise<string> {
+    const actual = await canonicalAgentCwd(cwd, this.root, `the agent for issue ${identifier}`);
     const root = await this.canonicalRoot();
-    const actual = await this.canonical(cwd);
-    const problem = containmentProblem(root, actual);
-    if (problem !== null) {
-      const escaped = problem === "outside_root" && containmentProblem(root, path.resolve(cwd)) === null;
-      throw cwdError(identifier, cwd, root, escaped ? "symlink_escape" : problem);
-    }
     let expected: string;
     try {
       expected = await this.canonical(await this.pathFor(identifier));

@@ -184,6 +184,7 @@ describe("hook execution", () => {
     const local = new LocalLauncher();
     const spy: Launcher = {
       visiblePath: (hostPath) => hostPath,
+      close: () => local.close(),
       launch(spec) {
         launched.push(`${spec.cwd}:${spec.command}`);
         return local.launch(spec);

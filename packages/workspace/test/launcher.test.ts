@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -129,5 +130,68 @@ describe("LocalLauncher", () => {
     const status = await launcher.launch({ command: "true", cwd, env: isolatedEnv(path.dirname(cwd)) })
       .exited;
     expect(status).toEqual({ code: null, signal: null });
+  });
+});
+
+/** Starts `sleep 600` in the background of a launch and resolves the sleeper's pid. */
+async function backgroundSleeper(
+  through: LocalLauncher,
+  cwd: string,
+): Promise<{ child: LaunchedProcess; sleeper: number }> {
+  const child = through.launch({ command: "sleep 600 &\necho $!\nwait", cwd, env: isolatedEnv(cwd) });
+  started.push(child);
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await waitUntil(() => output.includes("\n"));
+  return { child, sleeper: Number(output.trim()) };
+}
+
+describe("LocalLauncher instances", () => {
+  it("[B.env-own-launchers] closing one launcher kills its own process groups and leaves another launcher's running", async () => {
+    const cwd = await tempDir();
+    const agents = new LocalLauncher();
+    const hooks = new LocalLauncher();
+    const agent = await backgroundSleeper(agents, cwd);
+    const hook = await backgroundSleeper(hooks, cwd);
+    expect(agents.running).toEqual([agent.child.pid]);
+
+    await agents.close();
+    expect((await agent.child.exited).signal).toBe("SIGKILL");
+    await waitUntil(() => !isRunning(agent.sleeper));
+    expect(agents.running).toEqual([]);
+    expect(isRunning(hook.child.pid!)).toBe(true);
+    expect(isRunning(hook.sleeper)).toBe(true);
+    expect(hooks.running).toEqual([hook.child.pid]);
+
+    await hooks.close();
+    await waitUntil(() => !isRunning(hook.sleeper));
+  });
+
+  it("[B.env-own-launchers] when Baton exits abruptly, each launcher kills what it still runs", async () => {
+    const dir = await tempDir();
+    const script = path.join(dir, "exits.mts");
+    await writeFile(
+      script,
+      `import { LocalLauncher } from ${JSON.stringify(path.resolve(import.meta.dirname, "../src/index.ts"))};
+const pids: string[] = [];
+for (const launcher of [new LocalLauncher(), new LocalLauncher()]) {
+  const child = launcher.launch({ command: "sleep 600 &\\necho $!\\nwait", cwd: ${JSON.stringify(dir)}, env: { PATH: process.env.PATH, HOME: ${JSON.stringify(dir)} } });
+  pids.push(await new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()))));
+}
+console.log(pids.join(" "));
+process.exit(3);
+`,
+    );
+    const tsx = path.resolve(import.meta.dirname, "../node_modules/.bin/tsx");
+    const { stdout, stderr, status } = spawnSync(tsx, ["--conditions=source", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect({ status, stderr }).toEqual({ status: 3, stderr: "" });
+    const sleepers = stdout.trim().split(" ").map(Number);
+    expect(sleepers).toHaveLength(2);
+    for (const sleeper of sleepers) await waitUntil(() => !isRunning(sleeper));
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
+import { RUN_ID_ENV } from "@baton/domain";
 import { afterEach, describe, expect, it } from "vitest";
-import { isRunning, LocalLeftoverReaper, processesOfRun, RUN_ID_ENV } from "../src/index.ts";
+import { isRunning, LocalLeftoverReaper, processesOfRun } from "../src/index.ts";
 
 const started: number[] = [];
 afterEach(() => {

@@ -141,7 +141,8 @@ describe("WorkspaceManager.prepare", () => {
         // Fails the first time (after leaving a half-made checkout), succeeds the second.
         after_create: `touch half-made; n=$(cat "$COUNTER" 2>/dev/null || echo 0); echo $((n + 1)) > "$COUNTER"; echo "clone failed" >&2; [ "$n" -ge 1 ]`,
       },
-      env: isolatedEnv(dir, { COUNTER: path.join(dir, "count") }),
+      env: isolatedEnv(dir),
+      hookEnv: { COUNTER: path.join(dir, "count") },
     }));
     const error = await rejection(manager.prepare("ABC-1"));
     expect(error.category).toBe("workspace_hook_failed");
@@ -170,7 +171,8 @@ describe("WorkspaceManager.remove", () => {
   it("[S9.4-before-remove-ignored] runs before_remove inside the workspace, then deletes the workspace", async () => {
     const { base, manager } = await setup((dir) => ({
       hooks: { before_remove: `ls > "$MARKER"` },
-      env: isolatedEnv(dir, { MARKER: path.join(dir, "removed-listing") }),
+      env: isolatedEnv(dir),
+      hookEnv: { MARKER: path.join(dir, "removed-listing") },
     }));
     const { path: workspace } = await manager.prepare("ABC-1");
     await writeFile(path.join(workspace, "result.txt"), "done");
@@ -212,7 +214,8 @@ describe("WorkspaceManager.remove", () => {
   it("[S15.2-path-under-root] re-checks containment after before_remove, so a hook that swaps in an outside symlink deletes nothing outside", async () => {
     const { base, manager } = await setup((dir) => ({
       hooks: { before_remove: `cd .. && rm -rf ABC-1 && ln -s "$OUTSIDE" ABC-1` },
-      env: isolatedEnv(dir, { OUTSIDE: path.join(dir, "outside") }),
+      env: isolatedEnv(dir),
+      hookEnv: { OUTSIDE: path.join(dir, "outside") },
     }));
     const outside = path.join(base, "outside");
     await mkdir(outside);

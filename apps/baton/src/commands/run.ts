@@ -6,7 +6,7 @@ import type { HttpServer } from "../http.ts";
 import { type CommandIO, println } from "../io.ts";
 import { LogHealth } from "../log-health.ts";
 import { createLogging } from "../logging.ts";
-import { BatonService } from "../service.ts";
+import { BatonService, killDeadInstanceLeftovers } from "../service.ts";
 import { renderStatus } from "../status.ts";
 import { PinnedFooter } from "../terminal.ts";
 
@@ -69,6 +69,7 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
       warn: (message) =>
         logger.warn({ state_dir: stateDir, reason: message }, "action=state_load outcome=repaired"),
     });
+    await killDeadInstanceLeftovers(stateDir, logger);
     service = await BatonService.create({
       workflowPath,
       logsRoot,

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Orchestrator, type OrchestratorConfig } from "@baton/orchestrator";
 import { createAttemptDeps, InProcessExecutor, type RunSpec, trackerGateway } from "@baton/runner";
 import { MemoryTracker, makeIssue } from "@baton/tracker";
+import { LocalLauncher } from "@baton/workspace";
 import { type MemoryAppServer, MemoryAppServerLauncher } from "../memory-app-server.ts";
 import { pipeChunks, turnTraffic } from "../notifications.ts";
 import { type Measurement, measure } from "../report.ts";
@@ -97,6 +98,8 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
   const root = await mkdtemp(path.join(tmpdir(), "baton-bench-ingest-"));
   const servers: MemoryAppServer[] = [];
   const launcher = new MemoryAppServerLauncher((server) => servers.push(server));
+  // No hooks are configured; hooks still get a launcher of their own, as in the CLI.
+  const hookLauncher = new LocalLauncher();
   const tracker = new MemoryTracker(
     Array.from({ length: sessions }, (_, index) =>
       makeIssue({ id: `issue-${index}`, identifier: `BENCH-${index + 1}`, state: "Todo" }),
@@ -135,8 +138,9 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
       before_remove: null,
       timeout_ms: 60_000,
       sandbox: false,
+      env: {},
     },
-    agent: { kind: "codex", max_turns: 1 },
+    agent: { kind: "codex", max_turns: 1, env: {} },
     codex: {
       command: "memory app-server",
       approval_policy: "never",
@@ -160,7 +164,7 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
   };
   const executor = new InProcessExecutor(
     { prepare: () => ({ spec, gateway: trackerGateway(tracker) }) },
-    (message, gateway) => createAttemptDeps(message, { launcher, env: process.env, gateway }),
+    (message, gateway) => createAttemptDeps(message, { launcher, hookLauncher, env: process.env, gateway }),
   );
   const orchestrator = new Orchestrator({
     config: { current: () => config, tracker: () => tracker, preflight: async () => null },

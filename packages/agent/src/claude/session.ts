@@ -1,20 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type {
-  AgentEvent,
   AgentEventName,
-  AgentToolSpec,
   ExitStatus,
   LaunchedProcess,
-  Launcher,
   Logger,
   TokenCounts,
   ToolResult,
 } from "@baton/domain";
-import { BatonError, silentLogger, toBatonError, ZERO_TOKENS } from "@baton/domain";
-import { LineSplitter, MAX_LINE_BYTES } from "../framing.ts";
-import type { TurnInput, TurnOutcome } from "../session.ts";
-import { canonicalAgentCwd } from "../workspace-cwd.ts";
+import { BatonError, canonicalAgentCwd, silentLogger, ZERO_TOKENS } from "@baton/domain";
+import {
+  type AgentClientSession,
+  AgentProcess,
+  type AgentProcessOptions,
+  COMMAND_NOT_FOUND_EXIT,
+  type EventExtra,
+  emitAgentEvent,
+  handshakeOrStop,
+  SilenceTimer,
+  stderrSummary,
+  type TurnInput,
+  type TurnOutcome,
+} from "../agent-process.ts";
 import { type ClaudeCommandSettings, claudeCommandLine } from "./command.ts";
 import type { SessionToolServer } from "./mcp-server.ts";
 import {
@@ -27,38 +34,13 @@ import {
   turnUsage,
 } from "./records.ts";
 
-export interface ClaudeSessionOptions {
+/** `tools` are served to the agent over this session's MCP server; `env` carries the model variables (ANTHROPIC_*). */
+export interface ClaudeSessionOptions extends AgentProcessOptions {
   settings: ClaudeCommandSettings;
-  workspacePath: string;
-  workspaceRoot: string;
-  launcher: Launcher;
-  /** Base environment for the child (it carries ANTHROPIC_API_KEY); the launcher's default when absent. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
-  secretEnvNames: readonly string[];
-  /** How long the handshake and an interrupt may wait for Claude Code's answer. */
-  readTimeoutMs: number;
-  /** A turn that produces no output for this long fails with `turn_timeout`. */
-  turnTimeoutMs: number;
-  /** Tools served to the agent over this session's MCP server; bound here, like Codex's. */
-  tools: readonly AgentToolSpec[];
-  executeTool(name: string, args: unknown): Promise<ToolResult>;
-  onEvent(event: AgentEvent): void;
-  logger?: Logger;
-  /** How long `stop()` waits after closing stdin, and again after SIGTERM, before escalating. */
-  stopGraceMs?: number;
-  maxLineBytes?: number;
 }
 
-/** A live Claude Code session: the same shape as a Codex session, so the worker loop drives either. */
-export interface ClaudeSession {
-  /** Claude Code's session id (Baton chooses it with `--session-id`). */
-  readonly threadId: string;
-  readonly pid: number | null;
-  runTurn(input: TurnInput): Promise<TurnOutcome>;
-  interrupt(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** A headless Claude Code session; its `threadId` is Claude Code's session id (Baton chooses it with `--session-id`). */
+export type ClaudeSession = AgentClientSession;
 
 /**
  * Starts headless Claude Code in the issue workspace with Baton's per-session MCP tool server and
@@ -66,7 +48,7 @@ export interface ClaudeSession {
  * `claude_not_found`, `response_timeout`, `port_exit`) after emitting `startup_failed`.
  */
 export async function startClaudeSession(options: ClaudeSessionOptions): Promise<ClaudeSession> {
-  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot);
+  const cwd = await canonicalAgentCwd(options.workspacePath, options.workspaceRoot, "Claude Code");
   const sessionId = randomUUID();
   let session: ClaudeCodeSession | null = null;
   // Loaded with the first Claude session: the MCP SDK (and zod, hono) is ~200 modules that a Codex
@@ -87,6 +69,7 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
       cwd,
       // Baton's tools are few and always needed: offer them directly instead of behind tool search.
       env: { ...(options.env ?? process.env), ENABLE_TOOL_SEARCH: "false" },
+      ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
       unsetEnv: options.secretEnvNames,
     });
   } catch (error) {
@@ -94,22 +77,14 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
     throw error;
   }
   session = new ClaudeCodeSession(options, sessionId, child, tools);
-  try {
-    await session.handshake();
-  } catch (error) {
-    const failure = toBatonError(error, "response_error");
-    session.emitStartupFailed(failure);
-    await session.stop();
-    throw failure;
-  }
-  return session;
+  return handshakeOrStop(session);
 }
 
 interface ActiveTurn {
   number: number;
   resolve(outcome: TurnOutcome): void;
   reject(error: BatonError): void;
-  timer: NodeJS.Timeout | null;
+  timer: SilenceTimer | null;
   interruptRequested: boolean;
 }
 
@@ -120,9 +95,6 @@ interface PendingControl {
   timer: NodeJS.Timeout;
 }
 
-const STDERR_TAIL_LINES = 20;
-const STDERR_TAIL_CHARS = 2_000;
-const COMMAND_NOT_FOUND_EXIT = 127;
 /** Modes where a denied tool is the operator's standing answer, not a question for a human. */
 const DENYING_MODES: ReadonlySet<string> = new Set(["dontAsk"]);
 
@@ -136,7 +108,7 @@ class ClaudeCodeSession implements ClaudeSession {
   private toolCallsInFlight = 0;
   private lastActivityAt = 0;
   private sawOutput = false;
-  private readonly stderrTail: string[] = [];
+  private readonly process: AgentProcess;
   private exit: BatonError | null = null;
   private stopping = false;
   private tokens: TokenCounts = ZERO_TOKENS;
@@ -144,7 +116,7 @@ class ClaudeCodeSession implements ClaudeSession {
   constructor(
     private readonly options: ClaudeSessionOptions,
     readonly threadId: string,
-    private readonly child: LaunchedProcess,
+    child: LaunchedProcess,
     private readonly tools: SessionToolServer,
   ) {
     this.pid = child.pid;
@@ -152,30 +124,21 @@ class ClaudeCodeSession implements ClaudeSession {
       claude_pid: child.pid,
       claude_session_id: threadId,
     });
-    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-    const stdout = new LineSplitter(
+    this.process = new AgentProcess(
+      child,
       {
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => {
           this.lastActivityAt = performance.now();
           this.emit("malformed", `dropped a ${bytes}-byte stream-json line`, undefined, { bytes, head });
         },
+        stderr: (line) => this.emit("stderr", stderrSummary(line), undefined, { line }),
+        exit: (status) => this.onExit(status),
       },
-      maxLineBytes,
+      this.logger,
+      "claude",
+      options.maxLineBytes,
     );
-    const stderr = new LineSplitter(
-      {
-        line: (line) => this.onStderrLine(line),
-        overlong: (bytes, head) => this.onStderrLine(`${head}… (${bytes} bytes)`),
-      },
-      maxLineBytes,
-    );
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stdout.on("end", () => stdout.end());
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.stderr.on("end", () => stderr.end());
-    child.stdin.on("error", () => {});
-    void child.exited.then((status) => this.onExit(status));
   }
 
   async handshake(): Promise<void> {
@@ -197,7 +160,7 @@ class ClaudeCodeSession implements ClaudeSession {
     });
     const turn = this.turn!;
     this.lastActivityAt = performance.now();
-    this.armTurnTimer(turn, this.options.turnTimeoutMs);
+    turn.timer = this.turnTimer(turn);
     outcome.catch(() => {});
     // The session title has no place in Claude Code's protocol: it goes into the logs only.
     this.write({ type: "user", message: { role: "user", content: input.prompt } });
@@ -216,14 +179,7 @@ class ClaudeCodeSession implements ClaudeSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const grace = this.options.stopGraceMs ?? 2_000;
-    this.child.stdin.end();
-    if (!(await settlesWithin(this.child.exited, grace))) {
-      this.child.kill("SIGTERM");
-      if (!(await settlesWithin(this.child.exited, grace))) this.child.kill("SIGKILL");
-    }
-    await this.child.exited;
-    this.child.kill("SIGKILL");
+    await this.process.stop(this.options.stopGraceMs ?? 2_000);
     await this.tools.close();
   }
 
@@ -254,7 +210,7 @@ class ClaudeCodeSession implements ClaudeSession {
   // ---- outgoing ----
 
   private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.process.write(message);
   }
 
   /** A control request (`initialize`, `interrupt`); settles with Claude Code's control_response. */
@@ -471,21 +427,8 @@ class ClaudeCodeSession implements ClaudeSession {
     this.finishTurn(turn, new BatonError("turn_failed", message, { subtype: stringAt(record, "subtype") }));
   }
 
-  private onStderrLine(line: string): void {
-    if (line.trim() === "") return;
-    this.stderrTail.push(line);
-    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    this.logger.debug({ line }, "claude stderr");
-    this.emit("stderr", line.length > 200 ? `${line.slice(0, 200)}…` : line, undefined, { line });
-  }
-
-  private stderrTailText(): string {
-    const text = this.stderrTail.join("\n");
-    return text.length > STDERR_TAIL_CHARS ? `…${text.slice(-STDERR_TAIL_CHARS)}` : text;
-  }
-
   private onExit(status: ExitStatus): void {
-    const tail = this.stderrTailText();
+    const tail = this.process.stderrTail();
     const how = status.signal !== null ? `signal ${status.signal}` : `code ${status.code}`;
     this.exit =
       status.code === COMMAND_NOT_FOUND_EXIT && !this.sawOutput
@@ -521,27 +464,29 @@ class ClaudeCodeSession implements ClaudeSession {
     this.finishTurn(turn, error);
   }
 
-  private armTurnTimer(turn: ActiveTurn, delayMs: number): void {
-    turn.timer = setTimeout(() => {
-      const timeoutMs = this.options.turnTimeoutMs;
-      const silentFor = performance.now() - this.lastActivityAt;
-      if (this.toolCallsInFlight > 0) return this.armTurnTimer(turn, timeoutMs);
-      if (silentFor < timeoutMs) return this.armTurnTimer(turn, timeoutMs - silentFor);
-      const error = new BatonError(
-        "turn_timeout",
-        `Claude turn ${this.sessionIdOf(turn)} produced no output for ${timeoutMs} ms (claude.turn_timeout_ms)`,
-        { timeout_ms: timeoutMs },
-      );
-      this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
-      this.control("interrupt", {}).catch(() => {});
-      this.finishTurn(turn, error);
-    }, delayMs);
+  private turnTimer(turn: ActiveTurn): SilenceTimer {
+    const timeoutMs = this.options.turnTimeoutMs;
+    return new SilenceTimer(
+      timeoutMs,
+      () => performance.now() - this.lastActivityAt,
+      () => this.toolCallsInFlight > 0,
+      () => {
+        const error = new BatonError(
+          "turn_timeout",
+          `Claude turn ${this.sessionIdOf(turn)} produced no output for ${timeoutMs} ms (claude.turn_timeout_ms)`,
+          { timeout_ms: timeoutMs },
+        );
+        this.emit("turn_ended_with_error", error.message, undefined, { category: error.category });
+        this.control("interrupt", {}).catch(() => {});
+        this.finishTurn(turn, error);
+      },
+    );
   }
 
   private finishTurn(turn: ActiveTurn, error: BatonError | null): void {
     if (this.turn !== turn) return;
     this.turn = null;
-    if (turn.timer !== null) clearTimeout(turn.timer);
+    turn.timer?.clear();
     if (error !== null) {
       turn.reject(error);
       return;
@@ -558,39 +503,25 @@ class ClaudeCodeSession implements ClaudeSession {
   private emit(
     event: AgentEventName,
     summary: string,
-    extra?: Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">,
+    extra?: EventExtra,
     payload?: unknown,
     method?: string,
   ): void {
-    const agentEvent: AgentEvent = {
-      event,
-      timestamp: new Date().toISOString(),
-      codex_app_server_pid: this.pid,
-      summary,
-      thread_id: this.threadId,
-    };
     const turn = this.turn;
-    if (turn !== null) {
-      agentEvent.turn_id = String(turn.number);
-      agentEvent.session_id = this.sessionIdOf(turn);
-    }
-    if (method !== undefined) agentEvent.method = method;
-    if (payload !== undefined) agentEvent.payload = payload;
-    if (extra !== undefined) Object.assign(agentEvent, extra);
-    try {
-      this.options.onEvent(agentEvent);
-    } catch (error) {
-      this.logger.error({ err: error, event }, "agent event listener threw");
-    }
+    emitAgentEvent(
+      this.options,
+      this.logger,
+      {
+        pid: this.pid,
+        threadId: this.threadId,
+        turnId: turn === null ? null : String(turn.number),
+        sessionId: turn === null ? null : this.sessionIdOf(turn),
+      },
+      event,
+      summary,
+      extra,
+      payload,
+      method,
+    );
   }
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

@@ -95,7 +95,7 @@ function issueView(store: FakeLinearStore, issue: FakeLinearIssue) {
   return {
     ...issue,
     state: () => store.state(issue.stateId),
-    team: () => store.team,
+    team: () => teamView(store),
     assignee: () => (issue.assigneeId === null ? null : (store.users.get(issue.assigneeId) ?? null)),
     labels: (args: ConnectionArgs & { filter?: unknown }) => {
       if (args.filter !== undefined) throw notImplemented("Issue.labels(filter)");
@@ -123,6 +123,20 @@ function issueView(store: FakeLinearStore, issue: FakeLinearIssue) {
         store.comments.filter((comment) => comment.issueId === issue.id),
         args,
         (comment) => commentView(store, comment),
+      );
+    },
+  };
+}
+
+function teamView(store: FakeLinearStore) {
+  return {
+    ...store.team,
+    states: (args: ConnectionArgs & { filter?: Filter }) => {
+      const matches = stateFilter(args.filter ?? {}, "Team.states.filter");
+      return connection(
+        store.states.filter((state) => state.teamId === store.team.id && matches(state)),
+        args,
+        (state) => state,
       );
     },
   };

@@ -66,6 +66,43 @@ export function stateNameOf(label: string, prefix: string): string | null {
   return name === "" ? null : name;
 }
 
+/** The `PATCH /repos/{repo}/issues/{number}` body that puts an issue into a state. */
+export interface StateChange {
+  state: "open" | "closed";
+  labels?: string[];
+}
+
+/**
+ * How to put an issue with these labels into `stateName` (B.budget's `on_exceeded_state`). Native
+ * mode: only `open` and `closed` exist. Label mode: `closed` closes it; any other state reopens it
+ * with that state's label (`<prefix> <state>`) in place of its state labels, other labels kept;
+ * `state_labels.default_state` (or `open`) is an open issue without a state label.
+ */
+export function stateChange(
+  labelNames: readonly string[],
+  stateName: string,
+  labels: StateLabelSettings | null,
+  issue: string,
+): StateChange {
+  const wanted = normalizeState(stateName);
+  if (wanted === GITHUB_CLOSED) return { state: GITHUB_CLOSED };
+  if (labels === null) {
+    if (wanted === GITHUB_OPEN) return { state: GITHUB_OPEN };
+    throw new BatonError(
+      "invalid_tracker_config",
+      `cannot move ${issue} to ${describe(stateName)}: GitHub issues are open or closed (set tracker.provider.state_labels to use labels as states)`,
+      { issue, state: stateName },
+    );
+  }
+  const kept = labelNames.filter((label) => stateNameOf(label, labels.prefix) === null);
+  const unlabeled =
+    wanted === GITHUB_OPEN ||
+    (labels.default_state !== null && wanted === normalizeState(labels.default_state));
+  if (unlabeled) return { state: GITHUB_OPEN, labels: kept };
+  const separator = /\s$/.test(labels.prefix) ? "" : " ";
+  return { state: GITHUB_OPEN, labels: [...kept, `${labels.prefix}${separator}${stateName.trim()}`] };
+}
+
 /**
  * Checks `tracker.active_states` / `terminal_states` against the state model. Native mode: GitHub
  * only knows `open` (active) and `closed` (terminal). Label mode: closed issues are always terminal,

@@ -13,7 +13,7 @@ import { executeGitHubApiTool, GITHUB_API_TOOL, githubApiToolSpec } from "./agen
 import { GitHubClient, type GitHubResponse, nextPageUrl } from "./client.ts";
 import { type Normalized, normalizeIssue } from "./normalize.ts";
 import { GITHUB_TOKEN_ENV, type GitHubProviderSettings, type StateLabelSettings } from "./profile.ts";
-import { checkConfiguredStates, listingFor } from "./states.ts";
+import { checkConfiguredStates, listingFor, stateChange } from "./states.ts";
 
 export interface GitHubTrackerOptions {
   /** Resolved provider keys (see githubTrackerProfile). */
@@ -102,26 +102,53 @@ export class GitHubTracker implements TrackerAdapter {
   async fetchIssuesByIds(issueIds: readonly string[]): Promise<Issue[]> {
     const issues: Issue[] = [];
     for (const id of new Set(issueIds)) {
-      if (!ISSUE_ID.test(id)) continue;
-      const response = await this.client.request({
-        method: "GET",
-        target: `${this.repoPath()}/issues/${id}`,
-        conditional: true,
-      });
-      if (GONE_STATUSES.has(response.status)) continue;
-      this.expectStatus(response, `GET ${this.repoPath()}/issues/${id}`);
-      if (!this.belongsToRepo(response.data)) continue;
-      const normalized = this.normalize(response.data);
-      if (!normalized.ok) {
-        throw new BatonError(
-          "tracker_response",
-          `GitHub issue GH-${id} in ${this.repo} cannot be read: ${normalized.reason}`,
-          { issue: `GH-${id}`, repo: this.repo, reason: normalized.reason },
-        );
-      }
-      issues.push(normalized.issue);
+      const issue = await this.fetchIssue(id);
+      if (issue !== null) issues.push(issue);
     }
     return issues;
+  }
+
+  /** One issue by number: `GET /repos/{repo}/issues/{number}` (conditional); null when it is gone or transferred. */
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    return (await this.readIssue(issueId))?.issue ?? null;
+  }
+
+  /**
+   * B.budget write-back: puts the issue into `stateName`: GitHub's own open/closed, or in label mode
+   * its one state label (other labels kept), in one `PATCH` after reading the issue's labels.
+   */
+  async moveIssue(issueId: string, stateName: string): Promise<void> {
+    const current = await this.readIssue(issueId);
+    if (current === null)
+      throw new BatonError("tracker_response", `GitHub issue GH-${issueId} is not in ${this.repo}`, {
+        issue: `GH-${issueId}`,
+        repo: this.repo,
+      });
+    const target = `${this.repoPath()}/issues/${issueId}`;
+    const response = await this.client.request({
+      method: "PATCH",
+      target,
+      body: stateChange(current.labelNames, stateName, this.stateLabels, `GH-${issueId}`),
+    });
+    this.expectStatus(response, `PATCH ${target}`);
+  }
+
+  private async readIssue(issueId: string): Promise<{ issue: Issue; labelNames: string[] } | null> {
+    if (!ISSUE_ID.test(issueId)) return null;
+    const target = `${this.repoPath()}/issues/${issueId}`;
+    const response = await this.client.request({ method: "GET", target, conditional: true });
+    if (GONE_STATUSES.has(response.status)) return null;
+    this.expectStatus(response, `GET ${target}`);
+    if (!this.belongsToRepo(response.data)) return null;
+    const normalized = this.normalize(response.data);
+    if (!normalized.ok) {
+      throw new BatonError(
+        "tracker_response",
+        `GitHub issue GH-${issueId} in ${this.repo} cannot be read: ${normalized.reason}`,
+        { issue: `GH-${issueId}`, repo: this.repo, reason: normalized.reason },
+      );
+    }
+    return { issue: normalized.issue, labelNames: rawLabelNames(response.data) };
   }
 
   /** B.budget write-back: an issue comment (the issue id is its number). */
@@ -216,6 +243,16 @@ export class GitHubTracker implements TrackerAdapter {
   private repoPath(): string {
     return `/repos/${this.repo}`;
   }
+}
+
+/** Label names as GitHub spells them (labels are strings or `{ name }` objects). */
+function rawLabelNames(record: unknown): string[] {
+  const labels = (record as { labels?: unknown } | null)?.labels;
+  if (!Array.isArray(labels)) return [];
+  return labels.flatMap((label: unknown) => {
+    const name = typeof label === "string" ? label : (label as { name?: unknown } | null)?.name;
+    return typeof name === "string" ? [name] : [];
+  });
 }
 
 /** Builds the adapter from resolved settings; rejects active/terminal states the state model cannot produce. */

@@ -56,6 +56,37 @@ query BatonLinearIssuesByIds($projectSlug: String!, $ids: [ID!]!, $first: Int!, 
 }
 ${ISSUE_FIELDS}`;
 
+/** One issue by id, limited to the project (B.webhook's targeted refresh): zero or one node. */
+export const ISSUE_BY_ID_QUERY = `
+query BatonLinearIssueById($projectSlug: String!, $id: ID!, $nestedFirst: Int!) {
+  issues(filter: { project: { slugId: { eq: $projectSlug } }, id: { eq: $id } }, first: 1) {
+    nodes { ...BatonLinearIssue }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${ISSUE_FIELDS}`;
+
+/** The workflow state of the issue's team with this name (any case), for a move. */
+export const ISSUE_TEAM_STATE_QUERY = `
+query BatonLinearTeamState($id: String!, $state: String!) {
+  issue(id: $id) {
+    id
+    team { states(filter: { name: { eqIgnoreCase: $state } }, first: 1) { nodes { id name } } }
+  }
+}`;
+
+/** Moves an issue to a workflow state (B.budget's `on_exceeded_state`). */
+export const MOVE_ISSUE_MUTATION = `
+mutation BatonLinearMoveIssue($id: String!, $stateId: String!) {
+  issueUpdate(id: $id, input: { stateId: $stateId }) { success }
+}`;
+
+/** Comments on an issue (B.budget). */
+export const COMMENT_MUTATION = `
+mutation BatonComment($issueId: String!, $body: String!) {
+  commentCreate(input: { issueId: $issueId, body: $body }) { success }
+}`;
+
 /** The user the API key belongs to, for `assignee: me`. */
 export const VIEWER_QUERY = `
 query BatonLinearViewer {
@@ -65,5 +96,9 @@ query BatonLinearViewer {
 export const LINEAR_DOCUMENTS: readonly string[] = [
   ISSUES_BY_STATES_QUERY,
   ISSUES_BY_IDS_QUERY,
+  ISSUE_BY_ID_QUERY,
+  ISSUE_TEAM_STATE_QUERY,
+  MOVE_ISSUE_MUTATION,
+  COMMENT_MUTATION,
   VIEWER_QUERY,
 ];

@@ -18,7 +18,16 @@ import {
 } from "./defaults.ts";
 import { type DispatchRules, normalizeLinearIssue } from "./normalize.ts";
 import type { LinearProvider } from "./profile.ts";
-import { ISSUES_BY_IDS_QUERY, ISSUES_BY_STATES_QUERY, stateFilter, VIEWER_QUERY } from "./queries.ts";
+import {
+  COMMENT_MUTATION,
+  ISSUE_BY_ID_QUERY,
+  ISSUE_TEAM_STATE_QUERY,
+  ISSUES_BY_IDS_QUERY,
+  ISSUES_BY_STATES_QUERY,
+  MOVE_ISSUE_MUTATION,
+  stateFilter,
+  VIEWER_QUERY,
+} from "./queries.ts";
 import { LinearTransport } from "./transport.ts";
 
 export interface LinearTrackerOptions {
@@ -168,17 +177,62 @@ export class LinearTracker implements TrackerAdapter {
     return [linearGraphqlToolSpec];
   }
 
+  /** One issue of the project by id, in one request; null when it is gone or in another project. */
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    const rules = await this.dispatchRules();
+    const operation = `the refresh of issue ${issueId}`;
+    const data = await this.transport.request(
+      ISSUE_BY_ID_QUERY,
+      { projectSlug: this.options.projectSlug, id: issueId, nestedFirst: LINEAR_NESTED_PAGE_SIZE },
+      operation,
+    );
+    const node = issueConnection(data, operation).nodes[0];
+    if (node === undefined) return null;
+    const normalized = normalizeLinearIssue(node, rules);
+    if ("malformed" in normalized) {
+      throw new BatonError(
+        "tracker_response",
+        `Linear issue ${normalized.id ?? issueId} is malformed: ${normalized.malformed}`,
+        { issue_id: normalized.id ?? issueId },
+      );
+    }
+    return normalized.issue.id === issueId ? normalized.issue : null;
+  }
+
   /** B.budget write-back: a comment on the issue. */
   async commentOnIssue(issueId: string, body: string): Promise<void> {
-    const data = await this.transport.request(
-      "mutation BatonComment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, body: $body }) { success } }",
-      { issueId, body },
-      "commentCreate",
-    );
+    const data = await this.transport.request(COMMENT_MUTATION, { issueId, body }, "commentCreate");
     const created = data.commentCreate as { success?: unknown } | null | undefined;
     if (created?.success !== true)
       throw new BatonError("tracker_response", `Linear did not create the comment on issue ${issueId}`, {
         issueId,
+      });
+  }
+
+  /** B.budget write-back: moves the issue to its team's workflow state of that name (any case). */
+  async moveIssue(issueId: string, stateName: string): Promise<void> {
+    const data = await this.transport.request(
+      ISSUE_TEAM_STATE_QUERY,
+      { id: issueId, state: stateName.trim() },
+      `the workflow states of issue ${issueId}`,
+    );
+    const issue = data.issue as { team?: { states?: { nodes?: { id?: unknown }[] } } } | null | undefined;
+    const stateId = issue?.team?.states?.nodes?.[0]?.id;
+    if (typeof stateId !== "string")
+      throw new BatonError(
+        "invalid_tracker_config",
+        `the team of Linear issue ${issueId} has no workflow state named ${JSON.stringify(stateName)}`,
+        { issueId, state: stateName },
+      );
+    const moved = await this.transport.request(
+      MOVE_ISSUE_MUTATION,
+      { id: issueId, stateId },
+      `issueUpdate of issue ${issueId}`,
+    );
+    if ((moved.issueUpdate as { success?: unknown } | null | undefined)?.success !== true)
+      throw new BatonError("tracker_response", `Linear did not move issue ${issueId} to ${stateName}`, {
+        issueId,
+        state: stateName,
       });
   }
 

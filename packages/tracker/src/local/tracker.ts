@@ -53,6 +53,10 @@ export class LocalTracker implements TrackerAdapter {
     return this.store.find(issueIds);
   }
 
+  async fetchIssue(issueId: string): Promise<Issue | null> {
+    return (await this.store.find([issueId]))[0] ?? null;
+  }
+
   secretEnvironmentNames(): string[] {
     return [];
   }
