@@ -137,7 +137,11 @@ async function lockTakenAt(dir: string, restarted: BatonProcess): Promise<number
   let holder: { pid?: number; started_at?: string } = {};
   await waitFor(
     async () => {
-      holder = JSON.parse(await readFile(lock, "utf8").catch(() => "{}")) as typeof holder;
+      try {
+        holder = JSON.parse(await readFile(lock, "utf8")) as typeof holder;
+      } catch {
+        return false; // not there yet, or caught between the lock file's creation and its write
+      }
       return holder.pid === restarted.child.pid;
     },
     60_000,

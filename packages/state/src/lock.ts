@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { BatonError } from "@baton/domain";
@@ -57,11 +57,20 @@ export function acquireInstanceLock(dir: string, now: Date): InstanceLock {
   const me: LockHolder = { pid: process.pid, host: hostname(), started_at: now.toISOString() };
   let tookOverFrom: LockHolder | null = null;
   for (let tries = 0; tries < 3; tries++) {
-    let fd: number;
+    // Written aside, then linked into place: the lock file appears with its holder already in it,
+    // so a Baton starting at the same moment never reads an empty lock and takes it as stale.
+    const pending = `${path}.${process.pid}.tmp`;
+    writeFileSync(pending, `${JSON.stringify(me)}\n`, { mode: 0o600 });
+    let linked = false;
     try {
-      fd = openSync(path, "wx", 0o600);
+      linkSync(pending, path);
+      linked = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(pending, { force: true });
+    }
+    if (!linked) {
       const holder = readHolder(path);
       if (holder !== null && (holder.host !== me.host || processAlive(holder.pid))) {
         throw new BatonError(
@@ -74,8 +83,6 @@ export function acquireInstanceLock(dir: string, now: Date): InstanceLock {
       rmSync(path, { force: true });
       continue;
     }
-    writeSync(fd, `${JSON.stringify(me)}\n`);
-    closeSync(fd);
     let released = false;
     return {
       path,
