@@ -4,6 +4,7 @@ import type { Transition } from "./core.ts";
 import { refOf, runningClaim, scheduleRetry } from "./core.ts";
 import type { GateDecision } from "./pipeline.ts";
 import type { AgentDecision, Claim, ClaimApproval } from "./state.ts";
+import { awaitingApproval } from "./workflow-phases.ts";
 
 /**
  * Claim transitions of the approval channels (B.phases approvals), pure like the rest of the core:
@@ -84,19 +85,7 @@ export function agentRunGone(t: Transition, id: string, claim: Claim, request: A
     resumeWithDecision(t, id, { ...claim, approval: { ...approval, agent_request: null } });
     return;
   }
-  t.put(id, {
-    ...claim,
-    status: "awaiting_approval",
-    started_at_ms: null,
-    stop_request: null,
-    processes: [],
-    handoff: null,
-    tool_calls_in_flight: 0,
-    due_at_ms: null,
-    retry: null,
-    blocked_at_ms: null,
-    approval: { ...approval, agent_request: request },
-  });
+  t.put(id, { ...awaitingApproval(claim), approval: { ...approval, agent_request: request } });
 }
 
 /** A decision on the agent's waiting request: to the live agent, or to the next run's prompt. */

@@ -67,14 +67,9 @@ export function workflowPhaseReported(
   });
 }
 
-/**
- * The run stopped at an approval gate: the claim waits with no agent and no slot (only `running`
- * claims take slots), the workspace stays, and the ticket is told what awaits approval.
- */
-export function pausedAtGate(t: Transition, id: string, claim: Claim): void {
-  const waiting = claim.pipeline?.waiting;
-  if (!waiting) return;
-  t.put(id, {
+/** The claim of a run that stopped to wait for a person: no agent, no slot, no retry; the workspace stays. */
+export function awaitingApproval(claim: Claim): Claim {
+  return {
     ...claim,
     status: "awaiting_approval",
     started_at_ms: null,
@@ -85,7 +80,17 @@ export function pausedAtGate(t: Transition, id: string, claim: Claim): void {
     due_at_ms: null,
     retry: null,
     blocked_at_ms: null,
-  });
+  };
+}
+
+/**
+ * The run stopped at an approval gate: the claim waits with no agent and no slot (only `running`
+ * claims take slots), the workspace stays, and the ticket is told what awaits approval.
+ */
+export function pausedAtGate(t: Transition, id: string, claim: Claim): void {
+  const waiting = claim.pipeline?.waiting;
+  if (!waiting) return;
+  t.put(id, awaitingApproval(claim));
   t.emit({
     type: "gate_waiting",
     at: t.at,
