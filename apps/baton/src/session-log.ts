@@ -60,6 +60,8 @@ export interface SessionLogsOptions {
 export class SessionLogs {
   private readonly streams = new Map<string, WriteStream>();
   private readonly sizes = new Map<string, number>();
+  /** Files whose closed stream is still writing: path → bytes handed to that stream. */
+  private readonly settling = new Map<string, number>();
   private readonly pending = new Map<string, string[]>();
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly failed = new Set<string>();
@@ -224,10 +226,11 @@ export class SessionLogs {
 
   private rollOver(identifier: string): void {
     if (this.failed.has(identifier)) return;
-    this.closeStream(identifier);
+    const previous = this.previousPathFor(identifier);
+    // Writes still queued on the closed stream land in the renamed file: same inode.
+    this.closeStream(identifier, previous);
     try {
-      // Writes still queued on the closed stream land in the renamed file: same inode.
-      renameSync(this.pathFor(identifier), this.previousPathFor(identifier));
+      renameSync(this.pathFor(identifier), previous);
     } catch (error) {
       this.fail(identifier, this.pathFor(identifier), error as Error);
       return;
@@ -245,7 +248,8 @@ export class SessionLogs {
       const stream = createWriteStream(path, { fd: openSync(path, "a") });
       stream.on("error", (error) => this.fail(identifier, path, error));
       this.streams.set(identifier, stream);
-      this.sizes.set(identifier, sizeOf(path));
+      // A stream closed a moment ago may still be writing to this file.
+      this.sizes.set(identifier, Math.max(sizeOf(path), this.settling.get(path) ?? 0));
       this.enforceBudget();
       return stream;
     } catch (error) {
@@ -254,8 +258,19 @@ export class SessionLogs {
     }
   }
 
-  private closeStream(identifier: string): void {
-    this.streams.get(identifier)?.end();
+  /**
+   * Ends the issue's stream. Until it has written what it was handed, the file (at `path`, where
+   * those bytes land) counts at that size rather than its size on disk.
+   */
+  private closeStream(identifier: string, path = this.pathFor(identifier)): void {
+    const stream = this.streams.get(identifier);
+    if (stream) {
+      const handed = this.sizes.get(identifier) ?? 0;
+      this.settling.set(path, handed);
+      stream.end(() => {
+        if (this.settling.get(path) === handed) this.settling.delete(path);
+      });
+    }
     this.streams.delete(identifier);
     this.sizes.delete(identifier);
   }
@@ -287,7 +302,7 @@ export class SessionLogs {
     } catch {
       return [];
     }
-    // An open file's size on disk lags behind what was handed to its stream.
+    // An open file's size on disk lags behind what was handed to its stream (so does a settling one's).
     const openSizes = new Map(
       [...this.streams.keys()].map((identifier) => [
         this.pathFor(identifier),
@@ -302,7 +317,7 @@ export class SessionLogs {
         const open = openSizes.get(path);
         files.push({
           path,
-          size: Math.max(stat.size, open ?? 0),
+          size: Math.max(stat.size, open ?? 0, this.settling.get(path) ?? 0),
           mtimeMs: stat.mtimeMs,
           open: open !== undefined,
         });

@@ -116,6 +116,21 @@ describe("session logs", () => {
     expect(files["BAT-1.1.jsonl"]).toBeUndefined();
   });
 
+  it("[B.ops-log-caps] stay under their budget when several issues roll over in one busy flush, before the rolled parts reach the disk", async () => {
+    const root = await tempDir();
+    const logs = sessionLogs(root, { maxFileBytes: 64 * KIB, maxFiles: 1, retentionDays: 30 });
+    const text = "q".repeat(KIB);
+    // Batched into one flush: each issue's part rolls over while its bytes are still queued.
+    for (const identifier of ["BAT-1", "BAT-2"])
+      for (let i = 0; i < 100; i++) logs.append(identifier, agentEvent(`${identifier} #${i} ${text}`));
+    for (const identifier of ["BAT-1", "BAT-2"]) logs.release(identifier);
+    await logs.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const total = Object.values(await sizes(logs.dir)).reduce((sum, size) => sum + size, 0);
+    expect(total).toBeGreaterThan(64 * KIB);
+    expect(total).toBeLessThanOrEqual(2 * 64 * KIB);
+  });
+
   it("[B.ops-log-retention][B.ops-session-logs-removed] sweep removes logs older than retention_days; remove() drops an issue's logs", async () => {
     const root = await tempDir();
     let now = Date.now();
