@@ -156,7 +156,10 @@ export class LocalTracker implements TrackerAdapter {
           return;
         }
         if (identifier === null) pending = null;
-        else if (pending !== null) (pending ??= new Set()).add(identifier);
+        else if (pending !== null) {
+          pending ??= new Set();
+          pending.add(identifier);
+        }
       });
     } catch (error) {
       this.logger.warn(
