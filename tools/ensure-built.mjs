@@ -1,7 +1,7 @@
 // Baton runs compiled JavaScript that `pnpm build` (run by `pnpm install`) emits to each package's
 // dist/ (tsc -b over tsconfig.build.json). When a source is newer than its output, or a source was
-// deleted since the last build, this rebuilds before anything runs, so the CLI and the end-to-end
-// tests never run stale code.
+// deleted since the last build, this rebuilds (and bundles the CLI: tools/bundle-cli.mjs) before
+// anything runs, so the CLI and the end-to-end tests never run stale code.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -87,12 +87,20 @@ export function build(root = repoRoot) {
     process.stderr.write("baton: the build failed; fix the errors above or run `pnpm build`.\n");
     process.exit(1);
   }
+  const bundled = spawnSync(process.execPath, [join(repoRoot, "tools", "bundle-cli.mjs")], {
+    stdio: ["ignore", process.stderr, process.stderr],
+  });
+  if (bundled.status !== 0) {
+    process.stderr.write("baton: bundling the CLI failed; see the errors above.\n");
+    process.exit(1);
+  }
   for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), `${new Date().toISOString()}\n`);
 }
 
 /** Rebuilds when a source is newer than the last build, or was added or deleted since. */
 export function ensureBuilt(root = repoRoot) {
-  if (!builtPackages(root).some(isStale)) return;
+  const bundled = existsSync(join(root, "apps", "baton", "dist", "baton.cjs"));
+  if (bundled && !builtPackages(root).some(isStale)) return;
   process.stderr.write("baton: sources changed since the last build; compiling (pnpm build)...\n");
   build(root);
 }
