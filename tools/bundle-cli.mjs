@@ -69,6 +69,6 @@ export async function bundleCli(root) {
   writeFileSync(join(dist, "baton.cjs"), `// baton bundle ${id}\n${code}`);
 }
 
-// `node tools/bundle-cli.mjs`: run by tools/ensure-built.mjs after tsc.
+// `node tools/bundle-cli.mjs [repo root]`: run by tools/ensure-built.mjs after tsc.
 if (process.argv[1] === fileURLToPath(import.meta.url))
-  await bundleCli(fileURLToPath(new URL("..", import.meta.url)));
+  await bundleCli(process.argv[2] ?? fileURLToPath(new URL("..", import.meta.url)));
