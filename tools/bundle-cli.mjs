@@ -9,19 +9,19 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * Left out of the bundle and required when first used: native addons, and packages a local start
- * does not load (queue mode, the sandbox, the demo, the Linear and GitHub clients, the file log).
+ * Left out of the bundle and required when first used: native addons, packages that read files
+ * beside their own modules (BullMQ's Lua scripts), and the heavy clients a local start never loads.
+ * Every Baton package is inside: one copy of each, so `instanceof BatonError` holds everywhere.
  */
 const EXTERNAL = [
   "better-sqlite3",
-  "pino-pretty",
-  "pino-roll",
-  "@baton/demo",
-  "@baton/queue",
-  "@baton/sandbox",
-  "@baton/state/redis",
+  "bullmq",
+  "ioredis",
+  "dockerode",
   "@linear/sdk",
   "@octokit/rest",
+  "pino-pretty",
+  "pino-roll",
 ];
 
 /**
