@@ -37,12 +37,11 @@ function timed(adapter: TrackerAdapter, observe: (sample: TrackerRequestSample) 
 
 /**
  * Holds the tracker adapter for the current tracker settings: rebuilt only when those settings
- * change on reload, with the change signal (`watch`) moved over to the new adapter.
+ * change on reload (the orchestrator follows the new adapter's change signal, `watch`).
  */
 export class LiveTracker {
   private adapter: TrackerAdapter | null = null;
   private settingsKey = "";
-  private stopWatching: (() => void) | null = null;
   private readonly requestObservers = new Set<(sample: TrackerRequestSample) => void>();
 
   constructor(
@@ -51,7 +50,6 @@ export class LiveTracker {
       env: Readonly<Record<string, string | undefined>>;
       logger: Logger;
     },
-    private readonly onChange: () => void,
   ) {}
 
   /** The adapter for these settings; throws the adapter's BatonError when it cannot be built. */
@@ -70,7 +68,6 @@ export class LiveTracker {
     this.close();
     this.adapter = next;
     this.settingsKey = key;
-    this.stopWatching = next.watch?.(this.onChange) ?? null;
     return next;
   }
 
@@ -81,8 +78,6 @@ export class LiveTracker {
   }
 
   close(): void {
-    this.stopWatching?.();
-    this.stopWatching = null;
     const previous = this.adapter;
     this.adapter = null;
     // In-flight sessions keep the adapter they started with; closing only stops its watcher and timers.

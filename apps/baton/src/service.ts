@@ -115,10 +115,7 @@ export class BatonService {
       store.close();
       throw error;
     });
-    let orchestrator: Orchestrator | null = null;
-    const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger }, () =>
-      orchestrator?.requestRefresh(),
-    );
+    const tracker = new LiveTracker({ workflowDir: store.current().config.workflowDir, env, logger });
     const config = () => store.current().config;
     const redactor = options.redactor ?? new SecretRedactor();
     const learnSecrets = () => {
@@ -234,7 +231,7 @@ export class BatonService {
       redact: (text) => redactor.redact(text),
       health: logHealth,
     });
-    orchestrator = new Orchestrator({
+    const orchestrator = new Orchestrator({
       config: source,
       executor,
       workspaces: {

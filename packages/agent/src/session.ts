@@ -204,8 +204,12 @@ class AppServerSession implements CodexSession {
       throw new BatonError("turn_in_progress", `A turn is already running on Codex thread ${this.threadId}`);
     }
     if (input.title !== this.currentTitle) {
-      // The protocol's session title is the thread name; turn/start has no title field.
-      await this.optionalRequest("thread/name/set", { threadId: this.threadId, name: input.title });
+      // The protocol's session title is the thread name; turn/start has no title field. turn/start
+      // follows on the same stream without waiting for this courtesy's answer (a round trip saved
+      // on every pickup); the process ending, the one failure that matters, fails turn/start too.
+      void this.optionalRequest("thread/name/set", { threadId: this.threadId, name: input.title }).catch(
+        () => {},
+      );
       this.currentTitle = input.title;
     }
     const outcome = new Promise<TurnOutcome>((resolve, reject) => {

@@ -38,8 +38,12 @@ export interface TrackerAdapter {
   /** Provider-native tools for the agent; absent when the adapter ships none. */
   agentTools?(): AgentToolSpec[];
   executeAgentTool?(name: string, args: unknown, context: ToolContext): Promise<ToolResult>;
-  /** Optional push signal: the adapter calls `onChange` when it knows tickets changed. Returns a stop function. */
-  watch?(onChange: () => void): () => void;
+  /**
+   * Optional push signal: the adapter calls `onChange` when it knows tickets changed, with the ids
+   * of those issues when it can tell which (each is then refreshed on its own first, like a
+   * webhook's), or without when it cannot. Returns a stop function.
+   */
+  watch?(onChange: (issueIds?: readonly string[]) => void): () => void;
   /** Optional write-back (B.budget): comment on the ticket, where the tracker supports comments. */
   commentOnIssue?(issueId: string, body: string): Promise<void>;
   /** Optional write-back (B.budget): move the ticket to the named state. */

@@ -783,10 +783,20 @@ export class Orchestrator {
     this.watched?.unwatch();
     this.watched = { tracker, unwatch: () => {} };
     try {
-      if (tracker.watch) this.watched.unwatch = tracker.watch(() => this.requestRefresh());
+      if (tracker.watch) this.watched.unwatch = tracker.watch((issueIds) => this.onTrackerChange(issueIds));
     } catch (error) {
       this.trackerError("watch_tracker", error);
     }
+  }
+
+  /**
+   * The tracker's push signal. Issues it names are refreshed on their own first (one read each, the
+   * way a webhook's are), so a moved ticket is dispatched without reading every candidate; a full
+   * tick follows, for whatever else the change affects (an issue it blocked, say).
+   */
+  private onTrackerChange(issueIds: readonly string[] | undefined): void {
+    for (const id of issueIds ?? []) this.refreshIssue(id);
+    this.requestRefresh();
   }
 
   // ---- startup and shutdown --------------------------------------------------------------------
@@ -898,11 +908,15 @@ export class Orchestrator {
   }
 
   private async preflight(): Promise<BatonError | null> {
+    let problem: BatonError | null;
     try {
-      return await this.config.preflight();
+      problem = await this.config.preflight();
     } catch (error) {
       return toBatonError(error, "preflight_failed");
     }
+    // A reload may have replaced the tracker: its change signal is followed from now on.
+    if (problem === null && this.lifecycle === "running") this.syncTrackerWatch();
+    return problem;
   }
 
   private async refreshTargets(): Promise<void> {
@@ -917,15 +931,21 @@ export class Orchestrator {
 
   /** One issue a webhook named: reconcile its claim, or dispatch it, from one fresh snapshot. */
   private async refreshTarget(id: string): Promise<void> {
+    const tracker = this.config.tracker();
+    // An unclaimed issue may be dispatched, which the workflow must pass first (the same gate as a
+    // tick): that check reads another file, so it runs alongside the issue's read.
+    const preflight = this.state.claims[id] === undefined ? this.preflight() : null;
     let issue: Issue | null;
     try {
-      issue = await this.config.tracker().fetchIssue(id);
+      issue = await tracker.fetchIssue(id);
     } catch (error) {
+      await preflight;
       // The targeted read failed: a full tick reads the tracker the usual way instead.
       this.trackerError("refresh_issue", error);
       this.queueTick();
       return;
     }
+    const problem = preflight === null ? undefined : await preflight;
     if (this.lifecycle !== "running") return;
     const claim = this.state.claims[id];
     if (claim !== undefined) {
@@ -934,8 +954,9 @@ export class Orchestrator {
       return;
     }
     if (issue === null || this.storeError) return;
-    // The same gate as a tick: a workflow that does not validate dispatches nothing (the tick reports it).
-    if ((await this.preflight()) !== null || this.lifecycle !== "running") return;
+    // A workflow that does not validate dispatches nothing (the tick reports it).
+    if ((problem === undefined ? await this.preflight() : problem) !== null || this.lifecycle !== "running")
+      return;
     const config = this.config.current();
     if (dispatchIneligibility(issue, config, schedulingView(this.state, this.clock.now())) !== null) return;
     this.apply({ type: "dispatch", issue, run_id: this.newRunId() });

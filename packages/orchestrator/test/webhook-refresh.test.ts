@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { harness, issue, makeConfig } from "./helpers.ts";
+import { harness, issue, makeConfig, T0 } from "./helpers.ts";
 
 /** Tracker calls after the first tick, as `op(args)` strings. */
 function callsAfter(h: ReturnType<typeof harness>, from: number): string[] {
@@ -59,5 +59,44 @@ describe("targeted refresh of the issue a webhook named", () => {
     const mark = h.tracker.calls.length;
     await h.settle();
     expect(callsAfter(h, mark).filter((call) => call.startsWith("fetchIssue("))).toEqual([]);
+  });
+});
+
+describe("a change signal that names the changed issues", () => {
+  it("[B.pickup-named-change][S16.2-refresh-request] dispatches a named issue from one fetchIssue first, then runs the full tick", async () => {
+    const h = harness({ watch: true, config: makeConfig({ polling: { interval_ms: 60_000 } }) });
+    await h.start();
+    const before = h.tracker.calls.length;
+    h.tracker.put(issue("5"));
+    await h.settle();
+    const calls = callsAfter(h, before);
+    expect(calls[0]).toBe("fetchIssue(5)");
+    expect(calls).toContain("fetchIssuesByStates(Todo,In Progress)");
+    expect(h.executor.runs.map((run) => run.issueId)).toEqual(["5"]);
+    expect(h.eventsOf("tick_completed")).toHaveLength(2);
+    expect(h.clock.now()).toBe(T0);
+  });
+
+  it("[B.pickup-named-change] the tick that follows picks up what the change affected beyond the issue named: a ticket its blocker no longer holds", async () => {
+    const blocker = { id: "1", identifier: "BAT-1", state: "Backlog" };
+    // The adapter decides what blockers hold (SPEC 8.2): BAT-2 waits for BAT-1.
+    const blocked = issue("2", { blocked_by: [blocker], dispatchable: false });
+    const h = harness({
+      watch: true,
+      issues: [issue("1", { state: "Backlog" }), blocked],
+      config: makeConfig({ polling: { interval_ms: 60_000 } }),
+    });
+    await h.start();
+    expect(h.executor.runs).toEqual([]);
+    // The blocker is finished: the tracker now reports BAT-2 unblocked, but only names BAT-1.
+    h.tracker.issues.set("2", {
+      ...blocked,
+      blocked_by: [{ ...blocker, state: "Done" }],
+      dispatchable: true,
+    });
+    h.tracker.update("1", { state: "Done" });
+    await h.settle();
+    expect(h.executor.runs.map((run) => run.issueId)).toEqual(["2"]);
+    expect(h.clock.now()).toBe(T0);
   });
 });

@@ -35,7 +35,7 @@ export class MemoryTracker implements TrackerAdapter {
   readonly issues = new Map<string, Issue>();
   readonly calls: MemoryTrackerCall[] = [];
   private pendingFailures: BatonError[] = [];
-  private listeners = new Set<() => void>();
+  private listeners = new Set<(issueIds?: readonly string[]) => void>();
 
   constructor(issues: Issue[] = []) {
     for (const issue of issues) this.issues.set(issue.id, issue);
@@ -44,7 +44,7 @@ export class MemoryTracker implements TrackerAdapter {
   /** Adds or replaces an issue and notifies watchers. */
   put(issue: Issue): void {
     this.issues.set(issue.id, issue);
-    this.notify();
+    this.notify(issue.id);
   }
 
   /** Changes fields of an existing issue and notifies watchers. */
@@ -53,13 +53,13 @@ export class MemoryTracker implements TrackerAdapter {
     if (!current) throw new Error(`memory tracker has no issue ${id}`);
     const next = { ...current, ...fields };
     this.issues.set(id, next);
-    this.notify();
+    this.notify(id);
     return next;
   }
 
   remove(id: string): void {
     this.issues.delete(id);
-    this.notify();
+    this.notify(id);
   }
 
   /** The next read rejects with this error (queue several for several reads). */
@@ -120,13 +120,14 @@ export class MemoryTracker implements TrackerAdapter {
     return (this.comments.get(issueId) ?? []).filter((comment) => Date.parse(comment.created_at) > sinceMs);
   }
 
-  watch(onChange: () => void): () => void {
+  /** Signals each change with the id of the issue it changed. */
+  watch(onChange: (issueIds?: readonly string[]) => void): () => void {
     this.listeners.add(onChange);
     return () => this.listeners.delete(onChange);
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener();
+  private notify(id: string): void {
+    for (const listener of this.listeners) listener([id]);
   }
 
   private throwIfFailing(): void {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -170,6 +170,34 @@ describe("LocalTicketStore", () => {
       category: "invalid_ticket_input",
     });
     await expect(readdir(folder)).resolves.toEqual(["BAT-1.md", "BAT-2.md", "BAT-3.md"]);
+  });
+
+  it("[B.pickup-ticket-reads] reuses a settled ticket's parse but never hides an edit: in place, same size, modification time put back; nor a removal", async () => {
+    const { folder } = await tempRepo();
+    await writeTicket(folder, "BAT-1", { title: "T", state: "Todo" });
+    await writeTicket(folder, "BAT-2", { title: "U", state: "Todo" });
+    // A clock a minute ahead: every file counts as settled, so its parse is kept from the first read.
+    const store = new LocalTicketStore(folder, { now: () => new Date(Date.now() + 60_000) });
+    const file = store.pathOf("BAT-1");
+    // A whole second, so that putting it back later restores it to the nanosecond.
+    const modified = 1_700_000_000;
+    await utimes(file, modified, modified);
+    await expect(store.list(["todo"])).resolves.toMatchObject([{ state: "Todo" }, { state: "Todo" }]);
+
+    const before = await stat(file, { bigint: true });
+    // Past the file system's timestamp tick, so the in-place write gets a new status-change time.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("state: Todo", "state: Done"));
+    await utimes(file, modified, modified);
+    const after = await stat(file, { bigint: true });
+    expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+    await expect(store.get("BAT-1")).resolves.toMatchObject({ state: "Done" });
+    await expect(store.list(["todo"])).resolves.toMatchObject([{ identifier: "BAT-2" }]);
+
+    await rm(store.pathOf("BAT-2"));
+    await expect(store.list(["todo", "done"])).resolves.toMatchObject([{ identifier: "BAT-1" }]);
+    await expect(store.find(["BAT-2"])).resolves.toEqual([]);
   });
 
   it("[S11.2-local-store-update] refuses front matter in other languages instead of evaluating it", async () => {

@@ -277,6 +277,30 @@ describe("LocalTracker watch", () => {
     expect(signals).toBe(before);
   });
 
+  it("[S11.2-local-watch][B.pickup-named-change] names the tickets whose files changed; a change to another file names none", async () => {
+    const { repo, folder } = await tempRepo();
+    await writeTicket(folder, "BAT-1", { title: "One", state: "Backlog" });
+    await writeTicket(folder, "BAT-2", { title: "Two", state: "Backlog" });
+    const tracker = trackerFor(repo, folder);
+    const signals: (readonly string[] | undefined)[] = [];
+    tracker.watch((issueIds) => signals.push(issueIds));
+
+    // The first event is told at once, the rest of a burst once the burst settles.
+    await new LocalTicketStore(folder).move("BAT-1", "Todo");
+    await new LocalTicketStore(folder).move("BAT-2", "Todo");
+    await waitUntil(() => signals.flat().includes("BAT-2"));
+    expect(signals[0]).toEqual(["BAT-1"]);
+    expect(new Set(signals.flat())).toEqual(new Set(["BAT-1", "BAT-2"]));
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = signals.length;
+    await writeFile(join(folder, "NOTES.txt"), "not a ticket\n");
+    await waitUntil(() => signals.length > before);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(signals.slice(before).every((issueIds) => issueIds === undefined)).toBe(true);
+    await tracker.close();
+  });
+
   it("[S11.2-local-watch] logs instead of failing when the folder cannot be watched", async () => {
     const { repo } = await tempRepo();
     const logger = recordingLogger();

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { BigIntStats } from "node:fs";
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import type { Issue, Logger } from "@baton/domain";
@@ -74,6 +75,8 @@ export class LocalTicketStore {
   private readonly rules: DispatchRules;
   private readonly relativeTo: string;
   private readonly logger: Logger;
+  /** Parsed tickets by identifier, with the file signature they were parsed under. */
+  private readonly parsed = new Map<string, { signature: string; ticket: Ticket }>();
 
   constructor(folder: string, options: LocalTicketStoreOptions = {}) {
     this.folder = folder;
@@ -200,9 +203,11 @@ export class LocalTicketStore {
   private async readAll(): Promise<Ticket[]> {
     const entries = await this.fs(`cannot read ticket folder ${this.folder}`, () => readdir(this.folder));
     const tickets: Ticket[] = [];
+    const present = new Set<string>();
     for (const entry of entries.sort()) {
       const identifier = identifierFromFileName(entry);
       if (identifier === null) continue;
+      present.add(identifier);
       try {
         const ticket = await this.readOne(identifier);
         if (ticket !== null) tickets.push(ticket);
@@ -214,15 +219,38 @@ export class LocalTicketStore {
         );
       }
     }
+    for (const identifier of this.parsed.keys()) if (!present.has(identifier)) this.parsed.delete(identifier);
     return tickets;
   }
 
-  /** The ticket, or null when its file does not exist; BatonError `tracker_response` when malformed. */
+  /**
+   * The ticket, or null when its file does not exist; BatonError `tracker_response` when malformed.
+   * A file whose identity, size and change times are those of the copy parsed before is not read
+   * again (parsing is most of a poll's cost); see `signatureOf` for when a copy may be kept.
+   */
   private async readOne(identifier: string): Promise<Ticket | null> {
+    const path = this.pathOf(identifier);
+    let signature: string | null;
+    try {
+      signature = signatureOf(await stat(path, { bigint: true }), this.now().getTime());
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT") throw this.fsError(error, `cannot read ${this.display(identifier)}`);
+      this.parsed.delete(identifier);
+      return null;
+    }
+    const kept = this.parsed.get(identifier);
+    if (signature !== null && kept?.signature === signature) return kept.ticket;
     const text = await this.readText(identifier);
-    if (text === null) return null;
+    if (text === null) {
+      this.parsed.delete(identifier);
+      return null;
+    }
     const file = this.display(identifier);
-    return readTicket(parseTicketText(text, file), file, identifier);
+    const ticket = readTicket(parseTicketText(text, file), file, identifier);
+    // Read after the stat: content newer than the signature only makes the next read parse again.
+    if (signature === null) this.parsed.delete(identifier);
+    else this.parsed.set(identifier, { signature, ticket });
+    return ticket;
   }
 
   private async readText(identifier: string): Promise<string | null> {
@@ -354,6 +382,24 @@ export class LocalTicketStore {
       code === "ENOENT" ? "it does not exist" : error instanceof Error ? error.message : String(error);
     return new BatonError("tracker_request", `${what}: ${reason}`, { code }, { cause: error });
   }
+}
+
+/**
+ * How long after its last change a file's signature is trusted. File times come from a coarse
+ * clock (a few ms), so a file changed in place again within the same tick, to the same size, keeps
+ * its signature: a file changed this recently is parsed on every read until it is older than this.
+ */
+const SIGNATURE_SETTLE_MS = 1000n;
+
+/**
+ * Device, inode, size, and the modification and status-change times in ns of a regular file, or
+ * null when it must be read anyway (not a regular file, or changed within SIGNATURE_SETTLE_MS of
+ * `nowMs`). The status-change time moves on every write and cannot be set back, unlike the
+ * modification time.
+ */
+function signatureOf(info: BigIntStats, nowMs: number): string | null {
+  if (!info.isFile() || BigInt(nowMs) - info.ctimeMs < SIGNATURE_SETTLE_MS) return null;
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
 }
 
 async function isStaleLock(lock: string): Promise<boolean> {

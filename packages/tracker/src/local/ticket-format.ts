@@ -226,7 +226,8 @@ export function toIssue(
     branch_name: ticket.branchName,
     url: ticket.url,
     assignee_id: ticket.assignee,
-    labels: ticket.labels,
+    // A copy: the store keeps parsed tickets, and an Issue is its holder's to change.
+    labels: [...ticket.labels],
     blocked_by: blockedBy,
     dispatchable: !(waitsForBlockers && unfinishedBlocker),
     created_at: ticket.createdAt,

@@ -13,6 +13,7 @@ import type {
 import { silentLogger } from "@baton/domain";
 import { executeLocalTrackerTool, LOCAL_TRACKER_TOOL, localTrackerToolSpec } from "./agent-tool.ts";
 import { LocalTicketStore } from "./store.ts";
+import { identifierFromFileName } from "./ticket-format.ts";
 
 export interface LocalTrackerOptions {
   /** Absolute path of the ticket folder. */
@@ -118,37 +119,47 @@ export class LocalTracker implements TrackerAdapter {
 
   /**
    * Signals `onChange` when a ticket file in the folder is written, moved or removed: at once for
-   * the first event, then at most once per WATCH_COALESCE_MS while events keep coming.
+   * the first event, then at most once per WATCH_COALESCE_MS while events keep coming. Each signal
+   * names the tickets whose files changed (their ids are their identifiers), or nothing when an
+   * event did not name a ticket file (another file, or a platform that gives no file name).
    */
-  watch(onChange: () => void): () => void {
+  watch(onChange: (issueIds?: readonly string[]) => void): () => void {
     const folder = this.store.folder;
     let timer: NodeJS.Timeout | undefined;
-    let pending = false;
+    /** What changed since the last signal: ticket identifiers, or null once something unnamed did. */
+    let pending: Set<string> | null | undefined;
     let watcher: FSWatcher;
-    const notify = () => {
+    const notify = (changed: Set<string> | null) => {
       try {
-        onChange();
+        if (changed === null) onChange();
+        else onChange([...changed]);
       } catch (error) {
         this.logger.error({ folder, error: String(error) }, "ticket folder change listener failed");
       }
+    };
+    const quiet = () => {
+      timer = undefined;
+      if (pending === undefined) return;
+      const changed = pending;
+      pending = undefined;
+      notify(changed);
+      timer = setTimeout(quiet, WATCH_COALESCE_MS);
     };
     try {
       watcher = watchFolder(folder, (_event, fileName) => {
         // Our own temp and lock files are dot-files; the rename that publishes a ticket is reported under its name.
         if (fileName?.startsWith(".")) return;
-        if (timer !== undefined) {
-          pending = true;
+        const identifier = fileName ? identifierFromFileName(fileName) : null;
+        if (timer === undefined) {
+          notify(identifier === null ? null : new Set([identifier]));
+          timer = setTimeout(quiet, WATCH_COALESCE_MS);
           return;
         }
-        notify();
-        const quiet = () => {
-          timer = undefined;
-          if (!pending) return;
-          pending = false;
-          notify();
-          timer = setTimeout(quiet, WATCH_COALESCE_MS);
-        };
-        timer = setTimeout(quiet, WATCH_COALESCE_MS);
+        if (identifier === null) pending = null;
+        else if (pending !== null) {
+          pending ??= new Set();
+          pending.add(identifier);
+        }
       });
     } catch (error) {
       this.logger.warn(
