@@ -57,7 +57,8 @@ const EMPTY_SPEND: IssueSpend = Object.freeze({
 }) as IssueSpend;
 
 export function issueSpend(ledger: BudgetLedger, issueId: string): IssueSpend {
-  return ledger.issues[issueId] ?? EMPTY_SPEND;
+  // Own keys only: a missing key (most candidates of a tick) would walk the prototype chain.
+  return Object.hasOwn(ledger.issues, issueId) ? ledger.issues[issueId]! : EMPTY_SPEND;
 }
 
 /** The UTC period containing `nowMs`: ISO date, ISO week (`YYYY-Www`) or month. */
