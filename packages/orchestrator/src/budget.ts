@@ -102,6 +102,9 @@ export function recordSpend(
   event: Pick<AgentEvent, "usage_totals" | "usage_delta">,
   nowMs: number,
 ): SpendChange | null {
+  // Most agent events carry no usage: nothing to look up for them.
+  if ((event.usage_totals === undefined || threadKey === null) && event.usage_delta === undefined)
+    return null;
   const spend = issueSpend(ledger, issue.id);
   // Plain numbers and literal objects of one shape: this runs for every token update of every session.
   let tokens: number;

@@ -254,6 +254,7 @@ export class Transition {
     this.writableClaims()[id] = claim;
     // A claim rebuilt from one this step owned (`{ ...claim, field }`) keeps the parts it copied.
     const before = this.owned.get(id);
+    if (before !== undefined && before.recentEvents !== claim.recent_events) trimRecentEvents(before);
     const parts: OwnedParts = {
       claim,
       session: before?.session === claim.session ? before.session : null,
@@ -281,6 +282,8 @@ export class Transition {
 
   drop(id: string): void {
     delete this.writableClaims()[id];
+    const parts = this.owned.get(id);
+    if (parts !== undefined) trimRecentEvents(parts);
     this.owned.delete(id);
     if (id === this.hotId) {
       this.hotId = null;
@@ -344,11 +347,12 @@ export class Transition {
       target.recent_events = target.recent_events.slice(-RECENT_EVENTS_LIMIT);
       parts.recentEvents = target.recent_events;
     }
+    // Trimmed to the limit once, when the step ends (`result`), not by a shift per event.
     target.recent_events.push(entry);
-    if (target.recent_events.length > RECENT_EVENTS_LIMIT) target.recent_events.shift();
   }
 
   result(): StepResult {
+    for (const parts of this.owned.values()) trimRecentEvents(parts);
     const result: StepResult = {
       state: this.state,
       effects: this.effects,
@@ -366,6 +370,13 @@ interface OwnedParts {
   claim: Claim;
   session: SessionSummary | null;
   recentEvents: Claim["recent_events"] | null;
+}
+
+/** Keeps the newest RECENT_EVENTS_LIMIT entries of a recent-events list this step appended to. */
+function trimRecentEvents(parts: OwnedParts): void {
+  const recent = parts.recentEvents;
+  if (recent !== null && recent.length > RECENT_EVENTS_LIMIT)
+    recent.splice(0, recent.length - RECENT_EVENTS_LIMIT);
 }
 
 /** Whether a fresh tracker read says anything new (a re-read usually returns an equal copy). */
