@@ -217,18 +217,22 @@ export function emitAgentEvent(
   payload?: unknown,
   method?: string,
 ): void {
+  // One literal of one shape (absent fields are undefined, which JSON leaves out): objects grown
+  // field by field cost a property store and a shape change per field, for every protocol message.
   const agentEvent: AgentEvent = {
     event,
     timestamp: context.timestamp ?? isoNow(),
     codex_app_server_pid: context.pid,
     summary,
+    thread_id: context.threadId === "" ? undefined : context.threadId,
+    turn_id: context.turnId ?? undefined,
+    session_id: context.sessionId ?? undefined,
+    method,
+    payload,
+    usage_totals: extra?.usage_totals,
+    usage_delta: extra?.usage_delta,
+    rate_limits: extra?.rate_limits,
   };
-  if (context.threadId !== "") agentEvent.thread_id = context.threadId;
-  if (context.turnId !== null) agentEvent.turn_id = context.turnId;
-  if (context.sessionId !== null) agentEvent.session_id = context.sessionId;
-  if (method !== undefined) agentEvent.method = method;
-  if (payload !== undefined) agentEvent.payload = payload;
-  if (extra !== undefined) Object.assign(agentEvent, extra);
   try {
     options.onEvent(agentEvent);
   } catch (error) {
