@@ -1,9 +1,10 @@
 // Baton runs compiled JavaScript that `pnpm build` (run by `pnpm install`) emits to each package's
 // dist/ (tsc -b over tsconfig.build.json). When a source is newer than its output, or a source was
-// deleted since the last build, this rebuilds before anything runs, so the CLI and the end-to-end
-// tests never run stale code.
-import { spawnSync } from "node:child_process";
+// deleted since the last build, this rebuilds (and bundles the CLI: tools/bundle-cli.mjs) before
+// anything runs, so the CLI and the end-to-end tests never run stale code.
+
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -70,8 +71,13 @@ function isStale(pkg) {
   return existsSync(src) && changedIn(src);
 }
 
+/** Whether the repo holds the CLI, which runs from one bundle of everything built (tools/bundle-cli.mjs). */
+const hasCli = (root) => existsSync(join(root, "apps", "baton", "package.json"));
+
 /** Removes outputs of deleted sources, then compiles; exits the process if the build fails. */
 export function build(root = repoRoot) {
+  // Required here, not imported: every start of the CLI from the repo runs the check, few build.
+  const { spawnSync } = createRequire(import.meta.url)("node:child_process");
   for (const legacy of legacyOutputs(root)) rmSync(legacy);
   for (const pkg of builtPackages(root)) {
     const orphans = orphanedOutputs(pkg);
@@ -87,12 +93,22 @@ export function build(root = repoRoot) {
     process.stderr.write("baton: the build failed; fix the errors above or run `pnpm build`.\n");
     process.exit(1);
   }
+  const bundled = !hasCli(root)
+    ? { status: 0 }
+    : spawnSync(process.execPath, [join(repoRoot, "tools", "bundle-cli.mjs"), root], {
+        stdio: ["ignore", process.stderr, process.stderr],
+      });
+  if (bundled.status !== 0) {
+    process.stderr.write("baton: bundling the CLI failed; see the errors above.\n");
+    process.exit(1);
+  }
   for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), `${new Date().toISOString()}\n`);
 }
 
 /** Rebuilds when a source is newer than the last build, or was added or deleted since. */
 export function ensureBuilt(root = repoRoot) {
-  if (!builtPackages(root).some(isStale)) return;
+  const bundled = !hasCli(root) || existsSync(join(root, "apps", "baton", "dist", "baton.cjs"));
+  if (bundled && !builtPackages(root).some(isStale)) return;
   process.stderr.write("baton: sources changed since the last build; compiling (pnpm build)...\n");
   build(root);
 }

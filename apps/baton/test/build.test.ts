@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs helper shared with bin/baton.js, without type declarations.
 import { ensureBuilt } from "../../../tools/ensure-built.mjs";
@@ -66,4 +68,40 @@ describe("the build behind the CLI", () => {
     expect(existsSync(join(dist, "extra.js"))).toBe(false);
     // Three real tsc runs: well over the default timeout when the machine is busy.
   }, 120_000);
+
+  it("[B.build-cli-bundle] the CLI runs from one bundle with a code cache: a run writes it, and a damaged one is only recompiled", async () => {
+    const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+    const bundle = await readFile(join(dist, "baton.cjs"), "utf8");
+    const buildId = /^\/\/ baton bundle ([0-9a-f]+)\n/.exec(bundle)?.[1];
+    expect(buildId).toMatch(/^[0-9a-f]{16}$/);
+    const cache = join(dist, `baton.${buildId}.${process.version}.validate.v8cache`);
+    await rm(cache, { force: true });
+    root = await mkdtemp(join(tmpdir(), "baton-bundle-"));
+    await writeFile(
+      join(root, "WORKFLOW.md"),
+      "---\ntracker: { kind: local }\n---\nWork on {{ issue.title }}\n",
+    );
+    const validate = () =>
+      spawnSync(
+        process.execPath,
+        [fileURLToPath(new URL("../bin/baton.js", import.meta.url)), "validate", join(root!, "WORKFLOW.md")],
+        {
+          cwd: root,
+          encoding: "utf8",
+        },
+      );
+
+    const first = validate();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain("valid");
+    expect(statSync(cache).size).toBeGreaterThan(10_000);
+
+    await writeFile(cache, "not a V8 code cache");
+    const damaged = validate();
+    expect(damaged.status, damaged.stderr).toBe(0);
+    expect(damaged.stdout).toBe(first.stdout);
+    expect(damaged.stderr).toBe("");
+    // Rejected by V8, compiled from source, and written again when the run ended.
+    expect(statSync(cache).size).toBeGreaterThan(10_000);
+  });
 });

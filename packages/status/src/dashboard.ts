@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 
 export interface DashboardPage {
   html: string;
@@ -16,7 +17,9 @@ function cspHash(source: string): string {
  * inlined, so the page shell is the only unauthenticated request and the CSP can pin both by hash.
  */
 export async function loadDashboard(): Promise<DashboardPage> {
-  const read = (name: string) => readFile(new URL(`../public/${name}`, import.meta.url), "utf8");
+  // Resolved by package name: the same from src/, dist/ and the CLI's bundle.
+  const assets = createRequire(import.meta.url);
+  const read = (name: string) => readFile(assets.resolve(`@baton/status/public/${name}`), "utf8");
   const [shell, style, script] = await Promise.all([
     read("dashboard.html"),
     read("dashboard.css"),

@@ -26,7 +26,9 @@ export function validatorSource() {
   ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
   const header =
     "// @ts-nocheck\n// Generated from workflow.schema.json by scripts/compile-validator.mjs: do not edit.\n";
-  return header + standaloneCode(ajv, ajv.compile(schema)) + "\n";
+  // The schema itself too: Baton reads it from here, so no file beside a module is needed at run time.
+  const document = `/** workflow.schema.json */\nexport const workflowSchemaDocument = ${JSON.stringify(schema)};\n`;
+  return `${header + standaloneCode(ajv, ajv.compile(schema))}\n${document}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) writeFileSync(VALIDATOR_PATH, validatorSource());

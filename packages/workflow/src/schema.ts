@@ -1,9 +1,8 @@
-import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
-import { validate as validateGenerated } from "./front-matter-validator.generated.ts";
-
-// Read at run time beside the package (from src/ or dist/ alike): the schema is not a build input.
-const schema: Record<string, unknown> = createRequire(import.meta.url)("../workflow.schema.json");
+import {
+  workflowSchemaDocument as schema,
+  validate as validateGenerated,
+} from "./front-matter-validator.generated.ts";
 
 /** One validation problem, already phrased for the operator: `agent.max_turns must be ..., got 0`. */
 export interface ConfigProblem {

@@ -47,6 +47,12 @@ async function openStore(pollIntervalMs = 50, logger: Logger = silentLogger): Pr
   return store;
 }
 
+/** Writes a new version beside the file and renames it into place, as editors save. */
+async function replaceWorkflow(text: string): Promise<void> {
+  await writeFile(`${path}.saving`, text);
+  await rename(`${path}.saving`, path);
+}
+
 /** Gives watchers and a few poll cycles time to run; used only to show that nothing happened. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -151,12 +157,13 @@ describe("WorkflowStore", () => {
     const unsubscribe = opened.subscribe(() => {
       throw new Error("subscriber bug");
     });
-    await writeFile(path, workflowText(10));
+    // Replaced whole (as editors save): the watch never reads a half-written file here.
+    await replaceWorkflow(workflowText(10));
     await opened.reloadIfChanged();
     expect(events).toHaveLength(1);
     expect(logged).toHaveLength(1);
     unsubscribe();
-    await writeFile(path, workflowText(20));
+    await replaceWorkflow(workflowText(20));
     await opened.reloadIfChanged();
     expect(events).toHaveLength(2);
     expect(logged).toHaveLength(1);

@@ -1,0 +1,74 @@
+// Bundles the compiled CLI (apps/baton/dist/cli.js and everything it imports from the workspace)
+// into one CommonJS file, apps/baton/dist/baton.cjs, that bin/baton.js compiles with a V8 code
+// cache: Node 20 has no compile cache for ES modules, and resolving, reading and compiling the ~600
+// modules of a start was most of its time (docs/benchmarks.md, "Startup from one bundle").
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+/**
+ * Left out of the bundle and required when first used: native addons, packages that read files
+ * beside their own modules (BullMQ's Lua scripts), and the heavy clients a local start never loads.
+ * Every Baton package is inside: one copy of each, so `instanceof BatonError` holds everywhere.
+ */
+const EXTERNAL = [
+  "better-sqlite3",
+  "bullmq",
+  "ioredis",
+  "dockerode",
+  "@linear/sdk",
+  "@octokit/rest",
+  "pino-pretty",
+  "pino-roll",
+];
+
+/**
+ * `createRequire(import.meta.url)` has no meaning inside one file that holds many packages: there it
+ * returns the bundle's own require, which bin/baton.js resolves from the CLI and every Baton package.
+ */
+const bundleRequireShim = {
+  name: "bundle-require",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?module$/ }, (args) =>
+      args.namespace === "bundle-require"
+        ? { path: "node:module", external: true }
+        : { path: "module", namespace: "bundle-require" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "bundle-require" }, () => ({
+      contents:
+        'const real = require("node:module");\nmodule.exports = { ...real, createRequire: () => require };\n',
+      loader: "js",
+    }));
+  },
+};
+
+/** Writes apps/baton/dist/baton.cjs; its first line names the build, which keys the code cache. */
+export async function bundleCli(root) {
+  const dist = join(root, "apps", "baton", "dist");
+  const result = await build({
+    entryPoints: [join(dist, "cli.js")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    // import() of a left-out package becomes require(): bin/baton.js resolves it (see EXTERNAL).
+    supported: { "dynamic-import": false },
+    external: EXTERNAL,
+    plugins: [bundleRequireShim],
+    logOverride: { "empty-import-meta": "silent" },
+    // Less to read and hash on every start; names stay, so stack traces still read.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    write: false,
+    logLevel: "warning",
+  });
+  const code = result.outputFiles[0].text;
+  const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  writeFileSync(join(dist, "baton.cjs"), `// baton bundle ${id}\n${code}`);
+}
+
+// `node tools/bundle-cli.mjs [repo root]`: run by tools/ensure-built.mjs after tsc.
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  await bundleCli(process.argv[2] ?? fileURLToPath(new URL("..", import.meta.url)));
