@@ -3,7 +3,7 @@
 // cache: Node 20 has no compile cache for ES modules, and resolving, reading and compiling the ~600
 // modules of a start was most of its time (docs/benchmarks.md, "Startup from one bundle").
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -66,7 +66,10 @@ export async function bundleCli(root) {
   });
   const code = result.outputFiles[0].text;
   const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  writeFileSync(join(dist, "baton.cjs"), `// baton bundle ${id}\n${code}`);
+  // Written aside and renamed into place: a CLI starting meanwhile reads the old bundle or the new one.
+  const temporary = join(dist, `baton.cjs.${process.pid}`);
+  writeFileSync(temporary, `// baton bundle ${id}\n${code}`);
+  renameSync(temporary, join(dist, "baton.cjs"));
 }
 
 // `node tools/bundle-cli.mjs [repo root]`: run by tools/ensure-built.mjs after tsc.

@@ -15,6 +15,12 @@ import { workspaceKey } from "@baton/workspace";
 import type { LogHealth } from "./log-health.ts";
 
 const FLUSH_INTERVAL_MS = 200;
+/**
+ * Files written per turn of the event loop when pending lines are flushed: with hundreds of
+ * streaming sessions, writing every file at once held the loop for several milliseconds, which
+ * the status API's answers and the agents' pipes then waited for.
+ */
+const FLUSH_SLICE_FILES = 16;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Bytes read per step when paging a session log; a longer line makes the read grow to fit it. */
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -64,6 +70,9 @@ export class SessionLogs {
   private readonly settling = new Map<string, number>();
   private readonly pending = new Map<string, string[]>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Issues still to be written by the flush under way, a slice per turn of the event loop. */
+  private flushQueue: string[] = [];
+  private flushSlice: NodeJS.Immediate | null = null;
   private readonly failed = new Set<string>();
   private readonly redact: (text: string) => string;
   private readonly now: () => number;
@@ -93,8 +102,8 @@ export class SessionLogs {
     const lines = this.pending.get(identifier);
     if (lines) lines.push(`${JSON.stringify(record)}\n`);
     else this.pending.set(identifier, [`${JSON.stringify(record)}\n`]);
-    if (this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    if (this.flushTimer === null && this.flushSlice === null) {
+      this.flushTimer = setTimeout(() => this.flushInSlices(), FLUSH_INTERVAL_MS);
       this.flushTimer.unref();
     }
   }
@@ -184,16 +193,39 @@ export class SessionLogs {
   }
 
   async close(): Promise<void> {
-    this.flush();
+    this.flushAll();
     const ending = [...this.streams.values()].map((stream) => new Promise((resolve) => stream.end(resolve)));
     this.streams.clear();
     await Promise.all(ending);
   }
 
-  private flush(): void {
+  /** Writes every file's pending lines now. */
+  private flushAll(): void {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    if (this.flushSlice !== null) clearImmediate(this.flushSlice);
+    this.flushSlice = null;
+    this.flushQueue = [];
     for (const identifier of [...this.pending.keys()]) this.flushOne(identifier);
+  }
+
+  /**
+   * The periodic flush: FLUSH_SLICE_FILES files per turn of the event loop. Each file still gets
+   * all its pending lines in one write, in order; lines appended meanwhile to a file not yet
+   * written go out with this flush, the others with the next one.
+   */
+  private flushInSlices(): void {
+    this.flushTimer = null;
+    if (this.flushQueue.length === 0) this.flushQueue = [...this.pending.keys()];
+    for (const identifier of this.flushQueue.splice(0, FLUSH_SLICE_FILES)) this.flushOne(identifier);
+    this.flushSlice = null;
+    if (this.flushQueue.length > 0) {
+      this.flushSlice = setImmediate(() => this.flushInSlices());
+      this.flushSlice.unref();
+    } else if (this.pending.size > 0) {
+      this.flushTimer = setTimeout(() => this.flushInSlices(), FLUSH_INTERVAL_MS);
+      this.flushTimer.unref();
+    }
   }
 
   /** Writes pending lines, rolling the file over whenever the next lines would pass the size limit. */
@@ -203,25 +235,29 @@ export class SessionLogs {
     this.pending.delete(identifier);
     const limit = this.options.limits().maxFileBytes;
     let chunk = "";
+    let chunkBytes = 0;
     for (const line of lines) {
       const redacted = this.redact(line);
-      const size = (this.sizes.get(identifier) ?? 0) + Buffer.byteLength(chunk);
-      if (size > 0 && size + Buffer.byteLength(redacted) > limit) {
-        this.write(identifier, chunk);
+      const bytes = Buffer.byteLength(redacted);
+      const size = (this.sizes.get(identifier) ?? 0) + chunkBytes;
+      if (size > 0 && size + bytes > limit) {
+        this.write(identifier, chunk, chunkBytes);
         chunk = "";
+        chunkBytes = 0;
         this.rollOver(identifier);
       }
       chunk += redacted;
+      chunkBytes += bytes;
     }
-    this.write(identifier, chunk);
+    this.write(identifier, chunk, chunkBytes);
   }
 
-  private write(identifier: string, text: string): void {
+  private write(identifier: string, text: string, bytes: number): void {
     if (text === "" || this.failed.has(identifier)) return;
     const stream = this.streamFor(identifier);
     if (!stream) return;
     stream.write(text);
-    this.sizes.set(identifier, (this.sizes.get(identifier) ?? 0) + Buffer.byteLength(text));
+    this.sizes.set(identifier, (this.sizes.get(identifier) ?? 0) + bytes);
   }
 
   private rollOver(identifier: string): void {

@@ -25,7 +25,8 @@ export async function prepareClaudeHome(options: {
   return {
     home,
     env: { HOME: home, ...claudeOfflineEnv(options.baseUrl) },
-    cleanup: () => rm(home, { recursive: true, force: true }),
+    // An agent still shutting down may write into it while it goes: ENOTEMPTY is retried.
+    cleanup: () => rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
 }
 

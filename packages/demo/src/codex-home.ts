@@ -49,7 +49,8 @@ export async function prepareCodexHome(options: CodexHomeOptions): Promise<Codex
   return {
     home,
     env: { CODEX_HOME: home },
-    cleanup: () => rm(home, { recursive: true, force: true }),
+    // An agent still shutting down may write into it while it goes: ENOTEMPTY is retried.
+    cleanup: () => rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
 }
 

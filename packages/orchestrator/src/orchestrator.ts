@@ -78,6 +78,11 @@ const LAZY_SAVE_MS = 1000;
  * largest cost of the process. Token totals and spend (the meta row) keep the 1 s batch.
  */
 const AGENT_EVENT_SAVE_MS = 5000;
+/**
+ * That batch is written this many claims per turn of the event loop: 200 streaming claims in one
+ * transaction held the loop for 15-25 ms, which every status answer and agent pipe then waited for.
+ */
+const AGENT_EVENT_SAVE_SLICE = 20;
 
 function replyFor(
   reply: OperatorReply | undefined,
@@ -170,6 +175,9 @@ export class Orchestrator {
   private unsavedMeta = false;
   private saveTimer: NodeJS.Timeout | null = null;
   private agentEventSaveTimer: NodeJS.Timeout | null = null;
+  /** The batch of agent-event claims being saved, a slice per turn of the event loop. */
+  private agentEventSaveBatch: string[] = [];
+  private agentEventSaveSlice: NodeJS.Immediate | null = null;
   private storeError: LoopError | null = null;
 
   constructor(deps: OrchestratorDeps) {
@@ -636,9 +644,46 @@ export class Orchestrator {
   }
 
   private saveAgentEventsSoon(): void {
-    if (this.agentEventSaveTimer !== null || this.store === null) return;
-    this.agentEventSaveTimer = setTimeout(() => this.save(), AGENT_EVENT_SAVE_MS);
+    if (this.agentEventSaveTimer !== null || this.agentEventSaveSlice !== null || this.store === null) return;
+    this.agentEventSaveTimer = setTimeout(() => {
+      this.agentEventSaveTimer = null;
+      this.agentEventSaveBatch = [...this.agentEventClaims];
+      this.saveAgentEventSlice();
+    }, AGENT_EVENT_SAVE_MS);
     this.agentEventSaveTimer.unref();
+  }
+
+  /**
+   * Saves the next AGENT_EVENT_SAVE_SLICE claims of the batch as they are now, then yields to the
+   * event loop. A claim another transition changed meanwhile has left the batch (it was saved with
+   * that transition); one changed again by agent events after its slice waits for the next batch.
+   */
+  private saveAgentEventSlice(): void {
+    this.agentEventSaveSlice = null;
+    const slice = this.agentEventSaveBatch
+      .splice(0, AGENT_EVENT_SAVE_SLICE)
+      .filter((id) => this.agentEventClaims.has(id));
+    if (slice.length > 0 && this.store !== null) {
+      if (this.storeError !== null) {
+        // The full save retries everything and reports the outcome.
+        this.save();
+        return;
+      }
+      try {
+        this.store.save({ state: this.state, claims: slice, completed: [] });
+      } catch {
+        this.save();
+        return;
+      }
+      for (const id of slice) this.agentEventClaims.delete(id);
+      this.unsavedMeta = false;
+    }
+    if (this.agentEventSaveBatch.length > 0) {
+      this.agentEventSaveSlice = setImmediate(() => this.saveAgentEventSlice());
+      this.agentEventSaveSlice.unref();
+    } else if (this.agentEventClaims.size > 0) {
+      this.saveAgentEventsSoon();
+    }
   }
 
   private saveTotals(): void {
@@ -659,9 +704,12 @@ export class Orchestrator {
   private save({ withAgentEventClaims } = { withAgentEventClaims: true }): void {
     if (this.saveTimer !== null) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    if (withAgentEventClaims && this.agentEventSaveTimer !== null) {
-      clearTimeout(this.agentEventSaveTimer);
+    if (withAgentEventClaims) {
+      if (this.agentEventSaveTimer !== null) clearTimeout(this.agentEventSaveTimer);
       this.agentEventSaveTimer = null;
+      if (this.agentEventSaveSlice !== null) clearImmediate(this.agentEventSaveSlice);
+      this.agentEventSaveSlice = null;
+      this.agentEventSaveBatch = [];
     }
     const claims = withAgentEventClaims
       ? [...this.unsavedClaims, ...this.agentEventClaims]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { harness, issue, JsonMemoryStore, T0, tokens } from "./helpers.ts";
+import type { StateChange } from "../src/index.ts";
+import { harness, issue, JsonMemoryStore, makeConfig, T0, tokens } from "./helpers.ts";
 
 describe("durable state in the shell", () => {
   it("[B.durable-persist-before-effect] saves the running claim before the run starts and what the API shows before answering", async () => {
@@ -104,4 +105,40 @@ describe("durable state in the shell", () => {
     await second.tick();
     expect(second.executor.runsFor("1")).toHaveLength(1);
   });
+  it("[B.durable-restart-history] claims changed only by agent events are saved in their batch a slice at a time, each with its latest event", async () => {
+    // Like the SQLite store: a save writes the claims it names, one row each.
+    const written: string[][] = [];
+    const rows = new Map<string, { session: { last_message: string | null } }>();
+    const store = new (class extends JsonMemoryStore {
+      override save(change: StateChange): void {
+        super.save(change);
+        written.push([...change.claims]);
+        for (const id of change.claims) rows.set(id, JSON.parse(JSON.stringify(change.state.claims[id])));
+      }
+    })();
+    const ids = Array.from({ length: 45 }, (_, index) => String(index + 1));
+    const h = harness({
+      issues: ids.map((id) => issue(id)),
+      store,
+      config: makeConfig({ agent: { max_concurrent_agents: 45 } }),
+    });
+    await h.start();
+    expect(h.executor.runs).toHaveLength(45);
+    written.length = 0;
+    for (const id of ids) {
+      h.executor
+        .lastRun(id)
+        .event({ event: "notification", session_id: `th-${id}`, summary: `working on ${id}` });
+    }
+    await h.settle();
+    // The batch is written within AGENT_EVENT_SAVE_MS (5 s of real time), 20 claims per write.
+    const deadline = Date.now() + 10_000;
+    while (ids.some((id) => rows.get(id)?.session.last_message !== `working on ${id}`)) {
+      if (Date.now() > deadline) throw new Error("the agent-event batch was not saved");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const claimWrites = written.filter((claims) => claims.length > 0);
+    expect(claimWrites.map((claims) => claims.length)).toEqual([20, 20, 5]);
+    expect(new Set(claimWrites.flat())).toEqual(new Set(ids));
+  }, 20_000);
 });

@@ -104,6 +104,49 @@ describe("GET /api/v1/state", () => {
     expect(body.workflow).toEqual({ path: service.workflowPath, last_reload: null, error: null });
   });
 
+  it("[S13.3-running-rows][S13.7.2-state-endpoint][S13.7.2-schemas] every answer holds each running row as it is at the request, unchanged rows too, without undeclared fields", async () => {
+    const service = await live([ticket("1"), ticket("2")]);
+    await waitUntil(() => service.executor.runs.length === 2, "two dispatches");
+    const [first, second] = ["BAT-1", "BAT-2"].map((identifier) => service.executor.runFor(identifier)!);
+    first!.event({ event: "notification", session_id: "th-1", summary: "first step" });
+    second!.event({ event: "notification", session_id: "th-2", summary: "other issue" });
+    const url = `${service.server.url}/api/v1/state`;
+    const rowsOf = async () =>
+      Object.fromEntries(
+        ((await call(url)).body.running as { issue_identifier: string; last_message: string }[]).map(
+          (row) => [row.issue_identifier, row.last_message],
+        ),
+      );
+    expect(await rowsOf()).toEqual({ "BAT-1": "first step", "BAT-2": "other issue" });
+    expect(await rowsOf()).toEqual({ "BAT-1": "first step", "BAT-2": "other issue" });
+    first!.event({
+      event: "notification",
+      summary: "second step",
+      usage_delta: { input_tokens: 7, output_tokens: 3, total_tokens: 10 },
+    });
+    expect(await rowsOf()).toEqual({ "BAT-1": "second step", "BAT-2": "other issue" });
+    const { body } = await call(url);
+    expect(body.running[0].tokens).toEqual({ input_tokens: 7, output_tokens: 3, total_tokens: 10 });
+    expect(body.codex_totals).toMatchObject({ total_tokens: 10 });
+    const validate = await openApiValidator(service.server.url);
+    expect(validate("/api/v1/state", "get", "200", body)).toEqual([]);
+
+    // A source's row with a field the schema does not declare: the answer leaves it out.
+    const base = service.orchestrator.snapshot();
+    const stub = await startStatusServer({
+      port: 0,
+      source: stubSource({
+        snapshot: () => ({ ...base, running: base.running.map((row) => ({ ...row, internal_note: "x" })) }),
+      }),
+    });
+    cleanups.push(() => stub.close());
+    const stubbed = await call(`${stub.url}/api/v1/state`);
+    expect(stubbed.status).toBe(200);
+    expect(stubbed.body.running).toHaveLength(2);
+    expect(stubbed.body.running[0]).not.toHaveProperty("internal_note");
+    expect(stubbed.body.running[0]).toMatchObject({ issue_identifier: "BAT-1", last_message: "second step" });
+  });
+
   it("[S13.3-snapshot-timeout] answers 504 snapshot_timeout when the snapshot does not come in time", async () => {
     const server = await startStatusServer({
       port: 0,
