@@ -116,6 +116,12 @@ describe("signed webhooks refresh one issue; budget write-back on Linear and Git
     expect(fake.requests.slice(mark).map((request) => operation(request.query))).toEqual([
       "BatonLinearIssueById",
     ]);
+    // The turn's log line comes through Baton's stdout, which may trail the agent's model request.
+    await waitFor(
+      () => baton.find("action=turn outcome=started").length > 0,
+      30_000,
+      () => `the turn started log line\n${baton.tail()}`,
+    );
     expect(baton.find("action=turn outcome=started")[0]).toMatchObject({
       issue_identifier: issue.identifier,
     });

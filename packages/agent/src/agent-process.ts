@@ -66,6 +66,8 @@ export interface AgentClientSession {
 export interface AgentProcessHandlers {
   /** A stdout chunk arrived (before its lines are handed to `line`). */
   chunk?(): void;
+  /** The lines of that chunk were handled (also when a handler threw). */
+  chunkDone?(): void;
   /** One protocol line from stdout. */
   line(line: string): void;
   /** A stdout line over the limit: dropped, only its head kept. */
@@ -109,7 +111,11 @@ export class AgentProcess {
     );
     child.stdout.on("data", (chunk: Buffer) => {
       handlers.chunk?.();
-      stdout.push(chunk);
+      try {
+        stdout.push(chunk);
+      } finally {
+        handlers.chunkDone?.();
+      }
     });
     child.stdout.on("end", () => stdout.end());
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
@@ -191,6 +197,8 @@ export interface EventContext {
   threadId: string;
   turnId: string | null;
   sessionId: string | null;
+  /** When the bytes of the event arrived (RFC 3339), if known; else the event is stamped now. */
+  timestamp?: string | null;
 }
 
 export type EventExtra = Pick<AgentEvent, "usage_totals" | "usage_delta" | "rate_limits">;
@@ -209,13 +217,22 @@ export function emitAgentEvent(
   payload?: unknown,
   method?: string,
 ): void {
-  const agentEvent: AgentEvent = { event, timestamp: isoNow(), codex_app_server_pid: context.pid, summary };
-  if (context.threadId !== "") agentEvent.thread_id = context.threadId;
-  if (context.turnId !== null) agentEvent.turn_id = context.turnId;
-  if (context.sessionId !== null) agentEvent.session_id = context.sessionId;
-  if (method !== undefined) agentEvent.method = method;
-  if (payload !== undefined) agentEvent.payload = payload;
-  if (extra !== undefined) Object.assign(agentEvent, extra);
+  // One literal of one shape (absent fields are undefined, which JSON leaves out): objects grown
+  // field by field cost a property store and a shape change per field, for every protocol message.
+  const agentEvent: AgentEvent = {
+    event,
+    timestamp: context.timestamp ?? isoNow(),
+    codex_app_server_pid: context.pid,
+    summary,
+    thread_id: context.threadId === "" ? undefined : context.threadId,
+    turn_id: context.turnId ?? undefined,
+    session_id: context.sessionId ?? undefined,
+    method,
+    payload,
+    usage_totals: extra?.usage_totals,
+    usage_delta: extra?.usage_delta,
+    rate_limits: extra?.rate_limits,
+  };
   try {
     options.onEvent(agentEvent);
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   AgentProcess,
   type AgentProcessOptions,
   COMMAND_NOT_FOUND_EXIT,
+  type EventContext,
   type EventExtra,
   emitAgentEvent,
   handshakeOrStop,
@@ -150,6 +151,11 @@ class AppServerSession implements CodexSession {
   private readonly waiting = new Map<string, WaitingRequest>();
   /** Unified diffs of file changes the server announced, by item id, for the approval that follows. */
   private readonly announcedChanges = new Map<string, string>();
+  /**
+   * Where the next event happened; refreshed and reused by each `emit` (read before the listener
+   * runs, never kept). `timestamp` is set while a stdout chunk's lines are handled.
+   */
+  private readonly eventContext: EventContext;
 
   constructor(
     private readonly options: CodexSessionOptions,
@@ -158,14 +164,20 @@ class AppServerSession implements CodexSession {
     child: LaunchedProcess,
   ) {
     this.pid = child.pid;
+    this.eventContext = { pid: child.pid, threadId: "", turnId: null, sessionId: null, timestamp: null };
     this.logger = (options.logger ?? silentLogger).child({ codex_app_server_pid: child.pid });
     this.toolNames = new Set(options.tools.map((tool) => tool.name));
     this.process = new AgentProcess(
       child,
       {
-        // Stamped per chunk, not per line: the lines of one chunk arrived together.
+        // Stamped per chunk, not per line: the lines of one chunk arrived together, and their
+        // events carry the time the chunk arrived (one clock read per chunk, not per event).
         chunk: () => {
           this.lastActivityAt = performance.now();
+          this.eventContext.timestamp = isoNow();
+        },
+        chunkDone: () => {
+          this.eventContext.timestamp = null;
         },
         line: (line) => this.onStdoutLine(line),
         overlong: (bytes, head) => this.onOverlongLine(bytes, head),
@@ -758,22 +770,11 @@ class AppServerSession implements CodexSession {
     method?: string,
   ): void {
     const turn = this.turn;
-    const turnId = turn?.turnId ?? null;
-    emitAgentEvent(
-      this.options,
-      this.logger,
-      {
-        pid: this.pid,
-        threadId: this.threadId,
-        turnId,
-        sessionId: turnId === null ? null : (turn?.sessionId ?? null),
-      },
-      event,
-      summary,
-      extra,
-      payload,
-      method,
-    );
+    const context = this.eventContext;
+    context.threadId = this.threadId;
+    context.turnId = turn?.turnId ?? null;
+    context.sessionId = context.turnId === null ? null : (turn?.sessionId ?? null);
+    emitAgentEvent(this.options, this.logger, context, event, summary, extra, payload, method);
   }
 }
 

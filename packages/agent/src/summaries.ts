@@ -26,11 +26,9 @@ function commandText(command: unknown): string {
 
 /** `1234567` → `1,234,567` for the non-negative integer counts Baton reports (Intl was a visible share of event ingest). */
 function grouped(count: number): string {
-  const digits = String(count);
-  const head = digits.length % 3 || 3;
-  let text = digits.slice(0, head);
-  for (let index = head; index < digits.length; index += 3) text += `,${digits.slice(index, index + 3)}`;
-  return text;
+  if (count < 1000) return String(count);
+  const rest = count % 1000;
+  return `${grouped(Math.floor(count / 1000))},${rest < 10 ? "00" : rest < 100 ? "0" : ""}${rest}`;
 }
 
 export function formatTokens(totals: TokenCounts): string {

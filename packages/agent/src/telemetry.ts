@@ -83,7 +83,9 @@ export function mergeRateLimits(previous: JsonObject | null, update: unknown): J
   const limitId = (update as JsonObject).limitId;
   const sameLimit = limitId == null || previous?.limitId == null || previous.limitId === limitId;
   const merged: JsonObject = sameLimit ? { ...previous } : {};
-  for (const [key, value] of Object.entries(update as JsonObject)) {
+  for (const key in update) {
+    if (!Object.hasOwn(update, key)) continue;
+    const value = (update as JsonObject)[key];
     if (value !== null && value !== undefined) merged[key] = value;
   }
   return merged;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatTokens } from "../src/summaries.ts";
 import { absoluteTokenTotals, mergeRateLimits, tokenCounts, tokenDelta } from "../src/telemetry.ts";
 
 describe("token accounting", () => {
@@ -72,5 +73,16 @@ describe("rate limits", () => {
       primary: { usedPercent: 1 },
     });
     expect(mergeRateLimits(sparse, "not a snapshot")).toBe(sparse);
+  });
+});
+
+describe("token summaries", () => {
+  it("[S13.6-observability-only] writes token totals with grouped digits for the status surfaces", () => {
+    const totals = (total: number) => ({ input_tokens: 1_000, output_tokens: 7, total_tokens: total });
+    expect(formatTokens(totals(1_234_567))).toBe("tokens 1,234,567 total (1,000 in, 7 out)");
+    expect(formatTokens(totals(0))).toBe("tokens 0 total (1,000 in, 7 out)");
+    expect(formatTokens(totals(999))).toBe("tokens 999 total (1,000 in, 7 out)");
+    expect(formatTokens(totals(1_000_001))).toBe("tokens 1,000,001 total (1,000 in, 7 out)");
+    expect(formatTokens(totals(12_050_090))).toBe("tokens 12,050,090 total (1,000 in, 7 out)");
   });
 });

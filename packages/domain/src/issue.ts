@@ -28,9 +28,20 @@ export interface Issue {
   updated_at: string | null;
 }
 
+/** Normalized states by raw name: a tracker uses a handful, and a tick normalizes them for every candidate. */
+const normalizedStates = new Map<string, string>();
+const NORMALIZED_STATES_LIMIT = 1_000;
+
 /** States compare after trim + lowercase (SPEC 4.2). */
 export function normalizeState(state: string): string {
-  return state.trim().toLowerCase();
+  let normalized = normalizedStates.get(state);
+  if (normalized === undefined) {
+    normalized = state.trim().toLowerCase();
+    // Bounded: a tracker that invents state names cannot grow it without limit.
+    if (normalizedStates.size >= NORMALIZED_STATES_LIMIT) normalizedStates.clear();
+    normalizedStates.set(state, normalized);
+  }
+  return normalized;
 }
 
 /** Labels are trimmed, lowercased, blank ones dropped and duplicates removed (SPEC 11.3). */

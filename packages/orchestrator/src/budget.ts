@@ -57,7 +57,8 @@ const EMPTY_SPEND: IssueSpend = Object.freeze({
 }) as IssueSpend;
 
 export function issueSpend(ledger: BudgetLedger, issueId: string): IssueSpend {
-  return ledger.issues[issueId] ?? EMPTY_SPEND;
+  // Own keys only: a missing key (most candidates of a tick) would walk the prototype chain.
+  return Object.hasOwn(ledger.issues, issueId) ? ledger.issues[issueId]! : EMPTY_SPEND;
 }
 
 /** The UTC period containing `nowMs`: ISO date, ISO week (`YYYY-Www`) or month. */
@@ -101,6 +102,9 @@ export function recordSpend(
   event: Pick<AgentEvent, "usage_totals" | "usage_delta">,
   nowMs: number,
 ): SpendChange | null {
+  // Most agent events carry no usage: nothing to look up for them.
+  if ((event.usage_totals === undefined || threadKey === null) && event.usage_delta === undefined)
+    return null;
   const spend = issueSpend(ledger, issue.id);
   // Plain numbers and literal objects of one shape: this runs for every token update of every session.
   let tokens: number;

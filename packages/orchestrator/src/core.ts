@@ -205,8 +205,15 @@ export class Transition {
   readonly completed: string[] = [];
   reply: OperatorReply | undefined = undefined;
   private claims: Record<string, Claim> | null = null;
-  /** Objects created by this step: safe to change in place, nobody else holds them yet. */
-  private readonly owned = new WeakSet<object>();
+  // What this step created, and may therefore change in place: nobody else holds these objects yet.
+  // Identity checks against plain fields and a map by issue id (this runs for every agent event).
+  private ownedState: OrchestratorState | null = null;
+  private ownedTotals: CodexTotals | null = null;
+  private ownedBudget: OrchestratorState["budget"] | null = null;
+  private readonly owned = new Map<string, OwnedParts>();
+  /** The claim this step wrote last: a burst of agent events mostly concerns one issue after another. */
+  private hotId: string | null = null;
+  private hotParts: OwnedParts | null = null;
   state: OrchestratorState;
 
   constructor(
@@ -222,13 +229,14 @@ export class Transition {
   }
 
   claim(id: string): Claim | undefined {
+    if (id === this.hotId) return this.hotParts!.claim;
     return this.state.claims[id];
   }
 
   private writableState(): OrchestratorState {
-    if (!this.owned.has(this.state)) {
+    if (this.ownedState !== this.state) {
       this.state = { ...this.state };
-      this.owned.add(this.state);
+      this.ownedState = this.state;
     }
     return this.state;
   }
@@ -244,13 +252,29 @@ export class Transition {
 
   put(id: string, claim: Claim): void {
     this.writableClaims()[id] = claim;
-    this.owned.add(claim);
+    // A claim rebuilt from one this step owned (`{ ...claim, field }`) keeps the parts it copied.
+    const before = this.owned.get(id);
+    if (before !== undefined && before.recentEvents !== claim.recent_events) trimRecentEvents(before);
+    const parts: OwnedParts = {
+      claim,
+      session: before?.session === claim.session ? before.session : null,
+      recentEvents: before?.recentEvents === claim.recent_events ? before.recentEvents : null,
+    };
+    this.owned.set(id, parts);
+    this.hotId = id;
+    this.hotParts = parts;
     this.changed.add(id);
   }
 
   /** The claim as a copy this step owns (made on first use), for changes in place. */
   edit(id: string, claim: Claim): Claim {
-    if (this.owned.has(claim) && this.claims?.[id] === claim) return claim;
+    if (id === this.hotId && this.hotParts!.claim === claim) return claim;
+    const parts = this.owned.get(id);
+    if (parts?.claim === claim && this.claims?.[id] === claim) {
+      this.hotId = id;
+      this.hotParts = parts;
+      return claim;
+    }
     const copy = { ...claim };
     this.put(id, copy);
     return copy;
@@ -258,15 +282,23 @@ export class Transition {
 
   drop(id: string): void {
     delete this.writableClaims()[id];
+    const parts = this.owned.get(id);
+    if (parts !== undefined) trimRecentEvents(parts);
+    this.owned.delete(id);
+    if (id === this.hotId) {
+      this.hotId = null;
+      this.hotParts = null;
+    }
     this.changed.add(id);
   }
 
   /** The running claim's session as a copy this step owns, for changes in place (the agent-event hot path). */
   session(id: string, claim: Claim): SessionSummary {
     const target = this.edit(id, claim);
-    if (!this.owned.has(target.session)) {
+    const parts = this.hotParts!;
+    if (parts.session !== target.session) {
       target.session = { ...target.session };
-      this.owned.add(target.session);
+      parts.session = target.session;
     }
     return target.session;
   }
@@ -274,9 +306,9 @@ export class Transition {
   /** The service totals as a copy this step owns, for changes in place. */
   totals(): CodexTotals {
     const state = this.writableState();
-    if (!this.owned.has(state.totals)) {
+    if (this.ownedTotals !== state.totals) {
       state.totals = { ...state.totals };
-      this.owned.add(state.totals);
+      this.ownedTotals = state.totals;
     }
     return state.totals;
   }
@@ -284,9 +316,9 @@ export class Transition {
   /** Writes one event's spend into this step's copy of the ledger (its issue table is copied once per step). */
   spend(id: string, change: SpendChange): void {
     const state = this.writableState();
-    if (!this.owned.has(state.budget)) {
+    if (this.ownedBudget !== state.budget) {
       state.budget = { issues: { ...state.budget.issues }, period: state.budget.period };
-      this.owned.add(state.budget);
+      this.ownedBudget = state.budget;
     }
     state.budget.issues[id] = change.issue;
     state.budget.period = change.period;
@@ -310,15 +342,17 @@ export class Transition {
     const entry = recentEntryOf(event, this.now);
     if (!entry || !claim) return;
     const target = this.edit(event.issue_id, claim);
-    if (!this.owned.has(target.recent_events)) {
+    const parts = this.hotParts!;
+    if (parts.recentEvents !== target.recent_events) {
       target.recent_events = target.recent_events.slice(-RECENT_EVENTS_LIMIT);
-      this.owned.add(target.recent_events);
+      parts.recentEvents = target.recent_events;
     }
+    // Trimmed to the limit once, when the step ends (`result`), not by a shift per event.
     target.recent_events.push(entry);
-    if (target.recent_events.length > RECENT_EVENTS_LIMIT) target.recent_events.shift();
   }
 
   result(): StepResult {
+    for (const parts of this.owned.values()) trimRecentEvents(parts);
     const result: StepResult = {
       state: this.state,
       effects: this.effects,
@@ -329,6 +363,20 @@ export class Transition {
     if (this.reply !== undefined) result.reply = this.reply;
     return result;
   }
+}
+
+/** A claim this step created, and the parts of it that it copied too (null: still shared with the input). */
+interface OwnedParts {
+  claim: Claim;
+  session: SessionSummary | null;
+  recentEvents: Claim["recent_events"] | null;
+}
+
+/** Keeps the newest RECENT_EVENTS_LIMIT entries of a recent-events list this step appended to. */
+function trimRecentEvents(parts: OwnedParts): void {
+  const recent = parts.recentEvents;
+  if (recent !== null && recent.length > RECENT_EVENTS_LIMIT)
+    recent.splice(0, recent.length - RECENT_EVENTS_LIMIT);
 }
 
 /** Whether a fresh tracker read says anything new (a re-read usually returns an equal copy). */

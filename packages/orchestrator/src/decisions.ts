@@ -141,6 +141,8 @@ export function stateSlots(config: OrchestratorConfig, view: SchedulingView, iss
   return Math.max(limit - (view.runningByState.get(normalized) ?? 0), 0);
 }
 
+const NO_OPTIONS: { ownClaim?: string } = Object.freeze({});
+
 export type Ineligibility =
   | "missing_required_fields"
   | "terminal_state"
@@ -161,17 +163,26 @@ export function dispatchIneligibility(
   issue: Issue,
   config: OrchestratorConfig,
   view: SchedulingView,
-  options: { ownClaim?: string } = {},
+  options: { ownClaim?: string } = NO_OPTIONS,
 ): Ineligibility | null {
   if (!hasRequiredFields(issue)) return "missing_required_fields";
-  if (isTerminalState(issue.state, config)) return "terminal_state";
-  if (!isActiveState(issue.state, config)) return "inactive_state";
+  // The same checks as isTerminalState, isActiveState and stateSlots, with the state normalized
+  // once: a tick asks this of every candidate.
+  const rules = rulesOf(config);
+  const state = normalizeState(issue.state);
+  if (rules.terminal.has(state)) return "terminal_state";
+  if (!rules.active.has(state)) return "inactive_state";
   if (issue.dispatchable !== true) return "not_dispatchable";
   if (!issueRoutable(issue, config.tracker.required_labels)) return "missing_required_labels";
-  if (view.claims[issue.id]?.status === "running") return "already_running";
-  if (options.ownClaim !== issue.id && isClaimed(view, issue.id)) return "already_claimed";
+  // Most candidates have no claim, and reading a missing key walks the prototype chain, which cost
+  // more than every other check here together: ask `isClaimed` (own keys only) first.
+  if (isClaimed(view, issue.id)) {
+    if (view.claims[issue.id]!.status === "running") return "already_running";
+    if (options.ownClaim !== issue.id) return "already_claimed";
+  }
   if (globalSlots(config, view) <= 0) return "no_global_slots";
-  if (stateSlots(config, view, issue.state) <= 0) return "no_state_slots";
+  const stateLimit = rules.limitsByState.get(state) ?? config.agent.max_concurrent_agents;
+  if (stateLimit - (view.runningByState.get(state) ?? 0) <= 0) return "no_state_slots";
   return budgetIneligibility(view.budget, config, issue.id, view.now_ms);
 }
 
@@ -180,8 +191,63 @@ function priorityBucket(priority: number | null): number {
 }
 
 function createdAtMs(issue: Issue): number {
-  const ms = issue.created_at === null ? Number.NaN : Date.parse(issue.created_at);
+  const ms = issue.created_at === null ? Number.NaN : parseTimestamp(issue.created_at);
   return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+}
+
+/**
+ * `Date.parse`, with a fast path for the form trackers give (`Date#toISOString`:
+ * `YYYY-MM-DDTHH:mm:ss.sssZ`): parsing every candidate's `created_at` was a fifth of a tick.
+ * Anything else, or any field out of its usual range, goes to `Date.parse`.
+ */
+export function parseTimestamp(text: string): number {
+  if (
+    text.length !== 24 ||
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    text.charCodeAt(10) !== LETTER_T ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON ||
+    text.charCodeAt(19) !== DOT ||
+    text.charCodeAt(23) !== LETTER_Z
+  )
+    return Date.parse(text);
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  const millis = digits(text, 20, 23);
+  if (
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return Date.parse(text);
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+const DASH = 0x2d;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const LETTER_T = 0x54;
+const LETTER_Z = 0x5a;
+
+/** The decimal number in text[start, end), or -1 when a character is not a digit. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 interface DispatchKey {

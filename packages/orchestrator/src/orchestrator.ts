@@ -164,6 +164,7 @@ export class Orchestrator {
   private leftoverRuns: Extract<Effect, { kind: "kill_leftovers" }>[] = [];
   private restored = false;
   private pendingAgentEvents: AgentEventItem[] = [];
+  private agentEventFlushQueued = false;
   private pendingRestore: ReturnType<StateStore["load"]> | null = null;
 
   // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
@@ -380,11 +381,20 @@ export class Orchestrator {
     this.pendingAgentEvents.push(item);
     // After the I/O of this event-loop turn: the reads of all sessions' pipes in one turn become
     // one step, which copies the claims record (and the budget's issue table) once for all of them.
-    if (this.pendingAgentEvents.length === 1) setImmediate(() => this.flushAgentEvents());
+    // One callback per turn, however many slices the turn's events are applied in.
+    if (!this.agentEventFlushQueued) {
+      this.agentEventFlushQueued = true;
+      setImmediate(this.flushQueuedAgentEvents);
+    }
     // A long burst is applied in slices: events (and their parsed payloads) held until the end of
     // the turn would outlive V8's young generation and make every collection copy them.
     else if (this.pendingAgentEvents.length >= AGENT_EVENT_BATCH) this.flushAgentEvents();
   }
+
+  private readonly flushQueuedAgentEvents = (): void => {
+    this.agentEventFlushQueued = false;
+    this.flushAgentEvents();
+  };
 
   private flushAgentEvents(): void {
     if (this.pendingAgentEvents.length === 0) return;

@@ -276,6 +276,33 @@ describe("spawn failures and retries in the core", () => {
     const history = state.claims["1"]?.recent_events ?? [];
     expect(history).toHaveLength(RECENT_EVENTS_LIMIT);
     expect(history.at(-1)?.message).toBe(`n${RECENT_EVENTS_LIMIT + 9}`);
+
+    // A burst applied as one step is bounded the same way, and the step's input keeps its list.
+    const burst = step(
+      state,
+      {
+        type: "agent_events",
+        items: Array.from({ length: RECENT_EVENTS_LIMIT + 10 }, (_, i) => ({
+          issue_id: "1",
+          run_id: "run-1",
+          event: {
+            event: "notification" as const,
+            timestamp: "",
+            codex_app_server_pid: null,
+            summary: `b${i}`,
+          },
+        })),
+      },
+      T0 + 1000,
+      config,
+    );
+    expect(burst.events).toHaveLength(RECENT_EVENTS_LIMIT + 10);
+    const burstHistory = burst.state.claims["1"]?.recent_events ?? [];
+    expect(burstHistory).toHaveLength(RECENT_EVENTS_LIMIT);
+    expect(burstHistory[0]?.message).toBe("b10");
+    expect(burstHistory.at(-1)?.message).toBe(`b${RECENT_EVENTS_LIMIT + 9}`);
+    expect(state.claims["1"]?.recent_events).toEqual(history);
+    expect(history.at(-1)?.message).toBe(`n${RECENT_EVENTS_LIMIT + 9}`);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   foldAgentEvent,
   globalSlots,
   issueRoutable,
+  parseTimestamp,
   recheckBlocked,
   reconcileRunning,
   retryDelayMs,
@@ -60,6 +61,26 @@ describe("dispatch ordering", () => {
       "A-4",
       "A-9",
     ]);
+  });
+
+  it("[S8.2-sort-order] reads creation times exactly as Date.parse does, in every form a tracker may give", () => {
+    const times = [
+      "2026-01-02T03:04:05.678Z",
+      "1999-12-31T23:59:59.999Z",
+      "2026-02-31T00:00:00.000Z",
+      "2026-04-31T12:00:00.000Z",
+      "2026-01-01T24:00:00.000Z",
+      "2026-01-01T23:59:60.000Z",
+      "2026-13-01T00:00:00.000Z",
+      "0099-01-01T00:00:00.000Z",
+      "2026-01-0xT00:00:00.000Z",
+      "2026-02-24T20:15:30+02:00",
+      "2026-02-24T20:15:30Z",
+      "2026-02-24",
+      "not a date",
+      "",
+    ];
+    for (const text of times) expect([text, parseTimestamp(text)]).toEqual([text, Date.parse(text)]);
   });
 });
 
@@ -124,6 +145,11 @@ describe("eligibility", () => {
 
     const blocked = viewOf(claim("blocked", candidate));
     expect(dispatchIneligibility(candidate, config, blocked)).toBe("already_claimed");
+
+    // Only claims count, never what every object inherits.
+    for (const id of ["constructor", "toString", "__proto__"]) {
+      expect(dispatchIneligibility(labelled(id), config, running)).toBeNull();
+    }
   });
 });
 
