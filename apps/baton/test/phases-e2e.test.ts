@@ -360,7 +360,12 @@ describe("phases: pipelines end to end with the real codex binary and the offlin
     const baton = new BatonProcess(child);
     try {
       const store = new LocalTicketStore(join(dir, ".baton", "demo", "tickets"), { prefix: "BAT" });
-      await baton.waitForLog(["action=gate outcome=waiting"], 90_000);
+      // BAT-1 and BAT-2 both run the pipeline: wait for BAT-1's gate, whichever gets there first.
+      await waitFor(
+        () => baton.find("action=gate outcome=waiting").some((line) => line.issue_identifier === "BAT-1"),
+        90_000,
+        () => `BAT-1 waiting at its gate\n${baton.tail()}`,
+      );
       expect(baton.stderr).toContain("WAITS FOR YOUR APPROVAL");
       const workflow = join(dir, ".baton", "demo", "WORKFLOW.md");
       const approve = spawnSync(process.execPath, [BATON_BIN, "approve", "BAT-1", "--workflow", workflow], {
