@@ -203,8 +203,13 @@ export async function queueFigures(options: QueueOptions): Promise<Measurement[]
   }
 }
 
-async function relayRate(url: string, notifications: number): Promise<number> {
-  const name = `relay-${Date.now()}`;
+/** An executor and a ready worker on queue `name`, whose attempts each emit `notifications` events. */
+async function noopQueue(
+  url: string,
+  name: string,
+  concurrency: number,
+  notifications: number,
+): Promise<{ executor: QueueExecutor; worker: QueueWorker }> {
   const executor = await QueueExecutor.open({
     redisUrl: url,
     queueName: name,
@@ -214,12 +219,18 @@ async function relayRate(url: string, notifications: number): Promise<number> {
   const worker = new QueueWorker({
     redisUrl: url,
     queueName: name,
-    concurrency: 1,
+    concurrency,
     workspaceRoot: null,
     lockDurationMs: 30_000,
     depsFor: (_message, gateway) => noopDeps(notifications, gateway),
   });
   await worker.ready();
+  return { executor, worker };
+}
+
+async function relayRate(url: string, notifications: number): Promise<number> {
+  const name = `relay-${Date.now()}`;
+  const { executor, worker } = await noopQueue(url, name, 1, notifications);
   try {
     const counter = { events: 0 };
     const started = performance.now();
@@ -274,21 +285,7 @@ async function bullmqEventsRate(url: string, notifications: number): Promise<num
 
 async function dispatchRate(url: string, attempts: number, concurrency: number): Promise<number> {
   const name = `dispatch-${Date.now()}`;
-  const executor = await QueueExecutor.open({
-    redisUrl: url,
-    queueName: name,
-    host,
-    gateway: () => host.prepare(null as never).gateway,
-  });
-  const worker = new QueueWorker({
-    redisUrl: url,
-    queueName: name,
-    concurrency,
-    workspaceRoot: null,
-    lockDurationMs: 30_000,
-    depsFor: (_message, gateway) => noopDeps(0, gateway),
-  });
-  await worker.ready();
+  const { executor, worker } = await noopQueue(url, name, concurrency, 0);
   try {
     const started = performance.now();
     const outcomes = await Promise.all(
