@@ -1,9 +1,7 @@
-import { closeSync, openSync, writeSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ModelReply, ModelRequest } from "@baton/testkit";
+import { damageSqliteTable, type ModelReply, type ModelRequest } from "@baton/testkit";
 import { isRunning } from "@baton/workspace";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { api, type BatonProcess, type Json, Project, waitFor, waitForState } from "./harness.ts";
 
@@ -269,21 +267,6 @@ async function restartAndExpectRecovery(crash: Crash, repair?: (reason: string) 
   stopWatching = undefined;
 }
 
-/** Copies the state out of its WAL into state.db (as SQLite's own checkpoint would) and overwrites one table's root page. */
-function damageTable(stateDir: string, table: string): void {
-  const path = join(stateDir, "state.db");
-  const db = new Database(path);
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  const pageSize = db.pragma("page_size", { simple: true }) as number;
-  const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = ?").get(table) as {
-    rootpage: number;
-  };
-  db.close();
-  const fd = openSync(path, "r+");
-  writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
-  closeSync(fd);
-}
-
 describe("durable state across a killed Baton", () => {
   it("[B.durable-orphan-runs][B.durable-restart-retry-due][B.durable-restart-blocked][B.durable-restart-totals][B.durable-restart-history][B.durable-leftover-check][B.durable-persist-before-effect] SIGKILL mid-run: no issue ever has two agents, the backoff retry fires at its due time, blocked stays blocked, totals and history survive, no leftover outlives the restart by 5 s", async () => {
     await restartAndExpectRecovery(await crashMidRun());
@@ -302,7 +285,7 @@ describe("durable state across a killed Baton", () => {
   it("[B.durable-bad-state][B.durable-orphan-runs][B.durable-restart-retry-due][B.durable-restart-blocked][B.durable-restart-totals][B.durable-restart-history] the same with a corrupt state file: it is moved aside, every readable table is kept, and the warning names the file and the dropped table", async () => {
     const crash = await crashMidRun();
     const stateDir = join(crash.project.dir, ".baton", "state");
-    damageTable(stateDir, "completed");
+    damageSqliteTable(join(stateDir, "state.db"), "completed");
     await restartAndExpectRecovery(crash, (reason) =>
       new RegExp(
         `^${join(stateDir, "state.db").replace(/[.]/g, "\\.")} could not be read \\(.*\\); moved aside to .*state\\.db\\.corrupt-.*, kept what was still readable \\(4 claim\\(s\\), the totals and spend, 0 completed issue\\(s\\)\\); dropped the unreadable part of table\\(s\\) completed$`,

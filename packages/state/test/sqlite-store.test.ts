@@ -1,18 +1,15 @@
 import {
-  closeSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   truncateSync,
   writeFileSync,
-  writeSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { damageSqliteTable } from "@baton/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStateStore } from "../src/index.ts";
 import { claim, stateWith } from "./helpers.ts";
@@ -37,19 +34,6 @@ function open(dir: string, warnings: string[] = []): SqliteStateStore {
   return store;
 }
 
-/** Overwrites the root page of `table` with garbage, as a bad sector or a stray write would. */
-function damagePage(path: string, table: string): void {
-  const db = new Database(path);
-  const pageSize = db.pragma("page_size", { simple: true }) as number;
-  const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = ?").get(table) as {
-    rootpage: number;
-  };
-  db.close();
-  const fd = openSync(path, "r+");
-  writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
-  closeSync(fd);
-}
-
 describe("SqliteStateStore", () => {
   it("[B.durable-bad-state] carries every readable table of a damaged state file over to the fresh one and names what it dropped", () => {
     const dir = stateDir();
@@ -58,7 +42,7 @@ describe("SqliteStateStore", () => {
     store.close();
     stores.splice(stores.indexOf(store), 1);
     const path = join(dir, "state.db");
-    damagePage(path, "completed");
+    damageSqliteTable(path, "completed");
     const warnings: string[] = [];
     const loaded = open(dir, warnings).load();
     expect(warnings).toEqual([

@@ -8,4 +8,5 @@ export * from "./linear/index.ts";
 export * from "./protocol-schema.ts";
 export * from "./redis.ts";
 export * from "./scripts.ts";
+export * from "./sqlite-damage.ts";
 export * from "./webhook-sender.ts";
