@@ -29,21 +29,24 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   filename: bundlePath,
   cachedData,
 });
-if (cachedData === undefined || script.cachedDataRejected) {
-  // Written once, when the process ends: by then the functions a run needs are compiled too.
-  process.once("exit", () => {
-    try {
-      const temporary = `${cachePath}.${process.pid}`;
-      writeFileSync(temporary, script.createCachedData());
-      renameSync(temporary, cachePath);
-      for (const name of readdirSync(dist))
-        if (name.endsWith(".v8cache") && !name.startsWith(`baton.${buildId}.${process.version}.`))
-          rmSync(join(dist, name), { force: true });
-    } catch {
-      // A read-only install runs without a cache.
-    }
-  });
-}
+// Written when the process ends, when by then the run has compiled more than the cache holds: a
+// short run (`--help`, a startup that failed) must not leave a thin cache to every later start.
+process.once("exit", () => {
+  const temporary = `${cachePath}.${process.pid}`;
+  try {
+    const data = script.createCachedData();
+    const kept = cachedData !== undefined && !script.cachedDataRejected;
+    if (kept && data.length <= cachedData.length) return;
+    writeFileSync(temporary, data);
+    renameSync(temporary, cachePath);
+    for (const name of readdirSync(dist))
+      if (name.endsWith(".v8cache") && !name.startsWith(`baton.${buildId}.${process.version}.`))
+        rmSync(join(dist, name), { force: true });
+  } catch {
+    // A read-only install runs without a cache.
+    rmSync(temporary, { force: true });
+  }
+});
 
 const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, bundleRequire(), bundle, bundlePath, dirname(bundlePath));
