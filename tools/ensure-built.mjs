@@ -1,20 +1,16 @@
 // Baton runs compiled JavaScript that `pnpm build` (run by `pnpm install`) emits to each package's
 // dist/ (tsc -b over tsconfig.build.json). When a source is newer than its output, or a source was
 // deleted since the last build, this rebuilds (and bundles the CLI: tools/bundle-cli.mjs) before
-// anything runs, so the CLI and the end-to-end tests never run stale code.
+// anything runs, so the CLI and the end-to-end tests never run stale code. The check itself is
+// tools/build-check.cjs, which bin/baton.js runs on every start (and runs this file only to build).
 
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtPackages, hasCli, isBuildCurrent, stampOf, stampText } from "./build-check.cjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-
-/** The package folders tsconfig.build.json references (each compiles src/ to dist/). */
-function builtPackages(root) {
-  const text = readFileSync(join(root, "tsconfig.build.json"), "utf8").replace(/^\s*\/\/.*$/gm, "");
-  return JSON.parse(text).references.map((reference) => join(root, reference.path, ".."));
-}
 
 function* files(dir) {
   if (!existsSync(dir)) return;
@@ -24,8 +20,6 @@ function* files(dir) {
     else yield path;
   }
 }
-
-const isSource = (path) => path.endsWith(".ts") && !path.endsWith(".d.ts");
 
 /** Outputs in dist/ whose source is gone. */
 function orphanedOutputs(pkg) {
@@ -45,39 +39,8 @@ function legacyOutputs(root) {
   return [...dirs, join(root, "apps", "baton", "src")].flatMap((dir) => [...files(dir)].filter(compiled));
 }
 
-// Written after each successful build: a source newer than it means the build is stale. tsc -b
-// itself then decides, from content hashes, what really needs compiling.
-const stampOf = (pkg) => join(pkg, "dist", ".built");
-
-/**
- * One walk of the package's src/, without reading dist/ (it runs on every start of the CLI from the
- * repo): stale when the stamp is missing, a source is newer than it, a directory is (a source was
- * added, deleted or renamed in it), or JavaScript of builds from before dist/ lies among the sources.
- */
-function isStale(pkg) {
-  const stamp = stampOf(pkg);
-  if (!existsSync(stamp)) return true;
-  const builtAt = statSync(stamp).mtimeMs;
-  const changedIn = (dir) => {
-    if (statSync(dir).mtimeMs > builtAt) return true;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() ? changedIn(path) : entry.name.endsWith(".js.map")) return true;
-      if (isSource(path) && statSync(path).mtimeMs > builtAt) return true;
-    }
-    return false;
-  };
-  const src = join(pkg, "src");
-  return existsSync(src) && changedIn(src);
-}
-
-/** Whether the repo holds the CLI, which runs from one bundle of everything built (tools/bundle-cli.mjs). */
-const hasCli = (root) => existsSync(join(root, "apps", "baton", "package.json"));
-
 /** Removes outputs of deleted sources, then compiles; exits the process if the build fails. */
 export function build(root = repoRoot) {
-  // Required here, not imported: every start of the CLI from the repo runs the check, few build.
-  const { spawnSync } = createRequire(import.meta.url)("node:child_process");
   for (const legacy of legacyOutputs(root)) rmSync(legacy);
   for (const pkg of builtPackages(root)) {
     const orphans = orphanedOutputs(pkg);
@@ -102,13 +65,14 @@ export function build(root = repoRoot) {
     process.stderr.write("baton: bundling the CLI failed; see the errors above.\n");
     process.exit(1);
   }
-  for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), `${new Date().toISOString()}\n`);
+  // Written after each successful build (tools/build-check.cjs): a source newer than it means the
+  // build is stale. tsc -b itself then decides, from content hashes, what really needs compiling.
+  for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), stampText(pkg));
 }
 
 /** Rebuilds when a source is newer than the last build, or was added or deleted since. */
 export function ensureBuilt(root = repoRoot) {
-  const bundled = !hasCli(root) || existsSync(join(root, "apps", "baton", "dist", "baton.cjs"));
-  if (bundled && !builtPackages(root).some(isStale)) return;
+  if (isBuildCurrent(root)) return;
   process.stderr.write("baton: sources changed since the last build; compiling (pnpm build)...\n");
   build(root);
 }

@@ -1,19 +1,30 @@
 #!/usr/bin/env node
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { builtinModules, createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+// CommonJS (bin/package.json says so): Node then starts it without its ES-module loader.
+"use strict";
+const { isAscii } = require("node:buffer");
+const { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { builtinModules, createRequire } = require("node:module");
+const { join } = require("node:path");
+const { Script } = require("node:vm");
 
 // In the source repo, rebuild first when a source changed; an installed copy ships only dist/.
-const repoBuildCheck = new URL("../../../tools/ensure-built.mjs", import.meta.url);
-if (existsSync(repoBuildCheck)) (await import(repoBuildCheck.href)).ensureBuilt();
+const repoRoot = join(__dirname, "..", "..", "..");
+const buildCheck = join(repoRoot, "tools", "build-check.cjs");
+if (existsSync(buildCheck) && !require(buildCheck).isBuildCurrent(repoRoot)) {
+  const { spawnSync } = require("node:child_process");
+  const built = spawnSync(process.execPath, [join(repoRoot, "tools", "ensure-built.mjs")], {
+    stdio: ["ignore", 2, 2],
+  });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 
 // The CLI is one bundle (tools/bundle-cli.mjs) compiled with a V8 code cache kept beside it: a start
 // then skips resolving, reading and compiling hundreds of modules.
-const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const dist = join(__dirname, "..", "dist");
 const bundlePath = join(dist, "baton.cjs");
-const source = readFileSync(bundlePath, "utf8");
+const bytes = readFileSync(bundlePath);
+// The build writes ASCII (tools/bundle-cli.mjs), which reads into a one-byte string at once.
+const source = isAscii(bytes) ? bytes.latin1Slice() : bytes.toString("utf8");
 // V8 checks a cache against the source's length only: the build id in the first line keys it.
 const buildId = /^\/\/ baton bundle ([0-9a-f]+)\n/.exec(source)?.[1] ?? "unknown";
 // One cache per command: each compiles what its own run needs (the service far more than `validate`).
@@ -49,8 +60,10 @@ process.once("exit", () => {
 });
 
 const bundle = { exports: {} };
-script.runInThisContext()(bundle.exports, bundleRequire(), bundle, bundlePath, dirname(bundlePath));
-process.exitCode = await bundle.exports.runCli(process.argv.slice(2));
+script.runInThisContext()(bundle.exports, bundleRequire(), bundle, bundlePath, dist);
+bundle.exports.runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
 
 /**
  * The bundle's require, for what it leaves out (tools/bundle-cli.mjs): a package is resolved from the
@@ -58,17 +71,20 @@ process.exitCode = await bundle.exports.runCli(process.argv.slice(2));
  */
 function bundleRequire() {
   const cli = createRequire(bundlePath);
-  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  let resolvers = null;
+  let fromPackages = null;
+  // Made on first need: the CLI resolves most of what it asks for itself.
+  function* resolvers() {
+    yield cli.resolve;
+    fromPackages ??= Object.keys(
+      JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).dependencies ?? {},
+    )
+      .filter((name) => name.startsWith("@baton/"))
+      .map((name) => createRequire(cli.resolve(name)).resolve);
+    yield* fromPackages;
+  }
   const resolve = (id) => {
     if (builtinModules.includes(id.replace(/^node:/, ""))) return id;
-    resolvers ??= [
-      cli.resolve,
-      ...Object.keys(manifest.dependencies ?? {})
-        .filter((name) => name.startsWith("@baton/"))
-        .map((name) => createRequire(cli.resolve(name)).resolve),
-    ];
-    for (const resolveFrom of resolvers) {
+    for (const resolveFrom of resolvers()) {
       try {
         return resolveFrom(id);
       } catch (error) {
