@@ -41,7 +41,7 @@ function stampText(pkg) {
 
 /**
  * Stale when the stamp is missing or lists nothing while src/ exists (a stamp from before the
- * listing), or when a listed directory or source is gone or newer than the stamp. A directory's
+ * listing), or when a listed directory or source is gone or not older than the stamp. A directory's
  * time changes whenever an entry in it is added, deleted or renamed, so a new source (or JavaScript
  * of builds from before dist/ left among the sources) shows as a newer directory.
  */
@@ -57,7 +57,9 @@ function isStale(pkg) {
   if (listed.length === 0) return existsSync(join(pkg, "src"));
   for (const path of listed) {
     const stats = statSync(join(pkg, path), { throwIfNoEntry: false });
-    if (stats === undefined || stats.mtimeMs > builtAt) return true;
+    // Not newer but as new: file times tick coarsely (a few ms), and an edit in the tick the stamp
+    // was written must not be missed; at worst that costs one more build.
+    if (stats === undefined || stats.mtimeMs >= builtAt) return true;
   }
   return false;
 }
