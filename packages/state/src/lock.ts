@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { BatonError } from "@baton/domain";
@@ -18,6 +18,18 @@ export interface InstanceLock {
 }
 
 const LOCK_FILE = "baton.lock";
+
+/**
+ * Removes a file that may already be gone. unlink, not `rmSync({ force })`: that loads Node's whole
+ * recursive-removal module on every start for one file.
+ */
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
 
 /** Whether a process with this pid runs on this host. */
 export function processAlive(pid: number): boolean {
@@ -68,7 +80,7 @@ export function acquireInstanceLock(dir: string, now: Date): InstanceLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     } finally {
-      rmSync(pending, { force: true });
+      removeFile(pending);
     }
     if (!linked) {
       const holder = readHolder(path);
@@ -80,7 +92,7 @@ export function acquireInstanceLock(dir: string, now: Date): InstanceLock {
         );
       }
       tookOverFrom = holder ?? { pid: 0, host: "unknown", started_at: "unknown" };
-      rmSync(path, { force: true });
+      removeFile(path);
       continue;
     }
     let released = false;
@@ -91,7 +103,7 @@ export function acquireInstanceLock(dir: string, now: Date): InstanceLock {
         if (released) return;
         released = true;
         // Only our own lock is removed, never one a later Baton took over.
-        if (readHolder(path)?.pid === me.pid) rmSync(path, { force: true });
+        if (readHolder(path)?.pid === me.pid) removeFile(path);
       },
     };
   }

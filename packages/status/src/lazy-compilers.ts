@@ -9,35 +9,35 @@ type CompilersFactory = NonNullable<
 type Compiled = ((...args: unknown[]) => unknown) & { errors?: unknown };
 
 /**
- * Wraps a route-schema compiler so each schema is compiled on its route's first use rather than
- * when the server starts: compiling every validator and serializer up front was most of the time
- * between `listen` being called and the first answer. The compiled function's `errors` (how
- * Fastify reads validation failures) is passed through.
+ * A route-schema compiler factory made lazy twice over: the compiler itself (Fastify's default one,
+ * an Ajv instance with its formats and meta-schemas) is built when the first schema needs it, and
+ * each schema is compiled on its route's first use rather than when the server starts. Compiling
+ * every validator and serializer up front was most of the time between `listen` being called and
+ * the first answer; a route that is never asked, or whose requests carry nothing to validate, costs
+ * nothing. The compiled function's `errors` (how Fastify reads validation failures) is passed through.
  */
-function onFirstUse<Route>(compile: (route: Route) => Compiled): (route: Route) => Compiled {
-  return (route) => {
-    let compiled: Compiled | null = null;
-    const run: Compiled = (...args) => {
-      compiled ??= compile(route);
-      const result = compiled(...args);
-      run.errors = compiled.errors;
-      return result;
+function lazily(factory: RouteCompilerFactory): RouteCompilerFactory {
+  return (externalSchemas, options) => {
+    let compiler: ((route: unknown) => Compiled) | null = null;
+    return (route) => {
+      let compiled: Compiled | null = null;
+      const run: Compiled = (...args) => {
+        compiler ??= factory(externalSchemas, options);
+        compiled ??= compiler(route);
+        const result = compiled(...args);
+        run.errors = compiled.errors;
+        return result;
+      };
+      return run;
     };
-    return run;
   };
 }
 
 /** A route-schema compiler factory as Fastify calls it: schemas shared by routes and options in. */
 type RouteCompilerFactory = (externalSchemas: unknown, options?: unknown) => (route: unknown) => Compiled;
 
-// Fastify's own default compilers (the same factories it would build), made lazy.
-const validators = AjvCompiler() as unknown as RouteCompilerFactory;
-const serializers = SerializerSelector() as unknown as RouteCompilerFactory;
-
-/** For `Fastify({ schemaController: { compilersFactory } })`. */
+/** For `Fastify({ schemaController: { compilersFactory } })`: Fastify's own default compilers, made lazy. */
 export const lazyCompilersFactory = {
-  buildValidator: (externalSchemas: unknown, options?: unknown) =>
-    onFirstUse(validators(externalSchemas, options)),
-  buildSerializer: (externalSchemas: unknown, options?: unknown) =>
-    onFirstUse(serializers(externalSchemas, options)),
+  buildValidator: lazily(AjvCompiler() as unknown as RouteCompilerFactory),
+  buildSerializer: lazily(SerializerSelector() as unknown as RouteCompilerFactory),
 } as unknown as CompilersFactory;

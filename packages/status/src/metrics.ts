@@ -1,5 +1,11 @@
 import type { OrchestratorSnapshot, RetryCause } from "@baton/orchestrator";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+// One module each, not the package index: that also loads the Pushgateway and the cluster
+// aggregator (https, zlib, node:cluster), a few ms of every start (src/prom-client-modules.d.ts).
+import Counter from "prom-client/lib/counter.js";
+import collectDefaultMetrics from "prom-client/lib/defaultMetrics.js";
+import Gauge from "prom-client/lib/gauge.js";
+import Histogram from "prom-client/lib/histogram.js";
+import Registry from "prom-client/lib/registry.js";
 import type { StatusEvent } from "./source.ts";
 
 /** One tracker API call, as the service's tracker wrapper reports it. */

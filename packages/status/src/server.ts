@@ -69,7 +69,6 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const { source } = options;
   const redact = options.redact ?? ((text: string) => text);
 
-  const dashboard = await loadDashboard();
   const metrics = new StatusMetrics();
   const stream = new EventStream({
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
@@ -111,7 +110,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   await app.register(errorsPlugin, { logger });
   const installMethodNotAllowed = collectRoutesForMethodNotAllowed(app);
   if (options.webhooks !== undefined) await app.register(webhooksPlugin, { ...options.webhooks, logger });
-  await app.register(dashboardPlugin, { dashboard });
+  await app.register(dashboardPlugin, { load: loadDashboard });
   await app.register(apiPlugin, { source, stateView, snapshotTimeoutMs });
   await app.register(ssePlugin, { stream, stateView, redact });
   await app.register(metricsPlugin, { metrics, source, snapshotTimeoutMs });
