@@ -45,6 +45,25 @@ const bundleRequireShim = {
 };
 
 /**
+ * Optional packages that bundled modules try to require and that no Baton package installs (debug's
+ * `supports-color`). Left to run time, each would be searched for in node_modules and in every Baton
+ * package on every start before failing; in the bundle it fails at once, with the same error.
+ */
+const NOT_INSTALLED = ["supports-color"];
+
+const notInstalled = {
+  name: "not-installed",
+  setup(build) {
+    const filter = new RegExp(`^(${NOT_INSTALLED.join("|")})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "not-installed" }));
+    build.onLoad({ filter: /.*/, namespace: "not-installed" }, (args) => ({
+      contents: `const error = new Error(${JSON.stringify(`Cannot find module '${args.path}'`)});\nerror.code = "MODULE_NOT_FOUND";\nthrow error;\n`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * The bundle with the non-ASCII characters esbuild leaves in regular expression literals written as
  * `\u` escapes (the same characters to the regex engine): an ASCII file is read into a one-byte
  * string, which bin/baton.js does in about half the time of decoding UTF-8 into a two-byte one.
@@ -70,7 +89,7 @@ export async function bundleCli(root) {
     // import() of a left-out package becomes require(): bin/baton.js resolves it (see EXTERNAL).
     supported: { "dynamic-import": false },
     external: EXTERNAL,
-    plugins: [bundleRequireShim],
+    plugins: [bundleRequireShim, notInstalled],
     logOverride: { "empty-import-meta": "silent" },
     // Less to read and hash on every start; names stay, so stack traces still read.
     minifyWhitespace: true,

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { BatonError } from "@baton/domain";
 import type { OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
 import Database from "better-sqlite3";
@@ -7,6 +8,23 @@ import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
 import { checkSchemaVersion, metaRecord, stateFromRecords } from "./records.ts";
 
 const DB_FILE = "state.db";
+
+let addonPath: string | null | undefined;
+
+/**
+ * A better-sqlite3 connection with the native addon named: the one beside the package this module's
+ * `better-sqlite3` resolves to. Without it better-sqlite3 asks the `bindings` package, which searches
+ * a dozen folders from a stack trace (a few ms of every start). An addon built elsewhere (a debug
+ * build) is still found by that search.
+ */
+function openSqlite(path: string, options: Database.Options = {}): Database.Database {
+  if (addonPath === undefined) {
+    const entry = createRequire(import.meta.url).resolve("better-sqlite3");
+    const addon = join(dirname(entry), "..", "build", "Release", "better_sqlite3.node");
+    addonPath = existsSync(addon) ? addon : null;
+  }
+  return new Database(path, addonPath === null ? options : { ...options, nativeBinding: addonPath });
+}
 
 const SALVAGED_TABLES = ["meta", "claims", "completed"] as const;
 type SalvagedTable = (typeof SALVAGED_TABLES)[number];
@@ -29,7 +47,7 @@ function salvage(path: string): Salvaged {
   try {
     for (const suffix of ["", "-wal"])
       if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
-    db = new Database(copy, { fileMustExist: true });
+    db = openSqlite(copy, { fileMustExist: true });
     for (const table of SALVAGED_TABLES) {
       try {
         for (const row of db.prepare(`SELECT * FROM ${table}`).iterate())
@@ -167,7 +185,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   private connect(): Database.Database {
-    const db = new Database(this.path);
+    const db = openSqlite(this.path);
     try {
       db.pragma("journal_mode = WAL");
       // NORMAL: a commit is in the WAL before `save` returns, so it survives a killed process.
