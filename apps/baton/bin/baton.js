@@ -36,10 +36,8 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: bundlePath,
-  cachedData,
-});
+// The file is the function expression `(function (exports, require, module, __filename, __dirname)`.
+const script = new Script(source, { filename: bundlePath, cachedData });
 // Written when the process ends, when by then the run has compiled more than the cache holds: a
 // short run (`--help`, a startup that failed) must not leave a thin cache to every later start.
 process.once("exit", () => {
