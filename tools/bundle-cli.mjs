@@ -3,7 +3,8 @@
 // cache: Node 20 has no compile cache for ES modules, and resolving, reading and compiling the ~600
 // modules of a start was most of its time (docs/benchmarks.md, "Startup from one bundle").
 import { createHash } from "node:crypto";
-import { renameSync, writeFileSync } from "node:fs";
+import { realpathSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -12,9 +13,11 @@ import { build } from "esbuild";
  * Left out of the bundle and required when first used: native addons, packages that read files
  * beside their own modules (BullMQ's Lua scripts), and the heavy clients a local start never loads.
  * Every Baton package is inside: one copy of each, so `instanceof BatonError` holds everywhere.
+ * better-sqlite3's JavaScript is inside too (every start opens the state store); its native addon is
+ * loaded from the installed package by @baton/state, so `bindings`, its search for the addon, stays out.
  */
 const EXTERNAL = [
-  "better-sqlite3",
+  "bindings",
   "bullmq",
   "ioredis",
   "dockerode",
@@ -78,10 +81,31 @@ function asciiOnly(code) {
 }
 
 /**
+ * better-sqlite3's JavaScript comes from the copy @baton/state resolves at build time, its addon from
+ * the copy the CLI resolves at run time (apps/baton's own, else @baton/state's): they must be one.
+ */
+function assertOneSqliteCopy(root) {
+  const copyFrom = (dir) => {
+    try {
+      return realpathSync(createRequire(join(dir, "package.json")).resolve("better-sqlite3/package.json"));
+    } catch {
+      return null;
+    }
+  };
+  const copies = new Set([copyFrom(join(root, "packages", "state")), copyFrom(join(root, "apps", "baton"))]);
+  copies.delete(null);
+  if (copies.size !== 1)
+    throw new Error(
+      `bundle: better-sqlite3 must resolve to one copy; found ${[...copies].join(", ") || "none"}`,
+    );
+}
+
+/**
  * Writes apps/baton/dist/baton.cjs: a first line naming the build (which keys the code cache), then
  * the CommonJS module wrapped in the function bin/baton.js calls with exports, require and module.
  */
 export async function bundleCli(root) {
+  assertOneSqliteCopy(root);
   const dist = join(root, "apps", "baton", "dist");
   const result = await build({
     entryPoints: [join(dist, "cli.js")],

@@ -12,16 +12,16 @@ const DB_FILE = "state.db";
 let addonPath: string | null | undefined;
 
 /**
- * A better-sqlite3 connection with the native addon named: the one beside the package this module's
- * `better-sqlite3` resolves to. Without it better-sqlite3 asks the `bindings` package, which searches
- * a dozen folders from a stack trace (a few ms of every start). An addon built elsewhere (a debug
- * build) is still found by that search.
+ * A better-sqlite3 connection with its native addon named: the one built beside the package this
+ * module's `better-sqlite3` resolves to (the CLI's bundle holds the package's JavaScript and loads
+ * the addon from there). Without it better-sqlite3 asks the `bindings` package, which searches a
+ * dozen folders from a stack trace (a few ms of every start); that stays the fallback unbundled.
  */
 function openSqlite(path: string, options: Database.Options = {}): Database.Database {
   if (addonPath === undefined) {
-    const entry = createRequire(import.meta.url).resolve("better-sqlite3");
-    const addon = join(dirname(entry), "..", "build", "Release", "better_sqlite3.node");
-    addonPath = existsSync(addon) ? addon : null;
+    const builds = join(dirname(createRequire(import.meta.url).resolve("better-sqlite3")), "..", "build");
+    addonPath =
+      ["Release", "Debug"].map((kind) => join(builds, kind, "better_sqlite3.node")).find(existsSync) ?? null;
   }
   return new Database(path, addonPath === null ? options : { ...options, nativeBinding: addonPath });
 }
