@@ -1,12 +1,20 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { promisify } from "node:util";
 import { RUN_ID_ENV, STATE_DIR_ENV } from "@baton/domain";
 
 const GONE_WAIT_MS = 3000;
 const POLL_MS = 50;
 
+/**
+ * The callback readFile, promisified: for a scan of /proc (a small file per process, at every start)
+ * the promise API's FileHandle reads cost about twice the CPU (~10 ms for 70 processes on 2 cores).
+ */
+const readSmallFile = promisify(readFile);
+
 async function readProc(path: string): Promise<Buffer | null> {
   try {
-    return await readFile(path);
+    return await readSmallFile(path);
   } catch {
     return null; // gone, or not ours to read (another user's process is never ours)
   }
