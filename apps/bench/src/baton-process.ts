@@ -124,9 +124,17 @@ export class BatonProcess {
 
   static start(options: StartOptions): BatonProcess {
     const preload = options.probe ? ["--import", TSX, "--import", PROBE] : [];
-    // BENCH_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of every Baton process, to find where time goes.
+    // BENCH_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of every Baton process, to find where time goes;
+    // BENCH_CPU_PROFILE_INTERVAL=<us> samples more often than every 1000 us (to tell short tasks apart).
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-    const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    const interval = process.env.BENCH_CPU_PROFILE_INTERVAL;
+    const profile = profileDir
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${profileDir}`,
+          ...(interval ? [`--cpu-prof-interval=${interval}`] : []),
+        ]
+      : [];
     const args = [
       ...profile,
       ...preload,

@@ -43,6 +43,8 @@ export interface OrchestratorDeps {
   reaper?: LeftoverReaper;
   /** Run ids; UUIDs unless a test wants predictable ones. */
   newRunId?: () => string;
+  /** Agent-event steps come at most this often while events keep arriving (default 10 ms; 0: every turn). */
+  agentEventStepIntervalMs?: number;
 }
 
 /** The answer to an operator's stop or retry (B.operator). */
@@ -70,6 +72,13 @@ type AgentEventItem = Extract<OrchestratorInput, { type: "agent_events" }>["item
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 /** Agent events applied as one step at most (see `queueAgentEvent`). */
 const AGENT_EVENT_BATCH = 64;
+/**
+ * Agent-event steps come at most this often while events keep arriving: each step copies the
+ * claims record and the budget's issue table (~50 us each with 200 claims), and with hundreds of
+ * streaming sessions a step per event-loop turn made those copies a quarter of the process's CPU.
+ * A reader never sees the delay: snapshots and every other input apply the pending events first.
+ */
+const DEFAULT_AGENT_EVENT_STEP_INTERVAL_MS = 10;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
 /**
@@ -137,6 +146,7 @@ export class Orchestrator {
   private readonly workspaces: WorkspaceCleaner;
   private readonly clock: Clock;
   private readonly shutdownTimeoutMs: number;
+  private readonly agentEventStepIntervalMs: number;
   private readonly store: StateStore | null;
   private readonly reaper: LeftoverReaper | null;
   private readonly newRunId: () => string;
@@ -164,7 +174,9 @@ export class Orchestrator {
   private leftoverRuns: Extract<Effect, { kind: "kill_leftovers" }>[] = [];
   private restored = false;
   private pendingAgentEvents: AgentEventItem[] = [];
-  private agentEventFlushQueued = false;
+  private agentEventFlush: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  /** When the last agent-event step ran (`performance.now()`): paces the next one. */
+  private lastAgentEventStepAt = Number.NEGATIVE_INFINITY;
   private pendingRestore: ReturnType<StateStore["load"]> | null = null;
 
   // What the store has not seen yet, and why the last save failed (dispatch pauses meanwhile).
@@ -187,6 +199,7 @@ export class Orchestrator {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.shutdownTimeoutMs = deps.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.agentEventStepIntervalMs = deps.agentEventStepIntervalMs ?? DEFAULT_AGENT_EVENT_STEP_INTERVAL_MS;
     this.store = deps.store ?? null;
     this.reaper = deps.reaper ?? null;
     this.newRunId = deps.newRunId ?? randomUUID;
@@ -375,16 +388,18 @@ export class Orchestrator {
    * Agent events arrive in bursts (a chunk of protocol messages is parsed in one go, many sessions'
    * pipes are read in one turn of the event loop): they are applied as one step once the turn's I/O
    * is handled, or before any other input, so order is kept and the state is copied once per burst
-   * rather than once per event.
+   * rather than once per event. While events keep coming, steps are paced to one per
+   * `agentEventStepIntervalMs`; an event after a quiet spell is applied in the same turn.
    */
   private queueAgentEvent(item: AgentEventItem): void {
     this.pendingAgentEvents.push(item);
-    // After the I/O of this event-loop turn: the reads of all sessions' pipes in one turn become
-    // one step, which copies the claims record (and the budget's issue table) once for all of them.
-    // One callback per turn, however many slices the turn's events are applied in.
-    if (!this.agentEventFlushQueued) {
-      this.agentEventFlushQueued = true;
-      setImmediate(this.flushQueuedAgentEvents);
+    if (this.agentEventFlush === null) {
+      const wait = this.lastAgentEventStepAt + this.agentEventStepIntervalMs - performance.now();
+      // Unreferenced like the save timers: shutdown applies whatever is still pending.
+      this.agentEventFlush =
+        wait > 0
+          ? setTimeout(this.flushQueuedAgentEvents, wait).unref()
+          : setImmediate(this.flushQueuedAgentEvents).unref();
     }
     // A long burst is applied in slices: events (and their parsed payloads) held until the end of
     // the turn would outlive V8's young generation and make every collection copy them.
@@ -392,7 +407,7 @@ export class Orchestrator {
   }
 
   private readonly flushQueuedAgentEvents = (): void => {
-    this.agentEventFlushQueued = false;
+    this.agentEventFlush = null;
     this.flushAgentEvents();
   };
 
@@ -400,6 +415,7 @@ export class Orchestrator {
     if (this.pendingAgentEvents.length === 0) return;
     const items = this.pendingAgentEvents;
     this.pendingAgentEvents = [];
+    this.lastAgentEventStepAt = performance.now();
     this.apply({ type: "agent_events", items });
   }
 
@@ -866,6 +882,7 @@ export class Orchestrator {
     const gaveUp = await Promise.race([finished, timedOut]);
     this.clock.clearTimeout(deadline);
     for (const id of [...this.retryTimers.keys()]) this.clearRetryTimer(id);
+    this.flushAgentEvents();
     this.save();
     this.publish({ type: "shutdown", at: this.nowIso(), timed_out: gaveUp, still_running: this.runs.size });
   }

@@ -333,6 +333,8 @@ export function harness(
     config?: OrchestratorConfig;
     watch?: boolean;
     shutdownTimeoutMs?: number;
+    /** Real milliseconds between agent-event steps; 0 (each turn's events at once) unless a test paces them. */
+    agentEventStepIntervalMs?: number;
     store?: StateStore;
     /** Share these with an earlier harness (a restart on the same machine). */
     clock?: FakeClock;
@@ -355,6 +357,7 @@ export function harness(
     clock,
     logger: recordingLogger(logs),
     shutdownTimeoutMs: options.shutdownTimeoutMs,
+    agentEventStepIntervalMs: options.agentEventStepIntervalMs ?? 0,
     ...(options.store ? { store: options.store } : {}),
   });
   const events: OrchestratorEvent[] = [];
