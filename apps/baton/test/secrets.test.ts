@@ -106,7 +106,15 @@ describe("no secret on disk", () => {
     await waitFor(bat3Exit, 30_000, () => `BAT-3's run\n${baton.tail()}`);
 
     // The scenarios really put the secrets in front of Baton: the agent echoed them, the hook printed them.
-    const sessionLog = await readFile(join(project.dir, ".baton", "logs", "sessions", "BAT-3.jsonl"), "utf8");
+    // Agent events are applied in paced steps, so the session log may still be written after the exit.
+    const sessionLogPath = join(project.dir, ".baton", "logs", "sessions", "BAT-3.jsonl");
+    const readSessionLog = () => readFile(sessionLogPath, "utf8").catch(() => "");
+    await waitFor(
+      async () => (await readSessionLog()).includes("ANTHROPIC_API_KEY=[redacted]"),
+      10_000,
+      () => `BAT-3's session log\n${baton.tail()}`,
+    );
+    const sessionLog = await readSessionLog();
     expect(sessionLog).toContain("OPENAI_API_KEY=[redacted]");
     expect(sessionLog).toContain("ANTHROPIC_API_KEY=[redacted]");
     expect(JSON.stringify(baton.logs)).toContain("hook-env-dump-done");
