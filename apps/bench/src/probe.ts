@@ -3,6 +3,8 @@
  * event-loop delay with perf_hooks.monitorEventLoopDelay and answers the benchmark over the IPC
  * channel. `reset` starts a new measuring window; `report` returns the window's figures.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import {
   constants,
   monitorEventLoopDelay,
@@ -67,6 +69,26 @@ process.on("message", (message) => {
     process.send?.(report);
   }
 });
+// BENCH_HEAP_PROFILE=<file>: a sampling heap profile of the window, objects already collected
+// included, so it shows what allocates (and makes the collector work), not only what stays.
+const heapProfile = process.env.BENCH_HEAP_PROFILE;
+if (heapProfile) {
+  const session = new Session();
+  session.connect();
+  process.on("message", (message) => {
+    if (message === "reset") {
+      session.post("HeapProfiler.startSampling", {
+        samplingInterval: 8192,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      } as never);
+    } else if (message === "report") {
+      session.post("HeapProfiler.stopSampling", (error, result) => {
+        if (!error) writeFileSync(heapProfile, JSON.stringify((result as { profile: unknown }).profile));
+      });
+    }
+  });
+}
 // The channel must not keep Baton alive once it has shut down.
 process.channel?.unref();
 
