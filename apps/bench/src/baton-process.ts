@@ -125,7 +125,8 @@ export class BatonProcess {
   static start(options: StartOptions): BatonProcess {
     const preload = options.probe ? ["--import", TSX, "--import", PROBE] : [];
     // BENCH_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of every Baton process, to find where time goes;
-    // BENCH_CPU_PROFILE_INTERVAL=<us> samples more often than every 1000 us (to tell short tasks apart).
+    // BENCH_CPU_PROFILE_INTERVAL=<us> samples more often than every 1000 us (to tell short tasks apart);
+    // BENCH_HEAP_PROFILE=<file> makes the preloaded probe write a sampling heap profile of the window.
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const interval = process.env.BENCH_CPU_PROFILE_INTERVAL;
     const profile = profileDir

@@ -238,26 +238,30 @@ function sessionFields(session: SessionSummary) {
 }
 
 function runningRow(id: string, entry: Claim): RunningRow {
-  const { session_id, last_event, last_message, last_event_at } = sessionFields(entry.session);
-  return {
+  const session = entry.session;
+  // Built field by field (no spreads of optional parts): the state answer builds one per running
+  // issue, up to a few hundred, many times a second.
+  const row: RunningRow = {
     issue_id: id,
     issue_identifier: entry.issue.identifier,
     title: entry.issue.title,
     issue_url: entry.issue.url,
     state: entry.issue.state,
-    session_id,
-    turn_count: entry.session.turn_count,
-    last_event,
-    last_message,
+    session_id: session.session_id,
+    turn_count: session.turn_count,
+    last_event: session.last_event,
+    last_message: session.last_message,
     started_at: isoAt(entry.started_at_ms ?? 0),
-    last_event_at,
-    tokens: { ...entry.session.tokens },
+    last_event_at: isoOrNull(session.last_event_at_ms),
+    tokens: { ...session.tokens },
     workspace_path: entry.workspace_path,
     attempt: entry.attempt,
     worker: entry.worker === null ? null : { host: entry.worker.host, pid: entry.worker.pid },
-    ...pipelineField(entry),
-    ...agentRequestField(entry),
   };
+  if (entry.pipeline) row.pipeline = pipelineView(entry.pipeline);
+  const request = entry.approval?.agent_request;
+  if (request) row.agent_request = request;
+  return row;
 }
 
 function retryRow(id: string, entry: Claim): RetryRow {
@@ -353,7 +357,8 @@ export function buildSnapshot(
   const blocked: BlockedRow[] = [];
   const stopped: StoppedRow[] = [];
   const awaiting: AwaitingRow[] = [];
-  for (const [id, claim] of Object.entries(state.claims)) {
+  for (const id in state.claims) {
+    const claim = state.claims[id]!;
     if (claim.status === "running") running.push(runningRow(id, claim));
     else if (claim.status === "retry_queued") retrying.push(retryRow(id, claim));
     else if (claim.status === "blocked") blocked.push(blockedRow(id, claim));

@@ -79,7 +79,8 @@ export class EventStream {
   }
 
   publishEvent(event: StatusEvent): void {
-    this.publish(event.type, streamedEvent(event));
+    // Most of the time nobody watches: the event is not even shaped then (one per agent event).
+    if (this.clients.size > 0) this.publish(event.type, streamedEvent(event));
   }
 
   close(): void {

@@ -96,6 +96,11 @@ codex:
       // Baton's own CPU use while streaming (ms per s; 1000 = one core): unlike the latencies,
       // other work on the machine hardly changes it.
       baton_cpu_ms_per_s: report.cpu_ms_per_s,
+      gc_ms_per_s: report.gc_ms_per_s,
+      gc_pause_max_ms: report.gc_pause_max_ms,
+      gc_pauses_over_2ms: report.gc_pauses_over_2ms,
+      gc_minor_max_ms: report.gc_minor_max_ms,
+      gc_major_max_ms: report.gc_major_max_ms,
     };
     return [
       measure("sessions_rss_peak", report.max_rss_bytes / 2 ** 20, "MB", { op: "<=", limit: 250 }, details),

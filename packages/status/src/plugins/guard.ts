@@ -54,8 +54,10 @@ export const guardPlugin = fp<GuardOptions>(
       return sendError(reply, refusal.code, refusal.message);
     });
     // Agent output (messages, errors) can echo a key the agent was given: no answer carries one.
+    // Sent as bytes: the socket takes them as they are, and a large answer (the state under load,
+    // ~100 KB) is encoded once, outside the JS heap, instead of measured and then copied again.
     app.addHook("onSend", async (_request, _reply, payload) =>
-      typeof payload === "string" ? redact(payload) : payload,
+      typeof payload === "string" ? Buffer.from(redact(payload)) : payload,
     );
   },
   { name: "baton-guard" },
