@@ -15,24 +15,8 @@ export interface MetaRecord {
   budget?: OrchestratorState["budget"];
 }
 
-/**
- * The token totals and the period's spend, written on their own by the state answer's save (one
- * small record instead of the meta record with every issue's spend). Newer than the meta record's
- * copy whenever both exist: every full save writes both.
- */
-export interface TotalsRecord {
-  totals: OrchestratorState["totals"];
-  budget_period: OrchestratorState["budget"]["period"];
-}
-
-export function totalsRecord(state: OrchestratorState): TotalsRecord {
-  return { totals: state.totals, budget_period: state.budget.period };
-}
-
 export interface StateRecords {
   meta: string | null;
-  /** The totals record (absent in states saved before it existed). */
-  totals?: string | null;
   claims: [issueId: string, json: string][];
   completed: string[];
 }
@@ -95,19 +79,11 @@ export function checkSchemaVersion(meta: string | null, where: string, moveAside
 export function stateFromRecords(records: StateRecords): {
   state: OrchestratorState | null;
   badMeta: boolean;
-  /** The totals record did not parse: the meta record's totals are used. */
-  badTotals: boolean;
   badClaims: string[];
 } {
   const badClaims: string[] = [];
-  const totalsJson = records.totals ?? null;
-  if (
-    records.meta === null &&
-    totalsJson === null &&
-    records.claims.length === 0 &&
-    records.completed.length === 0
-  )
-    return { state: null, badMeta: false, badTotals: false, badClaims };
+  if (records.meta === null && records.claims.length === 0 && records.completed.length === 0)
+    return { state: null, badMeta: false, badClaims };
   const state = emptyState();
   let badMeta = false;
   if (records.meta !== null) {
@@ -124,16 +100,6 @@ export function stateFromRecords(records: StateRecords): {
       if (meta.budget) state.budget = meta.budget;
     }
   }
-  let badTotals = false;
-  if (totalsJson !== null) {
-    try {
-      const totals = JSON.parse(totalsJson) as Partial<TotalsRecord>;
-      if (totals.totals) state.totals = totals.totals;
-      if (totals.budget_period) state.budget = { ...state.budget, period: totals.budget_period };
-    } catch {
-      badTotals = true;
-    }
-  }
   for (const [issueId, json] of records.claims) {
     let claim: unknown;
     try {
@@ -146,5 +112,5 @@ export function stateFromRecords(records: StateRecords): {
     else badClaims.push(issueId);
   }
   for (const issueId of records.completed) state.completed[issueId] = true;
-  return { state, badMeta, badTotals, badClaims };
+  return { state, badMeta, badClaims };
 }

@@ -1,12 +1,6 @@
 import { BatonError, type Logger, silentLogger } from "@baton/domain";
 import type { ConnectionHealth, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
-import {
-  checkSchemaVersion,
-  metaRecord,
-  type StateRecords,
-  stateFromRecords,
-  totalsRecord,
-} from "./records.ts";
+import { checkSchemaVersion, metaRecord, type StateRecords, stateFromRecords } from "./records.ts";
 import { connectRedis, type RedisConnection } from "./redis.ts";
 import { acquireRedisLease, type RedisLease } from "./redis-lease.ts";
 
@@ -33,7 +27,7 @@ export interface RedisStateStoreOptions {
   now?: () => Date;
 }
 
-const TYPES = { meta: "string", totals: "string", claims: "hash", completed: "set" } as const;
+const TYPES = { meta: "string", claims: "hash", completed: "set" } as const;
 
 /**
  * The orchestrator state in Redis, for the queue executor: orchestrator and workers already share
@@ -54,17 +48,11 @@ export class RedisStateStore implements StateStore {
   private readonly warnings: string[] = [];
   private readonly mirror = {
     meta: null as string | null,
-    totals: null as string | null,
     claims: new Map<string, string>(),
     completed: new Set<string>(),
   };
   /** Records a failed or refused write did not deliver: rewritten by the next save. */
-  private readonly unwritten = {
-    claims: new Set<string>(),
-    completed: new Set<string>(),
-    meta: false,
-    totals: false,
-  };
+  private readonly unwritten = { claims: new Set<string>(), completed: new Set<string>(), meta: false };
   private writeError: { message: string; generation: number } | null = null;
   private generation = 0;
   private closing: Promise<void> | null = null;
@@ -140,9 +128,8 @@ export class RedisStateStore implements StateStore {
       await client.rename(key, aside);
       this.warn(`${key} held a ${type}, not a ${TYPES[name]}; moved aside to ${aside}, starting without it`);
     }
-    const [meta, totals, claims, completed] = await Promise.all([
+    const [meta, claims, completed] = await Promise.all([
       client.get(this.key("meta")),
-      client.get(this.key("totals")),
       client.hgetall(this.key("claims")),
       client.smembers(this.key("completed")),
     ]);
@@ -151,20 +138,13 @@ export class RedisStateStore implements StateStore {
       this.path,
       `delete the keys ${this.prefix}* (or use another executor.queue_name)`,
     );
-    const records: StateRecords = { meta, totals, claims: Object.entries(claims), completed };
-    const { badMeta, badTotals, badClaims } = stateFromRecords(records);
+    const records: StateRecords = { meta, claims: Object.entries(claims), completed };
+    const { badMeta, badClaims } = stateFromRecords(records);
     if (badMeta && meta !== null) {
       const aside = `${this.key("meta")}:bad-${this.stamp()}`;
       await client.multi().set(aside, meta).del(this.key("meta")).exec();
       this.warn(
         `${this.key("meta")}: dropped unreadable totals (token totals restart from zero); the record is kept in ${aside}`,
-      );
-    }
-    if (badTotals && totals !== null) {
-      const aside = `${this.key("totals")}:bad-${this.stamp()}`;
-      await client.multi().set(aside, totals).del(this.key("totals")).exec();
-      this.warn(
-        `${this.key("totals")}: dropped an unreadable totals record (the totals of the last full save are used); the record is kept in ${aside}`,
       );
     }
     if (badClaims.length > 0) {
@@ -179,7 +159,6 @@ export class RedisStateStore implements StateStore {
       }
     }
     this.mirror.meta = badMeta ? null : meta;
-    this.mirror.totals = badTotals ? null : totals;
     for (const [id, json] of Object.entries(claims))
       if (!badClaims.includes(id)) this.mirror.claims.set(id, json);
     for (const id of completed) this.mirror.completed.add(id);
@@ -188,7 +167,6 @@ export class RedisStateStore implements StateStore {
   load(): { state: OrchestratorState | null; warnings: string[] } {
     const { state } = stateFromRecords({
       meta: this.mirror.meta,
-      totals: this.mirror.totals,
       claims: [...this.mirror.claims],
       completed: [...this.mirror.completed],
     });
@@ -209,8 +187,6 @@ export class RedisStateStore implements StateStore {
   save(change: StateChange): void {
     if (this.closing !== null) throw new BatonError("state_store_failed", `${this.path} is closed`);
     const { state } = change;
-    this.mirror.totals = this.redact(JSON.stringify(totalsRecord(state)));
-    this.unwritten.totals = true;
     for (const id of change.claims) {
       const claim = state.claims[id];
       if (claim === undefined) this.mirror.claims.delete(id);
@@ -221,10 +197,8 @@ export class RedisStateStore implements StateStore {
       this.mirror.completed.add(id);
       this.unwritten.completed.add(id);
     }
-    if (!change.totalsOnly) {
-      this.mirror.meta = this.redact(JSON.stringify(metaRecord(state)));
-      this.unwritten.meta = true;
-    }
+    this.mirror.meta = this.redact(JSON.stringify(metaRecord(state)));
+    this.unwritten.meta = true;
 
     const lost = this.lease?.lost() ?? null;
     if (lost !== null)
@@ -249,11 +223,9 @@ export class RedisStateStore implements StateStore {
     const claims = [...this.unwritten.claims];
     const completed = [...this.unwritten.completed];
     const meta = this.unwritten.meta ? this.mirror.meta : null;
-    const totals = this.unwritten.totals ? this.mirror.totals : null;
     this.unwritten.claims.clear();
     this.unwritten.completed.clear();
     this.unwritten.meta = false;
-    this.unwritten.totals = false;
     const generation = ++this.generation;
     const write = this.redis.client.multi();
     for (const id of claims) {
@@ -263,7 +235,6 @@ export class RedisStateStore implements StateStore {
     }
     if (completed.length > 0) write.sadd(this.key("completed"), ...completed);
     if (meta !== null) write.set(this.key("meta"), meta);
-    if (totals !== null) write.set(this.key("totals"), totals);
     this.lastWrite = write
       .exec()
       .then((results) => {
@@ -275,7 +246,6 @@ export class RedisStateStore implements StateStore {
         for (const id of claims) this.unwritten.claims.add(id);
         for (const id of completed) this.unwritten.completed.add(id);
         if (meta !== null) this.unwritten.meta = true;
-        if (totals !== null) this.unwritten.totals = true;
         const message = this.redis.redact(error instanceof Error ? error.message : String(error));
         this.writeError = { message, generation };
         (this.options.logger ?? silentLogger).error(

@@ -4,7 +4,7 @@ import { BatonError } from "@baton/domain";
 import type { OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
 import Database from "better-sqlite3";
 import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
-import { checkSchemaVersion, metaRecord, stateFromRecords, totalsRecord } from "./records.ts";
+import { checkSchemaVersion, metaRecord, stateFromRecords } from "./records.ts";
 
 const DB_FILE = "state.db";
 
@@ -88,7 +88,6 @@ export class SqliteStateStore implements StateStore {
     deleteClaim: Database.Statement;
     addCompleted: Database.Statement;
     putMeta: Database.Statement;
-    putTotals: Database.Statement;
   } | null = null;
 
   private constructor(
@@ -189,9 +188,6 @@ export class SqliteStateStore implements StateStore {
         putMeta: db.prepare(
           "INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         ),
-        putTotals: db.prepare(
-          "INSERT INTO meta (key, value) VALUES ('totals', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        ),
       };
       return db;
     } catch (error) {
@@ -233,25 +229,17 @@ export class SqliteStateStore implements StateStore {
     const metaRow = db.prepare("SELECT value FROM meta WHERE key = 'state'").get() as
       | { value: string }
       | undefined;
-    const totalsRow = db.prepare("SELECT value FROM meta WHERE key = 'totals'").get() as
-      | { value: string }
-      | undefined;
     const claimRows = db.prepare("SELECT issue_id, value FROM claims").all() as {
       issue_id: string;
       value: string;
     }[];
     const completed = db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[];
-    const { state, badMeta, badTotals, badClaims } = stateFromRecords({
+    const { state, badMeta, badClaims } = stateFromRecords({
       meta: metaRow?.value ?? null,
-      totals: totalsRow?.value ?? null,
       claims: claimRows.map((row) => [row.issue_id, row.value]),
       completed: completed.map((row) => row.issue_id),
     });
     if (badMeta) warnings.push(`${this.path}: dropped unreadable totals (token totals restart from zero)`);
-    if (badTotals)
-      warnings.push(
-        `${this.path}: dropped an unreadable totals record (the totals of the last full save are used)`,
-      );
     for (const id of badClaims) warnings.push(`${this.path}: dropped the unreadable claim of issue ${id}`);
     return { state, warnings };
   }
@@ -260,11 +248,6 @@ export class SqliteStateStore implements StateStore {
     const db = this.database();
     const statements = this.statements!;
     const { state } = change;
-    const totals = this.redact(JSON.stringify(totalsRecord(state)));
-    if (change.totalsOnly) {
-      statements.putTotals.run(totals);
-      return;
-    }
     db.transaction(() => {
       for (const id of change.claims) {
         const claim = state.claims[id];
@@ -273,7 +256,6 @@ export class SqliteStateStore implements StateStore {
       }
       for (const id of change.completed) statements.addCompleted.run(id);
       statements.putMeta.run(this.redact(JSON.stringify(metaRecord(state))));
-      statements.putTotals.run(totals);
     })();
   }
 

@@ -230,48 +230,6 @@ describe.each([sqlite, redis])("StateStore contract: $name", (kind) => {
       expect((await open(place)).load().state?.budget).toEqual(state.budget);
     });
 
-    it("[B.durable-persist-before-effect][B.redis-store-contract] a totals-only save (the state answer's) keeps the newer totals and period spend across a reopen and leaves the rest of the last full save as it was", async () => {
-      const place = await kind.place();
-      const store = await open(place);
-      const spend = (tokens: number) => ({
-        identifier: "BAT-1",
-        tokens,
-        input_tokens: tokens,
-        output_tokens: 0,
-        sessions: { th1: { input_tokens: tokens, output_tokens: 0, total_tokens: tokens } },
-        held: null,
-      });
-      const full: OrchestratorState = {
-        ...stateWith(claim("1")),
-        retry_seq: 4,
-        budget: {
-          issues: { "1": spend(100) },
-          period: { key: "2026-12-06", tokens: 100, input_tokens: 100, output_tokens: 0 },
-        },
-      };
-      full.totals = { ...full.totals, input_tokens: 100, total_tokens: 100 };
-      store.save({ state: full, claims: ["1"], completed: [] });
-      const shown: OrchestratorState = {
-        ...full,
-        retry_seq: 5,
-        totals: { ...full.totals, input_tokens: 250, total_tokens: 250 },
-        budget: {
-          issues: { "1": spend(250) },
-          period: { key: "2026-12-06", tokens: 250, input_tokens: 250, output_tokens: 0 },
-        },
-      };
-      store.save({ state: shown, claims: [], completed: [], totalsOnly: true });
-      await close(store);
-
-      const loaded = (await open(place)).load();
-      expect(loaded.warnings).toEqual([]);
-      expect(loaded.state?.totals).toEqual(shown.totals);
-      expect(loaded.state?.budget.period).toEqual(shown.budget.period);
-      expect(loaded.state?.budget.issues).toEqual(full.budget.issues);
-      expect(loaded.state?.retry_seq).toBe(4);
-      expect(loaded.state?.claims).toEqual(full.claims);
-    });
-
     it("[B.durable-single-instance][B.redis-single-authority] refuses a second instance naming the holder, and takes over a stale lock with a warning", async () => {
       const place = await kind.place();
       await open(place);
