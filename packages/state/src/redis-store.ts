@@ -1,6 +1,13 @@
 import { BatonError, type Logger, silentLogger } from "@baton/domain";
 import type { ConnectionHealth, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
-import { checkSchemaVersion, metaRecord, type StateRecords, stateFromRecords } from "./records.ts";
+import {
+  changedSpend,
+  checkSchemaVersion,
+  markLoadedSpend,
+  metaRecord,
+  type StateRecords,
+  stateFromRecords,
+} from "./records.ts";
 import { connectRedis, type RedisConnection } from "./redis.ts";
 import { acquireRedisLease, type RedisLease } from "./redis-lease.ts";
 
@@ -27,13 +34,13 @@ export interface RedisStateStoreOptions {
   now?: () => Date;
 }
 
-const TYPES = { meta: "string", claims: "hash", completed: "set" } as const;
+const TYPES = { meta: "string", claims: "hash", completed: "set", spend: "hash" } as const;
 
 /**
  * The orchestrator state in Redis, for the queue executor: orchestrator and workers already share
  * that Redis, and a restarted orchestrator on another host finds its claims and retry queue there.
- * One hash field per claim (`…:state:claims`), a set of completed issues and one meta record, the
- * same JSON records as the SQLite store.
+ * One hash field per claim (`…:state:claims`) and per issue's token spend (`…:state:spend`), a set
+ * of completed issues and one meta record, the same JSON records as the SQLite store.
  *
  * `save` is synchronous (the port requires it): it checks the connection, keeps a local mirror of
  * what it wrote and sends the changed records as one MULTI/EXEC; commands go out in order on one
@@ -49,10 +56,18 @@ export class RedisStateStore implements StateStore {
   private readonly mirror = {
     meta: null as string | null,
     claims: new Map<string, string>(),
+    spend: new Map<string, string>(),
     completed: new Set<string>(),
   };
   /** Records a failed or refused write did not deliver: rewritten by the next save. */
-  private readonly unwritten = { claims: new Set<string>(), completed: new Set<string>(), meta: false };
+  private readonly unwritten = {
+    claims: new Set<string>(),
+    completed: new Set<string>(),
+    spend: new Set<string>(),
+    meta: false,
+  };
+  /** Each issue's spend as last put in the mirror (identity), so a save sends only the ones that changed. */
+  private readonly mirroredSpend = new Map<string, OrchestratorState["budget"]["issues"][string]>();
   private writeError: { message: string; generation: number } | null = null;
   private generation = 0;
   private closing: Promise<void> | null = null;
@@ -128,18 +143,24 @@ export class RedisStateStore implements StateStore {
       await client.rename(key, aside);
       this.warn(`${key} held a ${type}, not a ${TYPES[name]}; moved aside to ${aside}, starting without it`);
     }
-    const [meta, claims, completed] = await Promise.all([
+    const [meta, claims, completed, spend] = await Promise.all([
       client.get(this.key("meta")),
       client.hgetall(this.key("claims")),
       client.smembers(this.key("completed")),
+      client.hgetall(this.key("spend")),
     ]);
     checkSchemaVersion(
       meta,
       this.path,
       `delete the keys ${this.prefix}* (or use another executor.queue_name)`,
     );
-    const records: StateRecords = { meta, claims: Object.entries(claims), completed };
-    const { badMeta, badClaims } = stateFromRecords(records);
+    const records: StateRecords = {
+      meta,
+      claims: Object.entries(claims),
+      completed,
+      spend: Object.entries(spend),
+    };
+    const { badMeta, badClaims, badSpend } = stateFromRecords(records);
     if (badMeta && meta !== null) {
       const aside = `${this.key("meta")}:bad-${this.stamp()}`;
       await client.multi().set(aside, meta).del(this.key("meta")).exec();
@@ -158,18 +179,34 @@ export class RedisStateStore implements StateStore {
         );
       }
     }
+    if (badSpend.length > 0) {
+      const aside = `${this.key("spend")}:bad-${this.stamp()}`;
+      const move = client.multi();
+      for (const id of badSpend) move.hset(aside, id, spend[id] ?? "").hdel(this.key("spend"), id);
+      await move.exec();
+      for (const id of badSpend) {
+        this.warn(
+          `${this.key("spend")}: dropped the unreadable token spend of issue ${id}; the record is kept in ${aside}`,
+        );
+      }
+    }
     this.mirror.meta = badMeta ? null : meta;
+    for (const [id, json] of Object.entries(spend))
+      if (!badSpend.includes(id)) this.mirror.spend.set(id, json);
     for (const [id, json] of Object.entries(claims))
       if (!badClaims.includes(id)) this.mirror.claims.set(id, json);
     for (const id of completed) this.mirror.completed.add(id);
   }
 
   load(): { state: OrchestratorState | null; warnings: string[] } {
-    const { state } = stateFromRecords({
+    const records: StateRecords = {
       meta: this.mirror.meta,
       claims: [...this.mirror.claims],
       completed: [...this.mirror.completed],
-    });
+      spend: [...this.mirror.spend],
+    };
+    const { state } = stateFromRecords(records);
+    markLoadedSpend(state, records, [], this.mirroredSpend);
     return { state, warnings: this.warnings.splice(0) };
   }
 
@@ -197,6 +234,11 @@ export class RedisStateStore implements StateStore {
       this.mirror.completed.add(id);
       this.unwritten.completed.add(id);
     }
+    for (const [id, spend] of changedSpend(state, this.mirroredSpend)) {
+      this.mirror.spend.set(id, this.redact(JSON.stringify(spend)));
+      this.mirroredSpend.set(id, spend);
+      this.unwritten.spend.add(id);
+    }
     this.mirror.meta = this.redact(JSON.stringify(metaRecord(state)));
     this.unwritten.meta = true;
 
@@ -223,8 +265,10 @@ export class RedisStateStore implements StateStore {
     const claims = [...this.unwritten.claims];
     const completed = [...this.unwritten.completed];
     const meta = this.unwritten.meta ? this.mirror.meta : null;
+    const spend = [...this.unwritten.spend];
     this.unwritten.claims.clear();
     this.unwritten.completed.clear();
+    this.unwritten.spend.clear();
     this.unwritten.meta = false;
     const generation = ++this.generation;
     const write = this.redis.client.multi();
@@ -234,6 +278,7 @@ export class RedisStateStore implements StateStore {
       else write.hset(this.key("claims"), id, json);
     }
     if (completed.length > 0) write.sadd(this.key("completed"), ...completed);
+    for (const id of spend) write.hset(this.key("spend"), id, this.mirror.spend.get(id)!);
     if (meta !== null) write.set(this.key("meta"), meta);
     this.lastWrite = write
       .exec()
@@ -245,6 +290,7 @@ export class RedisStateStore implements StateStore {
       .catch((error: unknown) => {
         for (const id of claims) this.unwritten.claims.add(id);
         for (const id of completed) this.unwritten.completed.add(id);
+        for (const id of spend) this.unwritten.spend.add(id);
         if (meta !== null) this.unwritten.meta = true;
         const message = this.redis.redact(error instanceof Error ? error.message : String(error));
         this.writeError = { message, generation };

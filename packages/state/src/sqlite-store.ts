@@ -4,11 +4,18 @@ import { BatonError } from "@baton/domain";
 import type { OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
 import Database from "better-sqlite3";
 import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
-import { checkSchemaVersion, metaRecord, stateFromRecords } from "./records.ts";
+import {
+  changedSpend,
+  checkSchemaVersion,
+  markLoadedSpend,
+  metaRecord,
+  type StateRecords,
+  stateFromRecords,
+} from "./records.ts";
 
 const DB_FILE = "state.db";
 
-const SALVAGED_TABLES = ["meta", "claims", "completed"] as const;
+const SALVAGED_TABLES = ["meta", "claims", "completed", "spend"] as const;
 type SalvagedTable = (typeof SALVAGED_TABLES)[number];
 
 /** The rows still readable in a damaged database, table by table, and the tables that were not. */
@@ -23,7 +30,7 @@ interface Salvaged {
  * journal), so the file kept for inspection stays exactly as it was found.
  */
 function salvage(path: string): Salvaged {
-  const salvaged: Salvaged = { rows: { meta: [], claims: [], completed: [] }, unreadable: [] };
+  const salvaged: Salvaged = { rows: { meta: [], claims: [], completed: [], spend: [] }, unreadable: [] };
   const copy = `${path}.salvage`;
   let db: Database.Database | null = null;
   try {
@@ -34,8 +41,9 @@ function salvage(path: string): Salvaged {
       try {
         for (const row of db.prepare(`SELECT * FROM ${table}`).iterate())
           salvaged.rows[table].push(row as Record<string, unknown>);
-      } catch {
-        salvaged.unreadable.push(table);
+      } catch (error) {
+        // A file from before the table existed simply has none of its rows.
+        if (!String((error as Error).message).includes("no such table")) salvaged.unreadable.push(table);
       }
     }
   } catch {
@@ -88,7 +96,10 @@ export class SqliteStateStore implements StateStore {
     deleteClaim: Database.Statement;
     addCompleted: Database.Statement;
     putMeta: Database.Statement;
+    upsertSpend: Database.Statement;
   } | null = null;
+  /** Each issue's spend as last written (identity), so a save writes only the ones that changed. */
+  private readonly writtenSpend = new Map<string, OrchestratorState["budget"]["issues"][string]>();
 
   private constructor(
     private readonly dir: string,
@@ -176,6 +187,7 @@ export class SqliteStateStore implements StateStore {
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS claims (issue_id TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS completed (issue_id TEXT PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS spend (issue_id TEXT PRIMARY KEY, value TEXT NOT NULL);
       `);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw new BatonError("state_corrupt", `integrity check failed: ${String(check)}`);
@@ -187,6 +199,9 @@ export class SqliteStateStore implements StateStore {
         addCompleted: db.prepare("INSERT OR IGNORE INTO completed (issue_id) VALUES (?)"),
         putMeta: db.prepare(
           "INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        ),
+        upsertSpend: db.prepare(
+          "INSERT INTO spend (issue_id, value) VALUES (?, ?) ON CONFLICT(issue_id) DO UPDATE SET value = excluded.value",
         ),
       };
       return db;
@@ -234,11 +249,20 @@ export class SqliteStateStore implements StateStore {
       value: string;
     }[];
     const completed = db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[];
-    const { state, badMeta, badClaims } = stateFromRecords({
+    const spendRows = db.prepare("SELECT issue_id, value FROM spend").all() as {
+      issue_id: string;
+      value: string;
+    }[];
+    const records: StateRecords = {
       meta: metaRow?.value ?? null,
       claims: claimRows.map((row) => [row.issue_id, row.value]),
       completed: completed.map((row) => row.issue_id),
-    });
+      spend: spendRows.map((row) => [row.issue_id, row.value]),
+    };
+    const { state, badMeta, badClaims, badSpend } = stateFromRecords(records);
+    markLoadedSpend(state, records, badSpend, this.writtenSpend);
+    for (const id of badSpend)
+      warnings.push(`${this.path}: dropped the unreadable token spend of issue ${id}`);
     if (badMeta) warnings.push(`${this.path}: dropped unreadable totals (token totals restart from zero)`);
     for (const id of badClaims) warnings.push(`${this.path}: dropped the unreadable claim of issue ${id}`);
     return { state, warnings };
@@ -248,6 +272,7 @@ export class SqliteStateStore implements StateStore {
     const db = this.database();
     const statements = this.statements!;
     const { state } = change;
+    const spend = changedSpend(state, this.writtenSpend);
     db.transaction(() => {
       for (const id of change.claims) {
         const claim = state.claims[id];
@@ -255,8 +280,12 @@ export class SqliteStateStore implements StateStore {
         else statements.upsertClaim.run(id, this.redact(JSON.stringify(claim)));
       }
       for (const id of change.completed) statements.addCompleted.run(id);
+      for (const [id, issueSpend] of spend)
+        statements.upsertSpend.run(id, this.redact(JSON.stringify(issueSpend)));
       statements.putMeta.run(this.redact(JSON.stringify(metaRecord(state))));
     })();
+    // Only once committed: a failed save writes the same spend again next time.
+    for (const [id, issueSpend] of spend) this.writtenSpend.set(id, issueSpend);
   }
 
   private redact(text: string): string {

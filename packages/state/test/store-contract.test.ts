@@ -230,6 +230,51 @@ describe.each([sqlite, redis])("StateStore contract: $name", (kind) => {
       expect((await open(place)).load().state?.budget).toEqual(state.budget);
     });
 
+    it("[B.budget-high-water][B.redis-store-contract] carries each issue's spend from a meta record of an older Baton into its own records, and saves a changed spend again", async () => {
+      const place = await kind.place();
+      const first = await open(place);
+      first.save({ state: emptyState(), claims: [], completed: [] });
+      await close(first);
+      const spend = (tokens: number) => ({
+        identifier: "BAT-1",
+        tokens,
+        input_tokens: tokens,
+        output_tokens: 0,
+        sessions: { th1: { input_tokens: tokens, output_tokens: 0, total_tokens: tokens } },
+        held: null,
+      });
+      const period = { key: "2026-12-06", tokens: 300, input_tokens: 300, output_tokens: 0 };
+      // The meta record as Baton wrote it before spend had records of its own.
+      await place.writeMeta(
+        JSON.stringify({
+          schema_version: STATE_SCHEMA_VERSION,
+          totals: emptyState().totals,
+          rate_limits: null,
+          retry_seq: 0,
+          budget: { issues: { "1": spend(300) }, period },
+        }),
+      );
+      const upgraded = await open(place);
+      const legacy = upgraded.load().state!;
+      expect(legacy.budget).toEqual({ issues: { "1": spend(300) }, period });
+      upgraded.save({ state: { ...legacy, retry_seq: 1 }, claims: [], completed: [] });
+      await close(upgraded);
+
+      const reopened = await open(place);
+      const carried = reopened.load().state!;
+      expect(carried.budget).toEqual({ issues: { "1": spend(300) }, period });
+      reopened.save({
+        state: {
+          ...carried,
+          budget: { ...carried.budget, issues: { ...carried.budget.issues, "1": spend(450) } },
+        },
+        claims: [],
+        completed: [],
+      });
+      await close(reopened);
+      expect((await open(place)).load().state?.budget.issues).toEqual({ "1": spend(450) });
+    });
+
     it("[B.durable-single-instance][B.redis-single-authority] refuses a second instance naming the holder, and takes over a stale lock with a warning", async () => {
       const place = await kind.place();
       await open(place);
