@@ -356,8 +356,8 @@ export class Orchestrator {
 
   snapshot(): OrchestratorSnapshot {
     this.flushAgentEvents();
-    // The totals the API shows are saved first, so they never go back after a crash (one small
-    // record; each issue's spend follows with the next full save, claims with their batch).
+    // The totals the API shows are saved first, so they never go back after a crash (one small row;
+    // claims changed by agent events follow in their batch).
     if (this.unsavedMeta) this.saveTotals();
     const now = this.clock.now();
     return buildSnapshot(
@@ -708,7 +708,8 @@ export class Orchestrator {
   private saveTotals(): void {
     if (this.store === null || this.storeError !== null) return;
     try {
-      this.store.save({ state: this.state, claims: [], completed: [], totalsOnly: true });
+      this.store.save({ state: this.state, claims: [], completed: [] });
+      this.unsavedMeta = false;
     } catch {
       // Reported by the next full save, which retries it.
     }

@@ -177,12 +177,6 @@ export interface StateChange {
   state: OrchestratorState;
   claims: readonly string[];
   completed: readonly string[];
-  /**
-   * Only the token totals and the period's spend (the state answer saves what it is about to show,
-   * several times a second under load): the rest of the meta record (each issue's spend, retry
-   * sequence, rate limits) waits for the next full save, at most a second later.
-   */
-  totalsOnly?: boolean;
 }
 
 /** The health of a connection a store or an executor depends on; never holds a password. */

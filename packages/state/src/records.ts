@@ -3,37 +3,27 @@ import type { Claim, OrchestratorState } from "@baton/orchestrator";
 import { CLAIM_DEFAULTS, emptyState, STATE_SCHEMA_VERSION } from "@baton/orchestrator";
 
 /**
- * How every store writes the state: one JSON record per claim, the completed issue ids, and one
- * small meta record for the rest. Shared so that the stores read and repair alike.
+ * How every store writes the state: one JSON record per claim, one per issue's token spend, the
+ * completed issue ids, and one small meta record for the rest. Shared so that the stores read and
+ * repair alike. Each issue's spend has its own record because it changes with every token event:
+ * in one meta record, 200 issues made every save (and every state answer saves) ~50 KB long.
  */
 export interface MetaRecord {
   schema_version: number;
   totals: OrchestratorState["totals"];
   rate_limits: unknown;
   retry_seq: number;
-  /** Token spend per issue and period (B.budget); absent in states saved before budgets existed. */
+  /** The period's spend (B.budget). */
+  budget_period?: OrchestratorState["budget"]["period"];
+  /** Read only: spend per issue and period as states saved before spend records kept it. */
   budget?: OrchestratorState["budget"];
-}
-
-/**
- * The token totals and the period's spend, written on their own by the state answer's save (one
- * small record instead of the meta record with every issue's spend). Newer than the meta record's
- * copy whenever both exist: every full save writes both.
- */
-export interface TotalsRecord {
-  totals: OrchestratorState["totals"];
-  budget_period: OrchestratorState["budget"]["period"];
-}
-
-export function totalsRecord(state: OrchestratorState): TotalsRecord {
-  return { totals: state.totals, budget_period: state.budget.period };
 }
 
 export interface StateRecords {
   meta: string | null;
-  /** The totals record (absent in states saved before it existed). */
-  totals?: string | null;
   claims: [issueId: string, json: string][];
+  /** Each issue's token spend (absent in states saved before spend records existed). */
+  spend?: [issueId: string, json: string][];
   completed: string[];
 }
 
@@ -43,8 +33,46 @@ export function metaRecord(state: OrchestratorState): MetaRecord {
     totals: state.totals,
     rate_limits: state.rate_limits,
     retry_seq: state.retry_seq,
-    budget: state.budget,
+    budget_period: state.budget.period,
   };
+}
+
+type IssueSpend = OrchestratorState["budget"]["issues"][string];
+
+/**
+ * The issues whose spend differs from what `written` holds (spend objects are replaced, never
+ * changed in place, so identity says it). Issues are never dropped from the ledger, so there is
+ * nothing to delete.
+ */
+export function changedSpend(
+  state: OrchestratorState,
+  written: ReadonlyMap<string, IssueSpend>,
+): [issueId: string, spend: IssueSpend][] {
+  const changed: [string, IssueSpend][] = [];
+  const issues = state.budget.issues;
+  for (const id in issues) {
+    const spend = issues[id]!;
+    if (written.get(id) !== spend) changed.push([id, spend]);
+  }
+  return changed;
+}
+
+/** Marks the spend records a load read as written: only those, so spend from an older meta record gets its own. */
+export function markLoadedSpend(
+  state: OrchestratorState | null,
+  records: StateRecords,
+  badSpend: readonly string[],
+  written: Map<string, IssueSpend>,
+): void {
+  if (state === null) return;
+  for (const [id] of records.spend ?? [])
+    if (!badSpend.includes(id)) written.set(id, state.budget.issues[id]!);
+}
+
+function isIssueSpend(value: unknown): value is IssueSpend {
+  if (typeof value !== "object" || value === null) return false;
+  const spend = value as Partial<IssueSpend>;
+  return typeof spend.tokens === "number" && typeof spend.sessions === "object" && spend.sessions !== null;
 }
 
 function isClaim(value: unknown): value is Claim {
@@ -95,19 +123,20 @@ export function checkSchemaVersion(meta: string | null, where: string, moveAside
 export function stateFromRecords(records: StateRecords): {
   state: OrchestratorState | null;
   badMeta: boolean;
-  /** The totals record did not parse: the meta record's totals are used. */
-  badTotals: boolean;
   badClaims: string[];
+  /** Issue ids whose spend record did not parse. */
+  badSpend: string[];
 } {
   const badClaims: string[] = [];
-  const totalsJson = records.totals ?? null;
+  const badSpend: string[] = [];
+  const spend = records.spend ?? [];
   if (
     records.meta === null &&
-    totalsJson === null &&
     records.claims.length === 0 &&
-    records.completed.length === 0
+    records.completed.length === 0 &&
+    spend.length === 0
   )
-    return { state: null, badMeta: false, badTotals: false, badClaims };
+    return { state: null, badMeta: false, badClaims, badSpend };
   const state = emptyState();
   let badMeta = false;
   if (records.meta !== null) {
@@ -122,17 +151,18 @@ export function stateFromRecords(records: StateRecords): {
       state.rate_limits = meta.rate_limits ?? null;
       state.retry_seq = meta.retry_seq ?? 0;
       if (meta.budget) state.budget = meta.budget;
+      if (meta.budget_period) state.budget = { ...state.budget, period: meta.budget_period };
     }
   }
-  let badTotals = false;
-  if (totalsJson !== null) {
+  for (const [issueId, json] of spend) {
+    let parsed: unknown;
     try {
-      const totals = JSON.parse(totalsJson) as Partial<TotalsRecord>;
-      if (totals.totals) state.totals = totals.totals;
-      if (totals.budget_period) state.budget = { ...state.budget, period: totals.budget_period };
+      parsed = JSON.parse(json);
     } catch {
-      badTotals = true;
+      parsed = null;
     }
+    if (isIssueSpend(parsed)) state.budget.issues[issueId] = parsed;
+    else badSpend.push(issueId);
   }
   for (const [issueId, json] of records.claims) {
     let claim: unknown;
@@ -146,5 +176,5 @@ export function stateFromRecords(records: StateRecords): {
     else badClaims.push(issueId);
   }
   for (const issueId of records.completed) state.completed[issueId] = true;
-  return { state, badMeta, badTotals, badClaims };
+  return { state, badMeta, badClaims, badSpend };
 }

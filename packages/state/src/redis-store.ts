@@ -1,11 +1,12 @@
 import { BatonError, type Logger, silentLogger } from "@baton/domain";
 import type { ConnectionHealth, OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
 import {
+  changedSpend,
   checkSchemaVersion,
+  markLoadedSpend,
   metaRecord,
   type StateRecords,
   stateFromRecords,
-  totalsRecord,
 } from "./records.ts";
 import { connectRedis, type RedisConnection } from "./redis.ts";
 import { acquireRedisLease, type RedisLease } from "./redis-lease.ts";
@@ -33,13 +34,13 @@ export interface RedisStateStoreOptions {
   now?: () => Date;
 }
 
-const TYPES = { meta: "string", totals: "string", claims: "hash", completed: "set" } as const;
+const TYPES = { meta: "string", claims: "hash", completed: "set", spend: "hash" } as const;
 
 /**
  * The orchestrator state in Redis, for the queue executor: orchestrator and workers already share
  * that Redis, and a restarted orchestrator on another host finds its claims and retry queue there.
- * One hash field per claim (`…:state:claims`), a set of completed issues and one meta record, the
- * same JSON records as the SQLite store.
+ * One hash field per claim (`…:state:claims`) and per issue's token spend (`…:state:spend`), a set
+ * of completed issues and one meta record, the same JSON records as the SQLite store.
  *
  * `save` is synchronous (the port requires it): it checks the connection, keeps a local mirror of
  * what it wrote and sends the changed records as one MULTI/EXEC; commands go out in order on one
@@ -54,17 +55,19 @@ export class RedisStateStore implements StateStore {
   private readonly warnings: string[] = [];
   private readonly mirror = {
     meta: null as string | null,
-    totals: null as string | null,
     claims: new Map<string, string>(),
+    spend: new Map<string, string>(),
     completed: new Set<string>(),
   };
   /** Records a failed or refused write did not deliver: rewritten by the next save. */
   private readonly unwritten = {
     claims: new Set<string>(),
     completed: new Set<string>(),
+    spend: new Set<string>(),
     meta: false,
-    totals: false,
   };
+  /** Each issue's spend as last put in the mirror (identity), so a save sends only the ones that changed. */
+  private readonly mirroredSpend = new Map<string, OrchestratorState["budget"]["issues"][string]>();
   private writeError: { message: string; generation: number } | null = null;
   private generation = 0;
   private closing: Promise<void> | null = null;
@@ -140,31 +143,29 @@ export class RedisStateStore implements StateStore {
       await client.rename(key, aside);
       this.warn(`${key} held a ${type}, not a ${TYPES[name]}; moved aside to ${aside}, starting without it`);
     }
-    const [meta, totals, claims, completed] = await Promise.all([
+    const [meta, claims, completed, spend] = await Promise.all([
       client.get(this.key("meta")),
-      client.get(this.key("totals")),
       client.hgetall(this.key("claims")),
       client.smembers(this.key("completed")),
+      client.hgetall(this.key("spend")),
     ]);
     checkSchemaVersion(
       meta,
       this.path,
       `delete the keys ${this.prefix}* (or use another executor.queue_name)`,
     );
-    const records: StateRecords = { meta, totals, claims: Object.entries(claims), completed };
-    const { badMeta, badTotals, badClaims } = stateFromRecords(records);
+    const records: StateRecords = {
+      meta,
+      claims: Object.entries(claims),
+      completed,
+      spend: Object.entries(spend),
+    };
+    const { badMeta, badClaims, badSpend } = stateFromRecords(records);
     if (badMeta && meta !== null) {
       const aside = `${this.key("meta")}:bad-${this.stamp()}`;
       await client.multi().set(aside, meta).del(this.key("meta")).exec();
       this.warn(
         `${this.key("meta")}: dropped unreadable totals (token totals restart from zero); the record is kept in ${aside}`,
-      );
-    }
-    if (badTotals && totals !== null) {
-      const aside = `${this.key("totals")}:bad-${this.stamp()}`;
-      await client.multi().set(aside, totals).del(this.key("totals")).exec();
-      this.warn(
-        `${this.key("totals")}: dropped an unreadable totals record (the totals of the last full save are used); the record is kept in ${aside}`,
       );
     }
     if (badClaims.length > 0) {
@@ -178,20 +179,34 @@ export class RedisStateStore implements StateStore {
         );
       }
     }
+    if (badSpend.length > 0) {
+      const aside = `${this.key("spend")}:bad-${this.stamp()}`;
+      const move = client.multi();
+      for (const id of badSpend) move.hset(aside, id, spend[id] ?? "").hdel(this.key("spend"), id);
+      await move.exec();
+      for (const id of badSpend) {
+        this.warn(
+          `${this.key("spend")}: dropped the unreadable token spend of issue ${id}; the record is kept in ${aside}`,
+        );
+      }
+    }
     this.mirror.meta = badMeta ? null : meta;
-    this.mirror.totals = badTotals ? null : totals;
+    for (const [id, json] of Object.entries(spend))
+      if (!badSpend.includes(id)) this.mirror.spend.set(id, json);
     for (const [id, json] of Object.entries(claims))
       if (!badClaims.includes(id)) this.mirror.claims.set(id, json);
     for (const id of completed) this.mirror.completed.add(id);
   }
 
   load(): { state: OrchestratorState | null; warnings: string[] } {
-    const { state } = stateFromRecords({
+    const records: StateRecords = {
       meta: this.mirror.meta,
-      totals: this.mirror.totals,
       claims: [...this.mirror.claims],
       completed: [...this.mirror.completed],
-    });
+      spend: [...this.mirror.spend],
+    };
+    const { state } = stateFromRecords(records);
+    markLoadedSpend(state, records, [], this.mirroredSpend);
     return { state, warnings: this.warnings.splice(0) };
   }
 
@@ -209,8 +224,6 @@ export class RedisStateStore implements StateStore {
   save(change: StateChange): void {
     if (this.closing !== null) throw new BatonError("state_store_failed", `${this.path} is closed`);
     const { state } = change;
-    this.mirror.totals = this.redact(JSON.stringify(totalsRecord(state)));
-    this.unwritten.totals = true;
     for (const id of change.claims) {
       const claim = state.claims[id];
       if (claim === undefined) this.mirror.claims.delete(id);
@@ -221,10 +234,13 @@ export class RedisStateStore implements StateStore {
       this.mirror.completed.add(id);
       this.unwritten.completed.add(id);
     }
-    if (!change.totalsOnly) {
-      this.mirror.meta = this.redact(JSON.stringify(metaRecord(state)));
-      this.unwritten.meta = true;
+    for (const [id, spend] of changedSpend(state, this.mirroredSpend)) {
+      this.mirror.spend.set(id, this.redact(JSON.stringify(spend)));
+      this.mirroredSpend.set(id, spend);
+      this.unwritten.spend.add(id);
     }
+    this.mirror.meta = this.redact(JSON.stringify(metaRecord(state)));
+    this.unwritten.meta = true;
 
     const lost = this.lease?.lost() ?? null;
     if (lost !== null)
@@ -249,11 +265,11 @@ export class RedisStateStore implements StateStore {
     const claims = [...this.unwritten.claims];
     const completed = [...this.unwritten.completed];
     const meta = this.unwritten.meta ? this.mirror.meta : null;
-    const totals = this.unwritten.totals ? this.mirror.totals : null;
+    const spend = [...this.unwritten.spend];
     this.unwritten.claims.clear();
     this.unwritten.completed.clear();
+    this.unwritten.spend.clear();
     this.unwritten.meta = false;
-    this.unwritten.totals = false;
     const generation = ++this.generation;
     const write = this.redis.client.multi();
     for (const id of claims) {
@@ -262,8 +278,8 @@ export class RedisStateStore implements StateStore {
       else write.hset(this.key("claims"), id, json);
     }
     if (completed.length > 0) write.sadd(this.key("completed"), ...completed);
+    for (const id of spend) write.hset(this.key("spend"), id, this.mirror.spend.get(id)!);
     if (meta !== null) write.set(this.key("meta"), meta);
-    if (totals !== null) write.set(this.key("totals"), totals);
     this.lastWrite = write
       .exec()
       .then((results) => {
@@ -274,8 +290,8 @@ export class RedisStateStore implements StateStore {
       .catch((error: unknown) => {
         for (const id of claims) this.unwritten.claims.add(id);
         for (const id of completed) this.unwritten.completed.add(id);
+        for (const id of spend) this.unwritten.spend.add(id);
         if (meta !== null) this.unwritten.meta = true;
-        if (totals !== null) this.unwritten.totals = true;
         const message = this.redis.redact(error instanceof Error ? error.message : String(error));
         this.writeError = { message, generation };
         (this.options.logger ?? silentLogger).error(

@@ -5,7 +5,14 @@ import { BatonError } from "@baton/domain";
 import type { OrchestratorState, StateChange, StateStore } from "@baton/orchestrator";
 import Database from "better-sqlite3";
 import { acquireInstanceLock, type InstanceLock } from "./lock.ts";
-import { checkSchemaVersion, metaRecord, stateFromRecords, totalsRecord } from "./records.ts";
+import {
+  changedSpend,
+  checkSchemaVersion,
+  markLoadedSpend,
+  metaRecord,
+  type StateRecords,
+  stateFromRecords,
+} from "./records.ts";
 
 const DB_FILE = "state.db";
 
@@ -26,7 +33,7 @@ function openSqlite(path: string, options: Database.Options = {}): Database.Data
   return new Database(path, addonPath === null ? options : { ...options, nativeBinding: addonPath });
 }
 
-const SALVAGED_TABLES = ["meta", "claims", "completed"] as const;
+const SALVAGED_TABLES = ["meta", "claims", "completed", "spend"] as const;
 type SalvagedTable = (typeof SALVAGED_TABLES)[number];
 
 /** The rows still readable in a damaged database, table by table, and the tables that were not. */
@@ -41,7 +48,7 @@ interface Salvaged {
  * journal), so the file kept for inspection stays exactly as it was found.
  */
 function salvage(path: string): Salvaged {
-  const salvaged: Salvaged = { rows: { meta: [], claims: [], completed: [] }, unreadable: [] };
+  const salvaged: Salvaged = { rows: { meta: [], claims: [], completed: [], spend: [] }, unreadable: [] };
   const copy = `${path}.salvage`;
   let db: Database.Database | null = null;
   try {
@@ -52,8 +59,9 @@ function salvage(path: string): Salvaged {
       try {
         for (const row of db.prepare(`SELECT * FROM ${table}`).iterate())
           salvaged.rows[table].push(row as Record<string, unknown>);
-      } catch {
-        salvaged.unreadable.push(table);
+      } catch (error) {
+        // A file from before the table existed simply has none of its rows.
+        if (!String((error as Error).message).includes("no such table")) salvaged.unreadable.push(table);
       }
     }
   } catch {
@@ -106,8 +114,10 @@ export class SqliteStateStore implements StateStore {
     deleteClaim: Database.Statement;
     addCompleted: Database.Statement;
     putMeta: Database.Statement;
-    putTotals: Database.Statement;
+    upsertSpend: Database.Statement;
   } | null = null;
+  /** Each issue's spend as last written (identity), so a save writes only the ones that changed. */
+  private readonly writtenSpend = new Map<string, OrchestratorState["budget"]["issues"][string]>();
 
   private constructor(
     private readonly dir: string,
@@ -195,6 +205,7 @@ export class SqliteStateStore implements StateStore {
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS claims (issue_id TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS completed (issue_id TEXT PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS spend (issue_id TEXT PRIMARY KEY, value TEXT NOT NULL);
       `);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw new BatonError("state_corrupt", `integrity check failed: ${String(check)}`);
@@ -207,8 +218,8 @@ export class SqliteStateStore implements StateStore {
         putMeta: db.prepare(
           "INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         ),
-        putTotals: db.prepare(
-          "INSERT INTO meta (key, value) VALUES ('totals', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        upsertSpend: db.prepare(
+          "INSERT INTO spend (issue_id, value) VALUES (?, ?) ON CONFLICT(issue_id) DO UPDATE SET value = excluded.value",
         ),
       };
       return db;
@@ -251,25 +262,26 @@ export class SqliteStateStore implements StateStore {
     const metaRow = db.prepare("SELECT value FROM meta WHERE key = 'state'").get() as
       | { value: string }
       | undefined;
-    const totalsRow = db.prepare("SELECT value FROM meta WHERE key = 'totals'").get() as
-      | { value: string }
-      | undefined;
     const claimRows = db.prepare("SELECT issue_id, value FROM claims").all() as {
       issue_id: string;
       value: string;
     }[];
     const completed = db.prepare("SELECT issue_id FROM completed").all() as { issue_id: string }[];
-    const { state, badMeta, badTotals, badClaims } = stateFromRecords({
+    const spendRows = db.prepare("SELECT issue_id, value FROM spend").all() as {
+      issue_id: string;
+      value: string;
+    }[];
+    const records: StateRecords = {
       meta: metaRow?.value ?? null,
-      totals: totalsRow?.value ?? null,
       claims: claimRows.map((row) => [row.issue_id, row.value]),
       completed: completed.map((row) => row.issue_id),
-    });
+      spend: spendRows.map((row) => [row.issue_id, row.value]),
+    };
+    const { state, badMeta, badClaims, badSpend } = stateFromRecords(records);
+    markLoadedSpend(state, records, badSpend, this.writtenSpend);
+    for (const id of badSpend)
+      warnings.push(`${this.path}: dropped the unreadable token spend of issue ${id}`);
     if (badMeta) warnings.push(`${this.path}: dropped unreadable totals (token totals restart from zero)`);
-    if (badTotals)
-      warnings.push(
-        `${this.path}: dropped an unreadable totals record (the totals of the last full save are used)`,
-      );
     for (const id of badClaims) warnings.push(`${this.path}: dropped the unreadable claim of issue ${id}`);
     return { state, warnings };
   }
@@ -278,11 +290,7 @@ export class SqliteStateStore implements StateStore {
     const db = this.database();
     const statements = this.statements!;
     const { state } = change;
-    const totals = this.redact(JSON.stringify(totalsRecord(state)));
-    if (change.totalsOnly) {
-      statements.putTotals.run(totals);
-      return;
-    }
+    const spend = changedSpend(state, this.writtenSpend);
     db.transaction(() => {
       for (const id of change.claims) {
         const claim = state.claims[id];
@@ -290,9 +298,12 @@ export class SqliteStateStore implements StateStore {
         else statements.upsertClaim.run(id, this.redact(JSON.stringify(claim)));
       }
       for (const id of change.completed) statements.addCompleted.run(id);
+      for (const [id, issueSpend] of spend)
+        statements.upsertSpend.run(id, this.redact(JSON.stringify(issueSpend)));
       statements.putMeta.run(this.redact(JSON.stringify(metaRecord(state))));
-      statements.putTotals.run(totals);
     })();
+    // Only once committed: a failed save writes the same spend again next time.
+    for (const [id, issueSpend] of spend) this.writtenSpend.set(id, issueSpend);
   }
 
   private redact(text: string): string {

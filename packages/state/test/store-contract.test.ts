@@ -230,9 +230,11 @@ describe.each([sqlite, redis])("StateStore contract: $name", (kind) => {
       expect((await open(place)).load().state?.budget).toEqual(state.budget);
     });
 
-    it("[B.durable-persist-before-effect][B.redis-store-contract] a totals-only save (the state answer's) keeps the newer totals and period spend across a reopen and leaves the rest of the last full save as it was", async () => {
+    it("[B.budget-high-water][B.redis-store-contract] carries each issue's spend from a meta record of an older Baton into its own records, and saves a changed spend again", async () => {
       const place = await kind.place();
-      const store = await open(place);
+      const first = await open(place);
+      first.save({ state: emptyState(), claims: [], completed: [] });
+      await close(first);
       const spend = (tokens: number) => ({
         identifier: "BAT-1",
         tokens,
@@ -241,35 +243,36 @@ describe.each([sqlite, redis])("StateStore contract: $name", (kind) => {
         sessions: { th1: { input_tokens: tokens, output_tokens: 0, total_tokens: tokens } },
         held: null,
       });
-      const full: OrchestratorState = {
-        ...stateWith(claim("1")),
-        retry_seq: 4,
-        budget: {
-          issues: { "1": spend(100) },
-          period: { key: "2026-12-06", tokens: 100, input_tokens: 100, output_tokens: 0 },
-        },
-      };
-      full.totals = { ...full.totals, input_tokens: 100, total_tokens: 100 };
-      store.save({ state: full, claims: ["1"], completed: [] });
-      const shown: OrchestratorState = {
-        ...full,
-        retry_seq: 5,
-        totals: { ...full.totals, input_tokens: 250, total_tokens: 250 },
-        budget: {
-          issues: { "1": spend(250) },
-          period: { key: "2026-12-06", tokens: 250, input_tokens: 250, output_tokens: 0 },
-        },
-      };
-      store.save({ state: shown, claims: [], completed: [], totalsOnly: true });
-      await close(store);
+      const period = { key: "2026-12-06", tokens: 300, input_tokens: 300, output_tokens: 0 };
+      // The meta record as Baton wrote it before spend had records of its own.
+      await place.writeMeta(
+        JSON.stringify({
+          schema_version: STATE_SCHEMA_VERSION,
+          totals: emptyState().totals,
+          rate_limits: null,
+          retry_seq: 0,
+          budget: { issues: { "1": spend(300) }, period },
+        }),
+      );
+      const upgraded = await open(place);
+      const legacy = upgraded.load().state!;
+      expect(legacy.budget).toEqual({ issues: { "1": spend(300) }, period });
+      upgraded.save({ state: { ...legacy, retry_seq: 1 }, claims: [], completed: [] });
+      await close(upgraded);
 
-      const loaded = (await open(place)).load();
-      expect(loaded.warnings).toEqual([]);
-      expect(loaded.state?.totals).toEqual(shown.totals);
-      expect(loaded.state?.budget.period).toEqual(shown.budget.period);
-      expect(loaded.state?.budget.issues).toEqual(full.budget.issues);
-      expect(loaded.state?.retry_seq).toBe(4);
-      expect(loaded.state?.claims).toEqual(full.claims);
+      const reopened = await open(place);
+      const carried = reopened.load().state!;
+      expect(carried.budget).toEqual({ issues: { "1": spend(300) }, period });
+      reopened.save({
+        state: {
+          ...carried,
+          budget: { ...carried.budget, issues: { ...carried.budget.issues, "1": spend(450) } },
+        },
+        claims: [],
+        completed: [],
+      });
+      await close(reopened);
+      expect((await open(place)).load().state?.budget.issues).toEqual({ "1": spend(450) });
     });
 
     it("[B.durable-single-instance][B.redis-single-authority] refuses a second instance naming the holder, and takes over a stale lock with a warning", async () => {
