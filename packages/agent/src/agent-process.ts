@@ -23,8 +23,6 @@ export interface AgentProcessOptions {
   declaredEnv?: readonly string[];
   /** Tracker secret variable names the child must not inherit (SPEC 10.5, 15.3). */
   secretEnvNames: readonly string[];
-  /** B.priority: niceness the agent process starts with (0: Baton's own). */
-  nice?: number;
   /** How long a request (handshake, interrupt) may wait for the agent's answer. */
   readTimeoutMs: number;
   /** A turn that produces no output for this long fails with `turn_timeout`. */

@@ -82,7 +82,6 @@ export async function startCodexSession(options: CodexSessionOptions): Promise<C
     ...(options.env !== undefined && { env: options.env }),
     ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
     unsetEnv: options.secretEnvNames,
-    ...(options.nice !== undefined && { nice: options.nice }),
   });
   // The agent is told the path it sees (a container mounts the workspace elsewhere), as cwd and writable root.
   return handshakeOrStop(new AppServerSession(options, options.launcher.visiblePath(cwd), child));

@@ -21,11 +21,6 @@ export interface LaunchSpec {
    * script cannot export them again.
    */
   unsetEnv?: readonly string[];
-  /**
-   * B.priority: niceness (1-19) the process starts with, so it and everything it runs yield the CPU
-   * to Baton; 0 or absent keeps Baton's own. Applied by the local launcher (a container ignores it).
-   */
-  nice?: number;
 }
 
 export interface ExitStatus {

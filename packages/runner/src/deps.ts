@@ -81,7 +81,6 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
         env,
         declaredEnv: Object.keys(agentEnv),
         secretEnvNames: spec.withheld_env,
-        nice: spec.agent.nice ?? 0,
         tools: session.tools,
         executeTool: session.executeTool,
         onEvent: session.onEvent,

@@ -21,13 +21,7 @@ export interface RunSpec {
   workspace: { root: string };
   hooks: ServiceConfig["hooks"];
   /** `env` as WORKFLOW.md declares it: `$VAR` values are resolved where the run runs, never carried here. */
-  agent: {
-    kind: ServiceConfig["agent"]["kind"];
-    max_turns: number;
-    env: Record<string, string>;
-    /** B.priority: the agent's niceness; absent in specs queued by a Baton from before it existed. */
-    nice?: number;
-  };
+  agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number; env: Record<string, string> };
   codex: Omit<ServiceConfig["codex"], "stall_timeout_ms">;
   claude: Omit<ServiceConfig["claude"], "stall_timeout_ms">;
   /** Tracker secret variable names the agent and hooks must not inherit (SPEC 10.5, 15.3). */
@@ -61,12 +55,7 @@ export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker)
     },
     workspace: { root: config.workspace.root },
     hooks: config.hooks,
-    agent: {
-      kind: config.agent.kind,
-      max_turns: config.agent.max_turns,
-      env: config.agent.env,
-      nice: config.agent.nice,
-    },
+    agent: { kind: config.agent.kind, max_turns: config.agent.max_turns, env: config.agent.env },
     codex,
     claude,
     withheld_env: [...new Set(tracker.secretEnvNames)],

@@ -44,13 +44,13 @@ tracker:
 workspace:
   root: ${path.join(dir, "workspaces")}
 hooks:
-  after_create: env > hook-env.txt && cut -d' ' -f19 /proc/$$/stat > hook-nice.txt
+  after_create: env > hook-env.txt
 ${declared.hooks ?? ""}
 agent:
   max_turns: 1
 ${declared.agent ?? ""}
 codex:
-  command: env > agent-env.txt && cut -d' ' -f19 /proc/$$/stat > agent-nice.txt && ${fake.command}
+  command: env > agent-env.txt && ${fake.command}
 ---
 Work on {{ issue.identifier }}
 `,
@@ -81,32 +81,8 @@ Work on {{ issue.identifier }}
     stateDir: dir,
     hook: parseEnv(await readFile(path.join(workspace.path, "hook-env.txt"), "utf8")),
     agent: parseEnv(await readFile(path.join(workspace.path, "agent-env.txt"), "utf8")),
-    niceness: {
-      agent: Number(await readFile(path.join(workspace.path, "agent-nice.txt"), "utf8")),
-      hook: Number(await readFile(path.join(workspace.path, "hook-nice.txt"), "utf8")),
-    },
   };
 }
-
-/** This process's nice value (field 19 of its /proc stat line). */
-async function ownNiceness(): Promise<number> {
-  const stat = await readFile("/proc/self/stat", "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-}
-
-describe("the CPU priority of agents", () => {
-  it("[B.priority-agent-nice] starts the agent at agent.nice (default 10) above Baton's niceness; hooks keep Baton's", async () => {
-    const own = await ownNiceness();
-    const tracker = { LINEAR_API_KEY: "lin_api_tracker_secret_0123" };
-    const declared = await launchAttempt({ agent: "  nice: 4" }, tracker);
-    expect(declared.spec.agent.nice).toBe(4);
-    expect(declared.niceness).toEqual({ agent: Math.min(own + 4, 19), hook: own });
-    const byDefault = await launchAttempt({}, tracker);
-    expect(byDefault.niceness).toEqual({ agent: Math.min(own + 10, 19), hook: own });
-    const off = await launchAttempt({ agent: "  nice: 0" }, tracker);
-    expect(off.niceness).toEqual({ agent: own, hook: own });
-  });
-});
 
 describe("the environment of agents and hooks", () => {
   it("[B.env-agent-allowlist][B.env-hook-allowlist][B.env-declared][S15.3-agent-env-no-secrets] gives each only its allowlist, what WORKFLOW.md declares and the run's marks; an unlisted secret reaches neither", async () => {

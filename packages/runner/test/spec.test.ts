@@ -45,7 +45,7 @@ describe("runSpecFrom", () => {
       content_hash: createHash("sha256").update(WORKFLOW).digest("hex"),
     });
     expect(spec.prompt_template).toBe("Work on {{ issue.identifier }}");
-    expect(spec.agent).toEqual({ kind: "codex", max_turns: 7, env: {}, nice: 10 });
+    expect(spec.agent).toEqual({ kind: "codex", max_turns: 7, env: {} });
     expect(spec.codex.command).toBe("codex app-server");
     expect(spec.tracker.kind).toBe("linear");
     expect(spec.withheld_env).toEqual(["LINEAR_API_KEY"]);

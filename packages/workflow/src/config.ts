@@ -45,8 +45,6 @@ export interface ServiceConfig {
     max_concurrent_agents: number;
     max_turns: number;
     max_retry_backoff_ms: number;
-    /** B.priority: niceness (0-19) local agent processes start with; 0 keeps Baton's own. */
-    nice: number;
     /** Normalized (trim + lowercase) state name → positive limit. */
     max_concurrent_agents_by_state: Record<string, number>;
     /** Which coding agent runs attempts: `codex` (the `codex:` section) or `claude` (the `claude:` section). */

@@ -63,7 +63,6 @@ describe("defaults", () => {
         max_concurrent_agents: 10,
         max_turns: 20,
         max_retry_backoff_ms: 300000,
-        nice: 10,
         max_concurrent_agents_by_state: {},
         kind: "codex",
         max_tokens_per_issue: null,
@@ -311,16 +310,6 @@ describe("agent limits", () => {
     const error = resolveError(`${LINEAR}\nagent:\n  max_turns: 0`);
     expect(error.category).toBe("invalid_config");
     expect(error.message).toBe(`${WORKFLOW_PATH}: agent.max_turns must be a positive integer, got 0`);
-  });
-
-  it("[B.priority-agent-nice] reads agent.nice (0 to 19) and names the field and value of one out of range", () => {
-    expect(resolveYaml(`${LINEAR}\nagent:\n  nice: 0`).agent.nice).toBe(0);
-    expect(resolveYaml(`${LINEAR}\nagent:\n  nice: 19`).agent.nice).toBe(19);
-    for (const bad of ["20", "-5", "2.5", '"high"']) {
-      expect(resolveError(`${LINEAR}\nagent:\n  nice: ${bad}`).message).toBe(
-        `${WORKFLOW_PATH}: agent.nice must be an integer from 0 to 19, got ${bad}`,
-      );
-    }
   });
 
   it("[S5.3.4-timeout-valid] [S6.4-defaults] reports every invalid value at once, each with field and value", () => {

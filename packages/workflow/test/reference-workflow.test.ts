@@ -31,7 +31,6 @@ describe("a WORKFLOW.md written for the reference implementation", () => {
       max_concurrent_agents: 4,
       max_turns: 12,
       max_retry_backoff_ms: 300000,
-      nice: 10,
       max_concurrent_agents_by_state: { merging: 1 },
       kind: "codex",
       max_tokens_per_issue: null,

@@ -42,11 +42,7 @@ export class LocalLauncher implements Launcher {
     for (const [name, value] of Object.entries(spec.env ?? process.env)) {
       if (value !== undefined && !unset.has(name)) env[name] = value;
     }
-    const shell = ["bash", "-lc", loginShellScript(spec.command, spec.unsetEnv)];
-    // nice(1) execs bash in the same process, so the pid and process group stay the launched ones,
-    // and the priority holds from the first instruction (nothing starts before it is lowered).
-    const argv = spec.nice ? ["nice", "-n", String(spec.nice), ...shell] : shell;
-    const child = spawn(argv[0]!, argv.slice(1), {
+    const child = spawn("bash", ["-lc", loginShellScript(spec.command, spec.unsetEnv)], {
       cwd: spec.cwd,
       env,
       detached: true,

@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,12 +15,6 @@ const launcher = {
     return child;
   },
 };
-
-/** A process's nice value, from /proc (field 19 of its stat line). */
-function niceness(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-}
 
 afterEach(() => {
   for (const child of started.splice(0)) child.kill("SIGKILL");
@@ -101,37 +94,6 @@ describe("LocalLauncher", () => {
     expect(loginShellScript("codex app-server", ["GOOD_NAME", "$(touch pwned)", "bad-name"])).toBe(
       "unset GOOD_NAME; codex app-server",
     );
-  });
-
-  it("[B.priority-agent-nice] starts the command at the given niceness, as the launched pid and group leader, and what it runs inherits it", async () => {
-    const cwd = await tempDir();
-    const own = niceness(process.pid);
-    const child = launcher.launch({
-      command: "sleep 600 &\necho $$ $!\nwait",
-      cwd,
-      env: isolatedEnv(cwd),
-      nice: 7,
-    });
-    let firstLine = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      firstLine += chunk.toString();
-    });
-    await waitUntil(() => firstLine.includes("\n"));
-    const [shellPid, backgroundPid] = firstLine.trim().split(" ").map(Number);
-    expect(shellPid).toBe(child.pid);
-    expect(niceness(child.pid!)).toBe(Math.min(own + 7, 19));
-    expect(niceness(backgroundPid!)).toBe(Math.min(own + 7, 19));
-    // Still the leader of its own group: kill() takes the background job down with it.
-    child.kill("SIGKILL");
-    await child.exited;
-    await waitUntil(() => !isRunning(backgroundPid!));
-  });
-
-  it("[B.priority-agent-nice] without a niceness the command keeps Baton's own", async () => {
-    const cwd = await tempDir();
-    const child = launcher.launch({ command: "sleep 600", cwd, env: isolatedEnv(cwd), nice: 0 });
-    await waitUntil(() => readFileSync(`/proc/${child.pid}/cmdline`, "utf8").startsWith("sleep"));
-    expect(niceness(child.pid!)).toBe(niceness(process.pid));
   });
 
   it("[S9.4-hook-kill-group] kill() takes down the whole process group, background jobs included", async () => {

@@ -71,7 +71,6 @@ export async function startClaudeSession(options: ClaudeSessionOptions): Promise
       env: { ...(options.env ?? process.env), ENABLE_TOOL_SEARCH: "false" },
       ...(options.declaredEnv !== undefined && { declaredEnv: options.declaredEnv }),
       unsetEnv: options.secretEnvNames,
-      ...(options.nice !== undefined && { nice: options.nice }),
     });
   } catch (error) {
     await tools.close();
