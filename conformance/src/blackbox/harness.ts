@@ -383,12 +383,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Signals the implementation's process group, or the process alone when it leads none. One signal
+ * only: sending it to the group and then to the leader again delivered it twice, which an
+ * implementation may rightly read as an impatient second signal (force exit).
+ */
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   for (const target of [-pid, pid]) {
     try {
       process.kill(target, signal);
+      return;
     } catch {
-      // already gone
+      // no such group (or already gone): try the process itself
     }
   }
 }

@@ -168,34 +168,31 @@ export class RedisStateStore implements StateStore {
         `${this.key("meta")}: dropped unreadable totals (token totals restart from zero); the record is kept in ${aside}`,
       );
     }
-    if (badClaims.length > 0) {
-      const aside = `${this.key("claims")}:bad-${this.stamp()}`;
-      const move = client.multi();
-      for (const id of badClaims) move.hset(aside, id, claims[id] ?? "").hdel(this.key("claims"), id);
-      await move.exec();
-      for (const id of badClaims) {
-        this.warn(
-          `${this.key("claims")}: dropped the unreadable claim of issue ${id}; the record is kept in ${aside}`,
-        );
-      }
-    }
-    if (badSpend.length > 0) {
-      const aside = `${this.key("spend")}:bad-${this.stamp()}`;
-      const move = client.multi();
-      for (const id of badSpend) move.hset(aside, id, spend[id] ?? "").hdel(this.key("spend"), id);
-      await move.exec();
-      for (const id of badSpend) {
-        this.warn(
-          `${this.key("spend")}: dropped the unreadable token spend of issue ${id}; the record is kept in ${aside}`,
-        );
-      }
-    }
+    await this.moveAside("claims", claims, badClaims, "claim");
+    await this.moveAside("spend", spend, badSpend, "token spend");
     this.mirror.meta = badMeta ? null : meta;
     for (const [id, json] of Object.entries(spend))
       if (!badSpend.includes(id)) this.mirror.spend.set(id, json);
     for (const [id, json] of Object.entries(claims))
       if (!badClaims.includes(id)) this.mirror.claims.set(id, json);
     for (const id of completed) this.mirror.completed.add(id);
+  }
+
+  /** Moves the unreadable fields of a hash to `<key>:bad-<time>`, with a warning for each. */
+  private async moveAside(
+    name: "claims" | "spend",
+    fields: Record<string, string>,
+    bad: readonly string[],
+    what: string,
+  ): Promise<void> {
+    if (bad.length === 0) return;
+    const key = this.key(name);
+    const aside = `${key}:bad-${this.stamp()}`;
+    const move = this.redis.client.multi();
+    for (const id of bad) move.hset(aside, id, fields[id] ?? "").hdel(key, id);
+    await move.exec();
+    for (const id of bad)
+      this.warn(`${key}: dropped the unreadable ${what} of issue ${id}; the record is kept in ${aside}`);
   }
 
   load(): { state: OrchestratorState | null; warnings: string[] } {
