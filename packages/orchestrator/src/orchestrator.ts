@@ -77,10 +77,10 @@ const AGENT_EVENT_BATCH = 128;
  * claims record and the budget's issue table (with 200 claims ~50 us and ~45 KB each: both are
  * dictionaries), and with hundreds of streaming sessions a step per event-loop turn made those
  * copies a quarter of the process's CPU and a fifth of what it allocated. A reader never sees the
- * delay: snapshots and every other input apply the pending events first.
+ * delay: snapshots and every other input apply the pending events first. Not longer: the state
+ * answer applies them inside the request, so the interval also bounds the work a request may find
+ * waiting (~40 events at 4,000 events/s).
  */
-// Not longer: the state answer applies what is pending inside the request (its freshness), so the
-// interval also bounds the work a request may find waiting (~40 events at 4,000 events/s).
 const DEFAULT_AGENT_EVENT_STEP_INTERVAL_MS = 10;
 /** Transitions without effects are saved in batches: at most this long after they happened (and before any effect). */
 const LAZY_SAVE_MS = 1000;
@@ -404,8 +404,8 @@ export class Orchestrator {
           ? setTimeout(this.flushQueuedAgentEvents, wait).unref()
           : setImmediate(this.flushQueuedAgentEvents).unref();
     }
-    // A long burst is applied in slices: events (and their parsed payloads) held until the end of
-    // the turn would outlive V8's young generation and make every collection copy them.
+    // A long burst is applied in slices: events (and their parsed payloads) held until the paced
+    // step would outlive V8's young generation and make every collection copy them.
     else if (this.pendingAgentEvents.length >= AGENT_EVENT_BATCH) this.flushAgentEvents();
   }
 
