@@ -58,8 +58,10 @@ export class BatonProcess {
     return this.exited;
   }
 
-  tail(lines = 25): string {
-    return [...this.logs.slice(-lines).map((line) => line.msg), this.stderr.slice(-2000)].join("\n");
+  /** The last log lines for a failure message; routine tick summaries would crowd out what happened. */
+  tail(lines = 40): string {
+    const telling = this.logs.filter((line) => !line.msg.startsWith(ROUTINE_TICK));
+    return [...telling.slice(-lines).map(describeLine), this.stderr.slice(-2000)].join("\n");
   }
 
   private onStdout(chunk: string): void {
@@ -75,6 +77,15 @@ export class BatonProcess {
       }
     }
   }
+}
+
+const ROUTINE_TICK = "action=tick outcome=completed";
+
+/** A log line with its fields, so a failure shows which issue, run and error it was about. */
+function describeLine(line: LogLine): string {
+  const { level: _level, msg, time: _time, pid: _pid, hostname: _hostname, ...fields } = line;
+  const rest = JSON.stringify(fields);
+  return rest === "{}" ? msg : `${msg} ${rest.length > 400 ? `${rest.slice(0, 400)}…` : rest}`;
 }
 
 export async function waitFor(

@@ -67,12 +67,22 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     };
   }
 
-  async function containersOf(workflowPath: string): Promise<string[]> {
-    const listed = await docker.listContainers({
+  function ourContainers(workflowPath: string) {
+    return docker.listContainers({
       all: true,
       filters: { label: [`${LABELS.instance}=${instanceId(workflowPath)}`] },
     });
-    return listed.map((container) => container.Id);
+  }
+
+  async function containersOf(workflowPath: string): Promise<string[]> {
+    return (await ourContainers(workflowPath)).map((container) => container.Id);
+  }
+
+  /** Each container still there, as "<role> <state> (<status>)", for a failure message. */
+  async function containersLeft(workflowPath: string): Promise<string[]> {
+    return (await ourContainers(workflowPath)).map(
+      (container) => `${container.Labels[LABELS.role]} ${container.State} (${container.Status})`,
+    );
   }
 
   it("[B.sandbox-e2e-run][B.sandbox-cancel-removes][B.sandbox-hooks][B.env-sandbox] runs the agent in a container whose file lands in the host workspace; moving the ticket to Done stops and removes the container", async () => {
@@ -102,11 +112,19 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     expect(agentEnv).toContain("DEPLOYED_AS=declared-value");
     expect(await containersOf(project.workflowPath)).toHaveLength(1);
 
-    await project.cli(["issue", "move", "BAT-1", "Done", "--workflow", project.workflowPath]);
+    const moved = await project.cli(
+      ["issue", "move", "BAT-1", "Done", "--workflow", project.workflowPath],
+      env(),
+    );
+    expect(moved, moved.stderr).toMatchObject({ code: 0 });
+    let left: string[] = [];
     await waitFor(
-      async () => (await containersOf(project!.workflowPath)).length === 0,
+      async () => {
+        left = await containersLeft(project!.workflowPath);
+        return left.length === 0;
+      },
       30_000,
-      () => `the container removed\n${baton.tail()}`,
+      () => `the container removed; left: ${left.join(", ")}\n${baton.tail()}`,
     );
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
   }, 120_000);

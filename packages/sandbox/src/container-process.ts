@@ -86,7 +86,6 @@ export class ContainerProcess implements LaunchedProcess {
       stream.destroy();
       return { code: null, signal: "SIGKILL" };
     }
-    const waited = container.wait();
     await container.start();
     this.started = true;
     // Input written so far waited in the PassThrough; ending it half-closes the attach socket,
@@ -94,7 +93,10 @@ export class ContainerProcess implements LaunchedProcess {
     (this.stdin as PassThrough).on("data", (chunk: Buffer) => stream.write(chunk));
     (this.stdin as PassThrough).on("end", () => stream.end());
     if (this.requestedSignal !== null) this.kill(this.requestedSignal);
-    const result = (await waited) as { StatusCode: number };
+    // Asked only now: the daemon answers a wait for "not-running" at once, with code 0, while the
+    // container has not started yet, and a wait sent before the start may reach it first. After
+    // the start it returns the exit code, at once if the command has already ended.
+    const result = (await container.wait()) as { StatusCode: number };
     await settleWithin(streamEnded, STREAM_DRAIN_MS);
     const state = (await container.inspect()).State;
     const code = result.StatusCode;

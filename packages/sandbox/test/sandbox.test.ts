@@ -186,6 +186,23 @@ describeWithDockerd(describe, "Docker sandbox", () => {
     expect(await ourContainers()).toEqual([]);
   }, 60_000);
 
+  it("[B.sandbox-runs-to-end] a command that takes longer than a moment runs to its end and its exit code is reported", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null);
+    // Longer than the launch's 2 s output drain: a launch that stopped waiting for the container's
+    // exit would remove it before the second line.
+    const launched = launcher.launch({
+      command: "echo started; sleep 4; echo finished; exit 3",
+      cwd: ws.workspace,
+      env: {},
+    });
+    const result = await collect(launched);
+    expect(result.stdout).toBe("started\nfinished\n");
+    expect(result.code).toBe(3);
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
   it("[B.sandbox-oom] a container killed for memory fails with sandbox_oom and a clear message", async () => {
     const ws = await tempWorkspace();
     cleanups.push(() => ws.cleanup());
