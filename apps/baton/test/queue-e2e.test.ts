@@ -101,6 +101,20 @@ const handOff = scripts.toolThenMessage(
   "handed off",
 );
 
+/** Every log line of these processes about these tickets, for a failure message. */
+function historyOf(tickets: string[], processes: BatonProcess[]): string {
+  return processes
+    .flatMap((process, index) =>
+      process.logs
+        .filter((line) => tickets.includes(String(line.issue_identifier)))
+        .map(
+          (line) =>
+            `[${index} pid ${process.child.pid}] ${String(line.time)} ${line.msg} ${String(line.reason ?? "")}`,
+        ),
+    )
+    .join("\n");
+}
+
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -377,7 +391,16 @@ describe.skipIf(skip !== null)(
         const ticket = /Work on (BAT-\d+):/.exec(JSON.stringify(request.input))?.[1];
         if (ticket !== undefined) handoffCalls.set(ticket, (handoffCalls.get(ticket) ?? 0) + 1);
       }
-      expect([...handoffCalls.values()].filter((count) => count > 1)).toEqual([]);
+      const twice = [...handoffCalls].filter(([, count]) => count > 1).map(([ticket]) => ticket);
+      const outputsOf = (ticket: string) =>
+        project.provider.requests
+          .filter(
+            (request) =>
+              request.turnToolOutputs.length > 0 &&
+              JSON.stringify(request.input).includes(`Work on ${ticket}:`),
+          )
+          .map((request) => JSON.stringify(request.turnToolOutputs).slice(0, 300));
+      expect(twice, `${historyOf(twice, all())}\n${twice.flatMap(outputsOf).join("\n")}`).toEqual([]);
       const recorded = orchestrators.flatMap((baton) => baton.find("action=handoff outcome=recorded"));
       expect(new Set(recorded.map((line) => line.issue_identifier)).size).toBe(recorded.length);
       expect(await handedOffCount()).toBe(tickets);

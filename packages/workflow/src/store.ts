@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type FSWatcher, watch } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { BatonError, Logger } from "@baton/domain";
 import { silentLogger, toBatonError } from "@baton/domain";
 import { type ResolveConfigOptions, resolveConfig, type ServiceConfig } from "./config.ts";
@@ -35,6 +36,13 @@ export interface WorkflowStoreOptions extends ResolveConfigOptions {
 // Editors save in several steps (write temp, rename); wait for the burst of watch events to settle.
 const WATCH_SETTLE_MS = 30;
 const MISSING_FILE = "missing";
+/**
+ * A file written in place is empty or half-written for a moment (truncate, then write): a version
+ * is applied only once the file has not changed for this long and was the same before and after
+ * the read. A file that never stays quiet is applied as read after MAX_QUIET_WAITS waits.
+ */
+const WRITE_QUIET_MS = 100;
+const MAX_QUIET_WAITS = 20;
 
 /**
  * Owns the live WORKFLOW.md (SPEC 6.2): detects edits through a directory watch (which sees
@@ -58,7 +66,7 @@ export class WorkflowStore {
   /** Loads the workflow and starts watching it; rejects when the startup version is invalid (SPEC 6.3). */
   static async open(path: string, options: WorkflowStoreOptions): Promise<WorkflowStore> {
     const absolute = resolve(path);
-    const stampBefore = await statStamp(absolute);
+    const stampBefore = (await statStamp(absolute))?.stamp ?? null;
     const source = await readWorkflowSource(absolute);
     const snapshot = evaluate(source, absolute, options);
     return new WorkflowStore(absolute, options, snapshot, contentHash(source), stampBefore);
@@ -139,23 +147,37 @@ export class WorkflowStore {
   }
 
   private async checkStat(): Promise<void> {
-    const stamp = await statStamp(this.path);
+    const stamp = (await statStamp(this.path))?.stamp ?? null;
     if (stamp !== null && stamp === this.seenStamp) return;
     await this.checkContent();
   }
 
   private async checkContent(): Promise<void> {
-    this.seenStamp = await statStamp(this.path);
-    let source: string;
-    try {
-      source = await readWorkflowSource(this.path);
-    } catch (error) {
-      this.apply(MISSING_FILE, () => {
-        throw error;
-      });
+    for (let waits = 0; ; waits++) {
+      const before = await statStamp(this.path);
+      const sinceChangeMs = before === null ? Number.POSITIVE_INFINITY : Date.now() - before.mtimeMs;
+      const settled = waits >= MAX_QUIET_WAITS;
+      // A modification time ahead of the clock (skew) says nothing about an ongoing write.
+      if (!settled && sinceChangeMs >= 0 && sinceChangeMs < WRITE_QUIET_MS) {
+        await sleep(WRITE_QUIET_MS - sinceChangeMs, undefined, { ref: false });
+        continue;
+      }
+      let source: string;
+      try {
+        source = await readWorkflowSource(this.path);
+      } catch (error) {
+        this.seenStamp = null;
+        this.apply(MISSING_FILE, () => {
+          throw error;
+        });
+        return;
+      }
+      const after = await statStamp(this.path);
+      if (!settled && after?.stamp !== before?.stamp) continue;
+      this.seenStamp = after?.stamp ?? null;
+      this.apply(contentHash(source), () => evaluate(source, this.path, this.options));
       return;
     }
-    this.apply(contentHash(source), () => evaluate(source, this.path, this.options));
   }
 
   private apply(digest: string, load: () => WorkflowSnapshot): void {
@@ -195,10 +217,10 @@ function contentHash(source: string): string {
 }
 
 /** mtime + size: a cheap signal that the file may have changed; the content hash decides. */
-async function statStamp(path: string): Promise<string | null> {
+async function statStamp(path: string): Promise<{ stamp: string; mtimeMs: number } | null> {
   try {
     const info = await stat(path);
-    return `${info.mtimeMs}:${info.size}`;
+    return { stamp: `${info.mtimeMs}:${info.size}`, mtimeMs: info.mtimeMs };
   } catch {
     return null;
   }

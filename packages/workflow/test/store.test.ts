@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@baton/domain";
 import { silentLogger } from "@baton/domain";
@@ -90,6 +90,27 @@ describe("WorkflowStore", () => {
       "the renamed file is applied",
     );
     expect(events.map((event) => event.type)).toEqual(["reloaded"]);
+  });
+
+  it("[S6.2-detect-changes][S6.2-invalid-reload-keeps-last-good] a file written in place is applied once whole: the empty and half-written moments are never read as versions", async () => {
+    const opened = await openStore(20);
+    const whole = workflowText(4321, "A prompt long enough to be cut in the middle");
+    const file = await open(path, "r+");
+    try {
+      // As `cat > WORKFLOW.md` or an editor writing in place: truncate, then the text in pieces.
+      await file.truncate(0);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      await file.write(whole.slice(0, whole.length - 20), 0);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      await file.write(whole.slice(whole.length - 20), whole.length - 20);
+    } finally {
+      await file.close();
+    }
+    await waitUntil(() => events.length > 0, "the new version is applied");
+    await settle();
+    expect(events.map((event) => event.type)).toEqual(["reloaded"]);
+    expect(opened.current().config.polling.interval_ms).toBe(4321);
+    expect(opened.current().definition.promptTemplate).toBe("A prompt long enough to be cut in the middle");
   });
 
   it("[S6.2-defensive-reload] reloadIfChanged applies a change on demand", async () => {
