@@ -1,4 +1,4 @@
-import { access, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -337,6 +337,48 @@ describe.skipIf(skip !== null)(
       expect((await agentRecords()).length).toBe(1);
       await stopWatching!();
       stopWatching = undefined;
+    });
+
+    it("[B.queue-gateway-resend][B.queue-orchestrator-restart] an orchestrator SIGKILLed while it handles the agent's tool call: the worker sends the call again and the next orchestrator answers it", async () => {
+      const model = gatedHandOff();
+      const { project, redis } = await queueProject({
+        script: model.script,
+        codexCommand: await recordingAgent(),
+        tickets: [{ title: "Its tool call outlives the orchestrator", priority: 1 }],
+      });
+      const first = project.start();
+      const [worker] = await readyWorkers(project, redis.url, 1);
+      await waitFor(
+        () => project.provider.requests.length > 0,
+        30_000,
+        () => `a model request\n${first.tail()}`,
+      );
+      // Another writer holds the ticket's lock: the orchestrator's hand-off waits on it, after it has
+      // read the request off the report stream.
+      const lock = join(project.dir, "tickets", ".BAT-1.lock");
+      await writeFile(lock, "");
+      model.open();
+      await waitFor(
+        () => model.answered() > 0,
+        30_000,
+        () => `the model's tool call answer\n${worker!.tail()}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await first.stop("SIGKILL");
+      await rm(lock);
+      const second = project.start();
+      // Well inside the worker's 60 s gateway timeout, after which the call would fail.
+      await waitFor(
+        async () => (await project.store.list(["Human Review"])).length === 1,
+        20_000,
+        () => `the ticket handed off\n${second.tail()}\n----\n${worker!.tail()}`,
+      );
+      const exit = await second.waitForLog(["action=worker_exit"], 20_000);
+      expect(exit).toMatchObject({ issue_identifier: "BAT-1", outcome: "normal" });
+      const toolOutputs = project.provider.requests.filter((request) => request.turnToolOutputs.length > 0);
+      expect(toolOutputs).toHaveLength(1);
+      expect(toolOutputs[0]!.turnToolOutputs[0]!.output).not.toContain("timeout");
+      expect(worker!.find("action=worker_job outcome=started")).toHaveLength(1);
     });
 
     it("[B.queue-done-when] 20 tickets, 3 workers: each reaches its hand-off exactly once while a worker is SIGKILLed, Redis restarted and the orchestrator SIGKILLed and restarted", async () => {

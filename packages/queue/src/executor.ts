@@ -8,6 +8,7 @@ import {
   type RunStartMessage,
   runOutcomeOf,
   type ToolGateway,
+  type ToolGatewayReply,
 } from "@baton/runner";
 import type { RedisConnection, RedisHealth } from "@baton/state/redis";
 import { Queue } from "bullmq";
@@ -17,6 +18,7 @@ import {
   ATTEMPT_JOB,
   type DownMessage,
   entryMessages,
+  GATEWAY_TIMEOUT_MS,
   MARK_TTL_SECONDS,
   QUEUE_PREFIX,
   queueKeys,
@@ -74,6 +76,8 @@ export class QueueExecutor implements RunExecutor {
   private readonly reader: Redis;
   private readonly queue: Queue;
   private lastReportId = "0-0";
+  /** Gateway calls by request id: each runs once, however many copies of its request arrive. */
+  private readonly gatewayCalls = new Map<string, Promise<ToolGatewayReply>>();
   private closed = false;
   private initialized: Promise<void> = Promise.resolve();
   private readLoop: Promise<void> | null = null;
@@ -341,11 +345,7 @@ export class QueueExecutor implements RunExecutor {
           this.onWorkerStarted(run, message.worker);
           return;
         case "gateway_request":
-          void run
-            .gateway(message.request)
-            .then((reply) =>
-              this.send(message.worker_id, { type: "gateway_reply", request_id: message.request_id, reply }),
-            );
+          this.answerGateway(run, message);
           return;
         case "outcome":
           this.settle(run, runOutcomeOf(message));
@@ -359,6 +359,34 @@ export class QueueExecutor implements RunExecutor {
         "action=queue_report outcome=failed",
       );
     }
+  }
+
+  /**
+   * Runs a tool call or issue re-read once per request id and answers every copy the worker sends
+   * (it repeats a request until answered: see GATEWAY_RESEND_MS). Kept until the worker has
+   * stopped waiting, so a copy that crossed the answer is answered again, not run again.
+   */
+  private answerGateway(run: TrackedRun, message: Extract<UpMessage, { type: "gateway_request" }>): void {
+    let call = this.gatewayCalls.get(message.request_id);
+    if (call === undefined) {
+      call = run.gateway(message.request);
+      this.gatewayCalls.set(message.request_id, call);
+      const forget = () => {
+        setTimeout(() => this.gatewayCalls.delete(message.request_id), GATEWAY_TIMEOUT_MS).unref();
+      };
+      call.then(forget, forget);
+    }
+    call
+      .then((reply) =>
+        this.send(message.worker_id, { type: "gateway_reply", request_id: message.request_id, reply }),
+      )
+      .catch((error: unknown) =>
+        // The worker sends the request again; its copy is answered then.
+        this.logger.warn(
+          { run_id: message.run_id, reason: toBatonError(error, "redis_error").message },
+          "action=gateway_reply outcome=failed",
+        ),
+      );
   }
 
   private onWorkerStarted(run: TrackedRun, worker: WorkerInfo): void {

@@ -53,6 +53,16 @@ export const STREAM_MAX_ENTRIES = 100_000;
 /** Cancel marks and inboxes expire after a day: long after any run they concern. */
 export const MARK_TTL_SECONDS = 24 * 60 * 60;
 
+/** How long a tool call waits for the orchestrator's answer before it fails. */
+export const GATEWAY_TIMEOUT_MS = 60_000;
+/**
+ * An unanswered gateway request is sent again this often, under the same request id: an
+ * orchestrator killed while it handled a request (its stream cursor already past it) never
+ * answers, and its successor sees only what is sent after. The orchestrator handles each request
+ * id once and answers every copy.
+ */
+export const GATEWAY_RESEND_MS = 3_000;
+
 /** The job name of every attempt. */
 export const ATTEMPT_JOB = "attempt";
 

@@ -19,6 +19,8 @@ import { connectQueueRedis } from "./connection.ts";
 import {
   type DownMessage,
   entryMessages,
+  GATEWAY_RESEND_MS,
+  GATEWAY_TIMEOUT_MS,
   MARK_TTL_SECONDS,
   QUEUE_PREFIX,
   queueKeys,
@@ -43,9 +45,6 @@ export interface QueueWorkerOptions {
   depsFor: (message: RunStartMessage, gateway: ToolGateway) => AttemptDeps;
   logger?: Logger;
 }
-
-/** How long a tool call waits for the orchestrator's answer before it fails. */
-const GATEWAY_TIMEOUT_MS = 60_000;
 
 /**
  * A `baton worker` (B.queue): takes attempt jobs from the queue and runs them on this host
@@ -201,7 +200,17 @@ export class QueueWorker {
     return (request) =>
       new Promise((resolve) => {
         const requestId = randomUUID();
+        const send = () =>
+          this.up({
+            type: "gateway_request",
+            run_id: runId,
+            request_id: requestId,
+            worker_id: this.info.id,
+            request,
+          });
+        const resend = setInterval(send, GATEWAY_RESEND_MS);
         const timer = setTimeout(() => {
+          clearInterval(resend);
           this.pendingReplies.delete(requestId);
           resolve({
             type: "error",
@@ -214,15 +223,10 @@ export class QueueWorker {
         }, GATEWAY_TIMEOUT_MS);
         this.pendingReplies.set(requestId, (reply) => {
           clearTimeout(timer);
+          clearInterval(resend);
           resolve(reply);
         });
-        this.up({
-          type: "gateway_request",
-          run_id: runId,
-          request_id: requestId,
-          worker_id: this.info.id,
-          request,
-        });
+        send();
       });
   }
 
