@@ -104,6 +104,26 @@ describe("baton init and baton issue", () => {
     expect(ticket).toContain("Looks good");
   });
 
+  it("[B.ops-issue-tracker-only] baton issue works where the agent's and server's variables are unset; validate still names them", async () => {
+    const dir = await tempDir();
+    await baton(["init"], dir);
+    const path = join(dir, "WORKFLOW.md");
+    const workflow = await readFile(path, "utf8");
+    await writeFile(
+      path,
+      workflow
+        .replace(/^agent:\n/m, "agent:\n  env:\n    GH_TOKEN: $BATON_TEST_UNSET_GH\n")
+        .replace(/^---\n/, "---\nserver:\n  token: $BATON_TEST_UNSET_TOKEN\n"),
+    );
+    const moved = await baton(["issue", "move", "BAT-1", "In", "Progress"], dir);
+    expect(moved, moved.stderr).toMatchObject({ code: 0, stdout: "moved BAT-1: Todo -> In Progress\n" });
+    expect((await baton(["issue", "list"], dir)).stdout).toMatch(/^BAT-1\s+In Progress/m);
+    const validated = await baton(["validate"], dir);
+    expect(validated.code).toBe(1);
+    expect(validated.stderr).toContain("agent.env.GH_TOKEN refers to $BATON_TEST_UNSET_GH");
+    expect(validated.stderr).toContain("server.token refers to $BATON_TEST_UNSET_TOKEN");
+  });
+
   it("[S17.7-cli-usage] rejects unknown flags with a usage error (exit 2) and unknown tickets with exit 1", async () => {
     const dir = await tempDir();
     await baton(["init"], dir);

@@ -227,6 +227,76 @@ interface ValidFrontMatter {
  */
 export function resolveConfig(definition: WorkflowDefinition, options: ResolveConfigOptions): ServiceConfig {
   const workflowDir = dirname(definition.path);
+  const { valid, phases, profile, activeStates, terminalStates, problems, warnings } = checkWorkflow(
+    definition,
+    options,
+  );
+  const token = resolveServerToken(valid.server.token, options.env, problems);
+  const webhooks = {
+    linear: resolveWebhook("linear", valid.server.webhooks?.linear, options.env, problems),
+    github: resolveWebhook("github", valid.server.webhooks?.github, options.env, problems),
+  };
+  const sandbox = resolveSandbox(valid.sandbox, options.env, problems);
+  const executor = resolveExecutor(valid.executor, options.env, problems);
+  if (sandbox.kind === "docker" && valid.agent.kind === "claude") {
+    problems.push({
+      field: "sandbox.kind",
+      message:
+        "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
+    });
+  }
+  checkDeclaredEnv("agent.env", valid.agent.env, options.env, problems);
+  checkDeclaredEnv("hooks.env", valid.hooks.env, options.env, problems);
+  throwIfAny(problems, definition.path);
+
+  return {
+    workflowPath: definition.path,
+    workflowDir,
+    tracker: trackerSettings(valid, profile, activeStates!, terminalStates!, options, definition.path),
+    polling: { interval_ms: valid.polling.interval_ms },
+    workspace: { root: resolveWorkspaceRoot(valid.workspace.root, options.env, workflowDir, warnings) },
+    hooks: {
+      after_create: valid.hooks.after_create ?? null,
+      before_run: valid.hooks.before_run ?? null,
+      after_run: valid.hooks.after_run ?? null,
+      before_remove: valid.hooks.before_remove ?? null,
+      timeout_ms: valid.hooks.timeout_ms,
+      sandbox: valid.hooks.sandbox,
+      env: { ...valid.hooks.env },
+    },
+    agent: {
+      ...valid.agent,
+      max_tokens_per_issue: valid.agent.max_tokens_per_issue ?? null,
+      max_tokens_per_session: valid.agent.max_tokens_per_session ?? null,
+      env: { ...valid.agent.env },
+    },
+    codex: {
+      command: valid.codex.command,
+      approval_policy: valid.codex.approval_policy,
+      thread_sandbox: valid.codex.thread_sandbox,
+      turn_sandbox_policy: valid.codex.turn_sandbox_policy ?? null,
+      turn_timeout_ms: valid.codex.turn_timeout_ms,
+      read_timeout_ms: valid.codex.read_timeout_ms,
+      stall_timeout_ms: valid.codex.stall_timeout_ms,
+    },
+    claude: { ...valid.claude, model: valid.claude.model ?? null },
+    budget: budgetSettings(valid.budget),
+    phases,
+    approvals: {
+      approvers: valid.approvals.approvers?.map((name) => name.trim().toLowerCase()) ?? null,
+      agent_requests: valid.approvals.agent_requests,
+      agent_wait_ms: valid.approvals.agent_wait_ms,
+    },
+    sandbox,
+    executor,
+    server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
+    logs: { ...valid.logs },
+    warnings,
+  };
+}
+
+/** What every resolution starts from: the checked front matter and its tracker profile and states. */
+function checkWorkflow(definition: WorkflowDefinition, options: ResolveConfigOptions) {
   const warnings: string[] = [];
   const frontMatter = withSectionDefaults(definition.config);
   if (isPlainMap(frontMatter.budget)) {
@@ -269,81 +339,42 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
       });
     }
   }
-  const token = resolveServerToken(valid.server.token, options.env, problems);
-  const webhooks = {
-    linear: resolveWebhook("linear", valid.server.webhooks?.linear, options.env, problems),
-    github: resolveWebhook("github", valid.server.webhooks?.github, options.env, problems),
-  };
-  const sandbox = resolveSandbox(valid.sandbox, options.env, problems);
-  const executor = resolveExecutor(valid.executor, options.env, problems);
-  if (sandbox.kind === "docker" && valid.agent.kind === "claude") {
-    problems.push({
-      field: "sandbox.kind",
-      message:
-        "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
-    });
-  }
-  checkDeclaredEnv("agent.env", valid.agent.env, options.env, problems);
-  checkDeclaredEnv("hooks.env", valid.hooks.env, options.env, problems);
+  return { valid, phases, profile, activeStates, terminalStates, problems, warnings };
+}
+
+/**
+ * The tracker section alone, for commands that only read and write tickets (`baton issue`): the
+ * whole file is still checked, but the other sections' `$VAR` references (the agent's, the
+ * sandbox's, the server's) need not be set in the caller's environment.
+ */
+export function resolveTrackerConfig(
+  definition: WorkflowDefinition,
+  options: ResolveConfigOptions,
+): Pick<ServiceConfig, "workflowPath" | "workflowDir" | "tracker"> {
+  const { valid, profile, activeStates, terminalStates, problems } = checkWorkflow(definition, options);
   throwIfAny(problems, definition.path);
-
-  const provider = resolveProvider(
-    profile,
-    withLegacyTrackerKeys(valid.tracker),
-    options.env,
-    definition.path,
-  );
-
   return {
     workflowPath: definition.path,
-    workflowDir,
-    tracker: {
-      kind: profile.kind,
-      provider,
-      // A blank label stays "" on purpose: it can never match, so nothing dispatches (SPEC 5.3.1).
-      required_labels: valid.tracker.required_labels.map((label) => label.trim().toLowerCase()),
-      active_states: [...activeStates!],
-      terminal_states: [...terminalStates!],
-    },
-    polling: { interval_ms: valid.polling.interval_ms },
-    workspace: { root: resolveWorkspaceRoot(valid.workspace.root, options.env, workflowDir, warnings) },
-    hooks: {
-      after_create: valid.hooks.after_create ?? null,
-      before_run: valid.hooks.before_run ?? null,
-      after_run: valid.hooks.after_run ?? null,
-      before_remove: valid.hooks.before_remove ?? null,
-      timeout_ms: valid.hooks.timeout_ms,
-      sandbox: valid.hooks.sandbox,
-      env: { ...valid.hooks.env },
-    },
-    agent: {
-      ...valid.agent,
-      max_tokens_per_issue: valid.agent.max_tokens_per_issue ?? null,
-      max_tokens_per_session: valid.agent.max_tokens_per_session ?? null,
-      env: { ...valid.agent.env },
-    },
-    codex: {
-      command: valid.codex.command,
-      approval_policy: valid.codex.approval_policy,
-      thread_sandbox: valid.codex.thread_sandbox,
-      turn_sandbox_policy: valid.codex.turn_sandbox_policy ?? null,
-      turn_timeout_ms: valid.codex.turn_timeout_ms,
-      read_timeout_ms: valid.codex.read_timeout_ms,
-      stall_timeout_ms: valid.codex.stall_timeout_ms,
-    },
-    claude: { ...valid.claude, model: valid.claude.model ?? null },
-    budget: budgetSettings(valid.budget),
-    phases,
-    approvals: {
-      approvers: valid.approvals.approvers?.map((name) => name.trim().toLowerCase()) ?? null,
-      agent_requests: valid.approvals.agent_requests,
-      agent_wait_ms: valid.approvals.agent_wait_ms,
-    },
-    sandbox,
-    executor,
-    server: { port: valid.server.port ?? null, host: valid.server.host, token, webhooks },
-    logs: { ...valid.logs },
-    warnings,
+    workflowDir: dirname(definition.path),
+    tracker: trackerSettings(valid, profile, activeStates!, terminalStates!, options, definition.path),
+  };
+}
+
+function trackerSettings(
+  valid: ValidFrontMatter,
+  profile: TrackerProfile,
+  activeStates: readonly string[],
+  terminalStates: readonly string[],
+  options: ResolveConfigOptions,
+  path: string,
+): TrackerSettings {
+  return {
+    kind: profile.kind,
+    provider: resolveProvider(profile, withLegacyTrackerKeys(valid.tracker), options.env, path),
+    // A blank label stays "" on purpose: it can never match, so nothing dispatches (SPEC 5.3.1).
+    required_labels: valid.tracker.required_labels.map((label) => label.trim().toLowerCase()),
+    active_states: [...activeStates],
+    terminal_states: [...terminalStates],
   };
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import type { Issue } from "@baton/domain";
 import { BatonError } from "@baton/domain";
 import { LocalTicketStore, trackerProfiles } from "@baton/tracker";
-import { loadWorkflow, resolveConfig, selectWorkflowPath } from "@baton/workflow";
+import { loadWorkflow, resolveTrackerConfig, selectWorkflowPath } from "@baton/workflow";
 import { type CommandIO, println, usageError } from "../io.ts";
 
 /**
@@ -82,7 +82,7 @@ function parse(args: string[]) {
 
 async function openStore(workflow: string | undefined, io: CommandIO): Promise<LocalTicketStore> {
   const definition = await loadWorkflow(selectWorkflowPath(workflow, io.cwd));
-  const config = resolveConfig(definition, { env: io.env, trackerProfiles });
+  const config = resolveTrackerConfig(definition, { env: io.env, trackerProfiles });
   if (config.tracker.kind !== "local") {
     throw new BatonError(
       "invalid_tracker_config",
