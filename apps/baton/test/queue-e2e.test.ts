@@ -165,6 +165,32 @@ async function readyWorkers(project: Project, redisUrl: string, count: number): 
   return workers;
 }
 
+/** One worker, ready and running the orchestrator's first attempt: its agent has asked the model. */
+async function workerOnFirstRequest(
+  project: Project,
+  redisUrl: string,
+  orchestrator: BatonProcess,
+): Promise<BatonProcess> {
+  const worker = (await readyWorkers(project, redisUrl, 1))[0]!;
+  await waitFor(
+    () => project.provider.requests.length > 0,
+    30_000,
+    () => `a model request\n${orchestrator.tail()}\n${worker.tail()}`,
+  );
+  return worker;
+}
+
+/** Lets the gated model answer with the hand-off tool call, and gives codex time to send it on. */
+async function toolCallSent(model: ReturnType<typeof gatedHandOff>, worker: BatonProcess, settleMs: number) {
+  model.open();
+  await waitFor(
+    () => model.answered() > 0,
+    30_000,
+    () => `the model's tool call answer\n${worker.tail()}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+}
+
 async function handedOff(project: Project, ...processes: BatonProcess[]): Promise<void> {
   await waitFor(
     async () => (await project.store.list(["Human Review"])).length === 1,
@@ -227,28 +253,23 @@ describe.skipIf(skip !== null)(
         tickets: [{ title: "Cancelled remotely", priority: 1 }],
       });
       const baton = project.start();
-      const [worker] = await readyWorkers(project, redis.url, 1);
-      await waitFor(
-        () => project.provider.requests.length > 0,
-        30_000,
-        () => `a model request\n${baton.tail()}\n${worker!.tail()}`,
-      );
+      const worker = await workerOnFirstRequest(project, redis.url, baton);
       const running = (await state(baton)).running;
       expect(running).toEqual([
         expect.objectContaining({
           issue_identifier: "BAT-1",
-          worker: { host: hostname(), pid: worker!.child.pid },
+          worker: { host: hostname(), pid: worker.child.pid },
         }),
       ]);
       await project.store.move("BAT-1", "Done");
-      const cancelling = await worker!.waitForLog(["action=worker_job outcome=cancelling"], 20_000);
+      const cancelling = await worker.waitForLog(["action=worker_job outcome=cancelling"], 20_000);
       expect(cancelling.reason).toBeTruthy();
-      await worker!.waitForLog(["action=worker_job outcome=finished"], 20_000);
+      await worker.waitForLog(["action=worker_job outcome=finished"], 20_000);
       expect(await readFile(join(project.dir, "after_run.log"), "utf8")).toBe("after_run\n");
       const exit = await baton.waitForLog(["action=worker_exit"], 20_000);
       expect(exit).toMatchObject({ issue_identifier: "BAT-1", outcome: "cancelled" });
       await baton.stop();
-      await worker!.stop();
+      await worker.stop();
     });
 
     it("[B.queue-worker-killed] a worker SIGKILLed mid-run: its job's lock expires and the attempt is retried on another worker, never two live agents", async () => {
@@ -294,11 +315,11 @@ describe.skipIf(skip !== null)(
         tickets: [{ title: "No agent here", priority: 1 }],
       });
       const baton = project.start();
-      const [worker] = await readyWorkers(project, redis.url, 1);
+      const worker = (await readyWorkers(project, redis.url, 1))[0]!;
       const retry = await baton.waitForLog(["action=retry outcome=scheduled", "kind=failure"], 30_000);
-      expect(String(retry.reason)).toContain(`on worker ${hostname()} (pid ${worker!.child.pid})`);
+      expect(String(retry.reason)).toContain(`on worker ${hostname()} (pid ${worker.child.pid})`);
       await baton.stop();
-      await worker!.stop();
+      await worker.stop();
     });
 
     it("[B.queue-orchestrator-restart] an orchestrator SIGKILLed and restarted re-attaches to the running job instead of dispatching it again", async () => {
@@ -310,30 +331,18 @@ describe.skipIf(skip !== null)(
       });
       watchAgents();
       const first = project.start();
-      const [worker] = await readyWorkers(project, redis.url, 1);
-      await waitFor(
-        () => project.provider.requests.length > 0,
-        30_000,
-        () => `a model request\n${first.tail()}`,
-      );
+      const worker = await workerOnFirstRequest(project, redis.url, first);
       await first.stop("SIGKILL");
       // The agent's hand-off tool call is sent while no orchestrator listens; the new one answers it.
-      model.open();
-      await waitFor(
-        () => model.answered() > 0,
-        30_000,
-        () => `the model's tool call answer\n${worker!.tail()}`,
-      );
-      // Codex turns the answer into its tool call to the worker within moments; none is listening.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await toolCallSent(model, worker, 1000);
       const second = project.start();
       const restored = await second.waitForLog(["action=state_restore"], 30_000);
       expect(restored).toMatchObject({ running_reattached: 1, running_lost: 0 });
-      await handedOff(project, second, worker!);
+      await handedOff(project, second, worker);
       const exit = await second.waitForLog(["action=worker_exit"], 20_000);
       expect(exit).toMatchObject({ issue_identifier: "BAT-1", outcome: "normal" });
       expect(second.find("action=dispatch outcome=started")).toHaveLength(0);
-      expect(worker!.find("action=worker_job outcome=started")).toHaveLength(1);
+      expect(worker.find("action=worker_job outcome=started")).toHaveLength(1);
       expect((await agentRecords()).length).toBe(1);
       await stopWatching!();
       stopWatching = undefined;
@@ -347,23 +356,12 @@ describe.skipIf(skip !== null)(
         tickets: [{ title: "Its tool call outlives the orchestrator", priority: 1 }],
       });
       const first = project.start();
-      const [worker] = await readyWorkers(project, redis.url, 1);
-      await waitFor(
-        () => project.provider.requests.length > 0,
-        30_000,
-        () => `a model request\n${first.tail()}`,
-      );
+      const worker = await workerOnFirstRequest(project, redis.url, first);
       // Another writer holds the ticket's lock: the orchestrator's hand-off waits on it, after it has
       // read the request off the report stream.
       const lock = join(project.dir, "tickets", ".BAT-1.lock");
       await writeFile(lock, "");
-      model.open();
-      await waitFor(
-        () => model.answered() > 0,
-        30_000,
-        () => `the model's tool call answer\n${worker!.tail()}`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await toolCallSent(model, worker, 1500);
       await first.stop("SIGKILL");
       await rm(lock);
       const second = project.start();
@@ -371,14 +369,14 @@ describe.skipIf(skip !== null)(
       await waitFor(
         async () => (await project.store.list(["Human Review"])).length === 1,
         20_000,
-        () => `the ticket handed off\n${second.tail()}\n----\n${worker!.tail()}`,
+        () => `the ticket handed off\n${second.tail()}\n----\n${worker.tail()}`,
       );
       const exit = await second.waitForLog(["action=worker_exit"], 20_000);
       expect(exit).toMatchObject({ issue_identifier: "BAT-1", outcome: "normal" });
       const toolOutputs = project.provider.requests.filter((request) => request.turnToolOutputs.length > 0);
       expect(toolOutputs).toHaveLength(1);
       expect(toolOutputs[0]!.turnToolOutputs[0]!.output).not.toContain("timeout");
-      expect(worker!.find("action=worker_job outcome=started")).toHaveLength(1);
+      expect(worker.find("action=worker_job outcome=started")).toHaveLength(1);
     });
 
     it("[B.queue-done-when] 20 tickets, 3 workers: each reaches its hand-off exactly once while a worker is SIGKILLed, Redis restarted and the orchestrator SIGKILLed and restarted", async () => {
@@ -461,18 +459,13 @@ describe.skipIf(skip !== null)(
       });
       watchAgents();
       const baton = project.start();
-      const [worker] = await readyWorkers(project, redis.url, 1);
-      await waitFor(
-        () => project.provider.requests.length > 0,
-        30_000,
-        () => `a model request\n${baton.tail()}`,
-      );
+      const worker = await workerOnFirstRequest(project, redis.url, baton);
       await redis.restart();
       await baton.waitForLog(["reconnected"], 30_000);
-      await worker!.waitForLog(["reconnected"], 30_000);
+      await worker.waitForLog(["reconnected"], 30_000);
       // The agent's tool call, its events and the outcome all cross the restarted Redis.
       model.open();
-      await handedOff(project, baton, worker!);
+      await handedOff(project, baton, worker);
       const exit = await baton.waitForLog(["action=worker_exit"], 20_000);
       expect(exit).toMatchObject({ issue_identifier: "BAT-1", outcome: "normal" });
       const dispatched = baton.find("action=dispatch outcome=started").length;
