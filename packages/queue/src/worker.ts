@@ -124,6 +124,18 @@ export class QueueWorker {
     await this.flush();
     this.inboxReader.disconnect();
     await this.inboxLoop;
+    // No answer can reach this worker any more: tool calls still waiting end now, and stop repeating.
+    for (const answer of [...this.pendingReplies.values()]) {
+      answer({
+        type: "error",
+        error: {
+          category: "worker_stopped",
+          message: `worker ${this.where()} stopped before the orchestrator answered`,
+          details: this.details(),
+        },
+      });
+    }
+    this.pendingReplies.clear();
     await this.redis.del(this.keys.inbox(this.info.id)).catch(() => 0);
     for (const connection of this.connections) await connection.close();
   }
