@@ -180,6 +180,10 @@ export class BatonService {
     let executor: RunExecutor;
     let closeExecutor = async () => {};
     let executorReady = async () => {};
+    let removeWorkspace = async (identifier: string): Promise<"removed" | "requested"> => {
+      await workspaces(config()).remove(identifier);
+      return "removed";
+    };
     if (startup.executor.kind === "queue") {
       // B.queue: attempts run on `baton worker` processes; this process keeps every decision. It
       // connects in the background: the status API is up (and says so) while Redis is away.
@@ -195,6 +199,12 @@ export class BatonService {
       });
       executor = queue;
       closeExecutor = () => queue.close();
+      // The workspaces are on the workers' hosts: each worker removes its own copy.
+      removeWorkspace = async (identifier) => {
+        const { workspace, hooks } = config();
+        await queue.requestWorkspaceRemoval({ identifier, workspace: { root: workspace.root }, hooks });
+        return "requested";
+      };
       executorReady = async () => {
         await queue.ready();
         logger.info(
@@ -236,8 +246,9 @@ export class BatonService {
       executor,
       workspaces: {
         async remove(identifier) {
-          await workspaces(config()).remove(identifier);
+          const removal = await removeWorkspace(identifier);
           sessionLogs.remove(identifier);
+          return removal;
         },
       },
       logger,

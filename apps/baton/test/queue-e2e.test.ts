@@ -272,6 +272,56 @@ describe.skipIf(skip !== null)(
       await worker.stop();
     });
 
+    it("[B.queue-workspace-cleanup][S8.5-terminal-stop-clean] a ticket that ends has its workspace removed on the worker's host after before_remove runs there; a worker that was away removes it when it is back", async () => {
+      const { project, redis } = await queueProject({
+        frontMatter:
+          'agent:\n  max_retry_backoff_ms: 1000\nhooks:\n  before_remove: echo "$(basename "$PWD")" >> ../../before_remove.log',
+        script: () => ({ type: "hang" }),
+        tickets: [
+          { title: "Ends while its worker runs", priority: 1 },
+          { title: "Ends while no worker runs", priority: 2 },
+        ],
+      });
+      const remote = join(project.dir, "remote-ws");
+      const workerArgs = ["--workspace-root", remote, "--concurrency", "2"];
+      const removed = () => readFile(join(project.dir, "before_remove.log"), "utf8").catch(() => "");
+      const baton = project.start();
+      const worker = startWorker(project, redis.url, workerArgs);
+      await waitFor(
+        () => project.provider.requests.length >= 2,
+        30_000,
+        () => `both agents asking the model\n${baton.tail()}\n${worker.tail()}`,
+      );
+      expect(await exists(join(remote, "BAT-1"))).toBe(true);
+      expect(await exists(join(remote, "BAT-2"))).toBe(true);
+
+      // Reconciliation stops BAT-1's run; the orchestrator asks, the worker removes.
+      await project.store.move("BAT-1", "Done");
+      const completed = await worker.waitForLog(["action=workspace_cleanup outcome=completed"], 20_000);
+      expect(completed).toMatchObject({ issue_identifier: "BAT-1", workspace_path: join(remote, "BAT-1") });
+      expect(await baton.waitForLog(["action=workspace_cleanup outcome=requested"], 10_000)).toMatchObject({
+        issue_identifier: "BAT-1",
+      });
+      expect(await exists(join(remote, "BAT-1"))).toBe(false);
+      expect(await removed()).toBe("BAT-1\n");
+
+      // With no worker running, BAT-2 ends: its retry finds it Done and asks for the removal.
+      expect(await worker.stop()).toEqual({ code: 0, signal: null });
+      await baton.waitForLog(["action=retry outcome=scheduled"], 20_000);
+      await project.store.move("BAT-2", "Done");
+      await baton.waitForLog(["action=workspace_cleanup outcome=requested"], 20_000, 2);
+      expect(await exists(join(remote, "BAT-2"))).toBe(true);
+
+      // The next worker on this host catches up from the cursor the first one saved.
+      const next = startWorker(project, redis.url, workerArgs);
+      const caughtUp = await next.waitForLog(["action=workspace_cleanup outcome=completed"], 20_000);
+      expect(caughtUp).toMatchObject({ issue_identifier: "BAT-2" });
+      expect(await exists(join(remote, "BAT-2"))).toBe(false);
+      expect(await removed()).toBe("BAT-1\nBAT-2\n");
+      expect(await baton.stop()).toEqual({ code: 0, signal: null });
+      expect(await next.stop()).toEqual({ code: 0, signal: null });
+    });
+
     it("[B.queue-worker-killed] a worker SIGKILLed mid-run: its job's lock expires and the attempt is retried on another worker, never two live agents", async () => {
       const model = gatedHandOff();
       const { project, redis } = await queueProject({

@@ -106,7 +106,14 @@ export type OrchestratorInput =
       refreshed: { issue: Issue | undefined } | { error: ErrorRecord };
       run_id: string;
     }
-  | { type: "workspace_removed"; issue_id: string; identifier: string; error: ErrorRecord | null }
+  | {
+      type: "workspace_removed";
+      issue_id: string;
+      identifier: string;
+      error: ErrorRecord | null;
+      /** Handed to the hosts that hold the workspace (queue workers) rather than removed here. */
+      requested?: boolean;
+    }
   /** `phases:` workflows: the run reports a phase change with its whole progress. */
   | {
       type: "workflow_phase";
@@ -501,6 +508,7 @@ export function step(
         issue_identifier: input.identifier,
         ok: input.error === null,
         error: textOf(input.error),
+        requested: input.requested === true,
       });
       break;
     case "shutdown":

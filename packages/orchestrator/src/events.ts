@@ -133,7 +133,14 @@ export type OrchestratorEvent =
       runtime_seconds: number;
       session_id: string | null;
     } & IssueRef)
-  | ({ type: "workspace_cleanup"; at: string; ok: boolean; error: string | null } & IssueRef)
+  | ({
+      type: "workspace_cleanup";
+      at: string;
+      ok: boolean;
+      error: string | null;
+      /** True when the removal was handed to the queue's workers, each removing its own copy. */
+      requested: boolean;
+    } & IssueRef)
   | {
       type: "state_restored";
       at: string;

@@ -173,7 +173,10 @@ export function logEntryOf(event: OrchestratorEvent, debug: boolean): LogEntry |
       };
     case "workspace_cleanup":
       return event.ok
-        ? { level: "info", fields: { action: "workspace_cleanup", outcome: "completed" } }
+        ? {
+            level: "info",
+            fields: { action: "workspace_cleanup", outcome: event.requested ? "requested" : "completed" },
+          }
         : { level: "warn", fields: { action: "workspace_cleanup", outcome: "failed", reason: event.error } };
     case "state_restored":
       return {

@@ -483,20 +483,9 @@ export class Orchestrator {
         this.clearRetryTimer(effect.issue_id);
         return;
       case "remove_workspace":
-        void this.enqueue("workspace_cleanup", async () => {
-          let error: ErrorRecord | null = null;
-          try {
-            await this.workspaces.remove(effect.identifier);
-          } catch (failure) {
-            error = recordOf(failure, "workspace_cleanup_failed");
-          }
-          this.apply({
-            type: "workspace_removed",
-            issue_id: effect.issue_id,
-            identifier: effect.identifier,
-            error,
-          });
-        });
+        void this.enqueue("workspace_cleanup", () =>
+          this.removeWorkspace(effect.issue_id, effect.identifier),
+        );
         return;
       case "read_stop_baseline":
         void this.enqueue("stop_baseline", async () => {
@@ -846,15 +835,7 @@ export class Orchestrator {
       });
       return;
     }
-    for (const issue of terminal) {
-      let error: ErrorRecord | null = null;
-      try {
-        await this.workspaces.remove(issue.identifier);
-      } catch (failure) {
-        error = recordOf(failure, "workspace_cleanup_failed");
-      }
-      this.apply({ type: "workspace_removed", issue_id: issue.id, identifier: issue.identifier, error });
-    }
+    for (const issue of terminal) await this.removeWorkspace(issue.id, issue.identifier);
     this.publish({
       type: "startup_cleanup",
       at: this.nowIso(),
@@ -862,6 +843,18 @@ export class Orchestrator {
       terminal_issues: terminal.length,
       error: null,
     });
+  }
+
+  /** Removes (or, on the queue, asks the workers to remove) a terminal issue's workspace; a failure is an event, not an error. */
+  private async removeWorkspace(issueId: string, identifier: string): Promise<void> {
+    let error: ErrorRecord | null = null;
+    let requested = false;
+    try {
+      requested = (await this.workspaces.remove(identifier)) === "requested";
+    } catch (failure) {
+      error = recordOf(failure, "workspace_cleanup_failed");
+    }
+    this.apply({ type: "workspace_removed", issue_id: issueId, identifier, error, requested });
   }
 
   private async shutdown(): Promise<void> {

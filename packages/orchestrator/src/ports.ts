@@ -165,9 +165,12 @@ export interface RunExecutor {
   connections?(): ConnectionHealth[];
 }
 
-/** Removes an issue's workspace (runs before_remove). Used for terminal issues. */
+/**
+ * Removes an issue's workspace (runs before_remove). Used for terminal issues. Resolves
+ * `"requested"` when the workspaces are on other hosts (queue workers), which each remove theirs.
+ */
 export interface WorkspaceCleaner {
-  remove(identifier: string): Promise<void>;
+  remove(identifier: string): Promise<"removed" | "requested">;
 }
 
 // ---- Durable state -----------------------------------------------------------------------------

@@ -210,9 +210,10 @@ export class FakeWorkspaces implements WorkspaceCleaner {
   readonly removed: string[] = [];
   failWith: Error | null = null;
 
-  async remove(identifier: string): Promise<void> {
+  async remove(identifier: string): Promise<"removed"> {
     if (this.failWith) throw this.failWith;
     this.removed.push(identifier);
+    return "removed";
   }
 }
 

@@ -22,9 +22,11 @@ import {
   MARK_TTL_SECONDS,
   QUEUE_PREFIX,
   queueKeys,
+  REMOVALS_MAX_ENTRIES,
   STREAM_MAX_ENTRIES,
   type UpMessage,
   type WorkerInfo,
+  type WorkspaceRemovalRequest,
 } from "./wire.ts";
 
 export interface QueueExecutorOptions {
@@ -206,6 +208,23 @@ export class QueueExecutor implements RunExecutor {
     await this.redis.set(this.keys.reportsCursor, this.lastReportId).catch(() => null);
     await this.queue.close().catch(() => {});
     for (const connection of this.redisConnections) await connection.close();
+  }
+
+  /**
+   * Asks every worker to remove a terminal issue's workspace on its host (each runs `before_remove`
+   * there). Resolves with the request's stream id once Redis holds it; a worker that is away removes
+   * the workspace when it is back.
+   */
+  async requestWorkspaceRemoval(request: WorkspaceRemovalRequest): Promise<string> {
+    return (await this.redis.xadd(
+      this.keys.removals,
+      "MAXLEN",
+      "~",
+      REMOVALS_MAX_ENTRIES,
+      "*",
+      "m",
+      JSON.stringify([request]),
+    )) as string;
   }
 
   /** The health of its Redis connections, for the status API (`connections` in /api/v1/state). */

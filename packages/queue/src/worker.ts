@@ -28,6 +28,10 @@ import {
   type UpMessage,
   type WorkerInfo,
 } from "./wire.ts";
+import { WorkspaceRemovals, type WorkspaceRemovalsOptions } from "./workspace-removals.ts";
+
+/** Removal requests read at once while catching up. */
+const REMOVALS_READ_COUNT = 500;
 
 export interface QueueWorkerOptions {
   redisUrl: string;
@@ -43,6 +47,8 @@ export interface QueueWorkerOptions {
   lockDurationMs: number;
   /** Builds an attempt's dependencies on this host from its start message and the remote gateway. */
   depsFor: (message: RunStartMessage, gateway: ToolGateway) => AttemptDeps;
+  /** The workspace manager for a removal request's settings on this host (root already replaced). */
+  workspacesFor: WorkspaceRemovalsOptions["workspacesFor"];
   logger?: Logger;
 }
 
@@ -63,6 +69,7 @@ export class QueueWorker {
   private readonly pendingReplies = new Map<string, (reply: ToolGatewayReply) => void>();
   private pending: UpMessage[] = [];
   private lastInboxId = "0-0";
+  private readonly removals: WorkspaceRemovals;
   private closed = false;
   private readonly inboxLoop: Promise<void>;
 
@@ -83,6 +90,14 @@ export class QueueWorker {
     this.connections = [commands, inbox, jobs];
     this.redis = commands.client;
     this.inboxReader = inbox.client;
+    this.removals = new WorkspaceRemovals({
+      redis: this.redis,
+      queueName: options.queueName,
+      worker: this.info,
+      workspaceRoot: options.workspaceRoot,
+      workspacesFor: options.workspacesFor,
+      logger: this.logger,
+    });
     this.inboxLoop = this.followInbox();
     this.worker = new Worker(options.queueName, (job) => this.process(job), {
       connection: jobs.client,
@@ -124,6 +139,7 @@ export class QueueWorker {
     await this.flush();
     this.inboxReader.disconnect();
     await this.inboxLoop;
+    await this.removals.stop();
     // No answer can reach this worker any more: tool calls still waiting end now, and stop repeating.
     for (const answer of [...this.pendingReplies.values()]) {
       answer({
@@ -157,13 +173,25 @@ export class QueueWorker {
       this.options.workspaceRoot === null
         ? message
         : { ...message, spec: { ...message.spec, workspace: { root: this.options.workspaceRoot } } };
+    const identifier = message.issue.identifier;
+    const removalDone = this.removals.enter(identifier);
     let outcome: RunOutcome;
     try {
+      await removalDone;
       const deps = this.options.depsFor(local, this.gatewayFor(runId));
-      outcome = await runAttempt(local, deps, (report) => this.up(report), controller.signal);
+      outcome = await runAttempt(
+        local,
+        deps,
+        (report) => {
+          if (report.type === "workspace_ready") void this.removals.used(report.path);
+          this.up(report);
+        },
+        controller.signal,
+      );
     } catch (error) {
       outcome = { kind: "failed", error: toBatonError(error, "worker_error") };
     }
+    this.removals.leave(identifier);
     this.running.delete(runId);
     if (outcome.kind === "cancelled" && controller.signal.reason === "worker_stopped") {
       outcome = {
@@ -266,20 +294,34 @@ export class QueueWorker {
 
   // ---- down: this worker's inbox ------------------------------------------------------------------
 
+  /** This worker's inbox and the removal requests every worker reads, in one blocking read. */
   private async followInbox(): Promise<void> {
     const inbox = this.keys.inbox(this.info.id);
     while (!this.closed) {
       let batches: [string, [string, string[]][]][] | null;
       try {
-        batches = (await this.inboxReader.xread("BLOCK", 1000, "STREAMS", inbox, this.lastInboxId)) as
-          | [string, [string, string[]][]][]
-          | null;
+        const removalsFrom = await this.removals.cursor();
+        batches = (await this.inboxReader.xread(
+          "COUNT",
+          REMOVALS_READ_COUNT,
+          "BLOCK",
+          1000,
+          "STREAMS",
+          inbox,
+          this.removals.stream,
+          this.lastInboxId,
+          removalsFrom,
+        )) as [string, [string, string[]][]][] | null;
       } catch {
         if (this.closed) return;
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
-      for (const [, entries] of batches ?? []) {
+      for (const [stream, entries] of batches ?? []) {
+        if (stream === this.removals.stream) {
+          this.removals.handle(entries);
+          continue;
+        }
         for (const [id, fields] of entries) {
           this.lastInboxId = id;
           for (const message of entryMessages<DownMessage>(fields)) this.onMessage(message);

@@ -42,16 +42,7 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
   // Every process of the run carries its id, so a restarted Baton can find its leftovers.
   const marks: Record<string, string> = { [RUN_ID_ENV]: message.run_id };
   if (options.stateDir) marks[STATE_DIR_ENV] = options.stateDir;
-  const workspace = new WorkspaceManager({
-    root: spec.workspace.root,
-    hooks: spec.hooks,
-    hookTimeoutMs: spec.hooks.timeout_ms,
-    launcher: options.hookLauncher,
-    logger,
-    env: options.env,
-    hookEnv: spec.hooks.env,
-    marks,
-  });
+  const workspace = workspaceManagerFor(spec, { ...options, marks });
   const agentEnv = withoutWithheld(spec.agent.env, spec.withheld_env, logger);
   const env = processEnvironment({
     source: options.env,
@@ -121,6 +112,26 @@ export function createAttemptDeps(message: RunStartMessage, options: AttemptDeps
       });
     },
   };
+}
+
+/**
+ * The workspace manager of a run spec's workspace and hooks on this host: an attempt's, or a queue
+ * worker's removing a terminal issue's workspace (`before_remove` runs with the same environment rules).
+ */
+export function workspaceManagerFor(
+  settings: Pick<RunStartMessage["spec"], "workspace" | "hooks">,
+  options: Pick<AttemptDepsOptions, "hookLauncher" | "env" | "logger"> & { marks?: Record<string, string> },
+): WorkspaceManager {
+  return new WorkspaceManager({
+    root: settings.workspace.root,
+    hooks: settings.hooks,
+    hookTimeoutMs: settings.hooks.timeout_ms,
+    launcher: options.hookLauncher,
+    logger: options.logger ?? silentLogger,
+    env: options.env,
+    hookEnv: settings.hooks.env,
+    ...(options.marks ? { marks: options.marks } : {}),
+  });
 }
 
 /**

@@ -130,7 +130,7 @@ export async function startLive(
   const orchestrator = new Orchestrator({
     config,
     executor,
-    workspaces: { remove: async () => {} },
+    workspaces: { remove: async () => "removed" as const },
     ...(stateStore ? { store: stateStore } : {}),
   });
   const live = { running: false } as Live;

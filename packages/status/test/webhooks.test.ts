@@ -147,7 +147,11 @@ describe("signed tracker webhooks", () => {
       tracker: () => tracker,
       preflight: async () => null,
     };
-    const orchestrator = new Orchestrator({ config, executor, workspaces: { remove: async () => {} } });
+    const orchestrator = new Orchestrator({
+      config,
+      executor,
+      workspaces: { remove: async () => "removed" as const },
+    });
     const server = await startStatusServer({
       source: stubSource(),
       port: 0,

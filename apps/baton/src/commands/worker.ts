@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { SecretRedactor } from "@baton/domain";
 import { QueueWorker } from "@baton/queue";
-import { createAttemptDeps } from "@baton/runner";
+import { createAttemptDeps, workspaceManagerFor } from "@baton/runner";
 import { redisUrlPassword } from "@baton/workflow";
 import { LocalLauncher } from "@baton/workspace";
 import type { CommandIO } from "../io.ts";
@@ -43,6 +43,8 @@ export async function workerCommand(options: WorkerOptions, io: CommandIO): Prom
     logger,
     depsFor: (message, gateway) =>
       createAttemptDeps(message, { launcher, hookLauncher: launcher, env: io.env, gateway, logger }),
+    workspacesFor: (settings) =>
+      workspaceManagerFor(settings, { hookLauncher: launcher, env: io.env, logger }),
   });
   const signalled = new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once("SIGINT", () => resolveSignal("SIGINT"));

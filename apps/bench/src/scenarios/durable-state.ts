@@ -256,7 +256,7 @@ async function restart(options: DurableStateOptions): Promise<Measurement[]> {
       const orchestrator = new Orchestrator({
         config: { current: () => config, tracker: () => tracker, preflight: async () => null },
         executor: new IdleExecutor(),
-        workspaces: { remove: async () => {} },
+        workspaces: { remove: async () => "removed" as const },
         store,
         reaper: new LocalLeftoverReaper(),
       });

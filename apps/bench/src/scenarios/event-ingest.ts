@@ -170,7 +170,7 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
   const orchestrator = new Orchestrator({
     config: { current: () => config, tracker: () => tracker, preflight: async () => null },
     executor,
-    workspaces: { remove: async () => {} },
+    workspaces: { remove: async () => "removed" as const },
   });
   let completedTurns = 0;
   let finishedAt = 0;

@@ -1,9 +1,16 @@
 import type { AgentEvent } from "@baton/domain";
 import type { RunReporter } from "@baton/orchestrator";
 import { QueueExecutor, QueueWorker } from "@baton/queue";
-import type { AttemptDeps, RunHost, RunSpec, ToolGateway } from "@baton/runner";
+import {
+  type AttemptDeps,
+  type RunHost,
+  type RunSpec,
+  type ToolGateway,
+  workspaceManagerFor,
+} from "@baton/runner";
 import { startRedisServer } from "@baton/testkit";
 import { makeIssue } from "@baton/tracker";
+import { LocalLauncher } from "@baton/workspace";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { type Measurement, measure } from "../report.ts";
 import { percentile, waitUntil } from "../stats.ts";
@@ -223,6 +230,8 @@ async function noopQueue(
     workspaceRoot: null,
     lockDurationMs: 30_000,
     depsFor: (_message, gateway) => noopDeps(notifications, gateway),
+    workspacesFor: (settings) =>
+      workspaceManagerFor(settings, { hookLauncher: new LocalLauncher(), env: process.env }),
   });
   await worker.ready();
   return { executor, worker };

@@ -73,7 +73,7 @@ export async function tickCost(options: TickCostOptions): Promise<Measurement[]>
   const orchestrator = new Orchestrator({
     config: { current: () => config, tracker: () => tracker, preflight: async () => null },
     executor: new HoldingExecutor(),
-    workspaces: { remove: async () => {} },
+    workspaces: { remove: async () => "removed" as const },
   });
   let tickDone: (() => void) | null = null;
   orchestrator.subscribe((event) => {
