@@ -66,10 +66,9 @@ export class WorkflowStore {
   /** Loads the workflow and starts watching it; rejects when the startup version is invalid (SPEC 6.3). */
   static async open(path: string, options: WorkflowStoreOptions): Promise<WorkflowStore> {
     const absolute = resolve(path);
-    const stampBefore = (await statStamp(absolute))?.stamp ?? null;
-    const source = await readWorkflowSource(absolute);
+    const { source, stamp } = await readWhenQuiet(absolute);
     const snapshot = evaluate(source, absolute, options);
-    return new WorkflowStore(absolute, options, snapshot, contentHash(source), stampBefore);
+    return new WorkflowStore(absolute, options, snapshot, contentHash(source), stamp);
   }
 
   private constructor(
@@ -153,31 +152,19 @@ export class WorkflowStore {
   }
 
   private async checkContent(): Promise<void> {
-    for (let waits = 0; ; waits++) {
-      const before = await statStamp(this.path);
-      const sinceChangeMs = before === null ? Number.POSITIVE_INFINITY : Date.now() - before.mtimeMs;
-      const settled = waits >= MAX_QUIET_WAITS;
-      // A modification time ahead of the clock (skew) says nothing about an ongoing write.
-      if (!settled && sinceChangeMs >= 0 && sinceChangeMs < WRITE_QUIET_MS) {
-        await sleep(WRITE_QUIET_MS - sinceChangeMs, undefined, { ref: false });
-        continue;
-      }
-      let source: string;
-      try {
-        source = await readWorkflowSource(this.path);
-      } catch (error) {
-        this.seenStamp = null;
-        this.apply(MISSING_FILE, () => {
-          throw error;
-        });
-        return;
-      }
-      const after = await statStamp(this.path);
-      if (!settled && after?.stamp !== before?.stamp) continue;
-      this.seenStamp = after?.stamp ?? null;
-      this.apply(contentHash(source), () => evaluate(source, this.path, this.options));
+    let read: { source: string; stamp: string | null };
+    try {
+      read = await readWhenQuiet(this.path);
+    } catch (error) {
+      this.seenStamp = null;
+      this.apply(MISSING_FILE, () => {
+        throw error;
+      });
       return;
     }
+    const { source, stamp } = read;
+    this.seenStamp = stamp;
+    this.apply(contentHash(source), () => evaluate(source, this.path, this.options));
   }
 
   private apply(digest: string, load: () => WorkflowSnapshot): void {
@@ -204,6 +191,27 @@ export class WorkflowStore {
         );
       }
     }
+  }
+}
+
+/**
+ * The file's content once it has not changed for WRITE_QUIET_MS and was the same before and after
+ * the read (startup and every reload), with the stamp it was read at; rejects as reading does.
+ */
+async function readWhenQuiet(path: string): Promise<{ source: string; stamp: string | null }> {
+  for (let waits = 0; ; waits++) {
+    const before = await statStamp(path);
+    const sinceChangeMs = before === null ? Number.POSITIVE_INFINITY : Date.now() - before.mtimeMs;
+    const settled = waits >= MAX_QUIET_WAITS;
+    // A modification time ahead of the clock (skew) says nothing about an ongoing write.
+    if (!settled && sinceChangeMs >= 0 && sinceChangeMs < WRITE_QUIET_MS) {
+      await sleep(WRITE_QUIET_MS - sinceChangeMs, undefined, { ref: false });
+      continue;
+    }
+    const source = await readWorkflowSource(path);
+    const after = await statStamp(path);
+    if (!settled && after?.stamp !== before?.stamp) continue;
+    return { source, stamp: after?.stamp ?? null };
   }
 }
 

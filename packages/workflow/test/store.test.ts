@@ -113,6 +113,25 @@ describe("WorkflowStore", () => {
     expect(opened.current().definition.promptTemplate).toBe("A prompt long enough to be cut in the middle");
   });
 
+  it("[S6.3-startup-validation] a start while WORKFLOW.md is being written in place loads the whole file, not the empty or half-written one", async () => {
+    const whole = workflowText(2468, "The whole prompt, not a cut one");
+    const file = await open(path, "r+");
+    let opening: Promise<WorkflowStore> | undefined;
+    try {
+      await file.truncate(0);
+      opening = openStore(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await file.write(whole.slice(0, whole.length - 20), 0);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await file.write(whole.slice(whole.length - 20), whole.length - 20);
+    } finally {
+      await file.close();
+    }
+    const opened = await opening!;
+    expect(opened.current().config.polling.interval_ms).toBe(2468);
+    expect(opened.current().definition.promptTemplate).toBe("The whole prompt, not a cut one");
+  });
+
   it("[S6.2-defensive-reload] reloadIfChanged applies a change on demand", async () => {
     const opened = await openStore(60_000);
     await writeFile(path, workflowText(777));
