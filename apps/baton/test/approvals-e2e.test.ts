@@ -309,7 +309,7 @@ describe("a Codex approval request under on-request, end to end", () => {
     expect(baton.find("action=dispatch outcome=started")).toHaveLength(1);
 
     const approve = await project.cli(["approve", "BAT-1", "--url", url]);
-    expect(approve.code).toBe(0);
+    expect(approve, baton.tail()).toMatchObject({ code: 0 });
     await waitFor(
       async () => (await project.store.get("BAT-1")).state === "Human Review",
       60_000,
