@@ -43,6 +43,23 @@ describe("baton service lifecycle", () => {
     expect(baton.find("action=startup outcome=failed")).toHaveLength(1);
   });
 
+  it("[S6.3-startup-validation][S17.7-cli-exit-codes] a start while WORKFLOW.md is still being written waits for it and runs, instead of ending at once", async () => {
+    project = await Project.create({ script: hang });
+    const text = await readFile(project.workflowPath, "utf8");
+    // Rewritten every 30 ms around the start: the start must wait for a quiet file, keeping the
+    // process alive while it does (a wait nothing held ended the process with code 0, silently).
+    const writing = setInterval(() => void writeFile(project!.workflowPath, text), 30);
+    let baton: ReturnType<Project["start"]>;
+    try {
+      baton = project.start();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    } finally {
+      clearInterval(writing);
+    }
+    await baton.waitForLog(["action=startup outcome=running"], 20_000);
+    expect(await baton.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+
   it("[S17.7-cli-clean-exit][S9.4-after-run-ignored] SIGTERM interrupts running turns, runs after_run and exits 0", async () => {
     project = await Project.create({
       frontMatter: "hooks:\n  after_run: echo done > ../../after_run.txt",

@@ -66,7 +66,8 @@ export class WorkflowStore {
   /** Loads the workflow and starts watching it; rejects when the startup version is invalid (SPEC 6.3). */
   static async open(path: string, options: WorkflowStoreOptions): Promise<WorkflowStore> {
     const absolute = resolve(path);
-    const { source, stamp } = await readWhenQuiet(absolute);
+    // Waits keep the process alive: nothing else does yet while a start reads its workflow.
+    const { source, stamp } = await readWhenQuiet(absolute, { ref: true });
     const snapshot = evaluate(source, absolute, options);
     return new WorkflowStore(absolute, options, snapshot, contentHash(source), stamp);
   }
@@ -154,7 +155,8 @@ export class WorkflowStore {
   private async checkContent(): Promise<void> {
     let read: { source: string; stamp: string | null };
     try {
-      read = await readWhenQuiet(this.path);
+      // Reloads never hold the process open (a stopping service is not kept by a pending check).
+      read = await readWhenQuiet(this.path, { ref: false });
     } catch (error) {
       this.seenStamp = null;
       this.apply(MISSING_FILE, () => {
@@ -198,14 +200,17 @@ export class WorkflowStore {
  * The file's content once it has not changed for WRITE_QUIET_MS and was the same before and after
  * the read (startup and every reload), with the stamp it was read at; rejects as reading does.
  */
-async function readWhenQuiet(path: string): Promise<{ source: string; stamp: string | null }> {
+async function readWhenQuiet(
+  path: string,
+  { ref }: { ref: boolean },
+): Promise<{ source: string; stamp: string | null }> {
   for (let waits = 0; ; waits++) {
     const before = await statStamp(path);
     const sinceChangeMs = before === null ? Number.POSITIVE_INFINITY : Date.now() - before.mtimeMs;
     const settled = waits >= MAX_QUIET_WAITS;
     // A modification time ahead of the clock (skew) says nothing about an ongoing write.
     if (!settled && sinceChangeMs >= 0 && sinceChangeMs < WRITE_QUIET_MS) {
-      await sleep(WRITE_QUIET_MS - sinceChangeMs, undefined, { ref: false });
+      await sleep(WRITE_QUIET_MS - sinceChangeMs, undefined, { ref });
       continue;
     }
     const source = await readWorkflowSource(path);
