@@ -1,7 +1,7 @@
 import { isAscii } from "node:buffer";
-import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,5 +111,60 @@ describe("the build behind the CLI", () => {
     expect(damaged.stderr).toBe("");
     // Rejected by V8, compiled from source, and written again when the run ended.
     expect(statSync(cache).size).toBeGreaterThan(10_000);
+  });
+
+  it("[B.build-cli-bundle] a long run writes the code cache once, a few seconds in: a day of work does not leave every later start a fatter cache to read", async () => {
+    // A copy of the installed CLI of its own (bin, dist, package.json; node_modules linked), so no
+    // other test's run writes its cache meanwhile.
+    const app = fileURLToPath(new URL("../", import.meta.url));
+    root = await mkdtemp(join(tmpdir(), "baton-cache-"));
+    const cli = join(root, "cli");
+    await mkdir(cli);
+    await cp(join(app, "bin"), join(cli, "bin"), { recursive: true });
+    await cp(join(app, "dist"), join(cli, "dist"), {
+      recursive: true,
+      filter: (source) => !source.endsWith(".v8cache"),
+    });
+    await cp(join(app, "package.json"), join(cli, "package.json"));
+    await symlink(join(app, "node_modules"), join(cli, "node_modules"));
+    const project = join(root, "project");
+    await mkdir(join(project, "home"), { recursive: true });
+    await writeFile(
+      join(project, "WORKFLOW.md"),
+      "---\ntracker: { kind: local }\n---\nWork on {{ issue.title }}\n",
+    );
+    const cacheFiles = () =>
+      readdirSync(join(cli, "dist")).filter((name) => name.endsWith(".service.v8cache"));
+
+    expect(cacheFiles()).toEqual([]);
+    const startedAt = Date.now();
+    const service = spawn(process.execPath, [join(cli, "bin", "baton.js"), "WORKFLOW.md"], {
+      cwd: project,
+      env: { PATH: process.env.PATH, HOME: join(project, "home") },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    service.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const exited = new Promise((resolve) => service.once("exit", resolve));
+    try {
+      while (cacheFiles().length === 0) {
+        if (Date.now() - startedAt > 20_000) throw new Error("no code cache written within 20 s");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(service.exitCode, `the service ended early:\n${stderr}`).toBeNull();
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2500);
+      const cache = join(cli, "dist", cacheFiles()[0]!);
+      const written = statSync(cache).mtimeMs;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      service.kill("SIGTERM");
+      await exited;
+      // The run went on compiling after that; its end did not write the cache again.
+      expect(statSync(cache).mtimeMs).toBe(written);
+      expect(statSync(cache).size).toBeGreaterThan(100_000);
+    } finally {
+      service.kill("SIGKILL");
+    }
   });
 });
