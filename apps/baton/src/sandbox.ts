@@ -70,3 +70,49 @@ function launchers(agent: Launcher, hook: Launcher, relay?: { close(): Promise<v
     },
   };
 }
+
+/**
+ * A queue worker's launchers (B.queue, B.sandbox): each job's spec says how its agent and hooks
+ * run, so the launchers for a sandbox setting are made when a first job needs them (daemon and
+ * image checked, model relay started, as `createLaunchers` does for a service) and kept. A setting
+ * whose launchers could not be made (no Docker daemon on this host) fails that job, naming the host,
+ * and is tried again by the next one.
+ */
+export class WorkerLaunchers {
+  private readonly made = new Map<string, Promise<Launchers>>();
+
+  constructor(
+    private readonly options: {
+      /**
+       * Names this worker process where a service names its workflow: its containers are labelled
+       * with it, so a worker never reaps a sibling's.
+       */
+      instance: string;
+      env: Readonly<Record<string, string | undefined>>;
+      logger: Logger;
+    },
+  ) {}
+
+  for(settings: { sandbox: SandboxConfig; hooks: { sandbox: boolean } }): Promise<Launchers> {
+    const key = JSON.stringify([settings.sandbox, settings.hooks.sandbox]);
+    let launchers = this.made.get(key);
+    if (launchers === undefined) {
+      launchers = createLaunchers({
+        sandbox: settings.sandbox,
+        hooksSandboxed: settings.hooks.sandbox,
+        workflowPath: this.options.instance,
+        env: this.options.env,
+        logger: this.options.logger,
+      });
+      this.made.set(key, launchers);
+      launchers.catch(() => this.made.delete(key));
+    }
+    return launchers;
+  }
+
+  /** Ends what every launcher still runs and stops the relays. */
+  async close(): Promise<void> {
+    const all = await Promise.allSettled(this.made.values());
+    for (const result of all) if (result.status === "fulfilled") await result.value.close();
+  }
+}

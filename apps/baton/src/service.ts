@@ -106,7 +106,8 @@ export class BatonService {
         })
       : null;
     const launchers: Launchers = await createLaunchers({
-      sandbox: startup.sandbox,
+      // On the queue, agents and hooks run on the workers, which apply the sandbox themselves.
+      sandbox: startup.executor.kind === "queue" ? { kind: "none" } : startup.sandbox,
       hooksSandboxed: startup.hooks.sandbox,
       workflowPath: startup.workflowPath,
       env,
@@ -201,8 +202,13 @@ export class BatonService {
       closeExecutor = () => queue.close();
       // The workspaces are on the workers' hosts: each worker removes its own copy.
       removeWorkspace = async (identifier) => {
-        const { workspace, hooks } = config();
-        await queue.requestWorkspaceRemoval({ identifier, workspace: { root: workspace.root }, hooks });
+        const { workspace, hooks, sandbox } = config();
+        await queue.requestWorkspaceRemoval({
+          identifier,
+          workspace: { root: workspace.root },
+          hooks,
+          sandbox,
+        });
         return "requested";
       };
       executorReady = async () => {

@@ -6,7 +6,10 @@ import {
   describeWithDockerd,
   type ModelScript,
   type PrivateDockerd,
+  redisSkipReason,
   startPrivateDockerd,
+  startRedisServer,
+  type TestRedisServer,
 } from "@baton/testkit";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -21,9 +24,12 @@ import { Project, waitFor } from "./harness.ts";
 const IMAGE = "baton-agent:e2e";
 
 let project: Project | undefined;
+let redis: TestRedisServer | undefined;
 afterEach(async () => {
   await project?.close();
   project = undefined;
+  await redis?.stop();
+  redis = undefined;
 });
 
 async function exists(path: string): Promise<boolean> {
@@ -128,6 +134,77 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     );
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
   }, 120_000);
+
+  it.skipIf(redisSkipReason() !== null)(
+    "[B.sandbox-queue-worker][B.queue-worker][B.queue-workspace-cleanup] on the queue, the worker runs the agent in a container on its own host; the orchestrator needs no Docker; the ticket's end removes the container and the worker's workspace",
+    async () => {
+      redis = await startRedisServer();
+      const script: ModelScript = (request) =>
+        request.turnToolOutputs.length === 0
+          ? { type: "shell", command: "echo from-a-worker-container > made.txt" }
+          : { type: "hang" };
+      project = await sandboxedProject(script, `executor:\n  kind: queue\n  redis_url: ${redis.url}\n`);
+      // The orchestrator runs no agent on the queue: it must not need a Docker daemon at all.
+      const baton = project.start([], { ...env(), DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+      await baton.waitForLog(["action=executor outcome=ready kind=queue"], 30_000);
+      const remote = join(project.dir, "remote-ws");
+      const worker = project.startWith(
+        ["worker", "--redis", redis.url, "--workspace-root", remote, "--lock-ms", "2000"],
+        env(),
+      );
+      const made = join(remote, "BAT-1", "made.txt");
+      await waitFor(
+        () => exists(made),
+        60_000,
+        () => `made.txt in the worker's workspace\n${baton.tail()}\n${worker.tail()}`,
+      );
+      expect(await readFile(made, "utf8")).toBe("from-a-worker-container\n");
+      const agents = () =>
+        docker.listContainers({
+          all: true,
+          filters: { label: [`${LABELS.issue}=BAT-1`, `${LABELS.role}=agent`] },
+        });
+      expect(await agents()).toHaveLength(1);
+      expect(await worker.waitForLog(["action=sandbox_ready"], 5_000)).toMatchObject({ image: IMAGE });
+
+      const moved = await project.cli(
+        ["issue", "move", "BAT-1", "Done", "--workflow", project.workflowPath],
+        env(),
+      );
+      expect(moved, moved.stderr).toMatchObject({ code: 0 });
+      await waitFor(
+        async () => (await agents()).length === 0 && !(await exists(join(remote, "BAT-1"))),
+        30_000,
+        () => `the container and the workspace removed\n${baton.tail()}\n${worker.tail()}`,
+      );
+      expect(await worker.stop()).toEqual({ code: 0, signal: null });
+      expect(await baton.stop()).toEqual({ code: 0, signal: null });
+    },
+    120_000,
+  );
+
+  it.skipIf(redisSkipReason() !== null)(
+    "[B.sandbox-queue-worker][B.queue-agent-missing] a worker whose host has no Docker daemon fails the sandboxed attempt with an error naming the daemon and the host",
+    async () => {
+      redis = await startRedisServer();
+      project = await sandboxedProject(
+        () => ({ type: "hang" }),
+        `executor:\n  kind: queue\n  redis_url: ${redis.url}\n`,
+      );
+      const baton = project.start([], env());
+      const worker = project.startWith(["worker", "--redis", redis.url, "--lock-ms", "2000"], {
+        ...env(),
+        DOCKER_HOST: "unix:///nonexistent/docker.sock",
+      });
+      const retry = await baton.waitForLog(["action=retry outcome=scheduled", "kind=failure"], 30_000);
+      expect(String(retry.reason)).toContain("sandbox_docker_unavailable");
+      expect(String(retry.reason)).toContain("unix:///nonexistent/docker.sock");
+      expect(String(retry.reason)).toContain(`(pid ${worker.child.pid})`);
+      await worker.stop();
+      await baton.stop();
+    },
+    60_000,
+  );
 
   it("[B.sandbox-reap-leftovers] a SIGKILLed Baton leaves its container; the next start reaps it", async () => {
     project = await sandboxedProject(() => ({ type: "hang" }));

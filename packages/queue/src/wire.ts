@@ -48,6 +48,8 @@ export interface WorkspaceRemovalRequest {
   identifier: string;
   workspace: RunSpec["workspace"];
   hooks: RunSpec["hooks"];
+  /** With `hooks.sandbox`, `before_remove` runs in the sandbox image, as the run's hooks did. */
+  sandbox: RunSpec["sandbox"];
 }
 
 /** BullMQ's own keys start `<prefix>:<queue>:`; ours sit beside them. */

@@ -45,8 +45,11 @@ export interface QueueWorkerOptions {
    * after a crash, the job fails and is retried elsewhere about this long after.
    */
   lockDurationMs: number;
-  /** Builds an attempt's dependencies on this host from its start message and the remote gateway. */
-  depsFor: (message: RunStartMessage, gateway: ToolGateway) => AttemptDeps;
+  /**
+   * Builds an attempt's dependencies on this host from its start message and the remote gateway
+   * (a rejection, such as no Docker daemon for a sandboxed spec, fails the attempt naming this host).
+   */
+  depsFor: (message: RunStartMessage, gateway: ToolGateway) => AttemptDeps | Promise<AttemptDeps>;
   /** The workspace manager for a removal request's settings on this host (root already replaced). */
   workspacesFor: WorkspaceRemovalsOptions["workspacesFor"];
   logger?: Logger;
@@ -178,7 +181,7 @@ export class QueueWorker {
     let outcome: RunOutcome;
     try {
       await removalDone;
-      const deps = this.options.depsFor(local, this.gatewayFor(runId));
+      const deps = await this.options.depsFor(local, this.gatewayFor(runId));
       outcome = await runAttempt(
         local,
         deps,

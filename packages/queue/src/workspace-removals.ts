@@ -29,7 +29,9 @@ export interface WorkspaceRemovalsOptions {
   worker: { id: string; host: string };
   /** `--workspace-root`, which replaces the workflow's root on this host; null keeps the workflow's. */
   workspaceRoot: string | null;
-  workspacesFor: (settings: Pick<RunSpec, "workspace" | "hooks">) => WorkspaceRemover;
+  workspacesFor: (
+    settings: Pick<RunSpec, "workspace" | "hooks" | "sandbox">,
+  ) => WorkspaceRemover | Promise<WorkspaceRemover>;
   logger: Logger;
 }
 
@@ -142,7 +144,7 @@ export class WorkspaceRemovals {
     const skip = (reason: string) =>
       logger.info({ ...log, reason }, "action=workspace_cleanup outcome=skipped");
     try {
-      const workspaces = this.options.workspacesFor(settings);
+      const workspaces = await this.options.workspacesFor(settings);
       const path = await workspaces.pathFor(identifier);
       const entry = await lstat(path).catch(() => null);
       if (entry === null) return;

@@ -120,6 +120,7 @@ async function setUp(): Promise<Setup> {
         // The orchestrator's root; each worker uses its own --workspace-root instead.
         workspace: { root: "/orchestrator/workspaces" },
         hooks: HOOKS,
+        sandbox: { kind: "none" },
       } satisfies WorkspaceRemovalRequest),
   };
 }

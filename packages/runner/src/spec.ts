@@ -20,6 +20,8 @@ export interface RunSpec {
   };
   workspace: { root: string };
   hooks: ServiceConfig["hooks"];
+  /** Where the agent (and, with `hooks.sandbox`, the hooks) run on the host that runs the attempt (B.sandbox). */
+  sandbox: ServiceConfig["sandbox"];
   /** `env` as WORKFLOW.md declares it: `$VAR` values are resolved where the run runs, never carried here. */
   agent: { kind: ServiceConfig["agent"]["kind"]; max_turns: number; env: Record<string, string> };
   codex: Omit<ServiceConfig["codex"], "stall_timeout_ms">;
@@ -55,6 +57,7 @@ export function runSpecFrom(snapshot: WorkflowSnapshot, tracker: RunSpecTracker)
     },
     workspace: { root: config.workspace.root },
     hooks: config.hooks,
+    sandbox: config.sandbox,
     agent: { kind: config.agent.kind, max_turns: config.agent.max_turns, env: config.agent.env },
     codex,
     claude,

@@ -245,14 +245,6 @@ export function resolveConfig(definition: WorkflowDefinition, options: ResolveCo
         "sandbox.kind docker runs the Codex agent only (the agent image has no Claude Code yet); use agent.kind codex or sandbox.kind none",
     });
   }
-  // Refused rather than ignored: queue workers would run every agent as a plain local process.
-  if (sandbox.kind === "docker" && executor.kind === "queue") {
-    problems.push({
-      field: "sandbox.kind",
-      message:
-        "sandbox.kind docker is not supported with executor.kind queue yet: baton worker runs agents as local processes, not in containers; use executor.kind local to sandbox, or sandbox.kind none",
-    });
-  }
   checkDeclaredEnv("agent.env", valid.agent.env, options.env, problems);
   checkDeclaredEnv("hooks.env", valid.hooks.env, options.env, problems);
   throwIfAny(problems, definition.path);

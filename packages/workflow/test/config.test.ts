@@ -527,7 +527,7 @@ describe("sandbox", () => {
     expect(tuned.hooks.sandbox).toBe(false);
   });
 
-  it("[B.sandbox-config][B.queue-config] rejects what a container could not honour, naming each field", () => {
+  it("[B.sandbox-config] rejects what a container could not honour, naming each field", () => {
     const error = resolveError(`${LINEAR}\nsandbox:\n  kind: podman\n  network: bridge`);
     expect(error.message).toContain("sandbox.kind must be none or docker");
     expect(error.message).toContain("sandbox.network must be none or model-only");
@@ -548,12 +548,6 @@ describe("sandbox", () => {
         `${LINEAR}\nagent:\n  kind: claude\nsandbox:\n  kind: docker\n  model_url: https://x.test/v1`,
       ).message,
     ).toContain("sandbox.kind docker runs the Codex agent only");
-    // Workers run agents as local processes: a sandbox they would not honour is refused, not ignored.
-    expect(
-      resolveError(
-        `${LINEAR}\nsandbox:\n  kind: docker\n  model_url: https://x.test/v1\nexecutor:\n  kind: queue\n  redis_url: redis://127.0.0.1:6379`,
-      ).message,
-    ).toContain("sandbox.kind docker is not supported with executor.kind queue yet");
     expect(
       resolveError(`${LINEAR}\nsandbox:\n  kind: docker\n  model_url: $UNSET_MODEL_URL`).message,
     ).toContain("sandbox.model_url refers to $UNSET_MODEL_URL, which is unset or empty");

@@ -1,11 +1,12 @@
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { SecretRedactor } from "@baton/domain";
 import { QueueWorker } from "@baton/queue";
 import { createAttemptDeps, workspaceManagerFor } from "@baton/runner";
 import { redisUrlPassword } from "@baton/workflow";
-import { LocalLauncher } from "@baton/workspace";
 import type { CommandIO } from "../io.ts";
 import { createLogging } from "../logging.ts";
+import { WorkerLaunchers } from "../sandbox.ts";
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -33,7 +34,11 @@ export async function workerCommand(options: WorkerOptions, io: CommandIO): Prom
     redact: (text) => redactor.redact(text),
   });
   const { logger } = logging;
-  const launcher = new LocalLauncher();
+  const launchers = new WorkerLaunchers({
+    instance: instanceOf(options.queueName),
+    env: io.env,
+    logger,
+  });
   const worker = new QueueWorker({
     redisUrl: options.redisUrl,
     queueName: options.queueName,
@@ -41,10 +46,20 @@ export async function workerCommand(options: WorkerOptions, io: CommandIO): Prom
     workspaceRoot: options.workspaceRoot === undefined ? null : resolve(io.cwd, options.workspaceRoot),
     lockDurationMs: options.lockMs,
     logger,
-    depsFor: (message, gateway) =>
-      createAttemptDeps(message, { launcher, hookLauncher: launcher, env: io.env, gateway, logger }),
-    workspacesFor: (settings) =>
-      workspaceManagerFor(settings, { hookLauncher: launcher, env: io.env, logger }),
+    async depsFor(message, gateway) {
+      const { agent, hook } = await launchers.for(message.spec);
+      return createAttemptDeps(message, {
+        launcher: agent,
+        hookLauncher: hook,
+        env: io.env,
+        gateway,
+        logger,
+      });
+    },
+    async workspacesFor(settings) {
+      const { hook } = await launchers.for(settings);
+      return workspaceManagerFor(settings, { hookLauncher: hook, env: io.env, logger });
+    },
   });
   const signalled = new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once("SIGINT", () => resolveSignal("SIGINT"));
@@ -54,7 +69,13 @@ export async function workerCommand(options: WorkerOptions, io: CommandIO): Prom
   const signal = await signalled;
   logger.info({ signal }, "action=worker_stop outcome=started");
   await worker.close();
+  await launchers.close();
   logger.info({}, "action=worker_stop outcome=completed");
   await logging.close();
   return 0;
+}
+
+/** This worker process's sandbox instance: its containers carry it, and only it reaps them. */
+function instanceOf(queueName: string): string {
+  return `baton worker ${queueName} ${hostname()} pid ${process.pid}`;
 }

@@ -159,6 +159,7 @@ async function ingestThroughBaton(load: Workload): Promise<{ ms: number; cpuMs: 
       read_timeout_ms: 30_000,
       turn_timeout_ms: 3_600_000,
     },
+    sandbox: { kind: "none" },
     withheld_env: [],
     pipeline: null,
     approvals: { agent_requests: "block", agent_wait_ms: 600_000 },

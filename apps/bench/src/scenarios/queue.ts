@@ -73,6 +73,7 @@ const SPEC: RunSpec = {
     turn_timeout_ms: 60_000,
     read_timeout_ms: 5000,
   },
+  sandbox: { kind: "none" },
   withheld_env: [],
   pipeline: null,
   approvals: { agent_requests: "block", agent_wait_ms: 300_000 },
