@@ -22,6 +22,8 @@ import { Project, waitFor } from "./harness.ts";
  */
 
 const IMAGE = "baton-agent:e2e";
+/** The queue tests need redis-server too (installed by scripts/install-system-deps). */
+const noRedis = redisSkipReason() !== null;
 
 let project: Project | undefined;
 let redis: TestRedisServer | undefined;
@@ -135,7 +137,7 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     expect(await baton.stop()).toEqual({ code: 0, signal: null });
   }, 120_000);
 
-  it.skipIf(redisSkipReason() !== null)(
+  it.skipIf(noRedis)(
     "[B.sandbox-queue-worker][B.queue-worker][B.queue-workspace-cleanup] on the queue, the worker runs the agent in a container on its own host; the orchestrator needs no Docker; the ticket's end removes the container and the worker's workspace",
     async () => {
       redis = await startRedisServer();
@@ -183,7 +185,7 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     120_000,
   );
 
-  it.skipIf(redisSkipReason() !== null)(
+  it.skipIf(noRedis)(
     "[B.sandbox-queue-worker][B.queue-agent-missing] a worker whose host has no Docker daemon fails the sandboxed attempt with an error naming the daemon and the host",
     async () => {
       redis = await startRedisServer();
