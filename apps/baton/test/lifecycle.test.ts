@@ -102,7 +102,6 @@ describe("baton service lifecycle", () => {
     expect(await baton.exited).toEqual({ code: 130, signal: null });
     expect(baton.stderr).toContain("Second signal");
     const agentPids = (await readFile(pidFile, "utf8")).trim().split("\n").map(Number);
-    await writeFile("/tmp/debug-pids.txt", `${JSON.stringify(agentPids)} ${agentPids.map(isAlive)}`);
     await waitFor(
       () => !agentPids.some(isAlive),
       5_000,
@@ -121,11 +120,22 @@ describe("baton service lifecycle", () => {
     expect(exit).toMatchObject({ issue_id: "BAT-1", issue_identifier: "BAT-1", outcome: "normal" });
     expect(exit.msg).toMatch(/^action=worker_exit outcome=normal/);
     expect(typeof exit.session_id).toBe("string");
-    const sessionLog = await readFile(join(project.dir, ".baton", "logs", "sessions", "BAT-1.jsonl"), "utf8");
-    const events = sessionLog
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    // Session logs are written in batches (every 200 ms), so the last lines may follow the exit log.
+    const logPath = join(project.dir, ".baton", "logs", "sessions", "BAT-1.jsonl");
+    let events: { event: string; summary: string }[] = [];
+    await waitFor(
+      async () => {
+        const text = await readFile(logPath, "utf8").catch(() => "");
+        events = text
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line));
+        return events.some((event) => event.event === "turn_completed");
+      },
+      10_000,
+      () => `turn_completed in ${logPath}: ${events.map((event) => event.event).join(", ")}`,
+    );
     expect(events.map((event) => event.event)).toEqual(
       expect.arrayContaining(["session_started", "turn_completed"]),
     );
