@@ -5,12 +5,27 @@
 // tools/build-check.cjs, which bin/baton.js runs on every start (and runs this file only to build).
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtPackages, hasCli, isBuildCurrent, stampOf, stampText } from "./build-check.cjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+/** The lockfile the last build was made with: the CLI bundle holds the dependencies it names. */
+const builtLockfile = join(repoRoot, "node_modules", ".baton-built-lockfile");
+
+function lockfileHash() {
+  const lockfile = join(repoRoot, "pnpm-lock.yaml");
+  return existsSync(lockfile) ? createHash("sha256").update(readFileSync(lockfile)).digest("hex") : "none";
+}
+
+/** Replaced whole: a process checking the build meanwhile never reads a half-written file. */
+function writeAtomically(path, text) {
+  const temporary = `${path}.${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
 
 function* files(dir) {
   if (!existsSync(dir)) return;
@@ -67,7 +82,9 @@ export function build(root = repoRoot) {
   }
   // Written after each successful build (tools/build-check.cjs): a source newer than it means the
   // build is stale. tsc -b itself then decides, from content hashes, what really needs compiling.
-  for (const pkg of builtPackages(root)) writeFileSync(stampOf(pkg), stampText(pkg));
+  for (const pkg of builtPackages(root)) writeAtomically(stampOf(pkg), stampText(pkg));
+  if (root === repoRoot && existsSync(join(repoRoot, "node_modules")))
+    writeAtomically(builtLockfile, lockfileHash());
 }
 
 /** Rebuilds when a source is newer than the last build, or was added or deleted since. */
@@ -77,9 +94,22 @@ export function ensureBuilt(root = repoRoot) {
   build(root);
 }
 
-// `node tools/ensure-built.mjs [--force]`: the same check from package scripts (bench, conformance);
-// --force always builds (`pnpm build`).
+/**
+ * After `pnpm install` (`prepare`): builds when a source changed or the lockfile did since the last
+ * build (new dependencies go into the bundle), and otherwise leaves the build alone. An install
+ * that changes nothing, or `pnpm deploy` (which runs `prepare`), then never rewrites a build that
+ * running processes and their build checks are reading.
+ */
+export function buildAfterInstall(root = repoRoot) {
+  const built = existsSync(builtLockfile) ? readFileSync(builtLockfile, "utf8") : null;
+  if (isBuildCurrent(root) && built === lockfileHash()) return;
+  build(root);
+}
+
+// `node tools/ensure-built.mjs [--force | --after-install]`: the same check from package scripts
+// (bench, conformance); --force always builds (`pnpm build`); --after-install is `prepare`'s.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes("--force")) build();
+  else if (process.argv.includes("--after-install")) buildAfterInstall();
   else ensureBuilt();
 }

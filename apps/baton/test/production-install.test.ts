@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,12 +23,17 @@ describe("production install of the CLI", () => {
   it("[B.build-production-install] pnpm deploy --prod ships no test fakes, and the offline demo works from it", async () => {
     const target = join(WORK, "baton");
     await mkdir(WORK, { recursive: true });
+    const stamp = join(REPO, "packages", "domain", "dist", ".built");
+    const builtAt = statSync(stamp).mtimeMs;
     const deploy = spawnSync(
       "npx",
       ["-y", "pnpm@10.34.8", "--filter", "@baton/cli", "deploy", "--prod", "--legacy", target],
       { cwd: REPO, encoding: "utf8", env: { ...process.env, CI: "true" } },
     );
     expect(deploy.status, deploy.stderr + deploy.stdout).toBe(0);
+    // pnpm deploy runs the repo's `prepare`: with nothing changed it must leave the build alone, not
+    // rebuild it under the other tests' CLI processes (whose build check then raced the rebuild).
+    expect(statSync(stamp).mtimeMs).toBe(builtAt);
 
     const packages = await installedPackages(target);
     expect(packages.some((name) => name.startsWith("@baton+testkit"))).toBe(false);
