@@ -96,7 +96,12 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
   it("[B.sandbox-e2e-run][B.sandbox-cancel-removes][B.sandbox-hooks][B.env-sandbox] runs the agent in a container whose file lands in the host workspace; moving the ticket to Done stops and removes the container", async () => {
     const script: ModelScript = (request) =>
       request.turnToolOutputs.length === 0
-        ? { type: "shell", command: "echo from-the-container > made.txt; env > env.txt" }
+        ? {
+            type: "shell",
+            command:
+              // Written aside and renamed: the test reads each file once it exists.
+              "echo from-the-container > made.tmp; mv made.tmp made.txt; env > env.tmp; mv env.tmp env.txt",
+          }
         : { type: "hang" };
     project = await sandboxedProject(
       script,
@@ -105,9 +110,9 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     const baton = project.start([], env());
     const made = join(project.workspace("BAT-1"), "made.txt");
     await waitFor(
-      () => exists(made),
+      () => exists(join(project!.workspace("BAT-1"), "env.txt")),
       60_000,
-      () => `made.txt in the workspace\n${baton.tail()}`,
+      () => `made.txt and env.txt in the workspace\n${baton.tail()}`,
     );
     expect(await readFile(made, "utf8")).toBe("from-the-container\n");
     expect((await readFile(join(project.workspace("BAT-1"), "hook-cwd.txt"), "utf8")).trim()).toBe(
@@ -143,7 +148,7 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
       redis = await startRedisServer();
       const script: ModelScript = (request) =>
         request.turnToolOutputs.length === 0
-          ? { type: "shell", command: "echo from-a-worker-container > made.txt" }
+          ? { type: "shell", command: "echo from-a-worker-container > made.tmp; mv made.tmp made.txt" }
           : { type: "hang" };
       project = await sandboxedProject(script, `executor:\n  kind: queue\n  redis_url: ${redis.url}\n`);
       // The orchestrator runs no agent on the queue: it must not need a Docker daemon at all.
@@ -161,13 +166,15 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
         () => `made.txt in the worker's workspace\n${baton.tail()}\n${worker.tail()}`,
       );
       expect(await readFile(made, "utf8")).toBe("from-a-worker-container\n");
+      const ready = await worker.waitForLog(["action=sandbox_ready"], 5_000);
+      expect(ready).toMatchObject({ image: IMAGE });
+      // This worker's containers (an earlier test's project may still be removing its own BAT-1's).
       const agents = () =>
         docker.listContainers({
           all: true,
-          filters: { label: [`${LABELS.issue}=BAT-1`, `${LABELS.role}=agent`] },
+          filters: { label: [`${LABELS.instance}=${String(ready.instance)}`, `${LABELS.role}=agent`] },
         });
       expect(await agents()).toHaveLength(1);
-      expect(await worker.waitForLog(["action=sandbox_ready"], 5_000)).toMatchObject({ image: IMAGE });
 
       const moved = await project.cli(
         ["issue", "move", "BAT-1", "Done", "--workflow", project.workflowPath],
