@@ -83,7 +83,7 @@ export class WorkspaceRemovals {
     this.handled = this.handled.then(async () => {
       for (const [id, fields] of entries) {
         if (this.stopped) return;
-        for (const request of entryMessages<WorkspaceRemovalRequest>(fields)) await this.remove(id, request);
+        for (const request of this.requestsOf(id, fields)) await this.remove(id, request);
         await this.saveCursor(id);
       }
     });
@@ -114,6 +114,19 @@ export class WorkspaceRemovals {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.handled;
+  }
+
+  /** An unreadable entry is logged and passed over: it must not stop the requests after it. */
+  private requestsOf(id: string, fields: string[]): WorkspaceRemovalRequest[] {
+    try {
+      return entryMessages<WorkspaceRemovalRequest>(fields);
+    } catch (error) {
+      this.options.logger.warn(
+        { request_id: id, reason: `unreadable removal request: ${(error as Error).message}` },
+        "action=workspace_cleanup outcome=failed",
+      );
+      return [];
+    }
   }
 
   private cursorPath(): string | null {

@@ -9,6 +9,7 @@ import {
   type ToolGateway,
   workspaceManagerFor,
 } from "@baton/runner";
+import { connectRedis } from "@baton/state/redis";
 import { redisSkipReason, startRedisServer, type TestRedisServer } from "@baton/testkit";
 import { makeIssue } from "@baton/tracker";
 import { LocalLauncher } from "@baton/workspace";
@@ -16,6 +17,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   QueueExecutor,
   QueueWorker,
+  queueKeys,
   REMOVALS_CURSOR_FILE,
   type WorkspaceRemovalRequest,
 } from "../src/index.ts";
@@ -68,6 +70,8 @@ interface Setup {
   /** A worker with `--workspace-root` = root; `depsFor` only for the tests that run an attempt. */
   worker: (depsFor?: (gateway: ToolGateway) => AttemptDeps) => Promise<QueueWorker>;
   request: (identifier: string) => Promise<string>;
+  /** A stream entry no worker can parse, as a foreign or corrupted writer would leave. */
+  addUnreadable: () => Promise<void>;
 }
 
 async function setUp(): Promise<Setup> {
@@ -94,6 +98,14 @@ async function setUp(): Promise<Setup> {
   return {
     root,
     executor,
+    async addUnreadable() {
+      const connection = connectRedis(url, { role: "test" });
+      try {
+        await connection.client.xadd(queueKeys(queueName).removals, "*", "m", "{not json");
+      } finally {
+        await connection.close();
+      }
+    },
     removed: () => readFile(join(dir!, "removed.log"), "utf8").catch(() => ""),
     cursor: async () => (await readFile(join(root, REMOVALS_CURSOR_FILE), "utf8").catch(() => "")).trim(),
     async worker(depsFor) {
@@ -167,10 +179,12 @@ const quietReporter: RunReporter = {
 };
 
 describe.skipIf(skip !== null)("queue workers remove terminal issues' workspaces (real redis-server)", () => {
-  it("[B.queue-workspace-cleanup] two workers sharing a host and root: the workspace goes once, before_remove runs once, and each request is handled once", async () => {
+  it("[B.queue-workspace-cleanup] two workers sharing a host and root: the workspace goes once, before_remove runs once, and each request is handled once, past an unreadable entry", async () => {
     const setup = await setUp();
     await setup.worker();
     await setup.worker();
+    // Garbage in the stream (not JSON) is passed over; the requests after it are still handled.
+    await setup.addUnreadable();
     await mkdir(join(setup.root, "BAT-1"));
     await mkdir(join(setup.root, "BAT-2"));
     await setup.request("BAT-1");
