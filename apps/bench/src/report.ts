@@ -17,6 +17,11 @@ export interface Measurement {
   ok: boolean;
   /** Supporting numbers (sample counts, other percentiles) kept in the JSON results only. */
   details: Record<string, unknown>;
+  /**
+   * The same figure for a bare Node process in the same run (bare-node.ts), where a scenario takes
+   * one: the part of the figure this machine sets, whatever the code.
+   */
+  bare_node?: number;
 }
 
 export function measure(
@@ -25,9 +30,18 @@ export function measure(
   unit: string,
   budget: Budget,
   details: Record<string, unknown> = {},
+  bareNode?: number,
 ): Measurement {
   const ok = Number.isFinite(value) && (budget.op === ">=" ? value >= budget.limit : value <= budget.limit);
-  return { name, value, unit, budget, ok, details };
+  return {
+    name,
+    value,
+    unit,
+    budget,
+    ok,
+    details,
+    ...(bareNode === undefined ? {} : { bare_node: bareNode }),
+  };
 }
 
 /** Rounds to 3 significant digits so lines stay readable; integers above 1000 are kept whole. */
@@ -37,10 +51,14 @@ export function roundFigure(value: number): number {
   return Number(value.toPrecision(3));
 }
 
-/** `name value unit budget ok|over`, e.g. `event_ingest_rate 183000 notifications/s >=100000 ok`. */
+/**
+ * `name value unit budget ok|over`, e.g. `event_ingest_rate 183000 notifications/s >=100000 ok`, then
+ * `(bare node 9.1)` when the scenario measured the same figure for a bare Node process.
+ */
 export function formatLine(measurement: Measurement): string {
-  const { name, value, unit, budget, ok } = measurement;
-  return `${name} ${roundFigure(value)} ${unit} ${budget.op}${budget.limit} ${ok ? "ok" : "over"}`;
+  const { name, value, unit, budget, ok, bare_node: bareNode } = measurement;
+  const line = `${name} ${roundFigure(value)} ${unit} ${budget.op}${budget.limit} ${ok ? "ok" : "over"}`;
+  return bareNode === undefined ? line : `${line} (bare node ${roundFigure(bareNode)})`;
 }
 
 export interface MachineInfo {

@@ -14,7 +14,7 @@ import {
 import { SCENARIOS } from "../src/scenarios/index.ts";
 
 // Shape only: these runs are tiny and the machine is shared, so speed is never asserted here.
-const LINE = /^[a-z0-9_]+ -?[0-9.e+]+ \S+ (>=|<=)[0-9.]+ (ok|over)$/;
+const LINE = /^[a-z0-9_]+ -?[0-9.e+]+ \S+ (>=|<=)[0-9.]+ (ok|over)( \(bare node [0-9.e+]+\))?$/;
 
 function expectWellFormed(measurements: Measurement[], names: string[]): void {
   expect(measurements.map((measurement) => measurement.name)).toEqual(names);
@@ -50,6 +50,8 @@ describe("benchmark harness at smoke size", () => {
     expectWellFormed(measurements, ["sessions_rss_peak", "sessions_loop_delay_p99", "sessions_state_p99"]);
     expect(measurements[0]!.value).toBeGreaterThan(10);
     expect(measurements[2]!.details).toMatchObject({ sessions: 3, state_requests: 10 });
+    expect(measurements[2]!.bare_node).toBeGreaterThan(0);
+    expect(measurements[2]!.details.bare_node_state_p50_ms).toBeGreaterThan(0);
   }, 90_000);
 
   it("[S18.3-bench-pickup-latency][B.webhook-pickup] measures ticket move to turn/start with polling, with the folder watch and with a signed webhook at 60 s polling", async () => {
@@ -62,6 +64,9 @@ describe("benchmark harness at smoke size", () => {
     const measurements = await runSmoke("startup");
     expectWellFormed(measurements, ["startup_to_first_tick_p50", "startup_to_state_200_p50"]);
     expect(measurements[0]!.value).toBeGreaterThan(0);
+    // Beside Baton's first answer: a bare Node server's, in the same environment.
+    expect(measurements[1]!.bare_node).toBeGreaterThan(0);
+    expect(measurements[1]!.details.bare_node_all_ms).toHaveLength(1);
   }, 90_000);
 
   const noDockerd = dockerdSkipReason();
@@ -109,6 +114,8 @@ describe("benchmark results", () => {
     const over = measure("event_ingest_rate", 42_000.4, "notifications/s", { op: ">=", limit: 100_000 });
     expect(formatLine(within)).toBe("tick_cost_p50 4.2 ms <=10 ok");
     expect(formatLine(over)).toBe("event_ingest_rate 42000 notifications/s >=100000 over");
+    const withFloor = measure("sessions_state_p99", 14.21, "ms", { op: "<=", limit: 10 }, {}, 9.064);
+    expect(formatLine(withFloor)).toBe("sessions_state_p99 14.2 ms <=10 over (bare node 9.06)");
     expect(measure("broken", Number.NaN, "ms", { op: "<=", limit: 10 }).ok).toBe(false);
 
     const dir = await mkdtemp(path.join(tmpdir(), "baton-bench-results-"));

@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import { LocalTicketStore } from "@baton/tracker";
-import { BatonProcess, BenchDir } from "../baton-process.ts";
+import { BareNodeServer } from "../bare-node.ts";
+import { BatonProcess, BenchDir, freePort } from "../baton-process.ts";
 import { type Measurement, measure } from "../report.ts";
 import { percentile, sleep, waitUntil } from "../stats.ts";
 
@@ -29,11 +31,13 @@ interface StateView {
 /**
  * The real `baton` CLI runs `sessions` agents at once, each a lightweight bash app-server that
  * streams a notification every interval. Once every session is streaming, the preloaded probe
- * measures Baton's event-loop delay while a client polls `/api/v1/state` like a dashboard.
+ * measures Baton's event-loop delay while a client polls `/api/v1/state` like a dashboard. Half a
+ * gap after each request the client asks a bare Node server for the same bytes, under the same load.
  */
 export async function concurrentSessions(options: ConcurrentSessionsOptions): Promise<Measurement[]> {
   const bench = await BenchDir.create("sessions");
   let baton: BatonProcess | null = null;
+  let bare: BareNodeServer | null = null;
   try {
     const store = new LocalTicketStore(`${bench.dir}/tickets`, { prefix: "BAT" });
     for (let index = 0; index < options.sessions; index++) {
@@ -66,16 +70,34 @@ codex:
       250,
     );
 
+    const answerFile = `${bench.dir}/state-answer.json`;
+    await writeFile(answerFile, Buffer.from(await (await fetch(`${url}/api/v1/state`)).arrayBuffer()));
+    const barePort = await freePort();
+    bare = BareNodeServer.start(barePort, bench.home, answerFile);
+    const bareUrl = `http://127.0.0.1:${barePort}/api/v1/state`;
+    await waitUntil(
+      async () => (await fetch(bareUrl).catch(() => null))?.ok === true,
+      "the bare server",
+      30_000,
+      20,
+    );
+
     await baton.probe("reset");
     const tokensBefore = (await state()).codex_totals.total_tokens;
     const latencies: number[] = [];
+    const bareLatencies: number[] = [];
+    const timed = async (target: string, into: number[]) => {
+      const sentAt = performance.now();
+      const response = await fetch(target);
+      await response.arrayBuffer();
+      into.push(performance.now() - sentAt);
+    };
     const gapMs = options.windowMs / options.stateRequests;
     const windowStart = performance.now();
     for (let index = 0; index < options.stateRequests; index++) {
-      const sentAt = performance.now();
-      const response = await fetch(`${url}/api/v1/state`);
-      await response.arrayBuffer();
-      latencies.push(performance.now() - sentAt);
+      await timed(`${url}/api/v1/state`, latencies);
+      await sleep(Math.max(0, windowStart + (index + 0.5) * gapMs - performance.now()));
+      await timed(bareUrl, bareLatencies);
       await sleep(Math.max(0, windowStart + (index + 1) * gapMs - performance.now()));
     }
     const report = await baton.probe("report");
@@ -90,6 +112,7 @@ codex:
       tokens_counted_in_window: last.codex_totals.total_tokens - tokensBefore,
       state_requests: latencies.length,
       state_p50_ms: percentile(latencies, 50),
+      bare_node_state_p50_ms: percentile(bareLatencies, 50),
       loop_delay_p50_ms: report.loop_delay_p50_ms,
       loop_delay_max_ms: report.loop_delay_max_ms,
       rss_mb_at_end: report.rss_bytes / 2 ** 20,
@@ -105,9 +128,17 @@ codex:
     return [
       measure("sessions_rss_peak", report.max_rss_bytes / 2 ** 20, "MB", { op: "<=", limit: 250 }, details),
       measure("sessions_loop_delay_p99", report.loop_delay_p99_ms, "ms", { op: "<=", limit: 20 }, details),
-      measure("sessions_state_p99", percentile(latencies, 99), "ms", { op: "<=", limit: 10 }, details),
+      measure(
+        "sessions_state_p99",
+        percentile(latencies, 99),
+        "ms",
+        { op: "<=", limit: 10 },
+        details,
+        percentile(bareLatencies, 99),
+      ),
     ];
   } finally {
+    await bare?.stop();
     await baton?.stop();
     await bench.remove();
   }

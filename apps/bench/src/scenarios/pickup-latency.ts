@@ -1,7 +1,6 @@
-import { createServer } from "node:net";
 import { startFakeGitHub } from "@baton/testkit";
 import { LocalTicketStore } from "@baton/tracker";
-import { BatonProcess, BenchDir } from "../baton-process.ts";
+import { BatonProcess, BenchDir, freePort } from "../baton-process.ts";
 import { type Measurement, measure } from "../report.ts";
 import { percentile, sleep, waitUntil, wallClockMs } from "../stats.ts";
 
@@ -16,18 +15,6 @@ export const PICKUP_LATENCY_FULL: PickupLatencyOptions = {
   watchSamples: 15,
   webhookSamples: 15,
 };
-
-/** A port free right now on 127.0.0.1 (the OS picks it; the listener is closed again). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const PICKUP_TIMEOUT_MS = 15_000;
 

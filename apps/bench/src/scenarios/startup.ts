@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { LocalTicketStore } from "@baton/tracker";
-import { BatonProcess, BenchDir } from "../baton-process.ts";
+import { BareNodeServer } from "../bare-node.ts";
+import { BatonProcess, BenchDir, freePort } from "../baton-process.ts";
 import { type Measurement, measure } from "../report.ts";
 import { percentile, sleep, wallClockMs } from "../stats.ts";
 
@@ -11,18 +11,6 @@ export interface StartupOptions {
 }
 
 export const STARTUP_FULL: StartupOptions = { runs: 5, tickets: 20 };
-
-/** A port free right now on 127.0.0.1 (the OS picks it; the listener is closed again). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * CPU time (user + system, ms) the process has used so far, from /proc: unlike wall time, other
@@ -38,8 +26,14 @@ function cpuMsOf(pid: number | undefined): number | null {
   }
 }
 
+/** What the polling needs of the process it waits for. */
+interface Started {
+  hasExited(): boolean;
+  tail(): string;
+}
+
 /** Polls `GET /api/v1/state` every few ms until it answers 200; resolves with that moment. */
-async function firstStateAnswer(url: string, timeoutMs: number, baton: BatonProcess): Promise<number> {
+async function firstStateAnswer(url: string, timeoutMs: number, baton: Started): Promise<number> {
   const deadline = wallClockMs() + timeoutMs;
   for (;;) {
     try {
@@ -49,7 +43,7 @@ async function firstStateAnswer(url: string, timeoutMs: number, baton: BatonProc
     } catch {
       // Not listening yet.
     }
-    if (baton.hasExited()) throw new Error(`baton exited before answering:\n${baton.tail()}`);
+    if (baton.hasExited()) throw new Error(`exited before answering:\n${baton.tail()}`);
     if (wallClockMs() > deadline)
       throw new Error(`no 200 from ${url} within ${timeoutMs} ms\n${baton.tail()}`);
     await sleep(2);
@@ -105,6 +99,19 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
         await baton.stop();
       }
     }
+    // The same wait for a bare Node server: this machine's floor for any Node service.
+    const floorSamples: number[] = [];
+    for (let run = 0; run <= options.runs; run++) {
+      const port = await freePort();
+      const startedAt = wallClockMs();
+      const bare = BareNodeServer.start(port, bench.home);
+      try {
+        const answeredAt = await firstStateAnswer(`http://127.0.0.1:${port}/api/v1/state`, 30_000, bare);
+        if (run > 0) floorSamples.push(answeredAt - startedAt);
+      } finally {
+        await bare.stop();
+      }
+    }
     return [
       measure(
         "startup_to_first_tick_p50",
@@ -128,7 +135,9 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
           all_ms: stateSamples.map(Math.round),
           // Process CPU time at the first 200: the load-independent view of the same startup.
           cpu_ms: stateCpuSamples,
+          bare_node_all_ms: floorSamples.map(Math.round),
         },
+        percentile(floorSamples, 50),
       ),
     ];
   } finally {
