@@ -21,6 +21,13 @@ export interface WorkspaceRemover {
 export const REMOVALS_CURSOR_FILE = ".baton~removals";
 /** How long one worker of a host holds a workspace's removal (its `before_remove` hook included). */
 const REMOVING_LOCK_MS = 10 * 60 * 1000;
+/**
+ * Releases a removal lock only while this worker holds it: one that outlived its expiry may be
+ * another worker's by then, and deleting that would let a third remove the same path at once.
+ */
+const RELEASE_IF_MINE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 export interface WorkspaceRemovalsOptions {
   redis: Redis;
@@ -165,10 +172,12 @@ export class WorkspaceRemovals {
       if (compareIds(requestId, this.caughtUpTo) <= 0 && entry.mtimeMs > Number(requestId.split("-")[0]))
         return skip("the workspace was used after the removal was requested");
       const lock = this.keys.removing(this.options.worker.host, path);
-      if ((await redis.set(lock, this.options.worker.id, "PX", REMOVING_LOCK_MS, "NX")) === null) return;
+      const mine = this.options.worker.id;
+      if ((await redis.set(lock, mine, "PX", REMOVING_LOCK_MS, "NX")) === null) return;
+      const release = () => redis.eval(RELEASE_IF_MINE, 1, lock, mine).catch(() => 0);
       // Checked in the same turn as the removal starts: an attempt entering later waits for it.
       if (this.attempts.has(identifier)) {
-        await redis.del(lock).catch(() => 0);
+        await release();
         return skip("an attempt of the issue runs on this worker");
       }
       const removal = workspaces.remove(identifier);
@@ -181,7 +190,7 @@ export class WorkspaceRemovals {
         logger.info({ ...log, workspace_path: path }, "action=workspace_cleanup outcome=completed");
       } finally {
         this.removing.delete(identifier);
-        await redis.del(lock).catch(() => 0);
+        await release();
       }
     } catch (error) {
       logger.warn(

@@ -69,7 +69,11 @@ interface Setup {
   cursor: () => Promise<string>;
   /** A worker with `--workspace-root` = root; `depsFor` only for the tests that run an attempt. */
   worker: (depsFor?: (gateway: ToolGateway) => AttemptDeps) => Promise<QueueWorker>;
-  request: (identifier: string) => Promise<string>;
+  request: (identifier: string, hooks?: RunSpec["hooks"]) => Promise<string>;
+  /** Every removal lock in Redis and its holder. */
+  removalLocks: () => Promise<Record<string, string>>;
+  /** Makes `key` hold `value`, as another worker taking an expired lock would. */
+  setKey: (key: string, value: string) => Promise<void>;
   /** A stream entry no worker can parse, as a foreign or corrupted writer would leave. */
   addUnreadable: () => Promise<void>;
 }
@@ -95,17 +99,31 @@ async function setUp(): Promise<Setup> {
   };
   const executor = await QueueExecutor.open({ redisUrl: url, queueName, host, gateway: () => gateway });
   closers.push(() => executor.close());
+  const withClient = async <T>(use: (client: ReturnType<typeof connectRedis>["client"]) => Promise<T>) => {
+    const connection = connectRedis(url, { role: "test" });
+    try {
+      return await use(connection.client);
+    } finally {
+      await connection.close();
+    }
+  };
   return {
     root,
     executor,
-    async addUnreadable() {
-      const connection = connectRedis(url, { role: "test" });
-      try {
-        await connection.client.xadd(queueKeys(queueName).removals, "*", "m", "{not json");
-      } finally {
-        await connection.close();
-      }
-    },
+    addUnreadable: () =>
+      withClient(async (client) => {
+        await client.xadd(queueKeys(queueName).removals, "*", "m", "{not json");
+      }),
+    removalLocks: () =>
+      withClient(async (client) => {
+        const keys = await client.keys(`${queueKeys(queueName).removing("*", "*")}`);
+        const values = await Promise.all(keys.map((key) => client.get(key)));
+        return Object.fromEntries(keys.map((key, index) => [key, values[index]!]));
+      }),
+    setKey: (key, value) =>
+      withClient(async (client) => {
+        await client.set(key, value);
+      }),
     removed: () => readFile(join(dir!, "removed.log"), "utf8").catch(() => ""),
     cursor: async () => (await readFile(join(root, REMOVALS_CURSOR_FILE), "utf8").catch(() => "")).trim(),
     async worker(depsFor) {
@@ -126,12 +144,12 @@ async function setUp(): Promise<Setup> {
       await worker.ready();
       return worker;
     },
-    request: (identifier) =>
+    request: (identifier, hooks = HOOKS) =>
       executor.requestWorkspaceRemoval({
         identifier,
         // The orchestrator's root; each worker uses its own --workspace-root instead.
         workspace: { root: "/orchestrator/workspaces" },
-        hooks: HOOKS,
+        hooks,
         sandbox: { kind: "none" },
       } satisfies WorkspaceRemovalRequest),
   };
@@ -214,6 +232,28 @@ describe.skipIf(skip !== null)("queue workers remove terminal issues' workspaces
     expect(await exists(join(setup.root, "OLD-1"))).toBe(false);
     expect(await exists(join(setup.root, "BACK-1"))).toBe(true);
     expect(await setup.removed()).toBe("OLD-1\n");
+  });
+
+  it("[B.queue-workspace-cleanup] a removal that outlived its lock leaves the lock of the worker that took it over", async () => {
+    const setup = await setUp();
+    await setup.worker();
+    await mkdir(join(setup.root, "SLOW-1"));
+    // before_remove waits for the test: the removal holds its lock until then.
+    const slowHooks = {
+      ...HOOKS,
+      before_remove: `${HOOKS.before_remove}; until [ -e ../../go ]; do sleep 0.05; done`,
+    };
+    const id = await setup.request("SLOW-1", slowHooks);
+    await until(async () => (await setup.removed()) === "SLOW-1\n", "before_remove started");
+    const [lock, ...others] = Object.keys(await setup.removalLocks());
+    expect(lock).toBeDefined();
+    expect(others).toEqual([]);
+    // Its expiry passed and another worker of the host took the lock for its own removal.
+    await setup.setKey(lock!, "another-worker");
+    await writeFile(join(dir!, "go"), "");
+    await until(async () => (await setup.cursor()) === id, "the request handled");
+    expect(await exists(join(setup.root, "SLOW-1"))).toBe(false);
+    expect(await setup.removalLocks()).toEqual({ [lock!]: "another-worker" });
   });
 
   it("[B.queue-workspace-cleanup] a workspace an attempt on this worker is using is kept", async () => {
