@@ -1,6 +1,7 @@
 import { AjvCompiler } from "@fastify/ajv-compiler";
-import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
 import type { FastifyServerOptions } from "fastify";
+import { responseSerializers } from "./response-serializers.generated.ts";
+import { responseSchemas } from "./schemas.ts";
 
 type CompilersFactory = NonNullable<
   NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]
@@ -36,8 +37,45 @@ function lazily(factory: RouteCompilerFactory): RouteCompilerFactory {
 /** A route-schema compiler factory as Fastify calls it: schemas shared by routes and options in. */
 type RouteCompilerFactory = (externalSchemas: unknown, options?: unknown) => (route: unknown) => Compiled;
 
-/** For `Fastify({ schemaController: { compilersFactory } })`: Fastify's own default compilers, made lazy. */
+const prebuilt = new Map<unknown, () => (data: unknown) => string>(
+  Object.entries(responseSchemas).map(([name, schema]) => [
+    schema,
+    responseSerializers[name as keyof typeof responseSchemas],
+  ]),
+);
+
+/**
+ * Response serializers compiled ahead of time (scripts/compile-serializers.ts), the same
+ * fast-json-stringify code Fastify's default compiler would generate at run time, each made on its
+ * route's first answer. A route answering with a schema that is not in `responseSchemas` is a
+ * mistake in this package: the server refuses to start, naming the route.
+ */
+const prebuiltSerializers: RouteCompilerFactory = () => (route) => {
+  const { schema, method, url, httpStatus } = route as {
+    schema: unknown;
+    method: string;
+    url: string;
+    httpStatus: string;
+  };
+  const build = prebuilt.get(schema);
+  if (build === undefined) {
+    throw new Error(
+      `the ${httpStatus} response schema of ${method} ${url} is not in responseSchemas (src/schemas.ts); ` +
+        "add it there and run `pnpm --filter @baton/status compile-serializers`",
+    );
+  }
+  let serialize: ((data: unknown) => string) | null = null;
+  return (data) => {
+    serialize ??= build();
+    return serialize(data);
+  };
+};
+
+/**
+ * For `Fastify({ schemaController: { compilersFactory } })`: Fastify's own validator compiler made
+ * lazy, and the response serializers compiled ahead of time.
+ */
 export const lazyCompilersFactory = {
   buildValidator: lazily(AjvCompiler() as unknown as RouteCompilerFactory),
-  buildSerializer: lazily(SerializerSelector() as unknown as RouteCompilerFactory),
+  buildSerializer: prebuiltSerializers,
 } as unknown as CompilersFactory;

@@ -444,3 +444,20 @@ export const sessionEventsSchema = object({
   },
   has_more: { type: "boolean", description: "More events were already logged after this page." },
 });
+
+/** A body sent as text (Prometheus metrics, the event stream). */
+export const textSchema = { type: "string" } as const;
+
+/**
+ * Every schema a route answers with, by name: scripts/compile-serializers.ts compiles each into
+ * src/response-serializers.generated.ts, and the server refuses a response schema missing here.
+ */
+export const responseSchemas = {
+  stateSchema,
+  issueDetailSchema,
+  refreshSchema,
+  errorSchema,
+  operatorActionSchema,
+  sessionEventsSchema,
+  textSchema,
+};

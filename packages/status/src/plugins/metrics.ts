@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { StatusMetrics } from "../metrics.ts";
+import { textSchema } from "../schemas.ts";
 import type { StatusSource } from "../source.ts";
 import { bounded, errorResponses } from "./replies.ts";
 
@@ -20,7 +21,7 @@ export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, opt
         response: {
           200: {
             description: "Prometheus text format",
-            content: { "text/plain": { schema: { type: "string" } } },
+            content: { "text/plain": { schema: textSchema } },
           },
           ...errorResponses,
         },

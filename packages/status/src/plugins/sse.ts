@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { type EventStream, sseFrame } from "../event-stream.ts";
+import { textSchema } from "../schemas.ts";
 import type { StateView } from "../source.ts";
 import { errorResponses } from "./replies.ts";
 
@@ -24,7 +25,7 @@ export const ssePlugin: FastifyPluginAsync<SseOptions> = async (app, { stream, s
         response: {
           200: {
             description: "An event stream",
-            content: { "text/event-stream": { schema: { type: "string" } } },
+            content: { "text/event-stream": { schema: textSchema } },
           },
           ...errorResponses,
         },
