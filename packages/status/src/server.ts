@@ -11,7 +11,7 @@ import { apiPlugin } from "./plugins/api.ts";
 import { dashboardPlugin } from "./plugins/dashboard.ts";
 import { errorsPlugin } from "./plugins/errors.ts";
 import { guardPlugin } from "./plugins/guard.ts";
-import { collectRoutesForMethodNotAllowed } from "./plugins/method-not-allowed.ts";
+import { answerMethodNotAllowed } from "./plugins/method-not-allowed.ts";
 import { metricsPlugin } from "./plugins/metrics.ts";
 import { bounded } from "./plugins/replies.ts";
 import { ssePlugin } from "./plugins/sse.ts";
@@ -107,14 +107,13 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     },
   });
   await app.register(guardPlugin, { token, logger, redact });
-  await app.register(errorsPlugin, { logger });
-  const installMethodNotAllowed = collectRoutesForMethodNotAllowed(app);
+  const { allowedOn } = answerMethodNotAllowed(app);
+  await app.register(errorsPlugin, { logger, allowedOn });
   if (options.webhooks !== undefined) await app.register(webhooksPlugin, { ...options.webhooks, logger });
   await app.register(dashboardPlugin, { load: loadDashboard });
   await app.register(apiPlugin, { source, stateView, snapshotTimeoutMs });
   await app.register(ssePlugin, { stream, stateView, redact });
   await app.register(metricsPlugin, { metrics, source, snapshotTimeoutMs });
-  installMethodNotAllowed();
 
   try {
     await app.listen({ port: options.port, host });

@@ -285,6 +285,8 @@ describe("errors and methods", () => {
       ["POST", "/api/v1/events", "GET, HEAD"],
       ["PATCH", "/metrics", "GET, HEAD"],
       ["POST", "/", "GET, HEAD"],
+      ["GET", "/api/v1/BAT-1/stop", "POST"],
+      ["OPTIONS", "/api/v1/state", "GET, HEAD"],
     ];
     for (const [method, path, allow] of cases) {
       const { status, headers, body } = await call(`${server.url}${path}`, { method });

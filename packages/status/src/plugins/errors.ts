@@ -1,5 +1,6 @@
 import { httpStatusOf, isBatonError, type Logger } from "@baton/domain";
 import fp from "fastify-plugin";
+import { refuse } from "./method-not-allowed.ts";
 import { sendError } from "./replies.ts";
 
 const CODE_OF_STATUS: Record<number, string> = {
@@ -10,18 +11,18 @@ const CODE_OF_STATUS: Record<number, string> = {
 };
 
 /**
- * Server-wide (not encapsulated): every error and unknown route is answered in the error envelope,
- * and JSON bodies are parsed leniently enough for `curl -X POST` (empty body) and strictly otherwise.
+ * Server-wide (not encapsulated): every error and unknown route is answered in the error envelope (a
+ * path served with other methods by 405, `allowedOn` telling which), and JSON bodies are parsed
+ * leniently enough for `curl -X POST` (empty body) and strictly otherwise.
  */
-export const errorsPlugin = fp<{ logger: Logger }>(
-  async (app, { logger }) => {
-    app.setNotFoundHandler((request, reply) =>
-      sendError(
-        reply,
-        "not_found",
-        `no such route: ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}`,
-      ),
-    );
+export const errorsPlugin = fp<{ logger: Logger; allowedOn: (path: string) => string[] | null }>(
+  async (app, { logger, allowedOn }) => {
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split("?")[0]!;
+      const allowed = allowedOn(path);
+      if (allowed !== null) return refuse(reply, request.method, path, allowed);
+      return sendError(reply, "not_found", `no such route: ${request.method} ${path.slice(0, 200)}`);
+    });
     app.setErrorHandler((error: unknown, request, reply) => {
       if (isBatonError(error) && httpStatusOf(error.category) !== undefined) {
         return sendError(reply, error.category, error.message);
