@@ -9,8 +9,11 @@ import type { ProbeReport } from "./probe.ts";
 import { waitUntil } from "./stats.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The real CLI, as operators run it. */
-export const BATON_BIN = path.resolve(here, "../../baton/bin/baton.js");
+/**
+ * The real CLI, as operators run it; `BENCH_BATON_BIN=<path>` runs another build of it instead (a
+ * copy of `bin/` and `dist/` made before a change, to compare the two in alternate runs).
+ */
+export const BATON_BIN = process.env.BENCH_BATON_BIN ?? path.resolve(here, "../../baton/bin/baton.js");
 const FAKE_APP_SERVER = path.join(here, "fake-app-server.sh");
 const PROBE = pathToFileURL(path.join(here, "probe.ts")).href;
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
