@@ -3,12 +3,53 @@
  * prints one `name value unit budget ok|over` line per figure, writes results/<timestamp>.json and
  * results/latest.json, and exits 1 when any figure is over budget or a scenario failed.
  */
+import { fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BenchResults, formatLine, type Measurement, machineInfo, writeResults } from "./report.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
 
-const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../results");
+const HERE = fileURLToPath(import.meta.url);
+const RESULTS_DIR = path.resolve(path.dirname(HERE), "../results");
+/** How this file runs one scenario in a process of its own (see `isolated`). */
+const ONE_SCENARIO = "--one-scenario";
+
+type ScenarioReport = { measurements: Measurement[] } | { error: string };
+
+/**
+ * Runs one scenario in a fresh process and returns what it measured. Sharing one process, a scenario
+ * ran after the in-process ones (event_ingest, tick_cost) with their heap still there: the client's
+ * collections then competed with Baton for the two cores, and the 200-session figures came out about
+ * twice as high as alone, the bare node server's too (docs/benchmarks.md, fifth look).
+ */
+function isolated(name: string): Promise<Measurement[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(HERE, [ONE_SCENARIO, name], { execArgv: process.execArgv, stdio: "inherit" });
+    let report: ScenarioReport | null = null;
+    child.once("message", (message) => {
+      report = message as ScenarioReport;
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (report === null)
+        reject(new Error(`its process exited (${signal ?? `code ${code}`}) without a result`));
+      else if ("error" in report) reject(new Error(report.error));
+      else resolve(report.measurements);
+    });
+  });
+}
+
+/** The child's side of `isolated`: runs the scenario and sends its figures (or why it failed). */
+async function runOne(name: string): Promise<void> {
+  let report: ScenarioReport;
+  try {
+    report = { measurements: await SCENARIOS.find((scenario) => scenario.name === name)!.run("full") };
+  } catch (error) {
+    report = { error: error instanceof Error ? error.message : String(error) };
+  }
+  await new Promise<void>((resolve) => process.send!(report, () => resolve()));
+  process.exit(0);
+}
 
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
@@ -29,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const failures: BenchResults["failures"] = [];
   for (const scenario of selected) {
     try {
-      for (const measurement of await scenario.run("full")) {
+      for (const measurement of await isolated(scenario.name)) {
         measurements.push(measurement);
         process.stdout.write(`${formatLine(measurement)}\n`);
       }
@@ -52,4 +93,5 @@ async function main(argv: string[]): Promise<number> {
   return results.ok ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[2] === ONE_SCENARIO) await runOne(process.argv[3]!);
+else process.exitCode = await main(process.argv.slice(2));
