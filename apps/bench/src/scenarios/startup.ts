@@ -26,14 +26,16 @@ function cpuMsOf(pid: number | undefined): number | null {
   }
 }
 
-/** What the polling needs of the process it waits for. */
+/** A server process started for one timed run: Baton, or a bare Node server. */
 interface Started {
+  readonly pid?: number | undefined;
   hasExited(): boolean;
   tail(): string;
+  stop(): Promise<void>;
 }
 
 /** Polls `GET /api/v1/state` every few ms until it answers 200; resolves with that moment. */
-async function firstStateAnswer(url: string, timeoutMs: number, baton: Started): Promise<number> {
+async function firstStateAnswer(url: string, timeoutMs: number, server: Started): Promise<number> {
   const deadline = wallClockMs() + timeoutMs;
   for (;;) {
     try {
@@ -43,11 +45,38 @@ async function firstStateAnswer(url: string, timeoutMs: number, baton: Started):
     } catch {
       // Not listening yet.
     }
-    if (baton.hasExited()) throw new Error(`exited before answering:\n${baton.tail()}`);
+    if (server.hasExited()) throw new Error(`exited before answering:\n${server.tail()}`);
     if (wallClockMs() > deadline)
-      throw new Error(`no 200 from ${url} within ${timeoutMs} ms\n${baton.tail()}`);
+      throw new Error(`no 200 from ${url} within ${timeoutMs} ms\n${server.tail()}`);
     await sleep(2);
   }
+}
+
+/**
+ * Starts a server `runs` + 1 times, one after another, and times each from spawn to its first 200 of
+ * `GET /api/v1/state` (the first run unmeasured: it warms caches), with its CPU time at that moment.
+ */
+async function firstAnswers(
+  runs: number,
+  start: (port: number) => Started,
+): Promise<{ ms: number[]; cpuMs: (number | null)[] }> {
+  const ms: number[] = [];
+  const cpuMs: (number | null)[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const port = await freePort();
+    const startedAt = wallClockMs();
+    const server = start(port);
+    try {
+      const answeredAt = await firstStateAnswer(`http://127.0.0.1:${port}/api/v1/state`, 30_000, server);
+      if (run > 0) {
+        ms.push(answeredAt - startedAt);
+        cpuMs.push(cpuMsOf(server.pid));
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return { ms, cpuMs };
 }
 
 /**
@@ -72,8 +101,6 @@ workspace: { root: workspaces }
 codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
 `);
     const samples: number[] = [];
-    const stateSamples: number[] = [];
-    const stateCpuSamples: (number | null)[] = [];
     for (let run = 0; run <= options.runs; run++) {
       const startedAt = wallClockMs();
       const baton = BatonProcess.start({ workflowPath, home: bench.home, env: { BATON_LOG_LEVEL: "debug" } });
@@ -85,33 +112,11 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
       }
     }
     // What a user (or a supervisor's health check) waits for: the status API answering 200.
-    for (let run = 0; run <= options.runs; run++) {
-      const port = await freePort();
-      const startedAt = wallClockMs();
-      const baton = BatonProcess.start({ workflowPath, home: bench.home, port });
-      try {
-        const answeredAt = await firstStateAnswer(`http://127.0.0.1:${port}/api/v1/state`, 30_000, baton);
-        if (run > 0) {
-          stateSamples.push(answeredAt - startedAt);
-          stateCpuSamples.push(cpuMsOf(baton.pid));
-        }
-      } finally {
-        await baton.stop();
-      }
-    }
+    const state = await firstAnswers(options.runs, (port) =>
+      BatonProcess.start({ workflowPath, home: bench.home, port }),
+    );
     // The same wait for a bare Node server: this machine's floor for any Node service.
-    const floorSamples: number[] = [];
-    for (let run = 0; run <= options.runs; run++) {
-      const port = await freePort();
-      const startedAt = wallClockMs();
-      const bare = BareNodeServer.start(port, bench.home);
-      try {
-        const answeredAt = await firstStateAnswer(`http://127.0.0.1:${port}/api/v1/state`, 30_000, bare);
-        if (run > 0) floorSamples.push(answeredAt - startedAt);
-      } finally {
-        await bare.stop();
-      }
-    }
+    const floor = await firstAnswers(options.runs, (port) => BareNodeServer.start(port, bench.home));
     return [
       measure(
         "startup_to_first_tick_p50",
@@ -126,18 +131,18 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
       ),
       measure(
         "startup_to_state_200_p50",
-        percentile(stateSamples, 50),
+        percentile(state.ms, 50),
         "ms",
         { op: "<=", limit: 150 },
         {
-          runs: stateSamples.length,
-          max_ms: Math.max(...stateSamples),
-          all_ms: stateSamples.map(Math.round),
+          runs: state.ms.length,
+          max_ms: Math.max(...state.ms),
+          all_ms: state.ms.map(Math.round),
           // Process CPU time at the first 200: the load-independent view of the same startup.
-          cpu_ms: stateCpuSamples,
-          bare_node_all_ms: floorSamples.map(Math.round),
+          cpu_ms: state.cpuMs,
+          bare_node_all_ms: floor.ms.map(Math.round),
         },
-        percentile(floorSamples, 50),
+        percentile(floor.ms, 50),
       ),
     ];
   } finally {
