@@ -18,9 +18,10 @@ type ScenarioReport = { measurements: Measurement[] } | { error: string };
 
 /**
  * Runs one scenario in a fresh process and returns what it measured. Sharing one process, a scenario
- * ran after the in-process ones (event_ingest, tick_cost) with their heap still there: the client's
- * collections then competed with Baton for the two cores, and the 200-session figures came out about
- * twice as high as alone, the bare node server's too (docs/benchmarks.md, fifth look).
+ * ran after the in-process ones (event_ingest, tick_cost) with their heap still there, and the
+ * 200-session figures came out about twice as high as alone: Baton's loop delay (measured inside
+ * Baton) and the bare node server's answers too, so the bench process was taking the cores
+ * (docs/benchmarks.md, fifth look).
  */
 function isolated(name: string): Promise<Measurement[]> {
   return new Promise((resolve, reject) => {
