@@ -28,8 +28,11 @@ const EXTERNAL = [
 ];
 
 /**
- * `createRequire(import.meta.url)` has no meaning inside one file that holds many packages: there it
- * returns the bundle's own require, which bin/baton.js resolves from the CLI and every Baton package.
+ * `createRequire(import.meta.url)` has no meaning inside one file that holds many packages (esbuild
+ * leaves `import.meta` empty there): it returns the bundle's own require, which bin/baton.js resolves
+ * from the CLI and every Baton package. `createRequire(path)` of a real file still resolves from that
+ * file, as outside the bundle: the demo finds Codex's platform package next to `@openai/codex`, where
+ * pnpm installs it and nowhere the bundle's require looks.
  */
 const bundleRequireShim = {
   name: "bundle-require",
@@ -41,7 +44,7 @@ const bundleRequireShim = {
     );
     build.onLoad({ filter: /.*/, namespace: "bundle-require" }, () => ({
       contents:
-        'const real = require("node:module");\nmodule.exports = { ...real, createRequire: () => require };\n',
+        'const real = require("node:module");\nmodule.exports = { ...real, createRequire: (from) => (from === undefined ? require : real.createRequire(from)) };\n',
       loader: "js",
     }));
   },
