@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { benchEnvironment } from "./baton-process.ts";
 
 /**
  * A bare Node HTTP server (no Baton code), answering every request 200 with the bytes of a file or
@@ -26,12 +27,20 @@ export class BareNodeServer {
     });
   }
 
-  /** Starts it on `port` with Baton's environment and HOME, as `BatonProcess.start` does. */
-  static start(port: number, home: string, bodyFile?: string): BareNodeServer {
+  /**
+   * Starts it on `port` in Baton's environment (`benchEnvironment`), or with `machineEnvironment` in
+   * the bench's own, as a process started from this shell would find it.
+   */
+  static start(
+    port: number,
+    home: string,
+    options: { bodyFile?: string; machineEnvironment?: boolean } = {},
+  ): BareNodeServer {
+    const { bodyFile, machineEnvironment = false } = options;
     const args = ["-e", SERVER, String(port), ...(bodyFile === undefined ? [] : [bodyFile])];
     return new BareNodeServer(
       spawn(process.execPath, args, {
-        env: { ...process.env, HOME: home },
+        env: machineEnvironment ? { ...process.env, HOME: home } : benchEnvironment(home),
         stdio: ["ignore", "ignore", "pipe"],
       }),
     );

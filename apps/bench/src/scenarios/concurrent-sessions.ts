@@ -73,7 +73,7 @@ codex:
     const answerFile = `${bench.dir}/state-answer.json`;
     await writeFile(answerFile, Buffer.from(await (await fetch(`${url}/api/v1/state`)).arrayBuffer()));
     const barePort = await freePort();
-    bare = BareNodeServer.start(barePort, bench.home, answerFile);
+    bare = BareNodeServer.start(barePort, bench.home, { bodyFile: answerFile });
     const bareUrl = `http://127.0.0.1:${barePort}/api/v1/state`;
     await waitUntil(
       async () => (await fetch(bareUrl).catch(() => null))?.ok === true,

@@ -117,6 +117,13 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
     );
     // The same wait for a bare Node server: this machine's floor for any Node service.
     const floor = await firstAnswers(options.runs, (port) => BareNodeServer.start(port, bench.home));
+    // What this machine's NODE_EXTRA_CA_CERTS, left out above (benchEnvironment), adds to any Node start.
+    const machineFloor =
+      process.env.NODE_EXTRA_CA_CERTS === undefined
+        ? null
+        : await firstAnswers(options.runs, (port) =>
+            BareNodeServer.start(port, bench.home, { machineEnvironment: true }),
+          );
     return [
       measure(
         "startup_to_first_tick_p50",
@@ -141,6 +148,11 @@ codex: { command: ${JSON.stringify(bench.fakeAppServerCommand(0))} }
           // Process CPU time at the first 200: the load-independent view of the same startup.
           cpu_ms: state.cpuMs,
           bare_node_all_ms: floor.ms.map(Math.round),
+          bare_node_with_node_extra_ca_certs_all_ms: machineFloor?.ms.map(Math.round) ?? null,
+          node_extra_ca_certs_cost_ms:
+            machineFloor === null
+              ? null
+              : Math.round(percentile(machineFloor.ms, 50) - percentile(floor.ms, 50)),
         },
         percentile(floor.ms, 50),
       ),
