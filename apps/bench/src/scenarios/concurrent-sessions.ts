@@ -3,7 +3,8 @@ import { LocalTicketStore } from "@baton/tracker";
 import { BareNodeServer } from "../bare-node.ts";
 import { BatonProcess, BenchDir, freePort } from "../baton-process.ts";
 import { type Measurement, measure } from "../report.ts";
-import { percentile, sleep, waitUntil } from "../stats.ts";
+import { percentile, waitUntil } from "../stats.ts";
+import { TimingClient } from "../timing-client.ts";
 
 export interface ConcurrentSessionsOptions {
   sessions: number;
@@ -31,13 +32,15 @@ interface StateView {
 /**
  * The real `baton` CLI runs `sessions` agents at once, each a lightweight bash app-server that
  * streams a notification every interval. Once every session is streaming, the preloaded probe
- * measures Baton's event-loop delay while a client polls `/api/v1/state` like a dashboard. Half a
- * gap after each request the client asks a bare Node server for the same bytes, under the same load.
+ * measures Baton's event-loop delay while a client of its own (timing-client.ts) polls
+ * `/api/v1/state` like a dashboard. Half a gap after each request the client asks a bare Node
+ * server for the same bytes, under the same load.
  */
 export async function concurrentSessions(options: ConcurrentSessionsOptions): Promise<Measurement[]> {
   const bench = await BenchDir.create("sessions");
   let baton: BatonProcess | null = null;
   let bare: BareNodeServer | null = null;
+  let client: TimingClient | null = null;
   try {
     const store = new LocalTicketStore(`${bench.dir}/tickets`, { prefix: "BAT" });
     for (let index = 0; index < options.sessions; index++) {
@@ -82,24 +85,15 @@ codex:
       20,
     );
 
+    client = await TimingClient.start([`${url}/api/v1/state`, bareUrl], {
+      requests: options.stateRequests,
+      windowMs: options.windowMs,
+      home: bench.home,
+    });
     await baton.probe("reset");
     const tokensBefore = (await state()).codex_totals.total_tokens;
-    const latencies: number[] = [];
-    const bareLatencies: number[] = [];
-    const timed = async (target: string, into: number[]) => {
-      const sentAt = performance.now();
-      const response = await fetch(target);
-      await response.arrayBuffer();
-      into.push(performance.now() - sentAt);
-    };
-    const gapMs = options.windowMs / options.stateRequests;
     const windowStart = performance.now();
-    for (let index = 0; index < options.stateRequests; index++) {
-      await timed(`${url}/api/v1/state`, latencies);
-      await sleep(Math.max(0, windowStart + (index + 0.5) * gapMs - performance.now()));
-      await timed(bareUrl, bareLatencies);
-      await sleep(Math.max(0, windowStart + (index + 1) * gapMs - performance.now()));
-    }
+    const [latencies, bareLatencies] = (await client.run()) as [number[], number[]];
     const report = await baton.probe("report");
     const last = await state();
     if (last.counts.running !== options.sessions) {
@@ -138,6 +132,7 @@ codex:
       ),
     ];
   } finally {
+    client?.stop();
     await bare?.stop();
     await baton?.stop();
     await bench.remove();
