@@ -3,9 +3,9 @@
 // cache: Node 20 has no compile cache for ES modules, and resolving, reading and compiling the ~600
 // modules of a start was most of its time (docs/benchmarks.md, "Startup from one bundle").
 import { createHash } from "node:crypto";
-import { realpathSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -24,7 +24,6 @@ const EXTERNAL = [
   "@linear/sdk",
   "@octokit/rest",
   "pino-pretty",
-  "pino-roll",
 ];
 
 /**
@@ -70,6 +69,49 @@ const notInstalled = {
 };
 
 /**
+ * pino-roll (the file log, opened after the first tick) takes five functions from date-fns' CommonJS
+ * index, which requires all ~300 of its modules. Left out of the bundle, loading it held the event
+ * loop 45-65 ms; in the bundle, `date-fns` is those five from their own modules (~100 KB of ~280).
+ * The build fails when pino-roll asks for others.
+ */
+const DATE_FNS_FOR_PINO_ROLL = ["format", "addDays", "addHours", "parse", "isValid"];
+
+function assertPinoRollDateFns(root) {
+  const utils = join(
+    dirname(createRequire(join(root, "apps", "baton", "package.json")).resolve("pino-roll")),
+    "lib",
+    "utils.js",
+  );
+  const asked = /const \{([^}]+)\} = require\('date-fns'\)/.exec(readFileSync(utils, "utf8"))?.[1];
+  const names = asked
+    ?.split(",")
+    .map((name) => name.trim())
+    .sort();
+  if (names?.join() !== [...DATE_FNS_FOR_PINO_ROLL].sort().join())
+    throw new Error(
+      `bundle: ${utils} asks date-fns for ${names?.join(", ") ?? "something else"}, not ${DATE_FNS_FOR_PINO_ROLL.join(", ")}`,
+    );
+}
+
+const dateFnsSubset = {
+  name: "date-fns-subset",
+  setup(build) {
+    build.onResolve({ filter: /^date-fns$/ }, (args) => ({
+      path: "date-fns",
+      namespace: "date-fns-subset",
+      pluginData: args.resolveDir,
+    }));
+    build.onLoad({ filter: /.*/, namespace: "date-fns-subset" }, (args) => ({
+      resolveDir: args.pluginData,
+      loader: "js",
+      contents: DATE_FNS_FOR_PINO_ROLL.map(
+        (name) => `exports.${name} = require("date-fns/${name}").${name};`,
+      ).join("\n"),
+    }));
+  },
+};
+
+/**
  * The bundle with the non-ASCII characters esbuild leaves in regular expression literals written as
  * `\u` escapes (the same characters to the regex engine): an ASCII file is read into a one-byte
  * string, which bin/baton.js does in about half the time of decoding UTF-8 into a two-byte one.
@@ -109,6 +151,7 @@ function assertOneSqliteCopy(root) {
  */
 export async function bundleCli(root) {
   assertOneSqliteCopy(root);
+  assertPinoRollDateFns(root);
   const dist = join(root, "apps", "baton", "dist");
   const result = await build({
     entryPoints: [join(dist, "cli.js")],
@@ -119,7 +162,7 @@ export async function bundleCli(root) {
     // import() of a left-out package becomes require(): bin/baton.js resolves it (see EXTERNAL).
     supported: { "dynamic-import": false },
     external: EXTERNAL,
-    plugins: [bundleRequireShim, notInstalled],
+    plugins: [bundleRequireShim, notInstalled, dateFnsSubset],
     logOverride: { "empty-import-meta": "silent" },
     // Less to read and hash on every start; names stay, so stack traces still read.
     minifyWhitespace: true,

@@ -140,7 +140,7 @@ class RollingFileSink implements pino.DestinationStream {
     const base = join(options.root, "baton");
     let stream: RollingStream;
     try {
-      // Loaded here, off the startup path: pino-roll brings date-fns along.
+      // Loaded here, off the startup path (run.ts opens the file log after the first tick).
       const { default: pinoRoll } = await import("pino-roll");
       stream = await pinoRoll({
         file: base,

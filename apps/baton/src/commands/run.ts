@@ -115,9 +115,10 @@ export async function runCommand(options: RunOptions, io: CommandIO): Promise<nu
     return 1;
   }
   const { max_file_bytes, max_files } = service.store.current().config.logs;
-  // Opened after the first tick (or FILE_LOG_DELAY_MS at the latest): pino-roll brings date-fns
-  // (~300 modules) that would otherwise delay the status API and the first dispatch. Lines until
-  // then are kept in memory and written first.
+  // Opened after the first tick (or FILE_LOG_DELAY_MS at the latest): setting up pino-roll (its
+  // part of date-fns run for the first time, the log folder listed) stays out of the way of the
+  // status API's first answer and the first dispatch. Lines until then are kept in memory and
+  // written first.
   const openFileLog = () =>
     void logging.openFile({
       root: logsRoot,
