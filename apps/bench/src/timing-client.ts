@@ -46,7 +46,14 @@ process.once("message", () =>
     (error) => process.send({ error: String(error) }, () => process.exit(1)),
   ),
 );
-process.send({ ready: true });
+// One untimed request to each first: the window's first would otherwise also time this client's
+// own first use of its code and the connection's setup.
+(async () => {
+  for (const target of targets) await timed(target);
+})().then(
+  () => process.send({ ready: true }),
+  (error) => process.send({ error: String(error) }, () => process.exit(1)),
+);
 `;
 
 type ClientMessage = { ready: true } | { samples: number[][] } | { error: string };
@@ -71,7 +78,7 @@ export class TimingClient {
     });
   }
 
-  /** Starts the client and resolves once it is ready to go (Node started, nothing asked yet). */
+  /** Starts the client and resolves once it is ready to go (each target asked once, untimed). */
   static async start(
     targets: string[],
     options: { requests: number; windowMs: number; home: string },
@@ -83,7 +90,9 @@ export class TimingClient {
         stdio: ["ignore", "ignore", "pipe", "ipc"],
       }),
     );
-    await client.next();
+    const ready = await client.next();
+    if (!("ready" in ready))
+      throw new Error(`the timing client failed: ${"error" in ready ? ready.error : "unexpected message"}`);
     return client;
   }
 
