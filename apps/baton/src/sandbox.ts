@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Logger } from "@baton/domain";
 import type { SandboxConfig } from "@baton/workflow";
 import { type Launcher, LocalLauncher } from "@baton/workspace";
@@ -33,13 +34,21 @@ export async function createLaunchers(options: {
     assertImagePresent,
     connectDocker,
     instanceId,
+    reapContainersOfGoneProcesses,
     reapLeftoverContainers,
   } = await import("@baton/sandbox");
   const docker = connectDocker(options.env);
   await assertDaemonReachable(docker);
   await assertImagePresent(docker, sandbox.image);
   const instance = instanceId(options.workflowPath);
-  const reaped = await reapLeftoverContainers(docker, instance);
+  // This workflow's (a service restarted), and any on this host whose Baton process is gone (a
+  // killed queue worker: the next worker here has another instance).
+  const reaped = [
+    ...new Set([
+      ...(await reapLeftoverContainers(docker, instance)),
+      ...(await reapContainersOfGoneProcesses(docker, hostname())),
+    ]),
+  ];
   if (reaped.length > 0) {
     logger.warn(
       { container_ids: reaped.map((id) => id.slice(0, 12)), instance },

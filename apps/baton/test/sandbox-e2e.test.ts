@@ -215,6 +215,45 @@ describeWithDockerd(describe, "baton with the Docker sandbox", () => {
     60_000,
   );
 
+  it.skipIf(noRedis)(
+    "[B.sandbox-reap-leftovers][B.queue-worker-killed] a SIGKILLed worker leaves its container; the next worker on the host reaps it",
+    async () => {
+      redis = await startRedisServer();
+      project = await sandboxedProject(
+        () => ({ type: "hang" }),
+        `executor:\n  kind: queue\n  redis_url: ${redis.url}\nagent:\n  max_retry_backoff_ms: 1000\n`,
+      );
+      const baton = project.start([], env());
+      const worker = () => project!.startWith(["worker", "--redis", redis!.url, "--lock-ms", "2000"], env());
+      const first = worker();
+      const ready = await first.waitForLog(["action=sandbox_ready"], 60_000);
+      // A worker's instance names its pid: the next worker's is another, so only the pid label finds these.
+      const agentsOf = async (instance: unknown) =>
+        (
+          await docker.listContainers({
+            all: true,
+            filters: { label: [`${LABELS.instance}=${String(instance)}`, `${LABELS.role}=agent`] },
+          })
+        ).map((container) => container.Id);
+      await waitFor(
+        async () => project!.provider.requests.length > 0 && (await agentsOf(ready.instance)).length === 1,
+        60_000,
+        () => `the first worker's agent asking the model\n${baton.tail()}\n${first.tail()}`,
+      );
+      const leftover = await agentsOf(ready.instance);
+      await first.stop("SIGKILL");
+      expect(await agentsOf(ready.instance)).toEqual(leftover);
+
+      const second = worker();
+      const reaped = await second.waitForLog(["action=sandbox_reap outcome=removed"], 60_000);
+      expect(reaped.container_ids).toEqual([leftover[0]!.slice(0, 12)]);
+      expect(await agentsOf(ready.instance)).toEqual([]);
+      expect(await second.stop()).toEqual({ code: 0, signal: null });
+      expect(await baton.stop()).toEqual({ code: 0, signal: null });
+    },
+    120_000,
+  );
+
   it("[B.sandbox-reap-leftovers] a SIGKILLed Baton leaves its container; the next start reaps it", async () => {
     project = await sandboxedProject(() => ({ type: "hang" }));
     const first = project.start([], env());

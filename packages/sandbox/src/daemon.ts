@@ -9,6 +9,9 @@ export const LABELS = {
   workflow: "dev.baton.workflow",
   issue: "dev.baton.issue",
   role: "dev.baton.role",
+  /** The host and pid of the Baton process that started the container (see `reapContainersOfGoneProcesses`). */
+  host: "dev.baton.host",
+  pid: "dev.baton.pid",
 } as const;
 
 /**
@@ -82,8 +85,48 @@ export async function reapLeftoverContainers(docker: Docker, instance: string): 
     all: true,
     filters: { label: [`${LABELS.managed}=true`, `${LABELS.instance}=${instance}`] },
   });
+  await removeAll(docker, leftovers);
+  return leftovers.map((container) => container.Id);
+}
+
+/** Whether a process with this pid runs on this host (one that is not ours to signal still runs). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the containers started on `host` by a Baton process that no longer runs. A queue worker's
+ * instance names its pid, so a worker killed before it could clean up (SIGKILL, OOM) is not
+ * followed by one with its instance, and `reapLeftoverContainers` never finds what it left. A
+ * process that still runs keeps its containers (a reused pid too: then they wait for the next
+ * start after it), and containers of other hosts are never touched. Returns the ids removed.
+ */
+export async function reapContainersOfGoneProcesses(
+  docker: Docker,
+  host: string,
+  runs: (pid: number) => boolean = processRuns,
+): Promise<string[]> {
+  const started = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABELS.managed}=true`, `${LABELS.host}=${host}`] },
+  });
+  const gone = started.filter((container) => {
+    const pid = Number(container.Labels[LABELS.pid]);
+    return Number.isInteger(pid) && pid > 0 && !runs(pid);
+  });
+  await removeAll(docker, gone);
+  return gone.map((container) => container.Id);
+}
+
+/** Force-removes the containers; one already gone is fine. */
+async function removeAll(docker: Docker, containers: readonly { Id: string }[]): Promise<void> {
   await Promise.all(
-    leftovers.map((container) =>
+    containers.map((container) =>
       docker
         .getContainer(container.Id)
         .remove({ force: true })
@@ -92,5 +135,4 @@ export async function reapLeftoverContainers(docker: Docker, instance: string): 
         }),
     ),
   );
-  return leftovers.map((container) => container.Id);
 }

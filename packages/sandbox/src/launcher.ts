@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import path from "node:path";
 import {
   CONTAINER_PORTABLE_ENV,
@@ -106,6 +107,8 @@ export class DockerLauncher implements Launcher {
         [LABELS.workflow]: this.options.workflowPath,
         [LABELS.issue]: issue,
         [LABELS.role]: role,
+        [LABELS.host]: hostname(),
+        [LABELS.pid]: String(process.pid),
       },
       AttachStdin: true,
       AttachStdout: true,

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import { type CodexSession, startCodexSession } from "@baton/agent";
 import { agentEnvAllowlist, processEnvironment } from "@baton/domain";
@@ -12,6 +14,7 @@ import {
   DockerLauncher,
   LABELS,
   ModelRelay,
+  reapContainersOfGoneProcesses,
   reapLeftoverContainers,
 } from "../src/index.ts";
 import {
@@ -19,6 +22,7 @@ import {
   type SandboxFixture,
   sandboxSettings,
   startSandboxFixture,
+  TEST_IMAGE,
   tempWorkspace,
 } from "./support.ts";
 
@@ -260,6 +264,54 @@ describeWithDockerd(describe, "Docker sandbox", () => {
     });
     expect(others).toHaveLength(1);
     await left.exited;
+  }, 60_000);
+
+  it("[B.sandbox-reap-leftovers] reaping removes the containers on this host of Baton processes that are gone, and no others", async () => {
+    // A pid that was ours a moment ago and is gone now, as a SIGKILLed worker's is.
+    const finished = spawn("true");
+    await new Promise((resolve) => finished.once("exit", resolve));
+    const gonePid = finished.pid!;
+    const started = async (host: string, pid: number) => {
+      const container = await fixture.docker.createContainer({
+        Image: TEST_IMAGE,
+        Entrypoint: ["sleep", "600"],
+        Labels: {
+          [LABELS.managed]: "true",
+          [LABELS.instance]: "gone-process-test",
+          [LABELS.host]: host,
+          [LABELS.pid]: String(pid),
+        },
+        HostConfig: { NetworkMode: "none" },
+      });
+      cleanups.push(() => container.remove({ force: true }).catch(() => {}));
+      await container.start();
+      return container.id;
+    };
+    const leftByGone = await started(hostname(), gonePid);
+    const ofLiveProcess = await started(hostname(), process.pid);
+    const ofOtherHost = await started("another-host", gonePid);
+
+    expect(await reapContainersOfGoneProcesses(fixture.docker, hostname())).toEqual([leftByGone]);
+    const remaining = await fixture.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABELS.instance}=gone-process-test`] },
+    });
+    expect(remaining.map((container) => container.Id).sort()).toEqual([ofLiveProcess, ofOtherHost].sort());
+  }, 60_000);
+
+  it("[B.sandbox-reap-leftovers] every container names the host and pid of the Baton process that started it", async () => {
+    const ws = await tempWorkspace();
+    cleanups.push(() => ws.cleanup());
+    const launcher = await agentLauncher(null);
+    const launched = launcher.launch({ command: "echo up; sleep 600", cwd: ws.workspace, env: {} });
+    await new Promise<void>((resolve) => launched.stdout.once("data", () => resolve()));
+    const [container] = await fixture.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABELS.instance}=sandbox-test`] },
+    });
+    expect(container?.Labels).toMatchObject({ [LABELS.host]: hostname(), [LABELS.pid]: String(process.pid) });
+    await launcher.close();
+    await launched.exited;
   }, 60_000);
 
   it("[B.sandbox-hooks] hooks run in the sandbox image with the workspace mounted and without tracker secrets", async () => {
