@@ -96,11 +96,12 @@ function assertPinoRollDateFns(root) {
 const dateFnsSubset = {
   name: "date-fns-subset",
   setup(build) {
-    build.onResolve({ filter: /^date-fns$/ }, (args) => ({
-      path: "date-fns",
-      namespace: "date-fns-subset",
-      pluginData: args.resolveDir,
-    }));
+    // Only pino-roll's: any other importer gets the whole package.
+    build.onResolve({ filter: /^date-fns$/ }, (args) =>
+      args.importer.includes("/pino-roll/")
+        ? { path: "date-fns", namespace: "date-fns-subset", pluginData: args.resolveDir }
+        : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: "date-fns-subset" }, (args) => ({
       resolveDir: args.pluginData,
       loader: "js",
