@@ -44,10 +44,8 @@ export async function createLaunchers(options: {
   // This workflow's (a service restarted), and any on this host whose Baton process is gone (a
   // killed queue worker: the next worker here has another instance).
   const reaped = [
-    ...new Set([
-      ...(await reapLeftoverContainers(docker, instance)),
-      ...(await reapContainersOfGoneProcesses(docker, hostname())),
-    ]),
+    ...(await reapLeftoverContainers(docker, instance)),
+    ...(await reapContainersOfGoneProcesses(docker, hostname())),
   ];
   if (reaped.length > 0) {
     logger.warn(
