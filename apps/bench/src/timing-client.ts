@@ -58,6 +58,10 @@ process.once("message", () =>
 
 type ClientMessage = { ready: true } | { samples: number[][] } | { error: string };
 
+function failed(message: ClientMessage): Error {
+  return new Error(`the timing client failed: ${"error" in message ? message.error : "unexpected message"}`);
+}
+
 export class TimingClient {
   private stderr = "";
   private readonly messages: ClientMessage[] = [];
@@ -91,8 +95,7 @@ export class TimingClient {
       }),
     );
     const ready = await client.next();
-    if (!("ready" in ready))
-      throw new Error(`the timing client failed: ${"error" in ready ? ready.error : "unexpected message"}`);
+    if (!("ready" in ready)) throw failed(ready);
     return client;
   }
 
@@ -101,7 +104,7 @@ export class TimingClient {
     this.child.send("go");
     const message = await this.next();
     if ("samples" in message) return message.samples;
-    throw new Error(`the timing client failed: ${"error" in message ? message.error : "unexpected message"}`);
+    throw failed(message);
   }
 
   /** Ends the client if it still runs (a scenario that failed before its window ended). */
