@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -16,6 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const BATON_BIN = process.env.BENCH_BATON_BIN ?? path.resolve(here, "../../baton/bin/baton.js");
 const FAKE_APP_SERVER = path.join(here, "fake-app-server.sh");
 const PROBE = pathToFileURL(path.join(here, "probe.ts")).href;
+const stdoutFile = process.env.BENCH_STDOUT_FILE;
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /**
@@ -156,7 +158,9 @@ export class BatonProcess {
     const preload = options.probe ? ["--import", TSX, "--import", PROBE] : [];
     // BENCH_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of every Baton process, to find where time goes;
     // BENCH_CPU_PROFILE_INTERVAL=<us> samples more often than every 1000 us (to tell short tasks apart);
-    // BENCH_HEAP_PROFILE=<file> makes the preloaded probe write a sampling heap profile of the window.
+    // BENCH_HEAP_PROFILE=<file> makes the preloaded probe write a sampling heap profile of the window;
+    // BENCH_NODE_FLAGS="<flags>" passes Node/V8 flags (`--trace-gc`, `--perf-basic-prof`, heap sizes).
+    const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(" ").filter((flag) => flag !== "") ?? [];
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const interval = process.env.BENCH_CPU_PROFILE_INTERVAL;
     const profile = profileDir
@@ -167,6 +171,7 @@ export class BatonProcess {
         ]
       : [];
     const args = [
+      ...nodeFlags,
       ...profile,
       ...preload,
       BATON_BIN,
@@ -263,6 +268,8 @@ export class BatonProcess {
         this.logs.push(JSON.parse(line) as LogLine);
       } catch {
         this.logs.push({ level: 0, time: "", msg: line });
+        // BENCH_STDOUT_FILE=<file> keeps what is not a log line, such as `--trace-gc` output.
+        if (stdoutFile !== undefined) appendFileSync(stdoutFile, `${line}\n`);
       }
     }
   }
