@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -46,6 +47,7 @@ export async function prepareCodexHome(options: CodexHomeOptions): Promise<Codex
   }
   const home = await mkdtemp(path.join(realParent, "codex-home-"));
   await writeFile(path.join(home, "config.toml"), codexConfigToml(options.baseUrl, options.model));
+  await installSystemSkills(home);
   return {
     home,
     env: { CODEX_HOME: home },
@@ -53,6 +55,29 @@ export async function prepareCodexHome(options: CodexHomeOptions): Promise<Codex
     cleanup: () => rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
 }
+
+/**
+ * Codex copies its system skills into a new CODEX_HOME when an app-server starts. Sessions started
+ * together on a fresh home race at it, and the loser logs `ERROR ... failed to install system
+ * skills: Directory not empty`: the first thing a newcomer running the demo would read. One
+ * app-server started and ended first (stdin closed: it installs them and exits, ~0.3 s) leaves them
+ * in place for every session. Its failure is left to the sessions, which report it in context.
+ */
+async function installSystemSkills(home: string): Promise<void> {
+  const child = spawn(codexBinary(), ["app-server"], {
+    cwd: home,
+    env: { ...process.env, CODEX_HOME: home },
+    stdio: "ignore",
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), SKILLS_INSTALL_TIMEOUT_MS);
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  clearTimeout(timer);
+}
+
+const SKILLS_INSTALL_TIMEOUT_MS = 30_000;
 
 /** config.toml pointing Codex at a Responses API provider at `baseUrl`. */
 export function codexConfigToml(baseUrl: string, model = DEFAULT_FAKE_MODEL): string {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -30,6 +30,17 @@ describe("prepareCodexHome", () => {
       await codexHome.cleanup();
     }
     expect(existsSync(codexHome.home)).toBe(false);
+  });
+
+  it("[B.ops-demo-codex-skills] comes with Codex's system skills installed, so sessions started together do not race at it", async () => {
+    const codexHome = await prepareCodexHome({ baseUrl: "http://127.0.0.1:1/v1" });
+    try {
+      const system = path.join(codexHome.home, "skills", ".system");
+      expect(existsSync(path.join(system, ".codex-system-skills.marker"))).toBe(true);
+      expect((await readdir(system)).length).toBeGreaterThan(1);
+    } finally {
+      await codexHome.cleanup();
+    }
   });
 
   it("[S10.1-launch-bash-lc] codexAppServerCommand starts the real app-server under bash -lc", async () => {
