@@ -64,11 +64,13 @@ export async function prepareCodexHome(options: CodexHomeOptions): Promise<Codex
  * in place for every session. Its failure is left to the sessions, which report it in context.
  */
 async function installSystemSkills(home: string): Promise<void> {
-  const child = spawn(codexBinary(), ["app-server"], {
-    cwd: home,
-    env: { ...process.env, CODEX_HOME: home },
-    stdio: "ignore",
-  });
+  // It talks to no model: no key of the operator's goes with it.
+  const env: Record<string, string> = { CODEX_HOME: home };
+  for (const name of ["PATH", "HOME", "TMPDIR"]) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  const child = spawn(codexBinary(), ["app-server"], { cwd: home, env, stdio: "ignore" });
   const timer = setTimeout(() => child.kill("SIGKILL"), SKILLS_INSTALL_TIMEOUT_MS);
   await new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
