@@ -366,8 +366,16 @@ export class Transition {
       target.recent_events = target.recent_events.slice(-RECENT_EVENTS_LIMIT);
       parts.recentEvents = target.recent_events;
     }
+    const history = target.recent_events;
+    const last = history[history.length - 1];
+    // A repeat replaces the entry it repeats (an earlier state's list may hold that object).
+    if (last !== undefined && last.event === entry.event && last.message === entry.message) {
+      entry.count = (last.count ?? 1) + 1;
+      history[history.length - 1] = entry;
+      return;
+    }
     // Trimmed to the limit once, when the step ends (`result`), not by a shift per event.
-    target.recent_events.push(entry);
+    history.push(entry);
   }
 
   result(): StepResult {

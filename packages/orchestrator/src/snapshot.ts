@@ -203,7 +203,7 @@ export interface IssueDetail {
   retry: RetryRow | null;
   blocked: BlockedRow | null;
   stopped: StoppedRow | null;
-  recent_events: { at: string; event: string; message: string }[];
+  recent_events: { at: string; event: string; message: string; count: number }[];
   last_error: string | null;
 }
 
@@ -439,6 +439,7 @@ export function buildIssueDetail(state: OrchestratorState, identifier: string): 
       at: isoAt(event.at_ms),
       event: event.event,
       message: event.message,
+      count: event.count ?? 1,
     })),
     last_error: retryView?.error ?? blockedView?.error ?? stoppedView?.reason ?? null,
   };

@@ -93,9 +93,16 @@ export interface RunWorker {
 }
 
 export interface RecentEvent {
+  /** When it last came. */
   at_ms: number;
   event: string;
   message: string;
+  /**
+   * How many times in a row the same event and message came (absent: once). A streaming agent sends
+   * the same "agent message streaming" many times a second; kept one per entry, they would push
+   * every other entry out of the history within seconds.
+   */
+  count?: number;
 }
 
 /** How many recent events per issue the detail view shows (and the state keeps). */

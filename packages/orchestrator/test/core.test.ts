@@ -2,6 +2,7 @@ import { httpStatusOf, runFailureDisposition } from "@baton/domain";
 import { describe, expect, it } from "vitest";
 import type { OrchestratorInput, StepResult } from "../src/core.ts";
 import { step } from "../src/core.ts";
+import { buildIssueDetail } from "../src/snapshot.ts";
 import type { Claim, OrchestratorState } from "../src/state.ts";
 import { CLAIM_DEFAULTS, emptyState, newSession, RECENT_EVENTS_LIMIT } from "../src/state.ts";
 import { issue, makeConfig, T0, tokens } from "./helpers.ts";
@@ -255,6 +256,59 @@ describe("spawn failures and retries in the core", () => {
       "worker_exited",
       "retry_scheduled",
       "dispatched",
+    ]);
+  });
+
+  it("[B.ops-recent-events-repeats] a repeated event is one history entry with its count and last time, so the history keeps what else happened", () => {
+    const agentEvent = (summary: string, event: "notification" | "turn_completed" = "notification") => ({
+      issue_id: "1",
+      run_id: "run-1",
+      event: { event, timestamp: "", codex_app_server_pid: null, summary },
+    });
+    const first = step(
+      withClaims(running("1")),
+      { type: "agent_events", items: [agentEvent("turn started"), agentEvent("agent message streaming")] },
+      T0,
+      config,
+    ).state;
+    // A streaming turn: many more deltas than the history holds, in bursts and one by one.
+    let state = step(
+      first,
+      {
+        type: "agent_events",
+        items: Array.from({ length: 80 }, () => agentEvent("agent message streaming")),
+      },
+      T0 + 1000,
+      config,
+    ).state;
+    for (let i = 0; i < 20; i++)
+      state = step(
+        state,
+        { type: "agent_event", ...agentEvent("agent message streaming") },
+        T0 + 2000 + i,
+        config,
+      ).state;
+    state = step(
+      state,
+      { type: "agent_event", ...agentEvent("turn completed", "turn_completed") },
+      T0 + 3000,
+      config,
+    ).state;
+
+    expect(state.claims["1"]?.recent_events).toEqual([
+      { at_ms: T0, event: "notification", message: "turn started" },
+      { at_ms: T0 + 2019, event: "notification", message: "agent message streaming", count: 101 },
+      { at_ms: T0 + 3000, event: "turn_completed", message: "turn completed" },
+    ]);
+    // The step's input keeps its own entry: a repeat replaces the entry, never changes it.
+    expect(first.claims["1"]?.recent_events.at(-1)).toEqual({
+      at_ms: T0,
+      event: "notification",
+      message: "agent message streaming",
+    });
+    const identifier = state.claims["1"]!.issue.identifier;
+    expect(buildIssueDetail(state, identifier)?.recent_events.map((event) => event.count)).toEqual([
+      1, 101, 1,
     ]);
   });
 

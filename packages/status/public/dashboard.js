@@ -526,7 +526,11 @@
               null,
               el("span", "when", formatTime(event.at)),
               el("span", "what", event.event),
-              el("span", "msg", plain(event.message)),
+              el(
+                "span",
+                "msg",
+                plain(event.count > 1 ? `${event.message} (×${event.count})` : event.message),
+              ),
             ),
           )
         : [el("li", "muted", "no events yet")]),

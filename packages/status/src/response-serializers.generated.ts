@@ -7802,6 +7802,14 @@ return json + JSON_STR_END_OBJECT
         throw new Error('"message" is required!')
       }
       
+      const value_count_150 = obj["count"]
+      if (value_count_150 !== undefined) {
+        json += ",\"count\":"
+        json += asInteger(value_count_150)
+      } else {
+        throw new Error('"count" is required!')
+      }
+      
 return json + JSON_STR_END_OBJECT
 
       }
@@ -8047,38 +8055,38 @@ return json + JSON_STR_END_OBJECT
         throw new Error('"recent_events" is required!')
       }
       
-      const value_last_error_150 = obj["last_error"]
-      if (value_last_error_150 !== undefined) {
+      const value_last_error_151 = obj["last_error"]
+      if (value_last_error_151 !== undefined) {
         json += ",\"last_error\":"
         
-          if (value_last_error_150 === null) {
+          if (value_last_error_151 === null) {
             json += JSON_STR_NULL
           }
           
           else if(
-            typeof value_last_error_150 === "string" ||
-            value_last_error_150 === null ||
-            value_last_error_150 instanceof Date ||
-            value_last_error_150 instanceof RegExp ||
+            typeof value_last_error_151 === "string" ||
+            value_last_error_151 === null ||
+            value_last_error_151 instanceof Date ||
+            value_last_error_151 instanceof RegExp ||
             (
-              typeof value_last_error_150 === "object" &&
-              typeof value_last_error_150.toString === "function" &&
-              value_last_error_150.toString !== Object.prototype.toString
+              typeof value_last_error_151 === "object" &&
+              typeof value_last_error_151.toString === "function" &&
+              value_last_error_151.toString !== Object.prototype.toString
             )
           ) {
             
-        if (typeof value_last_error_150 !== 'string') {
-          if (value_last_error_150 === null) {
+        if (typeof value_last_error_151 !== 'string') {
+          if (value_last_error_151 === null) {
             json += JSON_STR_EMPTY_STRING
-          } else if (value_last_error_150 instanceof Date) {
-            json += JSON_STR_QUOTE + value_last_error_150.toISOString() + JSON_STR_QUOTE
-          } else if (value_last_error_150 instanceof RegExp) {
-            json += asString(value_last_error_150.source)
+          } else if (value_last_error_151 instanceof Date) {
+            json += JSON_STR_QUOTE + value_last_error_151.toISOString() + JSON_STR_QUOTE
+          } else if (value_last_error_151 instanceof RegExp) {
+            json += asString(value_last_error_151.source)
           } else {
-            json += asString(value_last_error_150.toString())
+            json += asString(value_last_error_151.toString())
           }
         } else {
-          json += asString(value_last_error_150)
+          json += asString(value_last_error_151)
         }
         
           }

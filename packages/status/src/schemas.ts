@@ -364,7 +364,17 @@ export const issueDetailSchema = object({
   }),
   recent_events: {
     type: "array",
-    items: object({ at: timestamp, event: { type: "string" }, message: { type: "string" } }),
+    items: object({
+      at: { ...timestamp, description: "When it last came." },
+      event: { type: "string" },
+      message: { type: "string" },
+      count: {
+        type: "integer",
+        minimum: 1,
+        description:
+          "How many times in a row the same event and message came (a streaming agent repeats one often).",
+      },
+    }),
   },
   last_error: nullableString,
 });
