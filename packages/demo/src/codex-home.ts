@@ -61,7 +61,9 @@ export async function prepareCodexHome(options: CodexHomeOptions): Promise<Codex
  * together on a fresh home race at it, and the loser logs `ERROR ... failed to install system
  * skills: Directory not empty`: the first thing a newcomer running the demo would read. One
  * app-server started and ended first (stdin closed: it installs them and exits, ~0.3 s) leaves them
- * in place for every session. Its failure is left to the sessions, which report it in context.
+ * in place for every session. No codex binary for this platform is `codex_not_found` here, as it
+ * would be for the sessions; a run that fails or hangs (killed after 30 s) is left to the sessions,
+ * which report it in context.
  */
 async function installSystemSkills(home: string): Promise<void> {
   // It talks to no model: no key of the operator's goes with it.
