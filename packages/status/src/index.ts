@@ -1,4 +1,5 @@
-export { assertSafeBind, isLoopbackHost } from "./access.ts";
+export { isLoopbackHost } from "./access.ts";
+export { STATE_COPY_INTERVAL_MS, STATE_COPY_MAX_AGE_MS } from "./front.ts";
 export {
   StatusMetrics,
   type TrackerRequestSample,
@@ -9,6 +10,12 @@ export {
   type WatchedWorkflow,
 } from "./orchestrator-source.ts";
 export * from "./schemas.ts";
-export { DEFAULT_HOST, type StatusServer, type StatusServerOptions, startStatusServer } from "./server.ts";
+export {
+  assertSafeBind,
+  DEFAULT_HOST,
+  type StatusServer,
+  type StatusServerOptions,
+  startStatusServer,
+} from "./server.ts";
 export type * from "./source.ts";
 export * from "./webhooks.ts";

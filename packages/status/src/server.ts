@@ -1,10 +1,11 @@
-import type { AddressInfo } from "node:net";
-import { BatonError, type Logger, silentLogger } from "@baton/domain";
+import { BatonError, httpStatusOf, type Logger, silentLogger } from "@baton/domain";
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
-import { assertSafeBind } from "./access.ts";
+import { isLoopbackHost } from "./access.ts";
 import { loadDashboard } from "./dashboard.ts";
 import { EventStream } from "./event-stream.ts";
+import { createFront, FRONT_HANDOVER_MS, STATE_COPY_MAX_AGE_MS } from "./front.ts";
+import { STATE_PATH } from "./front-protocol.ts";
 import { lazyCompilersFactory } from "./lazy-compilers.ts";
 import { StatusMetrics } from "./metrics.ts";
 import { apiPlugin } from "./plugins/api.ts";
@@ -16,7 +17,7 @@ import { metricsPlugin } from "./plugins/metrics.ts";
 import { bounded } from "./plugins/replies.ts";
 import { ssePlugin } from "./plugins/sse.ts";
 import type { StateView, StatusSource } from "./source.ts";
-import { type WebhookOptions, webhooksPlugin } from "./webhooks.ts";
+import { WEBHOOK_BODY_LIMIT, type WebhookOptions, webhooksPlugin } from "./webhooks.ts";
 
 export interface StatusServerOptions {
   source: StatusSource;
@@ -35,6 +36,13 @@ export interface StatusServerOptions {
   webhooks?: Omit<WebhookOptions, "logger">;
   /** Applied to every response body and event before it is sent: removes secret values. */
   redact?: (text: string) => string;
+  /**
+   * When the front thread takes the public port over (FRONT_HANDOVER_MS by default); 0 does it
+   * before the server is returned.
+   */
+  frontHandoverMs?: number;
+  /** How old a copy of the state answer the front may serve (STATE_COPY_MAX_AGE_MS by default). */
+  stateCopyMaxAgeMs?: number;
 }
 
 export interface StatusServer {
@@ -46,7 +54,23 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
+/** Anyone who can reach a non-loopback listener could read ticket data: require a token there. */
+export function assertSafeBind(host: string, token: string | null): void {
+  if (token !== null || isLoopbackHost(host)) return;
+  throw new BatonError(
+    "invalid_server_config",
+    `server.host is ${host}, which is reachable from other machines, but server.token is not set: ` +
+      "set server.token (for example server.token: $BATON_STATUS_TOKEN) or bind a loopback address",
+    { field: "server.token", host },
+  );
+}
+
+/** Headers of the state answer the front repeats with its copies (the rest are per connection). */
+const COPIED_HEADERS = ["content-type", "x-content-type-options", "cache-control"];
+
 export const DEFAULT_HOST = "127.0.0.1";
+/** Request bodies (operator actions) are small; webhooks have their own limit. */
+const BODY_LIMIT = 16 * 1024;
 const DEFAULT_SNAPSHOT_TIMEOUT_MS = 5000;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_CLIENT_BUFFER_BYTES = 1024 * 1024;
@@ -75,9 +99,37 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     maxBufferedBytes: options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER_BYTES,
     redact,
   });
+  // When the API was last busy: the front takes the port over in a quiet moment.
+  let lastRequestAt = Number.NEGATIVE_INFINITY;
+  const front = createFront({
+    host,
+    port: options.port,
+    token,
+    maxAgeMs: options.stateCopyMaxAgeMs ?? STATE_COPY_MAX_AGE_MS,
+    maxBodyBytes: Math.max(BODY_LIMIT, WEBHOOK_BODY_LIMIT),
+    unavailableStatus: httpStatusOf("orchestrator_unavailable") ?? 503,
+    logger,
+    serve: (socket) => app.server.emit("connection", socket),
+    quietForMs: () => performance.now() - lastRequestAt,
+    // Made by the route itself (guard, serializer, redaction): a copy is the answer the route gives.
+    async renderState() {
+      const answer = await app.inject({
+        method: "GET",
+        url: STATE_PATH,
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      });
+      const headers: Record<string, string> = {};
+      for (const name of COPIED_HEADERS) {
+        const value = answer.headers[name];
+        if (typeof value === "string") headers[name] = value;
+      }
+      return { status: answer.statusCode, headers, body: answer.rawPayload };
+    },
+  });
   const unsubscribe = source.subscribe((event) => {
     metrics.record(event);
     stream.publishEvent(event);
+    front.stateChanged();
   });
   const stateView = async (): Promise<StateView> => ({
     ...(await bounded(() => source.snapshot(), snapshotTimeoutMs)),
@@ -87,7 +139,11 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
   const app = Fastify({
     logger: false,
-    bodyLimit: 16 * 1024,
+    // A request through the front comes on the Unix socket (no remote address), with the client's
+    // address in X-Forwarded-For, set by the front; nothing else can reach that socket. A client
+    // connected to the main thread's own listener is never believed.
+    trustProxy: (address: string | undefined, hop: number) => hop === 0 && address === undefined,
+    bodyLimit: BODY_LIMIT,
     schemaController: { compilersFactory: lazyCompilersFactory },
   });
   await app.register(swagger, {
@@ -106,6 +162,17 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
         : {}),
     },
   });
+  // After the handover, a client still connected to the main thread's own listener (a TCP socket,
+  // unlike the front's) is told to reconnect after this answer: its next requests go to the front.
+  // (Closing idle connections instead would race a client sending on one at that moment.)
+  app.addHook("onRequest", async (request, reply) => {
+    lastRequestAt = performance.now();
+    if (front.handedOver && request.raw.socket.remoteAddress !== undefined)
+      reply.header("connection", "close");
+  });
+  app.addHook("onResponse", async () => {
+    lastRequestAt = performance.now();
+  });
   await app.register(guardPlugin, { token, logger, redact });
   const { allowedOn } = answerMethodNotAllowed(app);
   await app.register(errorsPlugin, { logger, allowedOn });
@@ -115,12 +182,16 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   await app.register(ssePlugin, { stream, stateView, redact });
   await app.register(metricsPlugin, { metrics, source, snapshotTimeoutMs });
 
+  let bound: { address: string; family: string; port: number };
   try {
-    await app.listen({ port: options.port, host });
+    await app.listen({ path: front.upstream });
+    bound = await front.listen();
+    await front.handOver(options.frontHandoverMs ?? FRONT_HANDOVER_MS);
   } catch (error) {
     unsubscribe();
     stream.close();
     await app.close();
+    await front.close();
     throw new BatonError(
       "server_listen_failed",
       `cannot listen on ${host}:${options.port}: ${(error as Error).message}`,
@@ -128,17 +199,18 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       { cause: error },
     );
   }
-  const address = app.server.address() as AddressInfo;
-  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const urlHost = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: `http://${urlHost}:${bound.port}`,
     metrics,
     eventClients: () => stream.clientCount,
     async close() {
       unsubscribe();
+      await front.stopListening();
       stream.close();
       await app.close();
+      await front.close();
     },
   };
 }

@@ -37,7 +37,7 @@ export const WEBHOOK_PREFIX = "/api/v1/webhooks/";
 export const LINEAR_TIMESTAMP_WINDOW_MS = 60_000;
 /** GitHub deliveries carry no timestamp: a delivery id seen before is a replay. */
 const REMEMBERED_GITHUB_DELIVERIES = 1000;
-const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 export function isWebhookRoute(url: string | undefined): boolean {
   return url?.startsWith(WEBHOOK_PREFIX) === true;

@@ -72,7 +72,13 @@ describe("GET /api/v1/events", () => {
       path: service.workflowPath,
       error: { category: "workflow_parse_error" },
     });
-    const broken = (await call(`${service.server.url}/api/v1/state`)).body.workflow;
+    // The state answer may be the front's copy, made at most STATE_COPY_MAX_AGE_MS before.
+    const workflowSoon = (outcome: string) =>
+      waitUntil(async () => {
+        const { workflow } = (await call(`${service.server.url}/api/v1/state`)).body;
+        return workflow.last_reload?.outcome === outcome ? workflow : null;
+      }, `the state to show the reload ${outcome}`);
+    const broken = await workflowSoon("rejected");
     expect(broken).toMatchObject({
       last_reload: { outcome: "rejected", error: { category: "workflow_parse_error" } },
       error: { category: "workflow_parse_error" },
@@ -80,7 +86,7 @@ describe("GET /api/v1/events", () => {
 
     await writeFile(service.workflowPath, WORKFLOW.replace("60000", "45000"));
     await stream.next((f) => f.event === "workflow_reloaded", "workflow_reloaded");
-    const fixed = (await call(`${service.server.url}/api/v1/state`)).body.workflow;
+    const fixed = await workflowSoon("applied");
     expect(fixed).toMatchObject({ last_reload: { outcome: "applied", error: null }, error: null });
   });
 
