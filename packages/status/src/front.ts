@@ -26,8 +26,11 @@ export const FRONT_HANDOVER_MS = 1000;
  */
 const HANDOVER_QUIET_MS = 100;
 
-// Always the built file: a worker thread runs JavaScript, also when the tests run the TypeScript.
-const FRONT_ENTRY = createRequire(import.meta.url).resolve("@baton/status/front-thread");
+/**
+ * Always the built file: a worker thread runs JavaScript, also when the tests run the TypeScript.
+ * Resolved at the first handover, not when a start loads this module.
+ */
+const frontEntry = () => createRequire(import.meta.url).resolve("@baton/status/front-thread");
 
 /** The state answer as the status server gives it (status, headers and the redacted body). */
 export interface StateAnswer {
@@ -158,7 +161,7 @@ export function createFront(options: FrontOptions): StatusFront {
 
   const handOverNow = (): Promise<void> => {
     handingOver ??= (async () => {
-      const thread = new Worker(FRONT_ENTRY, { env: {}, execArgv: [] });
+      const thread = new Worker(frontEntry(), { env: {}, execArgv: [] });
       // Never keeps the process alive: the main thread's server does while Baton runs.
       thread.unref();
       try {
