@@ -12,8 +12,12 @@ import { type FromFront, type FrontSettings, type ToFront, wallClockMs } from ".
  * the first change after a quiet spell is copied at once.
  */
 export const STATE_COPY_INTERVAL_MS = 50;
-/** The front serves a copy for at most this long; an older one (a busy main thread) is asked for anew. */
-export const STATE_COPY_MAX_AGE_MS = 100;
+/**
+ * The front serves a copy for at most this long; with an older one the request waits for the main
+ * thread. Copies come every 50 ms under load, so this covers a main thread held up to ~200 ms (its
+ * longest stalls with 200 streaming sessions were 18-80 ms in the bench).
+ */
+export const STATE_COPY_MAX_AGE_MS = 250;
 /**
  * The front takes the port over this long after the server started listening (and again this long
  * after a front thread died). Booting a thread costs ~40 ms of CPU: the start of Baton (its first
