@@ -154,11 +154,13 @@ export function createFront(options: FrontOptions): StatusFront {
     if (closing || worker !== thread) return;
     worker = null;
     copies.stop();
-    options.logger.error({ port, reason }, "action=status_front outcome=crashed");
     try {
       await listenHere();
+      // Logged once the port answers again.
+      options.logger.error({ port, reason }, "action=status_front outcome=crashed");
       scheduleHandOver(FRONT_HANDOVER_MS);
     } catch (error) {
+      options.logger.error({ port, reason }, "action=status_front outcome=crashed");
       reportLost(error);
     }
   };
