@@ -1,3 +1,4 @@
+import { Socket } from "node:net";
 import { BatonError, httpStatusOf, type Logger, silentLogger } from "@baton/domain";
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
@@ -165,13 +166,15 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   // After the handover, a client still connected to the main thread's own listener (a TCP socket,
   // unlike the front's) is told to reconnect after this answer: its next requests go to the front.
   // (Closing idle connections instead would race a client sending on one at that moment.)
+  // The front's copies (app.inject, no real socket) are not clients: they do not keep it busy.
   app.addHook("onRequest", async (request, reply) => {
+    if (!(request.raw.socket instanceof Socket)) return;
     lastRequestAt = performance.now();
     if (front.handedOver && request.raw.socket.remoteAddress !== undefined)
       reply.header("connection", "close");
   });
-  app.addHook("onResponse", async () => {
-    lastRequestAt = performance.now();
+  app.addHook("onResponse", async (request) => {
+    if (request.raw.socket instanceof Socket) lastRequestAt = performance.now();
   });
   await app.register(guardPlugin, { token, logger, redact });
   const { allowedOn } = answerMethodNotAllowed(app);
