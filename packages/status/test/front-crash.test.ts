@@ -1,8 +1,7 @@
 import type { Worker as NodeWorker } from "node:worker_threads";
-import type { Logger } from "@baton/domain";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startStatusServer } from "../src/index.ts";
-import { call, stubSource, waitUntil } from "./harness.ts";
+import { call, messageLogger, stubSource, waitUntil } from "./harness.ts";
 
 // Every front thread the server starts, so the test can end one as a crash would.
 const threads = vi.hoisted(() => [] as NodeWorker[]);
@@ -24,14 +23,7 @@ afterEach(async () => {
 
 describe("the status front when its thread dies (B.ops-state-copy)", () => {
   it("[B.ops-state-copy] the main thread takes the port back at once, then hands it to a new front", async () => {
-    const lines: string[] = [];
-    const logger: Logger = {
-      debug: (_fields, msg) => lines.push(msg ?? ""),
-      info: (_fields, msg) => lines.push(msg ?? ""),
-      warn: (_fields, msg) => lines.push(msg ?? ""),
-      error: (_fields, msg) => lines.push(msg ?? ""),
-      child: () => logger,
-    };
+    const { logger, lines } = messageLogger();
     const server = await startStatusServer({ port: 0, source: stubSource(), frontHandoverMs: 0, logger });
     cleanups.push(() => server.close());
     expect(lines).toContain("action=status_front outcome=listening");

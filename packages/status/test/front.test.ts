@@ -1,8 +1,7 @@
 import { Agent, get } from "node:http";
-import type { Logger } from "@baton/domain";
 import { afterEach, describe, expect, it } from "vitest";
 import { type StatusServerOptions, startStatusServer } from "../src/index.ts";
-import { call, emptySnapshot, stubSource, waitUntil } from "./harness.ts";
+import { call, emptySnapshot, messageLogger, stubSource, waitUntil } from "./harness.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -124,14 +123,7 @@ describe("the status front (B.ops-state-copy)", () => {
   });
 
   it("[B.ops-state-copy] answers from the main thread at once, then hands the port to the front in a quiet moment: a keep-alive client is told to reconnect", async () => {
-    const lines: string[] = [];
-    const logger: Logger = {
-      debug: (_fields, msg) => lines.push(msg ?? ""),
-      info: (_fields, msg) => lines.push(msg ?? ""),
-      warn: (_fields, msg) => lines.push(msg ?? ""),
-      error: (_fields, msg) => lines.push(msg ?? ""),
-      child: () => logger,
-    };
+    const { logger, lines } = messageLogger();
     const server = await startStatusServer({ port: 0, source: stubSource(), frontHandoverMs: 200, logger });
     cleanups.push(() => server.close());
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AgentEvent, Issue } from "@baton/domain";
+import type { AgentEvent, Issue, Logger } from "@baton/domain";
 import { BatonError } from "@baton/domain";
 import {
   type ConfigSource,
@@ -317,4 +317,14 @@ export async function connectEvents(url: string, headers: Record<string, string>
       await reading;
     },
   };
+}
+
+/** A logger that keeps each line's message (`action=... outcome=...`), at every level. */
+export function messageLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const keep = (_fields: Record<string, unknown>, msg?: string) => {
+    lines.push(msg ?? "");
+  };
+  const logger: Logger = { debug: keep, info: keep, warn: keep, error: keep, child: () => logger };
+  return { logger, lines };
 }
