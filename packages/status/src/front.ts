@@ -11,7 +11,7 @@ import { type FromFront, type FrontSettings, type ToFront, wallClockMs } from ".
  * While the state keeps changing, a copy of the state answer goes to the front at most this often;
  * the first change after a quiet spell is copied at once.
  */
-export const STATE_COPY_INTERVAL_MS = 50;
+const STATE_COPY_INTERVAL_MS = 50;
 /**
  * The front serves a copy for at most this long; with an older one the request waits for the main
  * thread. Copies come every 50 ms under load, so this covers a main thread held up to ~200 ms (its
@@ -167,10 +167,13 @@ export function createFront(options: FrontOptions): StatusFront {
 
   const handOverNow = (): Promise<void> => {
     handingOver ??= (async () => {
-      const thread = new Worker(frontEntry(), { env: {}, execArgv: [] });
-      // Never keeps the process alive: the main thread's server does while Baton runs.
-      thread.unref();
+      let thread: Worker | null = null;
       try {
+        // Inside the try: a missing front-thread.js (a broken install) leaves the port with the
+        // main thread, logged, instead of an unhandled rejection.
+        thread = new Worker(frontEntry(), { env: {}, execArgv: [] });
+        // Never keeps the process alive: the main thread's server does while Baton runs.
+        thread.unref();
         await nextMessage(thread, (message) => message.type === "ready");
         for (let quiet = options.quietForMs(); quiet < HANDOVER_QUIET_MS; quiet = options.quietForMs()) {
           if (closing) break;
@@ -196,7 +199,7 @@ export function createFront(options: FrontOptions): StatusFront {
           throw new Error(answer.type === "listen_failed" ? answer.message : answer.type);
         }
       } catch (error) {
-        await thread.terminate();
+        await thread?.terminate();
         if (closing) return;
         options.logger.warn({ port, reason: (error as Error).message }, "action=status_front outcome=failed");
         if (publicListener === null) await listenHere().catch(reportLost);

@@ -1,5 +1,5 @@
 export { isLoopbackHost } from "./access.ts";
-export { STATE_COPY_INTERVAL_MS, STATE_COPY_MAX_AGE_MS } from "./front.ts";
+export { STATE_COPY_MAX_AGE_MS } from "./front.ts";
 export {
   StatusMetrics,
   type TrackerRequestSample,
